@@ -1,0 +1,25 @@
+# Bootstraps .venv on a machine with only Python 3.11+ and pip, then runs the demo or the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench-quick clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/pln demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/bench_refresh.py --quick
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,3 @@
+from pln_reader.cli import main
+
+main()

@@ -1,0 +1,354 @@
+"""The `pln` command line: a thin layer over :class:`pln_reader.library.Library`.
+
+stdout carries command output (tables, JSON); stderr carries progress and errors. Errors are one
+line, ``error: ...``, with exit status 1 (2 for usage errors); never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from . import cli_format as fmt
+from .errors import PlnError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_home(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_root().meta["pln.home"] = value
+
+
+def home_option(f: F) -> F:
+    """``--home DIR``, accepted before the command or after it."""
+    return click.option(
+        "--home",
+        type=click.Path(file_okay=False, path_type=Path),
+        expose_value=False,
+        is_eager=True,
+        callback=_set_home,
+        help="Use this data directory (overrides PLN_READER_HOME).",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print a JSON array (see README).")(f)
+
+
+def with_library(f: F) -> F:
+    """Open the library for the command and close it after; PlnError becomes a clean error."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .library import open_library
+
+        home = click.get_current_context().find_root().meta.get("pln.home")
+        with open_library(home) as library:
+            return f(library, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class PlnGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PlnError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=PlnGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@home_option
+@click.version_option(__version__, prog_name="pln")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """pln_reader: purposeful reading of your personal learning network."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@home_option
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--list", "lists", multiple=True, metavar="NAME", help="Put the sources in this list (repeatable).")
+@with_library
+def add(library: Any, targets: tuple[str, ...], lists: tuple[str, ...]) -> None:
+    """Add feeds, sites (feed autodiscovery) or OPML lists by URL or local path."""
+    failed = 0
+    for result in library.add(targets, lists=lists):
+        if result.error:
+            failed += 1
+            click.echo(f"error: {result.error}", err=True)
+            continue
+        source = result.source
+        verb = "added" if result.created else "exists"
+        line = f"{verb}: [{source.id}] {source.label} ({source.kind}, {source.entries} entries)"
+        click.echo(line + (f": {result.note}" if result.note and result.created else ""))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@home_option
+@click.argument("source")
+@with_library
+def remove(library: Any, source: str) -> None:
+    """Remove a source (by id, URL or title) and its entries; saved links stay."""
+    removed = library.remove_source(source)
+    click.echo(f"removed: [{removed.id}] {removed.label}")
+
+
+@cli.command()
+@home_option
+@click.option("--list", "list_name", metavar="NAME", help="Only the sources of this list.")
+@json_option
+@with_library
+def sources(library: Any, list_name: str | None, as_json: bool) -> None:
+    """Show sources with their lists, entry counts and fetch status."""
+    items = library.sources(list_name=list_name)
+    if as_json:
+        echo_json([fmt.source_json(s) for s in items])
+    else:
+        fmt.print_sources(items)
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+
+@cli.command("lists")
+@home_option
+@json_option
+@with_library
+def lists_cmd(library: Any, as_json: bool) -> None:
+    """Show topic lists with purpose, budget and unread counts."""
+    items = library.lists()
+    if as_json:
+        echo_json([fmt.list_json(t) for t in items])
+    else:
+        fmt.print_lists(items)
+
+
+@cli.group("list")
+def list_group() -> None:
+    """Create, edit or delete a topic list."""
+
+
+def list_options(f: F) -> F:
+    f = click.option("--budget", type=click.IntRange(min=0), help="Daily skim budget in minutes.")(f)
+    f = click.option("--context", type=click.Choice(["professional", "personal", "both"]))(f)
+    f = click.option("--purpose", help="One sentence: why you read this list.")(f)
+    return f
+
+
+@list_group.command("create")
+@home_option
+@click.argument("name")
+@list_options
+@with_library
+def list_create(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None) -> None:
+    """Create a topic list."""
+    created = library.create_list(name, purpose=purpose, context=context, budget_minutes=budget)
+    click.echo(f"created list: {created.name}")
+
+
+@list_group.command("edit")
+@home_option
+@click.argument("name")
+@list_options
+@click.option("--rename", metavar="NEW_NAME", help="Give the list a new name.")
+@with_library
+def list_edit(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None,
+              rename: str | None) -> None:
+    """Change a topic list's name, purpose, context or budget."""
+    changes: dict[str, Any] = {}
+    if rename is not None:
+        changes["new_name"] = rename
+    if purpose is not None:
+        changes["purpose"] = purpose or None
+    if context is not None:
+        changes["context"] = context
+    if budget is not None:
+        changes["budget_minutes"] = budget
+    if not changes:
+        raise click.UsageError("nothing to change: give --purpose, --context, --budget or --rename")
+    edited = library.edit_list(name, **changes)
+    click.echo(f"updated list: {edited.name}")
+
+
+@list_group.command("delete")
+@home_option
+@click.argument("name")
+@with_library
+def list_delete(library: Any, name: str) -> None:
+    """Delete a topic list (its sources and links stay)."""
+    library.delete_list(name)
+    click.echo(f"deleted list: {name}")
+
+
+# -- OPML --------------------------------------------------------------------------------------
+
+
+@cli.command("import")
+@home_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_library
+def import_cmd(library: Any, file: Path) -> None:
+    """Import topic lists and feeds from an OPML file (all or nothing)."""
+    from .fetch import path_to_url
+
+    lists_created, sources_created = library.import_opml(file.read_bytes(), base_url=path_to_url(file))
+    click.echo(f"imported {file}: {lists_created} new lists, {sources_created} new sources")
+    if sources_created:
+        click.echo("run `pln refresh` to fetch them", err=True)
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Export your lists."""
+
+
+@export_group.command("opml")
+@home_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@with_library
+def export_opml(library: Any, output: Path | None) -> None:
+    """Export topic lists and sources as OPML 2.0 (round-trips through `pln import`)."""
+    data = library.export_opml()
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(output)
+        click.echo(f"wrote {output}", err=True)
+
+
+# -- refresh -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@home_option
+@click.option("--list", "list_name", metavar="NAME", help="Only the sources of this list.")
+@click.option("--force", is_flag=True, help="Fetch every source now, ignoring due times.")
+@json_option
+@with_library
+def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> None:
+    """Fetch due sources and store new entries."""
+    with fmt.RefreshProgress() as progress:
+        summary = library.refresh(force=force, list_name=list_name, progress=progress.update)
+    if as_json:
+        echo_json([fmt.result_json(r) for r in summary.results])
+    else:
+        fmt.print_refresh_summary(summary)
+
+
+# -- links -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@home_option
+@click.option("--list", "list_name", metavar="NAME", help="Only links of this list.")
+@click.option("--unread", is_flag=True, help="Only unread links.")
+@click.option("--saved", is_flag=True, help="Only saved links (the reading queue).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N links.")
+@json_option
+@with_library
+def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit: int | None,
+          as_json: bool) -> None:
+    """Show links, newest first (one row per link, whatever number of sources it came from)."""
+    if unread and saved:
+        raise click.UsageError("--unread and --saved cannot be combined")
+    items = library.links(list_name=list_name, unread=unread, saved=saved, limit=limit)
+    if as_json:
+        echo_json([fmt.link_json(k) for k in items])
+    else:
+        fmt.print_links(items)
+
+
+@cli.command()
+@home_option
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50)
+@json_option
+@with_library
+def search(library: Any, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Full-text search over titles and summaries (every word must match)."""
+    items = library.search(" ".join(query), limit=limit)
+    if as_json:
+        echo_json([fmt.link_json(k) for k in items])
+    else:
+        fmt.print_links(items)
+
+
+@cli.command()
+@home_option
+@click.argument("url")
+@with_library
+def save(library: Any, url: str) -> None:
+    """Save a link to the reading queue (any URL, also one in no feed)."""
+    link = library.save(url)
+    click.echo(f"saved: {link.url}")
+
+
+@cli.command()
+@home_option
+@click.argument("url")
+@with_library
+def unsave(library: Any, url: str) -> None:
+    """Take a link out of the reading queue."""
+    link = library.unsave(url)
+    click.echo(f"unsaved: {link.url}")
+
+
+@cli.command("mark-read")
+@home_option
+@click.argument("url", required=False)
+@click.option("--list", "list_name", metavar="NAME", help="Mark every unread link of this list read.")
+@click.option("--all", "all_lists", is_flag=True, help="Mark every unread link read.")
+@click.option("--unread", "undo", is_flag=True, help="Mark the URL unread again instead.")
+@with_library
+def mark_read(library: Any, url: str | None, list_name: str | None, all_lists: bool, undo: bool) -> None:
+    """Mark a link read, or every link of a list (saved links stay unread)."""
+    if sum(x is not None and x is not False for x in (url, list_name, all_lists or None)) != 1:
+        raise click.UsageError("give exactly one of URL, --list NAME or --all")
+    if url is not None:
+        link = library.mark_read(url, read=not undo)
+        click.echo(f"{'unread' if undo else 'read'}: {link.url}")
+    else:
+        count = library.mark_list_read(list_name)
+        click.echo(f"marked {count} links read" + (f" in {list_name}" if list_name else ""))
+
+
+@cli.command()
+@home_option
+@click.option("--keep", is_flag=True, help="With no --home: keep the demo data directory.")
+def demo(keep: bool) -> None:
+    """Try pln on built-in demo data: starter lists, bundled sample feeds, a refresh."""
+    from .demo import run_demo
+
+    home = click.get_current_context().find_root().meta.get("pln.home")
+    run_demo(home, keep=keep)
+
+
+def main() -> None:
+    cli(prog_name="pln")

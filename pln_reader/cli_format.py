@@ -1,0 +1,191 @@
+"""How the CLI shows things: tables for people, JSON objects for scripts, refresh progress."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from .models import Link, RefreshSummary, Source, SourceResult, TopicList
+from .text import clean_text
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z") if dt else None
+
+
+def _shown(value: str | None, width: int | None = None) -> str:
+    """Text safe for the terminal (stored text is clean already; this is belt and braces)."""
+    text = clean_text(value) or ""
+    if width is not None and len(text) > width:
+        text = text[: max(0, width - 1)] + "…"
+    return text
+
+
+def _age(dt: datetime | None, now: datetime | None = None) -> str:
+    if dt is None:
+        return "-"
+    seconds = ((now or datetime.now(UTC)) - dt).total_seconds()
+    if seconds < 0:
+        return "soon"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return "now"
+
+
+def _width() -> int:
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+# -- JSON shapes (documented in the README; keep them stable) -----------------------------------
+
+
+def source_json(s: Source) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "kind": s.kind,
+        "url": s.url,
+        "title": s.title,
+        "site_url": s.site_url,
+        "active": s.active,
+        "lists": list(s.lists),
+        "entries": s.entries,
+        "status": s.status,
+        "error": s.error,
+        "last_success": _iso(s.last_success),
+        "next_due": _iso(s.next_due),
+    }
+
+
+def list_json(t: TopicList) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": t.name,
+        "purpose": t.purpose,
+        "context": t.context,
+        "budget_minutes": t.budget_minutes,
+        "parent_id": t.parent_id,
+        "sources": t.source_count,
+        "unread": t.unread,
+    }
+
+
+def link_json(k: Link) -> dict[str, Any]:
+    return {
+        "url": k.url,
+        "title": k.title,
+        "published": _iso(k.published),
+        "summary": k.summary,
+        "sources": list(k.sources),
+        "lists": list(k.lists),
+        "read": k.read,
+        "saved": k.saved,
+        "saved_at": _iso(k.saved_at),
+        "archived": k.archived,
+        "hidden": k.hidden,
+    }
+
+
+def result_json(r: SourceResult) -> dict[str, Any]:
+    return {
+        "source_id": r.source_id,
+        "url": r.url,
+        "title": r.title,
+        "status": r.status,
+        "new": r.new,
+        "updated": r.updated,
+        "error": r.reason,
+    }
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+
+def print_sources(items: list[Source]) -> None:
+    if not items:
+        click.echo("no sources yet: add one with `pln add URL`")
+        return
+    width = _width()
+    for s in items:
+        status = s.status if s.active else "inactive"
+        lists = ", ".join(s.lists) or "-"
+        title = _shown(s.label, max(20, width - 50))
+        click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>5}  {title}  [{_shown(lists)}]")
+        if s.error and s.status == "error":
+            click.echo(f"      last error: {_shown(s.error, width - 18)}")
+
+
+def print_lists(items: list[TopicList]) -> None:
+    if not items:
+        click.echo("no topic lists yet: `pln list create NAME --purpose ...` or `pln import FILE.opml`")
+        return
+    for t in items:
+        budget = f"{t.budget_minutes} min/day" if t.budget_minutes is not None else "no budget"
+        context = t.context or "-"
+        click.echo(f"{_shown(t.name)}  ({t.unread} unread, {t.source_count} sources, {budget}, {context})")
+        if t.purpose:
+            click.echo(f"    {_shown(t.purpose)}")
+
+
+def print_links(items: list[Link]) -> None:
+    if not items:
+        click.echo("no links")
+        return
+    width = _width()
+    now = datetime.now(UTC)
+    for k in items:
+        marks = ("S" if k.saved else " ") + (" " if k.read else "•")
+        if len(k.sources) > 1:
+            origin = f"shared by {len(k.sources)}"
+        else:
+            origin = k.sources[0] if k.sources else "-"
+        title = _shown(k.title or k.url, max(20, width - 38))
+        click.echo(f"{marks} {_age(k.published, now):>4}  {title}  ({_shown(origin, 28)})")
+        click.echo(f"         {_shown(k.url, width - 10)}")
+
+
+def print_refresh_summary(summary: RefreshSummary) -> None:
+    new = summary.count("new")
+    updated = summary.count("updated")
+    unchanged = summary.count("unchanged") + summary.count("not_modified")
+    failed = summary.failed
+    click.echo(
+        f"{len(summary.results)} sources: {new} with new entries ({summary.new_entries} entries), "
+        f"{updated} updated, {unchanged} not modified, {len(failed)} failed"
+    )
+    for r in failed:
+        click.echo(f"  failed: {_shown(r.title or r.url, 60)}: {_shown(r.reason)}")
+
+
+class RefreshProgress:
+    """A progress bar on a terminal, plain lines otherwise (both on stderr)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self._bar: Any = None
+
+    def __enter__(self) -> RefreshProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.render_finish()
+
+    def update(self, done: int, total: int, result: SourceResult) -> None:
+        if self.tty:
+            if self._bar is None:
+                self._bar = click.progressbar(length=total, label="refreshing", file=sys.stderr,
+                                              show_pos=True, width=30)
+                self._bar.render_progress()
+            self._bar.length = total
+            self._bar.update(1)
+            return
+        detail = {"new": f"{result.new} new", "updated": f"{result.updated} updated"}.get(result.status, "")
+        if result.status == "failed":
+            detail = _shown(result.reason, 100)
+        name = _shown(result.title or result.url, 60)
+        click.echo(f"[{done}/{total}] {result.status:<12} {name}" + (f": {detail}" if detail else ""), err=True)

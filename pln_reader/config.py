@@ -1,0 +1,121 @@
+"""Settings: defaults in code, overridden by ``settings.toml`` in the home, then by env.
+
+Precedence (highest first): explicit ``--home`` / keyword arguments, environment variables,
+the settings file, the defaults below. Every key is documented in ``config/settings.example.toml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+APP_NAME = "pln_reader"
+SETTINGS_FILE = "settings.toml"
+DB_FILE = "pln.db"
+ENV_HOME = "PLN_READER_HOME"
+ENV_PREFIX = "PLN_READER_"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_body_mb: float = 10.0
+    max_redirects: int = 5
+    user_agent: str = "pln_reader/0.1 (+https://github.com/pln-reader/pln_reader)"
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSettings:
+    concurrency: int = 32
+    per_host: int = 8
+    interval_minutes: int = 60
+    backoff_cap_hours: float = 24.0
+    parse_workers: int = 0
+    """0 means one per CPU core."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    refresh: RefreshSettings = field(default_factory=RefreshSettings)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / DB_FILE
+
+    @property
+    def settings_path(self) -> Path:
+        return self.home / SETTINGS_FILE
+
+
+_SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings}
+
+
+def default_home() -> Path:
+    """``PLN_READER_HOME`` if set, else the platform's user data directory."""
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def _coerce(section: str, key: str, value: Any, target: Any) -> Any:
+    where = f"{section}.{key}"
+    kind = type(target)
+    if isinstance(value, str) and kind is not str:
+        try:
+            value = kind(value)
+        except ValueError:
+            raise ConfigError(f"setting {where}: expected a {kind.__name__}, got {value!r}") from None
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) != isinstance(target, bool):
+        raise ConfigError(f"setting {where}: expected a {kind.__name__}, got {value!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        raise ConfigError(f"setting {where}: must not be negative, got {value!r}")
+    return value
+
+
+def _apply(section: str, base: Any, values: Mapping[str, Any]) -> Any:
+    known = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    changes = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting {section}.{key} (known: {', '.join(sorted(known))})")
+        changes[key] = _coerce(section, key, value, known[key])
+    return dataclasses.replace(base, **changes)
+
+
+def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings for ``home`` (default: :func:`default_home`)."""
+    env = os.environ if env is None else env
+    home_path = Path(home).expanduser() if home is not None else default_home()
+    data: dict[str, Any] = {}
+    settings_file = home_path / SETTINGS_FILE
+    if settings_file.is_file():
+        try:
+            data = tomllib.loads(settings_file.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{settings_file}: {exc}") from None
+    for name in data:
+        if name not in _SECTIONS:
+            raise ConfigError(f"{settings_file}: unknown section [{name}] (known: fetch, refresh)")
+    sections: dict[str, Any] = {}
+    for name, cls in _SECTIONS.items():
+        values = dict(data.get(name, {}))
+        prefix = f"{ENV_PREFIX}{name.upper()}_"
+        for key, value in env.items():
+            if key.startswith(prefix):
+                values[key[len(prefix) :].lower()] = value
+        sections[name] = _apply(name, cls(), values)
+    return Settings(home=home_path, **sections)

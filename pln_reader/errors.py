@@ -1,0 +1,68 @@
+"""The exception tree of pln_reader.
+
+Every error the library raises on purpose derives from :class:`PlnError`, so the
+CLI and the UI can catch one type and show its message (never a traceback)::
+
+    PlnError
+    ├── ConfigError            bad settings file or value
+    ├── StorageError           the database cannot be opened or written
+    ├── NotFoundError          a source, list or link the user named does not exist
+    ├── InputError             a value the user gave is not acceptable
+    ├── FetchError             a network or file fetch failed (has .reason)
+    │   └── NotModified        (not an error for users) 304 / unchanged body
+    ├── ParseError             bytes that are not a feed we can read
+    ├── DiscoveryError         no feed found at a site URL
+    └── OPMLError              malformed OPML (nothing is imported)
+
+Messages name the thing that failed and, where there is one, what to do.
+"""
+
+from __future__ import annotations
+
+
+class PlnError(Exception):
+    """Root of every error pln_reader raises on purpose."""
+
+
+class ConfigError(PlnError):
+    """The settings file or an environment override is invalid."""
+
+
+class StorageError(PlnError):
+    """The database could not be opened, migrated or written."""
+
+
+class NotFoundError(PlnError):
+    """A source, topic list or link named by the user does not exist."""
+
+
+class InputError(PlnError):
+    """A value given by the user is not acceptable."""
+
+
+class FetchError(PlnError):
+    """A fetch failed; ``reason`` is a short machine-readable cause."""
+
+    def __init__(self, message: str, *, reason: str = "network_error", retry_after: float | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class NotModified(FetchError):
+    """The resource did not change since the last fetch (HTTP 304)."""
+
+    def __init__(self, message: str = "not modified"):
+        super().__init__(message, reason="not_modified")
+
+
+class ParseError(PlnError):
+    """The bytes are not a feed that can be read."""
+
+
+class DiscoveryError(PlnError):
+    """No feed could be found at a site URL."""
+
+
+class OPMLError(PlnError):
+    """An OPML document is malformed; nothing was imported."""

@@ -1,0 +1,1 @@
+"""Exports: OPML of topic lists (weekly "what I learned" and stats come later)."""

@@ -1,0 +1,279 @@
+"""HTTP fetching with httpx: timeouts, redirects, a size cap, conditional GET, per-host limits.
+
+Parsers never fetch; this module is the only one that does (plus local files, read with the
+same size cap). Decompression is ours, so the size cap holds after decompression too (a gzip
+bomb stops at the cap instead of filling memory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .config import FetchSettings
+from .errors import FetchError, NotModified
+
+_PERMANENT = {301, 308}
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    url: str
+    """The final URL after redirects."""
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Lower-cased names; only the ones callers use."""
+    permanent_url: str | None = None
+    """Set when every redirect on the way was permanent (301/308): the resource moved."""
+    requested: str = ""
+    """The URL asked for (before redirects)."""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+_KEEP_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "expires", "content-location")
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class _Decoder:
+    """Incremental gzip/deflate decoding that never produces more than ``limit`` bytes."""
+
+    def __init__(self, encoding: str, limit: int, url: str):
+        self.limit = limit
+        self.url = url
+        self.size = 0
+        self.parts: list[bytes] = []
+        encoding = encoding.strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            self.z: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.z = zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header, autodetected
+        elif encoding in ("", "identity"):
+            self.z = None
+        else:
+            raise FetchError(f"{url}: unsupported Content-Encoding {encoding!r}", reason="bad_encoding")
+
+    def _add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise FetchError(
+                f"{self.url}: response larger than {self.limit // (1024 * 1024)} MB", reason="too_large"
+            )
+        self.parts.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        if self.z is None:
+            self._add(chunk)
+            return
+        try:
+            data = self.z.decompress(chunk, self.limit - self.size + 1)
+            self._add(data)
+            while self.z.unconsumed_tail:
+                data = self.z.decompress(self.z.unconsumed_tail, self.limit - self.size + 1)
+                self._add(data)
+        except zlib.error as exc:
+            raise FetchError(f"{self.url}: corrupt compressed body ({exc})", reason="bad_encoding") from None
+
+    def finish(self) -> bytes:
+        if self.z is not None:
+            try:
+                self._add(self.z.flush())
+            except zlib.error as exc:
+                raise FetchError(f"{self.url}: corrupt compressed body ({exc})", reason="bad_encoding") from None
+        return b"".join(self.parts)
+
+
+def _host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or ''}"
+
+
+def _status_error(url: str, response: httpx.Response) -> FetchError:
+    code = response.status_code
+    retry = parse_retry_after(response.headers.get("retry-after")) if code in (429, 503) else None
+    message = f"{url}: HTTP {code} {response.reason_phrase or ''}".rstrip()
+    if retry is not None:
+        message += f" (retry after {int(retry)} s)"
+    return FetchError(message, reason=f"http_error:{code}", retry_after=retry)
+
+
+class Fetcher:
+    """An async fetcher bounded in total and per host. Use as ``async with Fetcher(...)``."""
+
+    def __init__(self, settings: FetchSettings, *, concurrency: int = 16, per_host: int = 8):
+        self.settings = settings
+        self.limit = int(settings.max_body_mb * 1024 * 1024)
+        self._total = asyncio.Semaphore(max(1, concurrency))
+        self._per_host_n = max(1, per_host)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=None,
+        )
+        self._client = httpx.AsyncClient(
+            timeout=timeout,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "application/atom+xml, application/rss+xml, application/feed+json,"
+                " application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            trust_env=False,
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+        """GET ``url``; raises :class:`NotModified` on 304 and :class:`FetchError` on failure."""
+        if url.startswith("file:"):
+            return read_local(url, self.limit)
+        host = self._hosts.setdefault(_host_key(url), asyncio.Semaphore(self._per_host_n))
+        async with self._total, host:
+            try:
+                async with asyncio.timeout(self.settings.connect_timeout + 2 * self.settings.read_timeout):
+                    return await self._fetch(url, etag, last_modified)
+            except TimeoutError:
+                raise FetchError(f"{url}: timed out", reason="timeout") from None
+            except httpx.TimeoutException:
+                raise FetchError(f"{url}: timed out", reason="timeout") from None
+            except httpx.InvalidURL as exc:
+                raise FetchError(f"{url}: invalid URL ({exc})", reason="invalid_url") from None
+            except httpx.HTTPError as exc:
+                detail = str(exc) or type(exc).__name__
+                raise FetchError(f"{url}: {detail}", reason="network_error") from None
+
+    async def _fetch(self, url: str, etag: str | None, last_modified: str | None) -> Response:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        permanent = True
+        seen = {url}
+        for _ in range(self.settings.max_redirects + 1):
+            async with self._client.stream("GET", current, headers=headers) as response:
+                code = response.status_code
+                if code in _REDIRECTS and "location" in response.headers:
+                    target = urljoin(current, response.headers["location"].strip())
+                    if urlsplit(target).scheme not in ("http", "https"):
+                        raise FetchError(f"{url}: redirect to a non-http URL {target}", reason="bad_redirect")
+                    if target in seen:
+                        raise FetchError(f"{url}: redirect loop at {target}", reason="redirect_loop")
+                    seen.add(target)
+                    permanent = permanent and code in _PERMANENT
+                    current = target
+                    continue
+                if code == 304:
+                    raise NotModified()
+                if code >= 400 or code < 200:
+                    raise _status_error(url, response)
+                length = response.headers.get("content-length")
+                encoding = response.headers.get("content-encoding", "")
+                if length and length.isdigit() and not encoding and int(length) > self.limit:
+                    raise FetchError(
+                        f"{url}: response larger than {self.limit // (1024 * 1024)} MB",
+                        reason="too_large",
+                    )
+                decoder = _Decoder(encoding, self.limit, url)
+                async for chunk in response.aiter_raw():
+                    decoder.feed(chunk)
+                body = decoder.finish()
+                kept = {k: response.headers[k] for k in _KEEP_HEADERS if k in response.headers}
+                return Response(
+                    url=current,
+                    body=body,
+                    headers=kept,
+                    permanent_url=current if permanent and current != url else None,
+                    requested=url,
+                )
+        raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects", reason="too_many_redirects")
+
+
+def read_local(url_or_path: str, limit: int) -> Response:
+    """Read a local file (``file:`` URL or path) with the same size cap as a download."""
+    path = Path(file_path(url_or_path))
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise FetchError(f"{path}: file larger than {limit // (1024 * 1024)} MB", reason="too_large")
+        body = path.read_bytes()
+    except FileNotFoundError:
+        raise FetchError(f"{path}: no such file", reason="not_found") from None
+    except IsADirectoryError:
+        raise FetchError(f"{path}: is a directory, not a feed file", reason="not_found") from None
+    except PermissionError:
+        raise FetchError(f"{path}: permission denied", reason="blocked") from None
+    except OSError as exc:
+        raise FetchError(f"{path}: {exc.strerror or exc}", reason="network_error") from None
+    url = path_to_url(path)
+    return Response(url=url, body=body, headers={}, requested=url)
+
+
+def file_path(url_or_path: str) -> str:
+    if url_or_path.startswith("file://"):
+        from urllib.request import url2pathname
+
+        return url2pathname(urlsplit(url_or_path).path)
+    return url_or_path
+
+
+def path_to_url(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+async def fetch_many(
+    settings: FetchSettings, urls: list[str], *, concurrency: int = 8, per_host: int = 4
+) -> list[Response | FetchError]:
+    """Fetch several URLs at once (for commands like ``pln add``); errors are returned."""
+    async with Fetcher(settings, concurrency=concurrency, per_host=per_host) as fetcher:
+
+        async def one(url: str) -> Response | FetchError:
+            try:
+                return await fetcher.fetch(url)
+            except FetchError as exc:
+                return exc
+
+        return await asyncio.gather(*(one(u) for u in urls))
+
+
+def fetch_one(settings: FetchSettings, url: str) -> Response:
+    """Fetch one URL synchronously (raises :class:`FetchError`)."""
+    result = asyncio.run(fetch_many(settings, [url]))[0]
+    if isinstance(result, FetchError):
+        raise result
+    return result

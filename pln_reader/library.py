@@ -1,0 +1,310 @@
+"""The facade: everything the CLI, the UI and tests do goes through :class:`Library`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import storage_links
+from .config import Settings, load_settings
+from .errors import DiscoveryError, FetchError, InputError, NotFoundError, ParseError, PlnError
+from .fetch import Response, fetch_one, path_to_url, read_local
+from .links import canonicalize, is_http_url
+from .models import Link, RefreshSummary, Source, TopicList
+from .refresh import Progress, Refresher, summary_of
+from .storage import Storage, open_storage
+
+log = logging.getLogger("pln_reader")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    target: str
+    source: Source | None = None
+    created: bool = False
+    error: str | None = None
+    note: str | None = None
+
+
+class Library:
+    """A user's pln_reader library: sources, topic lists, links and their state."""
+
+    def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- topic lists ---------------------------------------------------------------------------
+
+    def lists(self) -> list[TopicList]:
+        return self.store.lists()
+
+    def get_list(self, name: str) -> TopicList:
+        return self.store.get_list(name)
+
+    def create_list(
+        self, name: str, *, purpose: str | None = None, context: str | None = None,
+        budget_minutes: int | None = None,
+    ) -> TopicList:
+        self.store.create_list(name, purpose=purpose, context=context, budget_minutes=budget_minutes,
+                               now=self.clock())
+        return self.store.get_list(name.strip())
+
+    def edit_list(self, name: str, **changes: object) -> TopicList:
+        self.store.edit_list(name, **changes)
+        return self.store.get_list(str(changes.get("new_name") or name))
+
+    def delete_list(self, name: str) -> None:
+        self.store.delete_list(name)
+
+    def _list_ids(self, names: Iterable[str], *, create: bool) -> list[int]:
+        ids = []
+        for name in names:
+            list_id = self.store.find_list_id(name)
+            if list_id is None:
+                if not create:
+                    raise NotFoundError(f"no topic list named {name!r} (see `pln lists`)")
+                list_id = self.store.create_list(name, now=self.clock())
+            ids.append(list_id)
+        return ids
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def sources(self, *, list_name: str | None = None) -> list[Source]:
+        list_id = self.store.get_list(list_name).id if list_name else None
+        return self.store.sources(list_id=list_id)
+
+    def find_source(self, ref: str) -> Source:
+        return self.store.find_source(ref)
+
+    def remove_source(self, ref: str) -> Source:
+        """Remove a source and its entries; links the user saved or annotated stay."""
+        source = self.store.find_source(ref)
+        self.store.remove_source(source.id)
+        return source
+
+    def add(self, targets: Sequence[str], *, lists: Sequence[str] = ()) -> list[AddResult]:
+        """Add feeds, sites (autodiscovery) or OPML lists by URL or local path.
+
+        Each target succeeds or fails on its own; a feed's entries are stored at once.
+        """
+        results = []
+        for target in targets:
+            try:
+                results.append(self._add_one(target.strip(), lists))
+            except PlnError as exc:
+                results.append(AddResult(target, error=str(exc)))
+        return results
+
+    def _resolve_target(self, target: str) -> Response:
+        if not target:
+            raise InputError("empty URL or path")
+        if is_http_url(target):
+            return fetch_one(self.settings.fetch, target)
+        path = Path(target).expanduser()
+        if target.startswith("file:") or path.exists():
+            return read_local(str(path) if not target.startswith("file:") else target,
+                              int(self.settings.fetch.max_body_mb * 1024 * 1024))
+        if "://" in target:
+            raise InputError(f"{target}: only http(s) URLs and local files can be added")
+        raise InputError(f"{target}: not a URL and no such file")
+
+    def _add_one(self, target: str, lists: Sequence[str]) -> AddResult:
+        from .sources.discover import sniff
+
+        response = self._resolve_target(target)
+        kind = sniff(response.body, response.content_type)
+        if kind == "html":
+            response = self._discover(target, response)
+            kind = "feed"
+        if kind == "opml":
+            return self._add_opml(target, response, lists)
+        from .prepare import body_hash, prepare
+
+        prepared = prepare(response.body, response.url, dict(response.headers))
+        if isinstance(prepared, str):
+            raise ParseError(f"{target}: {prepared}")
+        now = self.clock()
+        url = response.permanent_url or response.requested
+        with self.store.transaction():
+            list_ids = self._list_ids(lists, create=True)
+            source_id, created = self.store.add_source(
+                "feed", url, title=prepared.title, site_url=prepared.site_url, now=now)
+            for list_id in list_ids:
+                self.store.add_to_list(list_id, [source_id])
+            if created:
+                storage_links.write_entries(self.store, source_id, prepared.rows, now)
+                from .refresh import next_due_ok
+
+                self.store.record_success(
+                    source_id, now=now, next_due=next_due_ok(self.settings, None, response.headers, now),
+                    etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
+                    body_hash=body_hash(response.body),
+                )
+        note = None if created else "already subscribed"
+        return AddResult(target, self.store.get_source(source_id), created, note=note)
+
+    def _discover(self, target: str, page: Response) -> Response:
+        from .sources.discover import common_feed_urls, feed_links, sniff
+
+        candidates = feed_links(page.body, page.url)
+        tried: list[str] = []
+        for url in candidates or common_feed_urls(page.url):
+            tried.append(url)
+            try:
+                response = fetch_one(self.settings.fetch, url)
+            except FetchError:
+                continue
+            if sniff(response.body, response.content_type) == "feed":
+                return response
+        how = "the feeds it links to" if candidates else "the usual feed paths"
+        raise DiscoveryError(f"{target}: no feed found (the page announces none; tried {how}: "
+                             f"{', '.join(tried)})" if not candidates else
+                             f"{target}: no working feed found (tried {how}: {', '.join(tried)})")
+
+    def _add_opml(self, target: str, response: Response, lists: Sequence[str]) -> AddResult:
+        from .opml import parse_opml
+        from .prepare import body_hash
+        from .refresh import next_due_ok
+        from .sources.opml_source import sync
+
+        local = response.url.startswith("file:")
+        doc = parse_opml(response.body, base_url=response.url, allow_local=local)  # validates first
+        now = self.clock()
+        names = list(lists) or [doc.title or "Subscribed list"]
+        with self.store.transaction():
+            list_ids = self._list_ids(names, create=True)
+            source_id, created = self.store.add_source(
+                "opml", response.permanent_url or response.requested, title=doc.title, now=now)
+            for list_id in list_ids:
+                self.store.add_to_list(list_id, [source_id])
+            added, _ = sync(self.store, source_id, response.body, response.url, now=now)
+            self.store.record_success(
+                source_id, now=now, next_due=next_due_ok(self.settings, None, response.headers, now),
+                etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
+                body_hash=body_hash(response.body),
+            )
+        note = f"{added} feeds into {', '.join(names)}; run `pln refresh` to fetch them"
+        return AddResult(target, self.store.get_source(source_id), created, note=note)
+
+    # -- OPML import / export ------------------------------------------------------------------
+
+    def import_opml(self, data: bytes, *, base_url: str | None = None) -> tuple[int, int]:
+        """Import topic lists and feeds from OPML (one transaction); returns (lists, sources)."""
+        from .exports.opml import import_document
+        from .opml import parse_opml
+
+        doc = parse_opml(data, base_url=base_url, allow_local=True)
+        return import_document(self.store, doc, now=self.clock())
+
+    def export_opml(self, *, title: str = "pln_reader topic lists") -> bytes:
+        from .exports.opml import export_document
+        from .opml import write_opml
+
+        return write_opml(export_document(self.store, title=title))
+
+    # -- refresh -------------------------------------------------------------------------------
+
+    def refresh(
+        self, *, force: bool = False, list_name: str | None = None, progress: Progress | None = None
+    ) -> RefreshSummary:
+        """Fetch due sources (all with ``force``) and store what changed."""
+        from .sources.opml_source import sync
+
+        list_id = self.store.get_list(list_name).id if list_name else None
+        now = self.clock()
+        rows = self.store.due_sources(now, force=force, list_id=list_id)
+        refresher = Refresher(
+            self.store, self.settings, clock=self.clock, progress=progress,
+            sync_opml=lambda sid, body, url: sync(self.store, sid, body, url, now=self.clock()),
+        )
+        opml_rows = [r for r in rows if r["kind"] == "opml"]
+        if opml_rows:
+            refresher.run(opml_rows, total=len(rows))
+            # Feeds an OPML source just added are due now, so they join this run.
+            rows = self.store.due_sources(now, force=force, list_id=list_id)
+            done = {r.source_id for r in refresher.results}
+            rows = [r for r in rows if r["id"] not in done]
+        feed_rows = [r for r in rows if r["kind"] == "feed"]
+        refresher.run(feed_rows, total=len(refresher.results) + len(feed_rows))
+        return summary_of(refresher.results)
+
+    # -- links ---------------------------------------------------------------------------------
+
+    def links(
+        self, *, list_name: str | None = None, unread: bool = False, saved: bool = False,
+        limit: int | None = None,
+    ) -> list[Link]:
+        list_id = self.store.get_list(list_name).id if list_name else None
+        return storage_links.query_links(self.store, list_id=list_id, unread=unread, saved=saved, limit=limit)
+
+    def search(self, query: str, *, limit: int = 50) -> list[Link]:
+        return storage_links.search_links(self.store, query, limit=limit)
+
+    def get_link(self, url: str) -> Link:
+        return storage_links.get_link(self.store, canonicalize(url))
+
+    def _link_id(self, url: str, *, create: bool = False) -> int:
+        canonical = canonicalize(url)
+        link_id = storage_links.link_id_for(self.store, canonical)
+        if link_id is None:
+            if not create:
+                raise NotFoundError(f"no link {canonical} in the library")
+            link_id = storage_links.ensure_link(self.store, canonical, title=None, now=self.clock())
+        return link_id
+
+    def save(self, url: str) -> Link:
+        """Put a link in the reading queue (a URL in no feed is added as a link of its own)."""
+        link_id = self._link_id(url, create=True)
+        storage_links.set_state(self.store, [link_id], "archived_at", None)
+        storage_links.set_state(self.store, [link_id], "saved_at", self.clock())
+        return self.get_link(url)
+
+    def unsave(self, url: str) -> Link:
+        storage_links.set_state(self.store, [self._link_id(url)], "saved_at", None)
+        return self.get_link(url)
+
+    def mark_read(self, url: str, *, read: bool = True) -> Link:
+        storage_links.set_state(self.store, [self._link_id(url)], "read_at", self.clock() if read else None)
+        return self.get_link(url)
+
+    def mark_list_read(self, list_name: str | None, *, keep_saved: bool = True) -> int:
+        """Mark every unread link of a list (all lists with ``None``) read; saved ones stay unread."""
+        list_id = self.store.get_list(list_name).id if list_name else None
+        ids = storage_links.unread_link_ids(self.store, list_id, keep_saved=keep_saved)
+        return storage_links.set_state(self.store, ids, "read_at", self.clock())
+
+
+def open_library(
+    home: Path | str | None = None,
+    *,
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> Library:
+    """Open the library in ``home`` (default: ``PLN_READER_HOME`` or the user data dir)."""
+    settings = settings or load_settings(home)
+    store = open_storage(settings.db_path)
+    try:
+        return Library(store, settings, clock=clock)
+    except BaseException:
+        store.close()
+        raise
+
+
+__all__ = ["AddResult", "Library", "open_library", "path_to_url"]

@@ -1,0 +1,91 @@
+"""Typed, frozen records the library returns. All datetimes are aware UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SOURCE_KINDS = ("feed", "opml")
+CONTEXTS = ("professional", "personal", "both")
+FETCH_STATUSES = ("ok", "not_modified", "error", "never")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicList:
+    id: int
+    name: str
+    purpose: str | None = None
+    context: str | None = None
+    budget_minutes: int | None = None
+    parent_id: int | None = None
+    source_count: int = 0
+    unread: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: int
+    kind: str
+    url: str
+    title: str | None
+    site_url: str | None
+    active: bool
+    lists: tuple[str, ...] = ()
+    entries: int = 0
+    status: str = "never"
+    error: str | None = None
+    last_success: datetime | None = None
+    next_due: datetime | None = None
+    parent_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    id: int
+    url: str
+    title: str | None
+    published: datetime | None
+    summary: str | None
+    sources: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    read: bool = False
+    saved: bool = False
+    saved_at: datetime | None = None
+    archived: bool = False
+    hidden: bool = False
+    first_seen: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What one refresh did to one source."""
+
+    source_id: int
+    url: str
+    status: str
+    """``new`` (entries added), ``updated``, ``unchanged`` (fetched and parsed, nothing new),
+    ``not_modified`` (304 or identical body: no parse, no write) or ``failed``."""
+    new: int = 0
+    updated: int = 0
+    reason: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    results: tuple[SourceResult, ...] = field(default=())
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> tuple[SourceResult, ...]:
+        return tuple(r for r in self.results if r.status == "failed")
+
+    @property
+    def new_entries(self) -> int:
+        return sum(r.new for r in self.results)

@@ -1,0 +1,39 @@
+"""The "as parsed" shapes: what a parser hands to the library before anything is stored.
+
+Every string here has already been cleaned for the terminal (:func:`pln_reader.text.clean_text`),
+every datetime is aware UTC and every URL is absolute. These are kept apart from the stored
+models in :mod:`pln_reader.models`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    id: str
+    """The entry's guid/id, or a stable id derived from its content when it has none."""
+    url: str | None
+    """The entry's link, absolute (resolved against the feed's base)."""
+    title: str | None
+    author: str | None
+    published: datetime | None
+    updated: datetime | None
+    summary: str | None
+    """Plain text (markup removed), multi-line, for previews and search."""
+    content: str | None
+    """Sanitised HTML (no script, no event handlers, no javascript: links), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    """The site the feed belongs to (absolute URL), if it says."""
+    version: str
+    """The format, e.g. ``rss20``, ``rss10``, ``atom10``, ``atom03``, ``json11``."""
+    entries: tuple[ParsedEntry, ...] = field(default=())
+    warning: str | None = None
+    """Set when the feed was readable but not well-formed (feedparser's bozo)."""

@@ -1,0 +1,94 @@
+"""Pure work done off the main thread for each fetched feed body (runs in a process pool).
+
+Parsing, canonicalising entry links and digesting entries all happen here, so the process
+that writes to the database only compares digests and writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import InputError, ParseError
+from .links import canonicalize
+from .parse import parse_feed
+from .parsed import ParsedEntry, ParsedFeed
+from .storage_links import EntryRow
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    title: str | None
+    site_url: str | None
+    version: str
+    warning: str | None
+    rows: tuple[EntryRow, ...]
+
+
+def _digest(entry: ParsedEntry) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for value in (
+        entry.url,
+        entry.title,
+        entry.author,
+        entry.published.isoformat() if entry.published else None,
+        entry.updated.isoformat() if entry.updated else None,
+        entry.summary,
+        entry.content,
+    ):
+        h.update(b"\x00" if value is None else value.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def _link_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return canonicalize(url)
+    except InputError:
+        return None
+
+
+def rows_for(feed: ParsedFeed) -> tuple[EntryRow, ...]:
+    return tuple(
+        EntryRow(
+            key=e.id,
+            link_url=_link_url(e.url),
+            url=e.url,
+            title=e.title,
+            author=e.author,
+            published=e.published,
+            updated=e.updated,
+            summary=e.summary,
+            content=e.content,
+            digest=_digest(e),
+        )
+        for e in feed.entries
+    )
+
+
+def prepare(body: bytes, url: str, headers: Mapping[str, str]) -> Prepared | str:
+    """Parse and prepare a feed body; a parse failure comes back as its message (a str).
+
+    Returning the message instead of raising keeps worker exceptions (and their pickling)
+    out of the process pool.
+    """
+    try:
+        feed = parse_feed(body, url=url, headers=headers)
+    except ParseError as exc:
+        return str(exc)
+    except Exception as exc:  # a parser bug must not take the whole refresh down
+        return f"could not parse the feed ({type(exc).__name__}: {exc})"
+    return Prepared(
+        title=feed.title,
+        site_url=feed.link,
+        version=feed.version,
+        warning=feed.warning,
+        rows=rows_for(feed),
+    )
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()

@@ -1,0 +1,170 @@
+"""The write half of a refresh: decide due times, write each source's changes in one transaction.
+
+Fetching and parsing happen in :mod:`pln_reader.pipeline`; this module consumes its outcomes in
+the thread that owns the database connection.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from . import storage_links
+from .config import Settings
+from .errors import OPMLError
+from .models import RefreshSummary, SourceResult
+from .pipeline import Failed, Fetched, Job, Pipeline, Unchanged
+from .storage import Storage, backoff
+
+log = logging.getLogger("pln_reader")
+
+Progress = Callable[[int, int, SourceResult], None]
+
+# The error back-off starts here and doubles up to the cap in the settings.
+ERROR_BASE_MINUTES = 15
+# Cache-Control/Expires may stretch the interval, never beyond this.
+MAX_CACHE_HOURS = 24
+
+
+def cache_seconds(headers: dict[str, str] | object, now: datetime) -> float | None:
+    """Freshness lifetime the server asked for (Cache-Control max-age, else Expires)."""
+    if not isinstance(headers, dict):
+        headers = dict(headers)  # type: ignore[call-overload]
+    control = headers.get("cache-control", "")
+    match = re.search(r"max-age\s*=\s*(\d+)", control)
+    if match:
+        return float(match.group(1))
+    expires = headers.get("expires")
+    if expires:
+        try:
+            when = email.utils.parsedate_to_datetime(expires)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - now).total_seconds())
+    return None
+
+
+def next_due_ok(settings: Settings, interval_minutes: int | None, headers: object, now: datetime) -> datetime:
+    interval = timedelta(minutes=interval_minutes or settings.refresh.interval_minutes)
+    wanted = cache_seconds(headers, now)
+    if wanted is not None:
+        interval = max(interval, min(timedelta(seconds=wanted), timedelta(hours=MAX_CACHE_HOURS)))
+    return now + interval
+
+
+def next_due_error(settings: Settings, failures: int, retry_after: float | None, now: datetime) -> datetime:
+    wait = backoff(failures, base_minutes=ERROR_BASE_MINUTES, cap_hours=settings.refresh.backoff_cap_hours)
+    if retry_after is not None:
+        wait = max(wait, timedelta(seconds=min(retry_after, settings.refresh.backoff_cap_hours * 3600)))
+    return now + wait
+
+
+class Refresher:
+    """Runs one refresh over a set of due sources."""
+
+    def __init__(
+        self,
+        store: Storage,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime],
+        progress: Progress | None = None,
+        sync_opml: Callable[[int, bytes, str], tuple[int, int]] | None = None,
+    ):
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.progress = progress
+        self.sync_opml = sync_opml
+        self.results: list[SourceResult] = []
+
+    def run(self, rows: list, *, total: int | None = None) -> None:
+        jobs = [
+            Job(r["id"], r["url"], r["kind"], r["etag"], r["last_modified"], r["body_hash"]) for r in rows
+        ]
+        meta = {r["id"]: r for r in rows}
+        total = total or len(jobs)
+        not_modified: list[tuple[int, datetime]] = []
+        for outcome in Pipeline(jobs, self.settings.fetch, self.settings.refresh):
+            now = self.clock()
+            row = meta[outcome.job.source_id]
+            if isinstance(outcome, Unchanged):
+                due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
+                not_modified.append((outcome.job.source_id, due))
+                # Batched: a warm refresh of many sources is one write, not one per source.
+                if len(not_modified) >= 200:
+                    self.store.record_not_modified(not_modified, now)
+                    not_modified.clear()
+                result = SourceResult(outcome.job.source_id, outcome.job.url, "not_modified", title=row["title"])
+            elif isinstance(outcome, Failed):
+                result = self._failed(outcome.job, row, outcome.error.reason, str(outcome.error),
+                                      outcome.error.retry_after, None, now)
+            else:
+                result = self._fetched(outcome, row, now)
+            self.results.append(result)
+            if self.progress is not None:
+                self.progress(len(self.results), total, result)
+        self.store.record_not_modified(not_modified, self.clock())
+
+    def _failed(
+        self, job: Job, row: object, reason: str, message: str, retry_after: float | None,
+        new_url: str | None, now: datetime,
+    ) -> SourceResult:
+        failures = int(row["failures"]) + 1  # type: ignore[index]
+        due = next_due_error(self.settings, failures, retry_after, now)
+        self.store.record_failure(job.source_id, now=now, reason=message, next_due=due, new_url=new_url)
+        log.info("refresh failed: %s", message)
+        return SourceResult(job.source_id, job.url, "failed", reason=message, title=row["title"])  # type: ignore[index]
+
+    def _fetched(self, outcome: Fetched, row: object, now: datetime) -> SourceResult:
+        job = outcome.job
+        new_url = outcome.permanent_url
+        if job.kind == "opml":
+            return self._fetched_opml(outcome, row, now)
+        if outcome.prepared is None:
+            message = f"{job.url}: {outcome.parse_error}"
+            return self._failed(job, row, "parse_error", message, None, new_url, now)
+        prepared = outcome.prepared
+        due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)  # type: ignore[index]
+        with self.store.transaction():
+            new, updated = storage_links.write_entries(self.store, job.source_id, prepared.rows, now)
+            self.store.record_success(
+                job.source_id,
+                now=now,
+                next_due=due,
+                etag=outcome.headers.get("etag"),
+                last_modified=outcome.headers.get("last-modified"),
+                body_hash=outcome.body_hash,
+                title=prepared.title,
+                site_url=prepared.site_url,
+                new_url=new_url,
+            )
+        status = "new" if new else ("updated" if updated else "unchanged")
+        return SourceResult(job.source_id, job.url, status, new=new, updated=updated,
+                            title=prepared.title or row["title"])  # type: ignore[index]
+
+    def _fetched_opml(self, outcome: Fetched, row: object, now: datetime) -> SourceResult:
+        job = outcome.job
+        assert self.sync_opml is not None and outcome.body is not None
+        try:
+            with self.store.transaction():
+                added, removed = self.sync_opml(job.source_id, outcome.body, outcome.final_url)
+                due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)  # type: ignore[index]
+                self.store.record_success(
+                    job.source_id, now=now, next_due=due, etag=outcome.headers.get("etag"),
+                    last_modified=outcome.headers.get("last-modified"), body_hash=outcome.body_hash,
+                    new_url=outcome.permanent_url,
+                )
+        except OPMLError as exc:
+            return self._failed(job, row, "parse_error", f"{job.url}: {exc}", None, outcome.permanent_url, now)
+        status = "new" if added else ("updated" if removed else "unchanged")
+        return SourceResult(job.source_id, job.url, status, new=added, updated=removed, title=row["title"])  # type: ignore[index]
+
+
+def summary_of(results: list[SourceResult]) -> RefreshSummary:
+    return RefreshSummary(tuple(results))

@@ -1,0 +1,1 @@
+"""One module per source kind: feed discovery, subscribed OPML lists (social sources later)."""

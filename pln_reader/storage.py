@@ -1,0 +1,420 @@
+"""The only module that speaks SQL: sources, lists, fetch state and user state.
+
+Entries and links (the refresh write path and the link queries) live in
+:mod:`pln_reader.storage_links`, which shares this connection.
+
+The database runs in WAL mode with a busy timeout so the UI and a scheduled ``pln refresh``
+can use it at once. Connections are in autocommit mode; every unit of work that writes more
+than one row runs in :meth:`Storage.transaction` (``BEGIN IMMEDIATE``: a writer waits for the
+lock up front instead of failing half way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import migrations
+from .errors import InputError, NotFoundError, StorageError
+from .models import CONTEXTS, Source, TopicList
+
+BUSY_TIMEOUT_S = 30.0
+
+
+def to_db(dt: datetime | None) -> str | None:
+    """Aware datetime -> sortable ISO text in UTC (seconds precision)."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(value.split("\x1f")) if value else ()
+
+
+class Storage:
+    """One SQLite connection with the schema migrated. Use :func:`open_storage`."""
+
+    def __init__(self, db: Database, path: Path | None):
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.path = path
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested calls join the outer one."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"database is busy or locked ({exc}); try again") from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    # -- lists ---------------------------------------------------------------------------------
+
+    def _list_from_row(self, row: sqlite3.Row) -> TopicList:
+        return TopicList(
+            id=row["id"],
+            name=row["name"],
+            purpose=row["purpose"],
+            context=row["context"],
+            budget_minutes=row["budget_minutes"],
+            parent_id=row["parent_id"],
+            source_count=row["source_count"],
+            unread=row["unread"],
+        )
+
+    _LIST_SQL = """
+        SELECT l.*,
+          (SELECT count(*) FROM list_sources ls WHERE ls.list_id = l.id) AS source_count,
+          (SELECT count(DISTINCT e.link_id) FROM list_sources ls
+             JOIN entries e ON e.source_id = ls.source_id
+             LEFT JOIN link_state st ON st.link_id = e.link_id
+           WHERE ls.list_id = l.id AND e.link_id IS NOT NULL
+             AND st.read_at IS NULL AND st.hidden_at IS NULL AND st.archived_at IS NULL
+          ) AS unread
+        FROM lists l
+    """
+
+    def lists(self) -> list[TopicList]:
+        rows = self.query(self._LIST_SQL + " ORDER BY l.position, l.name COLLATE NOCASE")
+        return [self._list_from_row(r) for r in rows]
+
+    def get_list(self, name: str) -> TopicList:
+        rows = self.query(self._LIST_SQL + " WHERE l.name = ? COLLATE NOCASE", [name])
+        if not rows:
+            raise NotFoundError(f"no topic list named {name!r} (see `pln lists`)")
+        return self._list_from_row(rows[0])
+
+    def find_list_id(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM lists WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _check_list_fields(context: str | None, budget: int | None) -> None:
+        if context is not None and context not in CONTEXTS:
+            raise InputError(f"context must be one of {', '.join(CONTEXTS)}, not {context!r}")
+        if budget is not None and budget < 0:
+            raise InputError(f"budget must be 0 or more minutes, not {budget}")
+
+    def create_list(
+        self,
+        name: str,
+        *,
+        purpose: str | None = None,
+        context: str | None = None,
+        budget_minutes: int | None = None,
+        parent_id: int | None = None,
+        now: datetime,
+    ) -> int:
+        name = name.strip()
+        if not name:
+            raise InputError("a topic list needs a name")
+        self._check_list_fields(context, budget_minutes)
+        if self.find_list_id(name) is not None:
+            raise InputError(f"a topic list named {name!r} already exists")
+        with self.transaction() as conn:
+            position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM lists").fetchone()[0]
+            cur = conn.execute(
+                "INSERT INTO lists (name, purpose, context, budget_minutes, parent_id, position,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [name, purpose, context, budget_minutes, parent_id, position, to_db(now)],
+            )
+            return int(cur.lastrowid or 0)
+
+    def edit_list(self, name: str, **changes: Any) -> None:
+        """Change ``new_name``, ``purpose``, ``context``, ``budget_minutes`` (only those given)."""
+        current = self.get_list(name)
+        self._check_list_fields(changes.get("context"), changes.get("budget_minutes"))
+        sets: dict[str, Any] = {}
+        new_name = changes.pop("new_name", None)
+        if new_name is not None:
+            new_name = new_name.strip()
+            if not new_name:
+                raise InputError("a topic list needs a name")
+            other = self.find_list_id(new_name)
+            if other is not None and other != current.id:
+                raise InputError(f"a topic list named {new_name!r} already exists")
+            sets["name"] = new_name
+        for key in ("purpose", "context", "budget_minutes"):
+            if key in changes:
+                sets[key] = changes[key]
+        if not sets:
+            return
+        assignments = ", ".join(f"{key} = ?" for key in sets)
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE lists SET {assignments} WHERE id = ?", [*sets.values(), current.id])
+
+    def delete_list(self, name: str) -> None:
+        current = self.get_list(name)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM lists WHERE id = ?", [current.id])
+
+    def add_to_list(self, list_id: int, source_ids: Iterable[int]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO list_sources (list_id, source_id) VALUES (?, ?)",
+                [(list_id, sid) for sid in source_ids],
+            )
+
+    def list_tree(self) -> list[sqlite3.Row]:
+        return self.query("SELECT * FROM lists ORDER BY position, name COLLATE NOCASE")
+
+    def list_memberships(self) -> list[sqlite3.Row]:
+        return self.query(
+            "SELECT ls.list_id, s.* FROM list_sources ls JOIN sources s ON s.id = ls.source_id"
+            " ORDER BY ls.list_id, s.title COLLATE NOCASE, s.url"
+        )
+
+    # -- sources -------------------------------------------------------------------------------
+
+    _SOURCE_SQL = """
+        SELECT s.*, f.status, f.error, f.last_success_at, f.next_due_at,
+          (SELECT group_concat(name, char(31)) FROM (
+             SELECT l.name FROM list_sources ls JOIN lists l ON l.id = ls.list_id
+             WHERE ls.source_id = s.id ORDER BY l.name COLLATE NOCASE)) AS list_names,
+          (SELECT count(*) FROM entries e WHERE e.source_id = s.id) AS entry_count
+        FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id
+    """
+
+    @staticmethod
+    def _source_from_row(row: sqlite3.Row) -> Source:
+        return Source(
+            id=row["id"],
+            kind=row["kind"],
+            url=row["url"],
+            title=row["title"],
+            site_url=row["site_url"],
+            active=bool(row["active"]),
+            lists=_split(row["list_names"]),
+            entries=row["entry_count"],
+            status=row["status"] or "never",
+            error=row["error"],
+            last_success=from_db(row["last_success_at"]),
+            next_due=from_db(row["next_due_at"]),
+            parent_id=row["parent_id"],
+        )
+
+    def sources(self, *, list_id: int | None = None) -> list[Source]:
+        sql = self._SOURCE_SQL
+        params: list[Any] = []
+        if list_id is not None:
+            sql += " WHERE s.id IN (SELECT source_id FROM list_sources WHERE list_id = ?)"
+            params.append(list_id)
+        rows = self.query(sql + " ORDER BY s.title COLLATE NOCASE, s.url", params)
+        return [self._source_from_row(r) for r in rows]
+
+    def get_source(self, source_id: int) -> Source:
+        rows = self.query(self._SOURCE_SQL + " WHERE s.id = ?", [source_id])
+        if not rows:
+            raise NotFoundError(f"no source with id {source_id}")
+        return self._source_from_row(rows[0])
+
+    def find_source(self, ref: str) -> Source:
+        """A source by id, URL or exact title (case-insensitive)."""
+        ref = ref.strip()
+        if ref.isdigit():
+            rows = self.query(self._SOURCE_SQL + " WHERE s.id = ?", [int(ref)])
+        else:
+            rows = self.query(self._SOURCE_SQL + " WHERE s.url = ?", [ref])
+            if not rows:
+                rows = self.query(self._SOURCE_SQL + " WHERE s.title = ? COLLATE NOCASE", [ref])
+        if not rows:
+            raise NotFoundError(f"no source {ref!r} (give its id, URL or title; see `pln sources`)")
+        if len(rows) > 1:
+            ids = ", ".join(str(r["id"]) for r in rows)
+            raise InputError(f"{ref!r} names several sources (ids {ids}); give the id")
+        return self._source_from_row(rows[0])
+
+    def source_id_for_url(self, url: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM sources WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def add_source(
+        self,
+        kind: str,
+        url: str,
+        *,
+        title: str | None = None,
+        site_url: str | None = None,
+        parent_id: int | None = None,
+        now: datetime,
+    ) -> tuple[int, bool]:
+        """Insert a source (or reactivate an existing one); returns (id, created)."""
+        with self.transaction() as conn:
+            existing = self.source_id_for_url(url)
+            if existing is not None:
+                conn.execute("UPDATE sources SET active = 1 WHERE id = ? AND active = 0", [existing])
+                return existing, False
+            cur = conn.execute(
+                "INSERT INTO sources (kind, url, title, site_url, added_at, parent_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [kind, url, title, site_url, to_db(now), parent_id],
+            )
+            source_id = int(cur.lastrowid or 0)
+            conn.execute("INSERT INTO fetch_state (source_id) VALUES (?)", [source_id])
+            return source_id, True
+
+    def remove_source(self, source_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
+
+    def set_active(self, source_ids: Iterable[int], active: bool) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE sources SET active = ? WHERE id = ?", [(int(active), i) for i in source_ids]
+            )
+
+    def top_level_sources(self) -> list[sqlite3.Row]:
+        """Sources the user added (not ones a subscribed OPML list brought in)."""
+        return self.query(
+            "SELECT * FROM sources WHERE parent_id IS NULL ORDER BY title COLLATE NOCASE, url"
+        )
+
+    def children_of(self, parent_id: int) -> list[sqlite3.Row]:
+        return self.query("SELECT id, url, active FROM sources WHERE parent_id = ?", [parent_id])
+
+    # -- fetch state ---------------------------------------------------------------------------
+
+    def due_sources(
+        self, now: datetime, *, force: bool = False, list_id: int | None = None
+    ) -> list[sqlite3.Row]:
+        """Active sources to fetch now, with their conditional-GET state."""
+        sql = (
+            "SELECT s.id, s.kind, s.url, s.title, s.interval_minutes, f.etag, f.last_modified,"
+            " f.body_hash, f.failures, f.error_since FROM sources s"
+            " JOIN fetch_state f ON f.source_id = s.id WHERE s.active = 1"
+        )
+        params: list[Any] = []
+        if not force:
+            sql += " AND (f.next_due_at IS NULL OR f.next_due_at <= ?)"
+            params.append(to_db(now))
+        if list_id is not None:
+            sql += " AND s.id IN (SELECT source_id FROM list_sources WHERE list_id = ?)"
+            params.append(list_id)
+        # Subscribed OPML lists first, so the feeds they add are fetched in the same run.
+        return self.query(sql + " ORDER BY s.kind = 'feed', s.id", params)
+
+    def record_not_modified(self, rows: Sequence[tuple[int, datetime]], now: datetime) -> None:
+        """Sources that answered 304 or an identical body: one small batched write."""
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE fetch_state SET status = 'not_modified', error = NULL, error_since = NULL,"
+                " failures = 0, last_fetch_at = ?, last_success_at = ?, next_due_at = ?"
+                " WHERE source_id = ?",
+                [(to_db(now), to_db(now), to_db(due), sid) for sid, due in rows],
+            )
+
+    def record_success(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        next_due: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        title: str | None = None,
+        site_url: str | None = None,
+        new_url: str | None = None,
+    ) -> None:
+        """Fetch state after a successful fetch; call inside the source's write transaction."""
+        conn = self.conn
+        conn.execute(
+            "UPDATE fetch_state SET status = 'ok', error = NULL, error_since = NULL, failures = 0,"
+            " etag = ?, last_modified = ?, body_hash = ?, last_fetch_at = ?, last_success_at = ?,"
+            " next_due_at = ? WHERE source_id = ?",
+            [etag, last_modified, body_hash, to_db(now), to_db(now), to_db(next_due), source_id],
+        )
+        conn.execute(
+            "UPDATE sources SET title = coalesce(?, title), site_url = coalesce(?, site_url)"
+            " WHERE id = ?",
+            [title, site_url, source_id],
+        )
+        if new_url:
+            self.move_source_url(source_id, new_url)
+
+    def move_source_url(self, source_id: int, new_url: str) -> None:
+        """A permanent redirect: the source now lives at ``new_url`` (unless another has it)."""
+        if self.source_id_for_url(new_url) is None:
+            self.conn.execute("UPDATE sources SET url = ? WHERE id = ?", [new_url, source_id])
+
+    def record_failure(
+        self, source_id: int, *, now: datetime, reason: str, next_due: datetime, new_url: str | None
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE fetch_state SET status = 'error', error = ?,"
+                " error_since = coalesce(error_since, ?), failures = failures + 1,"
+                " last_fetch_at = ?, next_due_at = ? WHERE source_id = ?",
+                [reason, to_db(now), to_db(now), to_db(next_due), source_id],
+            )
+            if new_url:
+                self.move_source_url(source_id, new_url)
+
+
+def open_storage(path: Path | str | None) -> Storage:
+    """Open (creating if needed) the database at ``path`` and apply pending migrations.
+
+    ``None`` opens a private in-memory database (tests, dry runs).
+    """
+    try:
+        if path is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        else:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if path is not None:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StorageError(f"{path}: could not switch the database to WAL mode ({mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = Database(conn, execute_plugins=False)
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot open the database {path}: {exc}") from None
+    except OSError as exc:
+        raise StorageError(f"cannot open the database {path}: {exc.strerror or exc}") from None
+    return Storage(db, path if path is None else Path(path))
+
+
+def backoff(failures: int, *, base_minutes: int, cap_hours: float) -> timedelta:
+    """Exponential back-off after ``failures`` consecutive failures (1 = the first)."""
+    minutes = base_minutes * (2 ** max(0, min(failures - 1, 20)))
+    return timedelta(minutes=min(minutes, cap_hours * 60))

@@ -1,0 +1,281 @@
+"""SQL for entries, links and the user's link state (the refresh write path and link queries).
+
+Split from :mod:`pln_reader.storage` by responsibility; it uses the same connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .errors import InputError, NotFoundError
+from .models import Link
+from .storage import Storage, _split, from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One parsed entry prepared for writing (canonical URL and digest computed off-thread)."""
+
+    key: str
+    link_url: str | None
+    url: str | None
+    title: str | None
+    author: str | None
+    published: datetime | None
+    updated: datetime | None
+    summary: str | None
+    content: str | None
+    digest: str
+
+
+def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now: datetime) -> tuple[int, int]:
+    """Insert new entries and update changed ones of a source; returns (new, updated).
+
+    Call inside the source's transaction. Entries missing from ``rows`` are kept, and no
+    user state is touched.
+    """
+    conn = store.conn
+    existing = {
+        key: (entry_id, digest)
+        for key, entry_id, digest in conn.execute(
+            "SELECT key, id, digest FROM entries WHERE source_id = ?", [source_id]
+        )
+    }
+    now_s = to_db(now)
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    seen: set[str] = set()
+    for row in rows:
+        if row.key in seen:  # duplicate ids inside one feed: the first wins
+            continue
+        seen.add(row.key)
+        old = existing.get(row.key)
+        if old is not None and old[1] == row.digest:
+            continue
+        published = row.published or row.updated
+        link_id = _upsert_link(conn, row, to_db(published) or now_s, now_s) if row.link_url else None
+        values = (
+            link_id,
+            row.url,
+            row.title,
+            row.author,
+            to_db(row.published),
+            to_db(row.updated),
+            row.summary,
+            row.content,
+            row.digest,
+        )
+        if old is None:
+            inserts.append((source_id, row.key, *values, now_s, now_s))
+        else:
+            updates.append((*values, now_s, old[0]))
+    if inserts:
+        conn.executemany(
+            "INSERT INTO entries (source_id, key, link_id, url, title, author, published, updated,"
+            " summary, content, digest, first_seen, last_changed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            inserts,
+        )
+    if updates:
+        conn.executemany(
+            "UPDATE entries SET link_id = ?, url = ?, title = ?, author = ?, published = ?,"
+            " updated = ?, summary = ?, content = ?, digest = ?, last_changed = ? WHERE id = ?",
+            updates,
+        )
+    return len(inserts), len(updates)
+
+
+def _upsert_link(conn: sqlite3.Connection, row: EntryRow, published: str, now: str) -> int:
+    found = conn.execute(
+        "SELECT id, title, summary, published FROM links WHERE url = ?", [row.link_url]
+    ).fetchone()
+    if found is None:
+        cur = conn.execute(
+            "INSERT INTO links (url, title, summary, published, first_seen) VALUES (?, ?, ?, ?, ?)",
+            [row.link_url, row.title, row.summary, published, now],
+        )
+        return int(cur.lastrowid or 0)
+    link_id, title, summary, old_published = found
+    # Keep the earliest date; fill a missing title/summary; a changed title replaces the old one.
+    new_title = row.title or title
+    new_summary = row.summary or summary
+    new_published = min(old_published, published)
+    if (new_title, new_summary, new_published) != (title, summary, old_published):
+        if (new_title, new_summary) != (title, summary):
+            conn.execute(
+                "UPDATE links SET title = ?, summary = ?, published = ? WHERE id = ?",
+                [new_title, new_summary, new_published, link_id],
+            )
+        else:
+            conn.execute("UPDATE links SET published = ? WHERE id = ?", [new_published, link_id])
+    return int(link_id)
+
+
+# -- queries -------------------------------------------------------------------------------------
+
+_LINK_SELECT = """
+    SELECT k.id, k.url, k.title, k.summary, k.published, k.first_seen,
+      st.read_at, st.saved_at, st.archived_at, st.hidden_at,
+      (SELECT group_concat(label, char(31)) FROM (
+         SELECT DISTINCT coalesce(s.title, s.url) AS label FROM entries e
+         JOIN sources s ON s.id = e.source_id WHERE e.link_id = k.id)) AS source_names,
+      (SELECT group_concat(name, char(31)) FROM (
+         SELECT DISTINCT l.name FROM entries e
+         JOIN list_sources ls ON ls.source_id = e.source_id
+         JOIN lists l ON l.id = ls.list_id WHERE e.link_id = k.id ORDER BY l.name)) AS list_names
+    FROM links k LEFT JOIN link_state st ON st.link_id = k.id
+"""
+
+
+def _link_from_row(row: sqlite3.Row) -> Link:
+    return Link(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        summary=row["summary"],
+        published=from_db(row["published"]),
+        first_seen=from_db(row["first_seen"]),
+        sources=_split(row["source_names"]),
+        lists=_split(row["list_names"]),
+        read=row["read_at"] is not None,
+        saved=row["saved_at"] is not None,
+        saved_at=from_db(row["saved_at"]),
+        archived=row["archived_at"] is not None,
+        hidden=row["hidden_at"] is not None,
+    )
+
+
+def _in_list_clause(list_id: int) -> tuple[str, list[Any]]:
+    return (
+        "k.id IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
+        " ON ls.source_id = e.source_id WHERE ls.list_id = ? AND e.link_id IS NOT NULL)",
+        [list_id],
+    )
+
+
+def query_links(
+    store: Storage,
+    *,
+    list_id: int | None = None,
+    unread: bool = False,
+    saved: bool = False,
+    include_hidden: bool = False,
+    limit: int | None = None,
+) -> list[Link]:
+    where: list[str] = []
+    params: list[Any] = []
+    if list_id is not None:
+        clause, args = _in_list_clause(list_id)
+        where.append(clause)
+        params += args
+    if unread:
+        where.append("st.read_at IS NULL AND st.archived_at IS NULL")
+    if saved:
+        where.append("st.saved_at IS NOT NULL AND st.archived_at IS NULL")
+    if not include_hidden:
+        where.append("st.hidden_at IS NULL")
+    sql = _LINK_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    if saved:
+        sql += " ORDER BY st.saved_at DESC, k.id DESC"
+    else:
+        sql += " ORDER BY k.published DESC, k.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_link_from_row(r) for r in store.query(sql, params)]
+
+
+def search_links(store: Storage, query: str, *, limit: int = 50) -> list[Link]:
+    """Full-text search (FTS5) over titles, summaries, article text and notes, best first."""
+    match = _fts_query(query)
+    if not match:
+        raise InputError("the search query is empty")
+    sql = (
+        _LINK_SELECT
+        + " JOIN (SELECT rowid, rank FROM link_search WHERE link_search MATCH ?) AS hits"
+        " ON hits.rowid = k.id ORDER BY hits.rank LIMIT ?"
+    )
+    return [_link_from_row(r) for r in store.query(sql, [match, limit])]
+
+
+def _fts_query(text: str) -> str:
+    """Turn what the user typed into an FTS5 query: every word must match (prefix for the last).
+
+    Each word is quoted, so FTS5 syntax characters in user input cannot cause a syntax error.
+    """
+    words = [w.replace('"', '""') for w in text.split() if w.strip('"')]
+    if not words:
+        return ""
+    terms = [f'"{w}"' for w in words]
+    terms[-1] += "*"
+    return " ".join(terms)
+
+
+def get_link(store: Storage, url: str) -> Link:
+    rows = store.query(_LINK_SELECT + " WHERE k.url = ?", [url])
+    if not rows:
+        raise NotFoundError(f"no link {url} in the library")
+    return _link_from_row(rows[0])
+
+
+def link_id_for(store: Storage, url: str) -> int | None:
+    row = store.conn.execute("SELECT id FROM links WHERE url = ?", [url]).fetchone()
+    return row[0] if row else None
+
+
+def ensure_link(store: Storage, url: str, *, title: str | None, now: datetime) -> int:
+    """The link for ``url`` (canonical), created with no entries if it is new."""
+    existing = link_id_for(store, url)
+    if existing is not None:
+        return existing
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "INSERT INTO links (url, title, published, first_seen) VALUES (?, ?, ?, ?)",
+            [url, title, to_db(now), to_db(now)],
+        )
+        return int(cur.lastrowid or 0)
+
+
+_STATE_COLUMNS = ("seen_at", "read_at", "saved_at", "archived_at", "hidden_at")
+
+
+def set_state(store: Storage, link_ids: Sequence[int], column: str, value: datetime | None) -> int:
+    """Set (or clear, with ``None``) one state column of links; returns how many changed."""
+    if column not in _STATE_COLUMNS:
+        raise ValueError(column)
+    stamp = to_db(value)
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO link_state (link_id) VALUES (?)", [(i,) for i in link_ids]
+        )
+        changed = 0
+        for link_id in link_ids:
+            if stamp is None:
+                cur = conn.execute(
+                    f"UPDATE link_state SET {column} = NULL WHERE link_id = ? AND {column} IS NOT NULL",
+                    [link_id],
+                )
+            else:
+                cur = conn.execute(
+                    f"UPDATE link_state SET {column} = ? WHERE link_id = ? AND {column} IS NULL",
+                    [stamp, link_id],
+                )
+            changed += cur.rowcount
+        return changed
+
+
+def unread_link_ids(store: Storage, list_id: int | None, *, keep_saved: bool = True) -> list[int]:
+    where = ["st.read_at IS NULL", "st.hidden_at IS NULL"]
+    params: list[Any] = []
+    if list_id is not None:
+        clause, args = _in_list_clause(list_id)
+        where.append(clause)
+        params += args
+    if keep_saved:
+        where.append("st.saved_at IS NULL")
+    sql = "SELECT k.id FROM links k LEFT JOIN link_state st ON st.link_id = k.id WHERE " + " AND ".join(where)
+    return [r[0] for r in store.conn.execute(sql, params)]

@@ -1,0 +1,43 @@
+"""Pure helpers that make untrusted text safe to store and show in a terminal."""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced sequences first (CSI, OSC, DCS/SOS/PM/APC strings, two-byte escapes), then the
+# C1 equivalents (CSI = U+009B, OSC = U+009D, ...), then any remaining C0/C1 control character.
+# Tab and newline survive in multi-line text; they are folded to spaces in single-line text.
+_ESCAPES = re.compile(
+    r"""
+      \x1b\[[0-?]*[ -/]*[@-~]                       # CSI ... final byte
+    | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC/DCS/SOS/PM/APC ... terminator
+    | \x1b[ -/]*[0-~]                               # other ESC sequences (incl. ESC c)
+    | \x9b[0-?]*[ -/]*[@-~]                         # 8-bit CSI
+    | [\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)?  # 8-bit OSC/DCS/SOS/PM/APC
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+# Bidi overrides and isolates can reorder what the terminal shows; zero-width joiners are kept.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str | None, *, multiline: bool = False) -> str | None:
+    """Return ``value`` with escape sequences and control characters removed.
+
+    Single-line text (titles, names) also has its whitespace collapsed. ``None`` and
+    strings that end up empty give ``None``.
+    """
+    if value is None:
+        return None
+    if "\x1b" in value or any("\x80" <= ch <= "\x9f" for ch in value):
+        value = _ESCAPES.sub("", value)
+    value = _BIDI.sub("", value)
+    if multiline:
+        value = _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        value = value.strip()
+    else:
+        value = _SPACES.sub(" ", _CONTROLS_ONE_LINE.sub(" ", value)).strip()
+    return value or None

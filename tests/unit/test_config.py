@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pln_reader.config import default_home, load_settings
+from pln_reader.errors import ConfigError
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, env={})
+    assert settings.home == tmp_path
+    assert settings.db_path == tmp_path / "pln.db"
+    assert settings.refresh.concurrency == 32
+    assert settings.fetch.max_redirects == 5
+
+
+def test_file_then_env_override(tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").write_text("[refresh]\nconcurrency = 4\nper_host = 2\n[fetch]\nread_timeout = 5\n")
+    settings = load_settings(tmp_path, env={"PLN_READER_REFRESH_CONCURRENCY": "9"})
+    assert settings.refresh.concurrency == 9  # env wins over the file
+    assert settings.refresh.per_host == 2
+    assert settings.fetch.read_timeout == 5.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[refresh]\nconcurrency = 'many'\n", "refresh.concurrency"),
+        ("[refresh]\nthreads = 3\n", "unknown setting refresh.threads"),
+        ("[nope]\n", "unknown section [nope]"),
+        ("[refresh\n", "settings.toml"),
+        ("[refresh]\ninterval_minutes = -1\n", "must not be negative"),
+    ],
+)
+def test_bad_settings_file(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "settings.toml").write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
+        load_settings(tmp_path, env={})
+
+
+def test_home_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PLN_READER_HOME", str(tmp_path / "x"))
+    assert default_home() == tmp_path / "x"
+
+
+def test_home_defaults_to_user_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("PLN_READER_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_home() == tmp_path / "pln_reader"
+
+
+def test_example_settings_file_is_valid_and_matches_defaults(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "config" / "settings.example.toml"
+    (tmp_path / "settings.toml").write_bytes(example.read_bytes())
+    assert load_settings(tmp_path, env={}) == load_settings(tmp_path / "empty", env={}).__class__(
+        home=tmp_path
+    )

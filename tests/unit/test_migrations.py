@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from pln_reader import migrations
+from pln_reader.storage import open_storage
+
+
+def test_migrations_from_empty_database(tmp_path: Path) -> None:
+    path = tmp_path / "pln.db"
+    store = open_storage(path)
+    tables = set(store.db.table_names())
+    assert {"sources", "fetch_state", "lists", "list_sources", "entries", "links", "link_state",
+            "link_search"} <= tables
+    assert migrations.pending(store.db) == []
+    store.close()
+    # Settings a second process relies on.
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
+    assert applied == [("0001_initial",)]
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    path = tmp_path / "pln.db"
+    open_storage(path).close()
+    store = open_storage(path)  # second open applies nothing again
+    assert [m.name for m in migrations.migrations.applied(store.db)] == ["0001_initial"]
+    store.close()
+
+
+def test_foreign_keys_and_busy_timeout_are_on(tmp_path: Path) -> None:
+    store = open_storage(tmp_path / "pln.db")
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    store.close()
+
+
+def test_pending_lists_every_migration_on_an_empty_db() -> None:
+    db = Database(memory=True)
+    assert migrations.pending(db) == [m.name for m in migrations.migrations._migrations]

@@ -1,0 +1,127 @@
+"""Storage on a real SQLite file: sources, lists, the refresh write path and user state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pln_reader import storage_links
+from pln_reader.errors import InputError, NotFoundError
+from pln_reader.storage import Storage, backoff, open_storage
+from pln_reader.storage_links import EntryRow
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Storage:
+    s = open_storage(tmp_path / "pln.db")
+    yield s
+    s.close()
+
+
+def row(key: str, url: str | None, title: str = "T", digest: str = "d1", **kw: object) -> EntryRow:
+    return EntryRow(key=key, link_url=url, url=url, title=title, author=None,
+                    published=kw.get("published", NOW - timedelta(days=1)), updated=None,  # type: ignore[arg-type]
+                    summary=kw.get("summary", "summary"), content=None, digest=digest)  # type: ignore[arg-type]
+
+
+def test_lists_crud(store: Storage) -> None:
+    store.create_list("Teaching", purpose="Why", context="professional", budget_minutes=10, now=NOW)
+    with pytest.raises(InputError, match="already exists"):
+        store.create_list("teaching", now=NOW)
+    with pytest.raises(InputError, match="context must be one of"):
+        store.create_list("Other", context="work", now=NOW)
+    store.edit_list("TEACHING", new_name="Schools", budget_minutes=5)
+    topic = store.get_list("schools")
+    assert (topic.name, topic.purpose, topic.budget_minutes) == ("Schools", "Why", 5)
+    store.delete_list("Schools")
+    with pytest.raises(NotFoundError):
+        store.get_list("Schools")
+
+
+def test_same_link_from_two_sources_is_one_link(store: Storage) -> None:
+    a, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    b, _ = store.add_source("feed", "https://b.example/feed", now=NOW)
+    with store.transaction():
+        assert storage_links.write_entries(store, a, [row("1", "https://x.example/post")], NOW) == (1, 0)
+    with store.transaction():
+        assert storage_links.write_entries(store, b, [row("z", "https://x.example/post")], NOW) == (1, 0)
+    links = storage_links.query_links(store)
+    assert len(links) == 1
+    assert set(links[0].sources) == {"https://a.example/feed", "https://b.example/feed"}
+
+
+def test_rewrite_detects_updates_and_keeps_dropped_entries(store: Storage) -> None:
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("1", "https://x.example/1"), row("2", "https://x.example/2")], NOW)
+    with store.transaction():
+        # entry 1 changed, entry 2 dropped out of the feed, entry 3 is new
+        result = storage_links.write_entries(
+            store, sid, [row("1", "https://x.example/1", title="New title", digest="d2"),
+                         row("3", "https://x.example/3")], NOW)
+    assert result == (1, 1)
+    titles = {k.url: k.title for k in storage_links.query_links(store)}
+    assert titles == {"https://x.example/1": "New title", "https://x.example/2": "T", "https://x.example/3": "T"}
+
+
+def test_refresh_write_never_touches_user_state(store: Storage) -> None:
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("1", "https://x.example/1")], NOW)
+    link_id = storage_links.link_id_for(store, "https://x.example/1")
+    assert link_id is not None
+    storage_links.set_state(store, [link_id], "read_at", NOW)
+    storage_links.set_state(store, [link_id], "saved_at", NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("1", "https://x.example/1", title="changed", digest="x")], NOW)
+    link = storage_links.get_link(store, "https://x.example/1")
+    assert (link.title, link.read, link.saved) == ("changed", True, True)
+
+
+def test_search_matches_titles_and_summaries(store: Storage) -> None:
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [
+            row("1", "https://x.example/1", title="Retrieval practice", summary="quizzes"),
+            row("2", "https://x.example/2", title="Supervision", summary="reflective café practice"),
+        ], NOW)
+    assert [k.url for k in storage_links.search_links(store, "retrieval")] == ["https://x.example/1"]
+    assert {k.url for k in storage_links.search_links(store, "practice")} == {"https://x.example/1", "https://x.example/2"}
+    assert [k.url for k in storage_links.search_links(store, "cafe")] == ["https://x.example/2"]  # diacritics
+    assert [k.url for k in storage_links.search_links(store, 'refl')] == ["https://x.example/2"]  # prefix
+    assert storage_links.search_links(store, 'AND OR "(') == []  # FTS syntax is quoted, not an error
+    with pytest.raises(InputError):
+        storage_links.search_links(store, '  ')
+
+
+def test_due_sources_and_backoff(store: Storage) -> None:
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    assert [r["id"] for r in store.due_sources(NOW)] == [sid]
+    store.record_failure(sid, now=NOW, reason="HTTP 500", next_due=NOW + timedelta(minutes=15), new_url=None)
+    assert store.due_sources(NOW) == []
+    assert [r["id"] for r in store.due_sources(NOW, force=True)] == [sid]
+    assert store.get_source(sid).status == "error"
+    assert backoff(1, base_minutes=15, cap_hours=24) == timedelta(minutes=15)
+    assert backoff(3, base_minutes=15, cap_hours=24) == timedelta(minutes=60)
+    assert backoff(50, base_minutes=15, cap_hours=24) == timedelta(hours=24)
+
+
+def test_inactive_sources_are_not_due(store: Storage) -> None:
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    store.set_active([sid], False)
+    assert store.due_sources(NOW, force=True) == []
+    # adding it again reactivates it
+    assert store.add_source("feed", "https://a.example/feed", now=NOW) == (sid, False)
+    assert store.get_source(sid).active
+
+
+def test_transaction_rolls_back_everything(store: Storage) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_source("feed", "https://a.example/feed", now=NOW)
+            raise RuntimeError("boom")
+    assert store.sources() == []

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from pln_reader.text import clean_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("plain title", "plain title"),
+        ("\x1b[2Jcleared\x1b[0m", "cleared"),
+        ("osc \x1b]52;c;ZXZpbA==\x07copy", "osc copy"),
+        ("osc st \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "osc st link"),
+        ("c1 \x9b31mred", "c1 red"),
+        ("nul\x00 bell\x07 del\x7f", "nul bell del"),
+        ("  many\t\n spaces  ", "many spaces"),
+        ("[@click=app.quit]x[/]", "[@click=app.quit]x[/]"),
+        ("bidi \u202eevil\u202c", "bidi evil"),
+        ("", None),
+        ("\x1b[31m\x1b[0m", None),
+    ],
+)
+def test_single_line(raw: str, expected: str | None) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_multiline_keeps_paragraphs() -> None:
+    assert clean_text("one\r\n\x1b[1mtwo\x1b[0m\rthree\ttab", multiline=True) == "one\ntwo\nthree\ttab"
+
+
+def test_none() -> None:
+    assert clean_text(None) is None
