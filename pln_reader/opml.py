@@ -1,0 +1,777 @@
+"""Pure OPML import and export: bytes <-> a tree of topic lists.
+
+Import reads OPML 1.0, 1.1 and 2.0. Folders (outlines without a feed URL) become topic lists,
+nested folders nested lists. A feed's ``category`` attribute (comma-separated; each item a
+slash path such as ``/Education/Assessment`` or a plain name such as ``Leadership``) also puts
+it into those lists, so a feed can sit in several lists. Lists with the same path are merged.
+
+The pln-specific list fields (purpose, context, daily budget) travel as attributes in the
+:data:`PLN_NS` namespace on list outlines. Export writes every list as a nested outline *and*
+every feed's list paths as ``category``, so readers that only understand one of the two still
+see the grouping; on re-import the two agree and merge, which makes the round trip exact:
+``parse_opml(write_opml(doc)) == doc`` for every document :func:`parse_opml` returns.
+
+Security: no DTD is loaded, no entity is fetched, no network is used; documents that declare
+entities are refused. With ``allow_local=False`` (a remote document) only http(s) URLs are kept.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from pln_reader.errors import InputError, OPMLError
+from pln_reader.links import canonicalize, is_http_url
+from pln_reader.text import clean_text
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+# lxml is imported inside the functions that need it: `pln --help` (and anything else that
+# only imports this module) must not pay for loading it.
+
+__all__ = [
+    "CONTEXTS",
+    "PLN_NS",
+    "OPMLDocument",
+    "OutlineList",
+    "OutlineSource",
+    "parse_opml",
+    "write_opml",
+]
+
+PLN_NS = "https://pln-reader.example/ns/opml/1"
+"""Namespace of the ``pln:purpose``, ``pln:context`` and ``pln:budget`` list attributes.
+
+A fixed identifier, never fetched (``.example`` is a reserved domain); do not change it, or
+files exported earlier lose their list settings on import.
+"""
+
+CONTEXTS = ("professional", "personal", "both")
+
+# Deeper nesting is not a real subscription list; the limit also keeps the recursive walk far
+# from Python's recursion limit whatever libxml2's own depth limit is.
+MAX_DEPTH = 64
+_MAX_BUDGET_DIGITS = 9  # "non-negative int": refuse 4,000-digit numbers rather than parse them
+_FEED_TYPES = frozenset({"rss", "atom", "feed", "rdf", "json", "jsonfeed"})
+_URL_SHOWN = 200  # a skipped outline's URL is cut to this many characters in the reason
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineSource:
+    """A feed (``kind="feed"``, from ``xmlUrl``) or a subscribed OPML list (``kind="opml"``)."""
+
+    url: str
+    title: str | None
+    html_url: str | None
+    kind: str  # "feed" or "opml"
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineList:
+    """A topic list: its settings, its sources and its nested lists."""
+
+    name: str
+    purpose: str | None = None
+    context: str | None = None  # "professional" | "personal" | "both" | None
+    budget: int | None = None  # daily budget in minutes
+    sources: tuple[OutlineSource, ...] = ()
+    children: tuple[OutlineList, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OPMLDocument:
+    """A parsed OPML document.
+
+    ``skipped`` (one reason per outline that was not imported) and ``repairs`` (what was fixed
+    to read a not-quite-well-formed file) describe the import, not the document, so they take
+    no part in equality.
+    """
+
+    title: str | None
+    lists: tuple[OutlineList, ...] = ()  # top-level topic lists (nested ones under .children)
+    unfiled: tuple[OutlineSource, ...] = ()  # sources in no list
+    skipped: tuple[str, ...] = field(default=(), compare=False)
+    repairs: tuple[str, ...] = field(default=(), compare=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_opml(
+    data: bytes, *, base_url: str | None = None, allow_local: bool = True
+) -> OPMLDocument:
+    """Parse OPML bytes into an :class:`OPMLDocument`.
+
+    Relative URLs are resolved against ``base_url``. With ``allow_local=False`` (a document
+    fetched from the network) any URL that is not http(s) is skipped and reported in
+    ``skipped``; otherwise ``file:`` URLs and absolute local paths are kept too.
+
+    Raises :class:`OPMLError` saying what is wrong (and the line, when known) for anything
+    that is not an OPML document; nothing is returned in that case.
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"parse_opml() needs bytes, not {type(data).__name__}")
+    data = bytes(data)
+    root, repairs = _parse_xml(data)
+    if _local(root) != "opml":
+        raise OPMLError(f"not an OPML document: root element is <{_local(root) or '?'}>")
+    head = _first(root, "head")
+    body = _first(root, "body")
+    if body is None:
+        raise OPMLError("OPML has no <body>")
+    title_el = _first(head, "title") if head is not None else None
+    title = clean_text(title_el.text) if title_el is not None else None
+
+    builder = _Builder(base_url=base_url, allow_local=allow_local)
+    builder.walk(body, builder.root, depth=0)
+    return builder.result(title, repairs)
+
+
+def _parse_xml(data: bytes) -> tuple[etree._Element, tuple[str, ...]]:
+    """Strict XML parse; on failure one deterministic repair attempt, else :class:`OPMLError`."""
+    from lxml import etree
+
+    if not data.strip():
+        raise OPMLError("not an OPML document: the file is empty")
+    try:
+        return _strict(data), ()
+    except etree.XMLSyntaxError as exc:
+        original = exc
+    fixed, notes, why_not = _repair(data)
+    if fixed is not None:
+        try:
+            return _strict(fixed), tuple(notes)
+        except etree.XMLSyntaxError:
+            pass  # report the error of the file as it is, not of our attempt
+    message = _syntax_message(original)
+    raise OPMLError(f"{message}; {why_not}" if why_not else message) from None
+
+
+def _strict(data: bytes) -> etree._Element:
+    from lxml import etree
+
+    # A new parser per call: lxml parsers keep state and must not be shared across threads.
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    root = etree.fromstring(data, parser)
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        # Internal entities are still expanded in attribute values; OPML never needs them.
+        raise OPMLError("OPML declares entities in a DTD; such documents are not accepted")
+    return root
+
+
+_LINE_SUFFIX = re.compile(r",\s*line \d+, column \d+\s*$")
+_UNDEFINED_ENTITY = re.compile(r"Entity '([^']+)' not defined")
+# libxml2's wording for the usual export bugs, said the way a user can act on.
+_FRIENDLIER = {
+    "xmlParseEntityRef: no name": "a raw '&' (it must be written &amp;)",
+    "EntityRef: expecting ';'": "a raw '&' (it must be written &amp;)",
+    "Document is empty": "the document is empty",
+}
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    msg = _LINE_SUFFIX.sub("", str(exc.msg or exc)).strip()
+    msg = _UNDEFINED_ENTITY.sub(lambda m: f"undefined entity &{m.group(1)};", msg)
+    msg = _FRIENDLIER.get(msg, msg)
+    where = ""
+    if exc.lineno:
+        column = exc.position[1] if exc.position else 0
+        where = f" (line {exc.lineno}, column {column})" if column else f" (line {exc.lineno})"
+    return f"not well-formed OPML: {msg}{where}"
+
+
+def _local(el: etree._Element) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2].lower()
+
+
+def _first(parent: etree._Element, name: str) -> etree._Element | None:
+    for child in parent:
+        if _local(child) == name:
+            return child
+    return None
+
+
+def _outlines(parent: etree._Element) -> Iterator[etree._Element]:
+    return (child for child in parent if _local(child) == "outline")
+
+
+class _Node:
+    """A mutable list while importing: merged by path, sources deduplicated by URL."""
+
+    __slots__ = ("name", "purpose", "context", "budget", "sources", "children")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.purpose: str | None = None
+        self.context: str | None = None
+        self.budget: int | None = None
+        self.sources: dict[tuple[str, str], OutlineSource] = {}
+        self.children: dict[str, _Node] = {}
+
+    def child(self, name: str) -> _Node:
+        node = self.children.get(name)
+        if node is None:
+            node = self.children[name] = _Node(name)
+        return node
+
+    def add(self, source: OutlineSource) -> None:
+        self.sources.setdefault(_source_key(source), source)
+
+    def freeze(self) -> OutlineList:
+        return OutlineList(
+            name=self.name,
+            purpose=self.purpose,
+            context=self.context,
+            budget=self.budget,
+            sources=tuple(self.sources.values()),
+            children=tuple(c.freeze() for c in self.children.values()),
+        )
+
+
+def _source_key(source: OutlineSource) -> tuple[str, str]:
+    """Dedupe key: the canonical URL, so ``HTTP://Host/feed`` and ``http://host/feed`` match."""
+    try:
+        return source.kind, canonicalize(source.url)
+    except InputError:
+        return source.kind, source.url  # a local path: compared as written
+
+
+class _Builder:
+    """Walks the outline tree once for structure, then applies ``category`` memberships.
+
+    Two passes keep the round trip exact: the nesting alone fixes the order of lists and of
+    the sources in them; categories only add what the nesting does not already say.
+    """
+
+    def __init__(self, *, base_url: str | None, allow_local: bool) -> None:
+        self.base_url = base_url
+        self.allow_local = allow_local
+        self.root = _Node("")
+        self.unfiled: dict[tuple[str, str], OutlineSource] = {}
+        self.skipped: list[str] = []
+        self.categorised: list[tuple[OutlineSource, list[tuple[str, ...]]]] = []
+
+    def walk(self, parent: etree._Element, node: _Node, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise OPMLError(f"OPML outlines are nested more than {MAX_DEPTH} levels deep")
+        for el in _outlines(parent):
+            attrs, pln = _attributes(el)
+            has_children = any(True for _ in _outlines(el))
+            kind, raw_url = _classify(attrs)
+            if kind is not None:
+                source = self._source(kind, raw_url, attrs)
+                if source is not None:
+                    paths = self._categories(attrs.get("category"))
+                    if paths:
+                        self.categorised.append((source, paths))
+                    if node is not self.root:
+                        node.add(source)
+                    elif not paths:
+                        self.unfiled.setdefault(_source_key(source), source)
+                if has_children:  # children of a feed outline are kept, at the same level
+                    self.walk(el, node, depth + 1)
+                continue
+            name = clean_text(attrs.get("text")) or clean_text(attrs.get("title"))
+            typ = (attrs.get("type") or "").strip().lower()
+            if not has_children:
+                if "xmlurl" in attrs:
+                    self._skip(f"outline {name or '(untitled)'!r}: empty xmlUrl")
+                elif typ in _FEED_TYPES:
+                    self._skip(f"outline {name or '(untitled)'!r}: type {typ!r} but no xmlUrl")
+                elif clean_text(attrs.get("url")):
+                    url = _shorten(clean_text(attrs.get("url")) or "")
+                    self._skip(f"{url}: not a feed or an OPML list (type {typ or 'none'!r})")
+                elif name:
+                    _apply_settings(node.child(name), pln)  # an empty list
+                continue
+            if name:
+                sub = node.child(name)
+                _apply_settings(sub, pln)
+                self.walk(el, sub, depth + 1)
+            else:
+                # A folder without a name cannot be a list the user can find: keep its
+                # contents one level up instead of dropping them.
+                self.walk(el, node, depth + 1)
+
+    def _skip(self, reason: str) -> None:
+        self.skipped.append(reason)
+
+    def _source(self, kind: str, raw: str, attrs: dict[str, str]) -> OutlineSource | None:
+        url = self._url(raw)
+        if url is None:
+            return None
+        html_url = clean_text(attrs.get("htmlurl"))
+        if html_url is not None:
+            try:
+                if self.base_url:
+                    html_url = urljoin(self.base_url, html_url)
+            except ValueError:
+                html_url = None
+            if html_url is not None and not is_http_url(html_url):
+                html_url = None  # a site link is only ever opened in a browser: http(s) only
+        title = clean_text(attrs.get("text")) or clean_text(attrs.get("title"))
+        return OutlineSource(url=url, title=title, html_url=html_url, kind=kind)
+
+    def _url(self, raw: str) -> str | None:
+        """Resolve and check a source URL; None (and a reason in ``skipped``) if unusable."""
+        url = clean_text(raw) or ""
+        if self.base_url:
+            try:
+                url = urljoin(self.base_url, url)
+            except ValueError:  # e.g. an unclosed "[" in the host
+                self._skip(f"{_shorten(url)}: not a valid URL")
+                return None
+        scheme = _scheme(url)
+        if scheme in ("http", "https"):
+            if is_http_url(url):
+                return url
+            self._skip(f"{_shorten(url)}: not a valid http(s) URL")
+            return None
+        if not self.allow_local:
+            self._skip(f"{_shorten(url)}: not an http(s) URL")
+            return None
+        if scheme == "file" or url.startswith(("/", "~")) or re.match(r"[A-Za-z]:[\\/]", url):
+            return url
+        if not scheme:
+            self._skip(f"{_shorten(url)}: relative URL and no base URL to resolve it against")
+        else:
+            self._skip(f"{_shorten(url)}: not an http(s) URL or a local file")
+        return None
+
+    def _categories(self, value: str | None) -> list[tuple[str, ...]]:
+        """Split ``category`` into list paths: ``/a/b`` and ``a/b`` are paths, ``a`` a name."""
+        if not value:
+            return []
+        paths: list[tuple[str, ...]] = []
+        for item in value.split(","):
+            segments = tuple(s for s in (clean_text(p) for p in item.split("/")) if s)
+            if not segments:
+                continue
+            if len(segments) > MAX_DEPTH:
+                self._skip(f"category {_shorten(item.strip())!r}: more than {MAX_DEPTH} levels")
+                continue
+            if segments not in paths:
+                paths.append(segments)
+        return paths
+
+    def result(self, title: str | None, repairs: tuple[str, ...]) -> OPMLDocument:
+        for source, paths in self.categorised:
+            for path in paths:
+                node = self.root
+                for name in path:
+                    node = node.child(name)
+                node.add(source)
+        in_lists = set(_keys_in(self.root))
+        unfiled = tuple(s for k, s in self.unfiled.items() if k not in in_lists)
+        return OPMLDocument(
+            title=title,
+            lists=tuple(c.freeze() for c in self.root.children.values()),
+            unfiled=unfiled,
+            skipped=tuple(self.skipped),
+            repairs=repairs,
+        )
+
+
+def _keys_in(node: _Node) -> Iterator[tuple[str, str]]:
+    stack = list(node.children.values())
+    while stack:
+        current = stack.pop()
+        yield from current.sources
+        stack.extend(current.children.values())
+
+
+def _attributes(el: etree._Element) -> tuple[dict[str, str], dict[str, str]]:
+    """Return (plain attributes by lower-case name, pln attributes by lower-case name).
+
+    Names are matched case-insensitively (exports in the wild use ``xmlurl`` or ``XMLURL``);
+    when two spellings are present the first non-empty value wins.
+    """
+    plain: dict[str, str] = {}
+    pln: dict[str, str] = {}
+    for key, value in el.attrib.items():
+        if key.startswith("{"):
+            ns, _, local = key[1:].partition("}")
+            if ns != PLN_NS:
+                continue
+            target, key = pln, local.lower()
+        else:
+            target, key = plain, key.lower()
+        if key not in target or (not target[key].strip() and value.strip()):
+            target[key] = value
+    return plain, pln
+
+
+def _classify(attrs: dict[str, str]) -> tuple[str | None, str]:
+    """Return ("feed" | "opml" | None, raw URL) for an outline's attributes."""
+    xml_url = (attrs.get("xmlurl") or "").strip()
+    if xml_url:
+        return "feed", xml_url
+    typ = (attrs.get("type") or "").strip().lower()
+    url = (attrs.get("url") or "").strip()
+    if url and (typ == "include" or (typ == "link" and _path_of(url).endswith(".opml"))):
+        return "opml", url
+    return None, ""
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def _scheme(url: str) -> str:
+    """The lower-case scheme of ``url`` or "" (a regex: urlsplit raises on odd hosts)."""
+    m = _SCHEME.match(url)
+    return m.group(1).lower() if m else ""
+
+
+def _path_of(url: str) -> str:
+    """``url`` without query and fragment, lower case (enough to test a file extension)."""
+    return re.split(r"[?#]", url, maxsplit=1)[0].lower()
+
+
+def _apply_settings(node: _Node, pln: dict[str, str]) -> None:
+    """Set purpose/context/budget from pln attributes; invalid values are ignored.
+
+    When folders with the same path are merged, the first value given for each field wins.
+    """
+    if node.purpose is None:
+        node.purpose = clean_text(pln.get("purpose"), multiline=True)
+    if node.context is None:
+        context = (pln.get("context") or "").strip().lower()
+        node.context = context if context in CONTEXTS else None
+    if node.budget is None:
+        budget = (pln.get("budget") or "").strip()
+        if budget.isascii() and budget.isdigit() and len(budget) <= _MAX_BUDGET_DIGITS:
+            node.budget = int(budget)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _URL_SHOWN else text[: _URL_SHOWN - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# Repair of the common lexical export bugs (raw "&", HTML entities, unescaped quotes)
+# ---------------------------------------------------------------------------------------------
+
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_AMP = re.compile(rb"&(?:(#[0-9]+|#x[0-9A-Fa-f]+)|([A-Za-z][A-Za-z0-9._-]*));|&")
+_MARKUP = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|</[^<>]*>|<!|<([A-Za-z_][^\s/>]*)", re.DOTALL
+)
+_SPACE = re.compile(rb"\s*")
+_ATTR_NAME = re.compile(rb"[^\s=/>\"'<]+")
+_TAG_END = re.compile(rb"\s*/?>")
+_NEXT_ATTR = re.compile(rb"\s+[^\s=/>\"'<]+\s*=")
+_EQUALS = re.compile(rb"\s*=\s*")
+_TAG_START = re.compile(rb"<[A-Za-z_/!?]")
+_ASSIGNMENT = re.compile(rb"\s[^\s=/>\"'<]+\s*=\s*[\"']")
+_MAX_NOTES = 20
+# Control characters cannot appear in XML 1.0 even as character references, but they do turn
+# up in exports (pasted terminal output, ANSI-coloured titles). References to them are turned
+# back into the raw byte first so that a whole escape sequence ("ESC [31m") goes, not just ESC.
+_CHAR_REF = re.compile(rb"&#(x[0-9A-Fa-f]{1,6}|[0-9]{1,7});")
+# The classes leave out < > " ' so that a stray ESC can never eat into the markup around it.
+_ANSI = re.compile(
+    rb"\x1b\[[0-;=?]*[ !#-&(-/]*[@-~]"  # CSI ... final byte
+    rb"|\x1b[\]PX^_][^\x07\x1b<>\"'\n]*(?:\x07|\x1b\\)?"  # OSC/DCS/SOS/PM/APC ... terminator
+    rb"|\x1b[ !#-&(-/]*[0-;=?-~]"  # other escapes
+)
+_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _control_ref(m: re.Match[bytes]) -> bytes:
+    ref = m.group(1)
+    code = int(ref[1:], 16) if ref[:1] == b"x" else int(ref)
+    if code < 0x20 and code not in (0x09, 0x0A, 0x0D):
+        return bytes([code])
+    return m.group(0)
+
+
+def _strip_controls(data: bytes) -> tuple[bytes, int]:
+    """Remove terminal escape sequences and C0 controls (raw or referenced); count them."""
+    if b"&#" in data:
+        data = _CHAR_REF.sub(_control_ref, data)
+    data, escapes = _ANSI.subn(b"", data)
+    data, controls = _C0.subn(b"", data)
+    return data, escapes + controls
+
+
+class _Repair:
+    """One left-to-right pass that rewrites only bytes that make a document not well-formed.
+
+    It never changes structure: only the inside of text and of attribute values, and only
+    characters that a strict parser rejects there. It is run only after a strict parse failed,
+    and its output must then parse strictly, or the original error is reported.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.out: list[bytes] = []
+        self.notes: list[str] = []
+        self.count = 0
+        self.failure: str | None = None  # why the repair gave up, for the error message
+
+    def fail(self, pos: int, why: str) -> None:
+        line = self.data.count(b"\n", 0, pos) + 1
+        self.failure = f"{why} (line {line})"
+
+    def note(self, pos: int, what: str) -> None:
+        self.count += 1
+        if len(self.notes) < _MAX_NOTES:
+            line = self.data.count(b"\n", 0, pos) + 1
+            self.notes.append(f"line {line}: {what}")
+
+    def fix_amps(self, start: int, end: int) -> bytes:
+        chunk = self.data[start:end]
+        if b"&" not in chunk:
+            return chunk
+
+        def sub(m: re.Match[bytes]) -> bytes:
+            if m.group(1):
+                return m.group(0)
+            name = m.group(2)
+            if name is None:
+                self.note(start + m.start(), "raw '&' escaped")
+                return b"&amp;"
+            text = name.decode("ascii")
+            if text in _XML_ENTITIES:
+                return m.group(0)
+            chars = html.entities.html5.get(text + ";")
+            if chars is None:
+                self.note(start + m.start(), f"unknown entity &{text}; kept as text")
+                return b"&amp;" + m.group(0)[1:]
+            self.note(start + m.start(), f"HTML entity &{text}; replaced")
+            return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
+
+        return _AMP.sub(sub, chunk)
+
+    def value(self, start: int, quote: int) -> int | None:
+        """Copy a fixed attribute value starting after its opening quote; return the end."""
+        data, q = self.data, bytes([quote])
+        pos = start
+        while True:
+            close = data.find(q, pos)
+            if close == -1:
+                self.fail(start, "an attribute value has no closing quote")
+                return None
+            after = close + 1
+            if _TAG_END.match(data, after) or _NEXT_ATTR.match(data, after):
+                break
+            pos = after  # a quote inside the value (the export forgot to escape it)
+        if (markup := _TAG_START.search(data, start, close)) is not None:
+            # The "value" would swallow markup (a missing quote, or HTML pasted into an
+            # attribute): any split we chose here would be a guess.
+            self.fail(markup.start(), "markup inside an attribute value")
+            return None
+        if (assign := _ASSIGNMENT.search(data, start, close)) is not None:
+            # 'text="b  xmlUrl="http://b/"' is a missing quote, not a quoted word: the
+            # stray quotes must not decide where a feed URL begins or ends.
+            self.fail(assign.start(), "an attribute value with a missing closing quote")
+            return None
+        raw_end = close
+        pieces: list[bytes] = []
+        cursor = start
+        while True:
+            inner = data.find(q, cursor, raw_end)
+            lt = data.find(b"<", cursor, raw_end)
+            stops = [i for i in (inner, lt) if i != -1]
+            if not stops:
+                pieces.append(self.fix_amps(cursor, raw_end))
+                break
+            stop = min(stops)
+            pieces.append(self.fix_amps(cursor, stop))
+            if stop == inner:
+                self.note(stop, f"unescaped {q.decode()} in an attribute value escaped")
+                pieces.append(b"&quot;" if q == b'"' else b"&apos;")
+            else:
+                self.note(stop, "raw '<' in an attribute value escaped")
+                pieces.append(b"&lt;")
+            cursor = stop + 1
+        self.out.append(b"".join(pieces))
+        return close
+
+    def start_tag(self, pos: int) -> int | None:
+        """Copy a start tag beginning at ``pos`` (just after its name); return the end."""
+        data = self.data
+        while True:
+            space = _SPACE.match(data, pos)
+            assert space is not None
+            end = _TAG_END.match(data, pos)
+            if end:
+                self.out.append(data[pos : end.end()])
+                return end.end()
+            name = _ATTR_NAME.match(data, space.end())
+            if name is None or space.end() == pos:
+                self.fail(pos, "a start tag that cannot be read")
+                return None
+            eq = _EQUALS.match(data, name.end())
+            if eq is None or eq.end() >= len(data) or data[eq.end()] not in b"\"'":
+                self.fail(pos, "an attribute without a quoted value")
+                return None
+            quote = data[eq.end()]
+            self.out.append(data[pos : eq.end() + 1])
+            close = self.value(eq.end() + 1, quote)
+            if close is None:
+                return None
+            self.out.append(data[close : close + 1])
+            pos = close + 1
+
+    def run(self) -> bytes | None:
+        data = self.data
+        pos = 0
+        # search() from where the last token ended, not finditer(): a "<!--" inside an attribute
+        # value must not be taken for a comment that swallows the tags after it.
+        while (m := _MARKUP.search(data, pos)) is not None:
+            self.out.append(self.fix_amps(pos, m.start()))
+            if m.group(0) == b"<!":
+                self.fail(m.start(), "a DOCTYPE or an unclosed comment")
+                return None  # not ours to guess about
+            self.out.append(m.group(0))
+            if m.group(1) is None:  # comment, CDATA, processing instruction, end tag
+                pos = m.end()
+                continue
+            end = self.start_tag(m.end())
+            if end is None:
+                return None
+            pos = end
+        self.out.append(self.fix_amps(pos, len(data)))
+        return b"".join(self.out)
+
+
+def _repair(data: bytes) -> tuple[bytes | None, list[str], str | None]:
+    """Return (repaired bytes or None, notes, why not repaired).
+
+    The bytes are None when no safe repair applies (or nothing needed repair).
+
+    Works on bytes, so only for encodings where ``&``, ``<`` and quotes are always those ASCII
+    bytes (UTF-8, ISO-8859-*, windows-125*, and the CJK multi-byte sets, whose trail bytes are
+    never below 0x40); UTF-16/32 and ISO-2022/UTF-7 are left alone.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        return None, [], "not repaired: UTF-16/32 text"
+    head = data[:200].lower()
+    if b"2022" in head or b"utf-7" in head:
+        return None, [], "not repaired: a 7-bit encoding"
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return None, [], None
+    data, controls = _strip_controls(data)
+    repair = _Repair(data)
+    if controls:
+        repair.count += 1
+        repair.notes.append(f"{controls} control character(s) or terminal escape(s) removed")
+    fixed = repair.run()
+    if fixed is None:
+        return None, [], f"not repaired: {repair.failure}" if repair.failure else None
+    if repair.count == 0:
+        return None, [], None
+    notes = list(repair.notes)
+    if repair.count > len(notes):
+        notes.append(f"... and {repair.count - len(notes)} more")
+    return fixed, notes, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot carry at all (lxml refuses them); a caller-built document may
+# contain them, a parsed one never does.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _out(value: str | None, *, multiline: bool = False) -> str:
+    cleaned = clean_text(value, multiline=multiline)
+    return _NOT_XML.sub("", cleaned) if cleaned else ""
+
+
+def write_opml(doc: OPMLDocument) -> bytes:
+    """Serialise ``doc`` as pretty-printed OPML 2.0 in UTF-8.
+
+    Output is deterministic (no timestamps). Each list is a nested outline with its pln
+    attributes; each feed is written inside every list it belongs to, with ``category``
+    listing all those list paths; unfiled sources sit at the top level.
+    """
+    from lxml import etree
+
+    paths_of: dict[tuple[str, str], list[str]] = {}
+    for path, lst in _walk_lists(doc.lists, ()):
+        category = _category_item(path)
+        for source in lst.sources:
+            paths = paths_of.setdefault(_source_key(source), [])
+            if category is not None and category not in paths:
+                paths.append(category)
+
+    root = etree.Element("opml", nsmap={"pln": PLN_NS})
+    root.set("version", "2.0")
+    head = etree.SubElement(root, "head")
+    if doc.title:
+        etree.SubElement(head, "title").text = _out(doc.title)
+    body = etree.SubElement(root, "body")
+
+    def write_list(parent: etree._Element, lst: OutlineList) -> None:
+        el = etree.SubElement(parent, "outline")
+        el.set("text", _out(lst.name))
+        el.set("title", _out(lst.name))
+        if lst.purpose:
+            el.set(f"{{{PLN_NS}}}purpose", _out(lst.purpose, multiline=True))
+        if lst.context:
+            el.set(f"{{{PLN_NS}}}context", _out(lst.context))
+        if lst.budget is not None:
+            el.set(f"{{{PLN_NS}}}budget", str(int(lst.budget)))
+        for source in lst.sources:
+            write_source(el, source)
+        for child in lst.children:
+            write_list(el, child)
+
+    def write_source(parent: etree._Element, source: OutlineSource) -> None:
+        el = etree.SubElement(parent, "outline")
+        el.set("type", "include" if source.kind == "opml" else "rss")
+        el.set("text", _out(source.title))
+        if source.title:
+            el.set("title", _out(source.title))
+        el.set("url" if source.kind == "opml" else "xmlUrl", _out(source.url))
+        if source.html_url:
+            el.set("htmlUrl", _out(source.html_url))
+        categories = paths_of.get(_source_key(source))
+        if categories:
+            el.set("category", ",".join(categories))
+
+    for lst in doc.lists:
+        write_list(body, lst)
+    for source in doc.unfiled:
+        write_source(body, source)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _walk_lists(
+    lists: tuple[OutlineList, ...], prefix: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], OutlineList]]:
+    for lst in lists:
+        path = (*prefix, lst.name)
+        yield path, lst
+        yield from _walk_lists(lst.children, path)
+
+
+def _category_item(path: tuple[str, ...]) -> str | None:
+    """``/A/B`` for a list path, or None when a name holds "/" or "," (not representable)."""
+    names = [_out(n) for n in path]
+    if any(not n or "/" in n or "," in n for n in names):
+        return None  # the nesting still carries the grouping
+    return "/" + "/".join(names)

@@ -1,0 +1,174 @@
+"""The refresh engine against a real local HTTP server serving corpus feeds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pln_reader.library import Library
+
+from ..corpus_paths import CORPUS, needs_corpus
+from .server import FeedServer
+
+pytestmark = needs_corpus
+
+RSS = (CORPUS / "feeds/good/newsboat__rss20_2.xml").read_bytes() if CORPUS.is_dir() else b""
+ATOM = (CORPUS / "feeds/good/miniflux__small_atom.xml").read_bytes() if CORPUS.is_dir() else b""
+
+
+def rss(items: list[tuple[str, str]], title: str = "Test feed") -> bytes:
+    body = "".join(
+        f"<item><title>{t}</title><link>{u}</link><guid>{u}</guid>"
+        f"<pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate><description>about {t}</description></item>"
+        for t, u in items
+    )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+            f"<link>https://example.org/</link>{body}</channel></rss>").encode()
+
+
+def result_for(summary, url: str):  # type: ignore[no-untyped-def]
+    return next(r for r in summary.results if r.url == url)
+
+
+def test_cold_then_warm_refresh_uses_conditional_get(server: FeedServer, library: Library) -> None:
+    url = server.serve("/rss.xml", RSS)
+    library.add([url])
+    assert library.sources()[0].entries > 0
+    summary = library.refresh(force=True)
+    assert result_for(summary, url).status == "not_modified"
+    path, headers = server.requests[-1]
+    assert path == "/rss.xml" and headers.get("If-None-Match", "").startswith('"')
+    assert library.sources()[0].status == "not_modified"
+
+
+def test_unchanged_body_without_validators_is_not_parsed_again(server: FeedServer, library: Library) -> None:
+    url = server.route("/plain.xml", lambda h: h.send_plain(200, RSS, content_type="application/rss+xml"))
+    library.add([url])
+    before = library.store.query("SELECT max(last_changed) FROM entries")[0][0]
+    summary = library.refresh(force=True)
+    assert result_for(summary, url).status == "not_modified"
+    assert library.store.query("SELECT max(last_changed) FROM entries")[0][0] == before
+
+
+def test_new_and_updated_entries(server: FeedServer, library: Library) -> None:
+    url = server.serve("/f.xml", rss([("One", "https://example.org/1")]))
+    library.add([url])
+    server.update("/f.xml", rss([("One (corrected)", "https://example.org/1"), ("Two", "https://example.org/2")]))
+    result = result_for(library.refresh(force=True), url)
+    assert (result.status, result.new, result.updated) == ("new", 1, 1)
+    titles = {k.url: k.title for k in library.links()}
+    assert titles == {"https://example.org/1": "One (corrected)", "https://example.org/2": "Two"}
+
+
+def test_refresh_keeps_user_state_and_dropped_entries(server: FeedServer, library: Library) -> None:
+    url = server.serve("/f.xml", rss([("One", "https://example.org/1"), ("Two", "https://example.org/2")]))
+    library.add([url])
+    library.save("https://example.org/1")
+    library.mark_read("https://example.org/2")
+    server.update("/f.xml", rss([("One again", "https://example.org/1")]))  # Two drops out
+    library.refresh(force=True)
+    links = {k.url: k for k in library.links()}
+    assert links["https://example.org/1"].saved and links["https://example.org/1"].title == "One again"
+    assert links["https://example.org/2"].read  # still there, still read
+
+
+def test_gzip_response(server: FeedServer, library: Library) -> None:
+    url = server.serve("/gz.xml", RSS, gzip=True)
+    [added] = library.add([url])
+    assert added.error is None and added.source and added.source.entries > 0
+
+
+def test_permanent_redirect_moves_the_source(server: FeedServer, library: Library) -> None:
+    target = server.serve("/new.xml", ATOM, "application/atom+xml")
+    old = server.url("/redirect/301?to=/new.xml")
+    server.serve("/old.xml", ATOM, "application/atom+xml")
+    library.add([server.url("/old.xml")])
+    # the feed moves permanently: the next refresh follows and records the new URL
+    server.routes["/old.xml"] = lambda h: h.send_plain(301, b"", {"Location": "/new.xml"})
+    library.refresh(force=True)
+    assert [s.url for s in library.sources()] == [target]
+    assert old  # the helper route also works directly
+    [via] = library.add([old])
+    assert via.source and via.source.url == target and not via.created
+
+
+def test_temporary_redirect_keeps_the_source_url(server: FeedServer, library: Library) -> None:
+    server.serve("/real.xml", RSS)
+    url = server.url("/redirect/302?to=/real.xml")
+    [added] = library.add([url])
+    assert added.source and added.source.url == url
+    library.refresh(force=True)
+    assert [s.url for s in library.sources()] == [url]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/status/404", "HTTP 404"),
+        ("/status/410", "HTTP 410"),
+        ("/status/500", "HTTP 500"),
+        ("/slow?s=3", "timed out"),
+        ("/big", "larger than 1 MB"),
+        ("/bomb", "larger than 1 MB"),
+        ("/loop/a", "redirect loop"),
+        ("/html-page", "not a feed"),
+    ],
+)
+def test_failures_are_reported_and_backed_off(server: FeedServer, library: Library, path: str, reason: str) -> None:
+    server.route("/html-page", lambda h: h.send_plain(200, b"<html><body>hi</body></html>", content_type="text/html"))
+    ok_url = server.serve("/ok.xml", RSS)
+    library.add([ok_url])
+    # add the failing source directly: `pln add` would refuse it
+    sid, _ = library.store.add_source("feed", server.url(path), now=library.clock())
+    started = datetime.now(UTC)
+    summary = library.refresh(force=True)
+    failed = result_for(summary, server.url(path))
+    assert failed.status == "failed" and reason in (failed.reason or "")
+    assert result_for(summary, ok_url).status == "not_modified"  # one failure does not stop others
+    source = library.find_source(str(sid))
+    assert source.status == "error" and reason in (source.error or "")
+    assert source.next_due is not None and source.next_due >= started + timedelta(minutes=14)
+    # not due again until the back-off has passed
+    assert all(r.source_id != sid for r in library.refresh().results)
+
+
+def test_retry_after_is_honoured(server: FeedServer, library: Library) -> None:
+    sid, _ = library.store.add_source("feed", server.url("/status/429?retry=7200"), now=library.clock())
+    started = datetime.now(UTC)
+    result = library.refresh().results[0]
+    assert result.status == "failed" and "429" in (result.reason or "")
+    due = library.find_source(str(sid)).next_due
+    assert due is not None and due >= started + timedelta(seconds=7190)
+
+
+def test_backoff_grows_but_never_gives_up(server: FeedServer, library: Library) -> None:
+    sid, _ = library.store.add_source("feed", server.url("/status/500"), now=library.clock())
+    dues = []
+    for _ in range(4):
+        library.refresh(force=True)
+        source = library.find_source(str(sid))
+        dues.append(source.next_due - datetime.now(UTC))  # type: ignore[operator]
+    assert dues[0] < dues[1] < dues[2] < dues[3] <= timedelta(hours=24)
+    assert library.store.query("SELECT failures FROM fetch_state WHERE source_id = ?", [sid])[0][0] == 4
+    server.serve("/status/500", RSS)  # the site recovers
+    server.routes["/status/500"] = lambda h: h.send_resource(server.resources["/status/500"])
+    library.refresh(force=True)
+    assert library.find_source(str(sid)).status == "ok"
+
+
+def test_per_source_interval(server: FeedServer, library: Library) -> None:
+    url = server.serve("/f.xml", RSS)
+    library.add([url])
+    assert library.refresh().results == ()  # just fetched: not due for an hour
+    library.clock = lambda: datetime.now(UTC) + timedelta(minutes=61)
+    assert [r.url for r in library.refresh().results] == [url]
+
+
+def test_same_article_from_two_feeds_is_one_link(server: FeedServer, library: Library) -> None:
+    a = server.serve("/a.xml", rss([("Shared post", "https://Example.org:443/post?utm_source=a#top")], "A"))
+    b = server.serve("/b.xml", rss([("Shared post", "https://example.org/post?fbclid=xyz")], "B"))
+    library.add([a, b])
+    [link] = library.links()
+    assert link.url == "https://example.org/post"
+    assert set(link.sources) == {"A", "B"}

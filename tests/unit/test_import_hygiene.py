@@ -1,0 +1,32 @@
+"""Import rules, checked in a fresh interpreter: the core never imports textual or click, and
+`pln --help` does not pay for the heavy libraries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def modules_after(code: str) -> set[str]:
+    script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_core_does_not_import_ui_or_cli() -> None:
+    loaded = modules_after(
+        "import pln_reader.library, pln_reader.refresh, pln_reader.pipeline, pln_reader.exports.opml,"
+        " pln_reader.sources.opml_source, pln_reader.sources.discover"
+    )
+    assert "textual" not in loaded
+    assert "click" not in loaded
+
+
+def test_help_is_lazy() -> None:
+    loaded = modules_after(
+        "import sys\nsys.argv=['pln','--help']\nfrom pln_reader.cli import cli\n"
+        "try:\n    cli()\nexcept SystemExit:\n    pass"
+    )
+    for heavy in ("httpx", "sqlite_utils", "feedparser", "trafilatura", "textual", "lxml"):
+        assert heavy not in loaded, heavy
