@@ -216,9 +216,13 @@ def import_cmd(library: Any, file: Path) -> None:
     """Import topic lists and feeds from an OPML file (all or nothing)."""
     from .fetch import path_to_url
 
-    lists_created, sources_created = library.import_opml(file.read_bytes(), base_url=path_to_url(file))
-    click.echo(f"imported {file}: {lists_created} new lists, {sources_created} new sources")
-    if sources_created:
+    result = library.import_opml(file.read_bytes(), base_url=path_to_url(file))
+    click.echo(f"imported {file}: {result.lists_created} new lists, {result.sources_created} new sources")
+    for note in result.repairs:
+        click.echo(f"repaired: {note}", err=True)
+    for note in result.skipped:
+        click.echo(f"skipped: {note}", err=True)
+    if result.sources_created:
         click.echo("run `pln refresh` to fetch them", err=True)
 
 

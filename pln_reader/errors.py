@@ -52,8 +52,10 @@ class FetchError(PlnError):
 class NotModified(FetchError):
     """The resource did not change since the last fetch (HTTP 304)."""
 
-    def __init__(self, message: str = "not modified"):
+    def __init__(self, message: str = "not modified", *, permanent_url: str | None = None):
         super().__init__(message, reason="not_modified")
+        self.permanent_url = permanent_url
+        """Where the resource now lives, when it was reached through permanent redirects."""
 
 
 class ParseError(PlnError):

@@ -199,7 +199,7 @@ class Fetcher:
                     current = target
                     continue
                 if code == 304:
-                    raise NotModified()
+                    raise NotModified(permanent_url=current if permanent and current != url else None)
                 if code >= 400 or code < 200:
                     raise _status_error(url, response)
                 length = response.headers.get("content-length")

@@ -33,6 +33,16 @@ class AddResult:
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    lists_created: int
+    sources_created: int
+    skipped: tuple[str, ...] = ()
+    """Outlines left out, each with its reason."""
+    repairs: tuple[str, ...] = ()
+    """What was repaired in a slightly malformed file."""
+
+
 class Library:
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
@@ -205,13 +215,14 @@ class Library:
 
     # -- OPML import / export ------------------------------------------------------------------
 
-    def import_opml(self, data: bytes, *, base_url: str | None = None) -> tuple[int, int]:
-        """Import topic lists and feeds from OPML (one transaction); returns (lists, sources)."""
+    def import_opml(self, data: bytes, *, base_url: str | None = None) -> ImportResult:
+        """Import topic lists and feeds from OPML, all in one transaction."""
         from .exports.opml import import_document
         from .opml import parse_opml
 
         doc = parse_opml(data, base_url=base_url, allow_local=True)
-        return import_document(self.store, doc, now=self.clock())
+        lists, sources = import_document(self.store, doc, now=self.clock())
+        return ImportResult(lists, sources, tuple(doc.skipped), tuple(doc.repairs))
 
     def export_opml(self, *, title: str = "pln_reader topic lists") -> bytes:
         from .exports.opml import export_document
@@ -307,4 +318,4 @@ def open_library(
         raise
 
 
-__all__ = ["AddResult", "Library", "open_library", "path_to_url"]
+__all__ = ["AddResult", "ImportResult", "Library", "open_library", "path_to_url"]

@@ -56,6 +56,7 @@ class Fetched:
 class Unchanged:
     job: Job
     headers: Mapping[str, str]
+    permanent_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,13 +175,13 @@ class Pipeline:
         assert isinstance(fetcher, Fetcher) and self._loop is not None
         try:
             response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
-        except NotModified:
-            return Unchanged(job, {})
+        except NotModified as exc:
+            return Unchanged(job, {}, exc.permanent_url)
         except FetchError as exc:
             return Failed(job, exc)
         digest = body_hash(response.body)
         if digest == job.body_hash:
-            return Unchanged(job, response.headers)
+            return Unchanged(job, response.headers, response.permanent_url)
         prepared: Prepared | None = None
         parse_error: str | None = None
         body: bytes | None = response.body

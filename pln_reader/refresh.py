@@ -96,6 +96,9 @@ class Refresher:
             if isinstance(outcome, Unchanged):
                 due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
                 not_modified.append((outcome.job.source_id, due))
+                if outcome.permanent_url:
+                    with self.store.transaction():
+                        self.store.move_source_url(outcome.job.source_id, outcome.permanent_url)
                 # Batched: a warm refresh of many sources is one write, not one per source.
                 if len(not_modified) >= 200:
                     self.store.record_not_modified(not_modified, now)

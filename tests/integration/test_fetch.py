@@ -1,0 +1,137 @@
+"""The fetcher on its own, against the local server: limits, redirects, conditional GET."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pln_reader.config import FetchSettings
+from pln_reader.errors import FetchError, NotModified
+from pln_reader.fetch import Fetcher, Response, fetch_one, parse_retry_after, read_local
+
+from .server import FeedServer
+
+SETTINGS = FetchSettings(connect_timeout=2, read_timeout=0.5, max_body_mb=1, max_redirects=3)
+BODY = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+
+
+def get(url: str, **kw: str | None) -> Response:
+    async def run() -> Response:
+        async with Fetcher(SETTINGS, concurrency=4, per_host=2) as f:
+            return await f.fetch(url, **kw)  # type: ignore[arg-type]
+
+    return asyncio.run(run())
+
+
+def test_conditional_get_gives_not_modified(server: FeedServer) -> None:
+    url = server.serve("/f.xml", BODY)
+    first = get(url)
+    assert first.body == BODY and first.headers["etag"]
+    with pytest.raises(NotModified):
+        get(url, etag=first.headers["etag"])
+    with pytest.raises(NotModified):
+        get(url, last_modified=first.headers["last-modified"])
+
+
+def test_gzip_is_decoded(server: FeedServer) -> None:
+    url = server.serve("/g.xml", BODY * 100, gzip=True)
+    assert get(url).body == BODY * 100
+
+
+@pytest.mark.parametrize(("path", "reason"), [("/big", "too_large"), ("/bomb", "too_large"),
+                                               ("/loop/a", "redirect_loop"), ("/slow?s=2", "timeout"),
+                                               ("/status/404", "http_error:404")])
+def test_limits(server: FeedServer, path: str, reason: str) -> None:
+    with pytest.raises(FetchError) as info:
+        get(server.url(path))
+    assert info.value.reason == reason
+    assert server.url(path.split("?")[0]) in str(info.value)  # the message names the URL
+
+
+def test_declared_content_length_over_the_cap_is_refused_before_download(server: FeedServer) -> None:
+    url = server.serve("/huge.xml", b"x" * (2 << 20))
+    with pytest.raises(FetchError, match="larger than 1 MB"):
+        get(url)
+
+
+def test_redirects(server: FeedServer) -> None:
+    server.serve("/target.xml", BODY)
+    permanent = get(server.url("/redirect/301?to=/target.xml"))
+    assert permanent.permanent_url == server.url("/target.xml") and permanent.body == BODY
+    temporary = get(server.url("/redirect/302?to=/target.xml"))
+    assert temporary.permanent_url is None and temporary.url == server.url("/target.xml")
+    # a chain longer than max_redirects
+    for i in range(5):
+        server.route(f"/hop{i}", lambda h, i=i: h.send_plain(302, b"", {"Location": f"/hop{i + 1}"}))
+    with pytest.raises(FetchError) as info:
+        get(server.url("/hop0"))
+    assert info.value.reason == "too_many_redirects"
+
+
+def test_redirect_to_a_file_url_is_refused(server: FeedServer) -> None:
+    url = server.route("/evil", lambda h: h.send_plain(302, b"", {"Location": "file:///etc/passwd"}))
+    with pytest.raises(FetchError) as info:
+        get(url)
+    assert info.value.reason == "bad_redirect"
+
+
+def test_retry_after() -> None:
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    assert parse_retry_after("120") == 120
+    later = (now + timedelta(hours=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert parse_retry_after(later, now) == 3600
+    assert parse_retry_after("soon") is None
+
+
+def test_429_carries_retry_after(server: FeedServer) -> None:
+    with pytest.raises(FetchError) as info:
+        get(server.url("/status/429?retry=90"))
+    assert info.value.retry_after == 90 and "429" in str(info.value)
+
+
+def test_connection_refused_is_a_network_error() -> None:
+    with pytest.raises(FetchError) as info:
+        fetch_one(SETTINGS, "http://127.0.0.1:9/feed")
+    assert info.value.reason == "network_error"
+
+
+def test_local_files(tmp_path: Path) -> None:
+    path = tmp_path / "f.xml"
+    path.write_bytes(BODY)
+    assert read_local(str(path), 1000).body == BODY
+    assert read_local(path.as_uri(), 1000).url == path.as_uri()
+    with pytest.raises(FetchError, match="larger than"):
+        read_local(str(path), 10)
+    with pytest.raises(FetchError, match="no such file"):
+        read_local(str(tmp_path / "missing.xml"), 1000)
+
+
+def test_per_host_limit_bounds_concurrency(server: FeedServer) -> None:
+    import threading
+    import time
+
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def slowish(h):  # type: ignore[no-untyped-def]
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.1)
+        with lock:
+            active -= 1
+        h.send_plain(200, BODY)
+
+    server.route("/p", slowish)
+
+    async def run() -> None:
+        async with Fetcher(SETTINGS, concurrency=10, per_host=2) as f:
+            await asyncio.gather(*(f.fetch(server.url("/p")) for _ in range(6)))
+
+    asyncio.run(run())
+    assert peak == 2
