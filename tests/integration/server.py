@@ -191,7 +191,7 @@ class FeedServer(ThreadingHTTPServer):
 
     def start(self) -> FeedServer:
         gzip_bomb()  # made before any client waits on it, so its cost is never a timeout
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -1,0 +1,37 @@
+"""The pure rules of a refresh: when is a source due again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pln_reader.config import load_settings
+from pln_reader.refresh import cache_seconds, next_due_error, next_due_ok
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def test_cache_headers() -> None:
+    assert cache_seconds({"cache-control": "public, max-age=7200"}, NOW) == 7200
+    assert cache_seconds({"expires": "Fri, 20 Nov 2026 15:00:00 GMT"}, NOW) == 3 * 3600
+    assert cache_seconds({"expires": "0"}, NOW) is None
+    assert cache_seconds({}, NOW) is None
+
+
+def test_next_due_after_success(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, env={})
+    assert next_due_ok(settings, None, {}, NOW) == NOW + timedelta(minutes=60)
+    assert next_due_ok(settings, 15, {}, NOW) == NOW + timedelta(minutes=15)
+    # the server may ask for more time, up to a day; never less than the interval
+    assert next_due_ok(settings, None, {"cache-control": "max-age=10800"}, NOW) == NOW + timedelta(hours=3)
+    assert next_due_ok(settings, None, {"cache-control": "max-age=9999999"}, NOW) == NOW + timedelta(hours=24)
+    assert next_due_ok(settings, None, {"cache-control": "max-age=60"}, NOW) == NOW + timedelta(minutes=60)
+
+
+def test_next_due_after_errors(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, env={})
+    assert next_due_error(settings, 1, None, NOW) == NOW + timedelta(minutes=15)
+    assert next_due_error(settings, 2, None, NOW) == NOW + timedelta(minutes=30)
+    assert next_due_error(settings, 30, None, NOW) == NOW + timedelta(hours=24)
+    assert next_due_error(settings, 1, 7200, NOW) == NOW + timedelta(hours=2)  # Retry-After wins
+    assert next_due_error(settings, 1, 10**9, NOW) == NOW + timedelta(hours=24)  # but is capped
