@@ -7,15 +7,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import storage_links
 from .config import Settings, load_settings
 from .errors import DiscoveryError, FetchError, InputError, NotFoundError, ParseError, PlnError
-from .fetch import Response, fetch_one, path_to_url, read_local
 from .links import canonicalize, is_http_url
 from .models import Link, RefreshSummary, Source, TopicList
-from .refresh import Progress, Refresher, summary_of
 from .storage import Storage, open_storage
+
+if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
+    from .fetch import Response
+    from .refresh import Progress
 
 log = logging.getLogger("pln_reader")
 
@@ -123,6 +126,8 @@ class Library:
         return results
 
     def _resolve_target(self, target: str) -> Response:
+        from .fetch import fetch_one, read_local
+
         if not target:
             raise InputError("empty URL or path")
         if is_http_url(target):
@@ -171,6 +176,7 @@ class Library:
         return AddResult(target, self.store.get_source(source_id), created, note=note)
 
     def _discover(self, target: str, page: Response) -> Response:
+        from .fetch import fetch_one
         from .sources.discover import common_feed_urls, feed_links, sniff
 
         candidates = feed_links(page.body, page.url)
@@ -236,6 +242,7 @@ class Library:
         self, *, force: bool = False, list_name: str | None = None, progress: Progress | None = None
     ) -> RefreshSummary:
         """Fetch due sources (all with ``force``) and store what changed."""
+        from .refresh import Refresher, summary_of
         from .sources.opml_source import sync
 
         list_id = self.store.get_list(list_name).id if list_name else None
@@ -318,4 +325,4 @@ def open_library(
         raise
 
 
-__all__ = ["AddResult", "ImportResult", "Library", "open_library", "path_to_url"]
+__all__ = ["AddResult", "ImportResult", "Library", "open_library"]
