@@ -340,7 +340,7 @@ def mark_read(library: Any, url: str | None, list_name: str | None, all_lists: b
         click.echo(f"{'unread' if undo else 'read'}: {link.url}")
     else:
         count = library.mark_list_read(list_name)
-        click.echo(f"marked {count} links read" + (f" in {list_name}" if list_name else ""))
+        click.echo(f"marked {fmt.plural(count, 'link')} read" + (f" in {list_name}" if list_name else ""))
 
 
 @cli.command()
@@ -348,10 +348,35 @@ def mark_read(library: Any, url: str | None, list_name: str | None, all_lists: b
 @click.option("--keep", is_flag=True, help="With no --home: keep the demo data directory.")
 def demo(keep: bool) -> None:
     """Try pln on built-in demo data: starter lists, bundled sample feeds, a refresh."""
-    from .demo import run_demo
+    import shutil
+    import tempfile
+
+    from .demo import load_demo
+    from .library import open_library
 
     home = click.get_current_context().find_root().meta.get("pln.home")
-    run_demo(home, keep=keep)
+    temporary = home is None
+    root = Path(tempfile.mkdtemp(prefix="pln-demo-")) if home is None else Path(home)
+    try:
+        with open_library(root) as library:
+            load_demo(library)
+            click.echo(f"demo library in {root}\n")
+            with fmt.RefreshProgress() as progress:
+                summary = library.refresh(force=True, progress=progress.update)
+            fmt.print_refresh_summary(summary)
+            click.echo("\nTopic lists")
+            fmt.print_lists(library.lists())
+            for topic in library.lists():
+                click.echo(f"\n== {topic.name} ==")
+                fmt.print_links(library.links(list_name=topic.name, limit=5))
+        if temporary and not keep:
+            click.echo("\n(the demo library was temporary: `pln --home DIR demo` keeps one in DIR "
+                       "to explore with `pln --home DIR links`)")
+        else:
+            click.echo(f"\nexplore it: pln --home {root} links --unread")
+    finally:
+        if temporary and not keep:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:

@@ -37,6 +37,10 @@ def _age(dt: datetime | None, now: datetime | None = None) -> str:
     return "now"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
 def _width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
@@ -126,7 +130,8 @@ def print_lists(items: list[TopicList]) -> None:
     for t in items:
         budget = f"{t.budget_minutes} min/day" if t.budget_minutes is not None else "no budget"
         context = t.context or "-"
-        click.echo(f"{_shown(t.name)}  ({t.unread} unread, {t.source_count} sources, {budget}, {context})")
+        sources = plural(t.source_count, "source")
+        click.echo(f"{_shown(t.name)}  ({t.unread} unread, {sources}, {budget}, {context})")
         if t.purpose:
             click.echo(f"    {_shown(t.purpose)}")
 
@@ -154,7 +159,8 @@ def print_refresh_summary(summary: RefreshSummary) -> None:
     unchanged = summary.count("unchanged") + summary.count("not_modified")
     failed = summary.failed
     click.echo(
-        f"{len(summary.results)} sources: {new} with new entries ({summary.new_entries} entries), "
+        f"{plural(len(summary.results), 'source')}: {new} with new entries "
+        f"({plural(summary.new_entries, 'entry', 'entries')}), "
         f"{updated} updated, {unchanged} not modified, {len(failed)} failed"
     )
     for r in failed:

@@ -63,7 +63,7 @@ def test_full_cli_session(server: FeedServer, pln, tmp_path: Path) -> None:  # t
     assert {k["url"] for k in unread} == {"https://example.org/feedback", "https://elsewhere.example/not-in-a-feed"}
     assert "marked 0 links read in Teaching" in pln("mark-read", "--list", "Teaching").stdout  # saved one stays
     pln("unsave", "https://example.org/feedback")
-    assert "marked 1 links read" in pln("mark-read", "--list", "Teaching").stdout
+    assert "marked 1 link read" in pln("mark-read", "--list", "Teaching").stdout
 
     pln("list", "edit", "Teaching", "--rename", "Schools", "--budget", "5")
     assert json.loads(pln("lists", "--json").stdout)[0]["name"] == "Schools"
@@ -104,7 +104,7 @@ def test_refresh_exit_code_is_zero_with_failed_sources(server: FeedServer, pln) 
     import sqlite3
 
     result = pln("refresh", "--force")
-    assert "1 sources" in result.stdout
+    assert "1 source:" in result.stdout
     # make the feed fail: now it is a 500
     server.routes["/ok.xml"] = lambda h: h.send_plain(500, b"oops")
     result = pln("refresh", "--force")

@@ -20,7 +20,27 @@ def test_core_does_not_import_ui_or_cli() -> None:
         " pln_reader.sources.opml_source, pln_reader.sources.discover"
     )
     assert "textual" not in loaded
-    assert "click" not in loaded
+    assert not any(name.startswith("pln_reader.ui") or name == "pln_reader.cli" for name in loaded)
+
+
+def test_only_the_cli_imports_click() -> None:
+    # sqlite-utils itself imports click, so this is checked on our sources, not sys.modules.
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "pln_reader"
+    allowed = {"cli.py", "cli_format.py"}
+    offenders = []
+    for path in package.rglob("*.py"):
+        rel = path.relative_to(package).as_posix()
+        if rel in allowed or rel.startswith("ui/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n.split(".")[0] in ("click", "textual") for n in names):
+                offenders.append(rel)
+    assert offenders == []
 
 
 def test_help_is_lazy() -> None:
