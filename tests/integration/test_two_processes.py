@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -27,9 +28,10 @@ def test_refresh_process_and_user_writes_at_the_same_time(server: FeedServer, li
     assert len(all_links) == 600
     for n in range(20):
         server.update(f"/f{n}.xml", feed(n, 1))  # every entry changes: plenty of writes
+    env = {**os.environ, "PLN_READER_FETCH_READ_TIMEOUT": "20"}  # a loaded CI machine is slow
     proc = subprocess.Popen(
         [sys.executable, "-m", "pln_reader", "--home", str(home), "refresh", "--force"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     writes = 0
     deadline = time.monotonic() + 60
@@ -40,7 +42,7 @@ def test_refresh_process_and_user_writes_at_the_same_time(server: FeedServer, li
         writes += 1
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
-    assert "20 sources" in out and "0 failed" in out
+    assert "20 sources" in out and "0 failed" in out, (out, err)
     assert writes > 0
     saved = {k.url for k in library.links(saved=True)}
     assert len(saved) == min(writes, len(all_links))
