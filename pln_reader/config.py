@@ -37,8 +37,8 @@ class RefreshSettings:
     per_host: int = 8
     interval_minutes: int = 60
     backoff_cap_hours: float = 24.0
-    parse_workers: int = 0
-    """0 means one per CPU core."""
+    workers: int = 0
+    """Processes that fetch and parse in a big refresh; 0 means one per CPU core."""
 
 
 @dataclass(frozen=True, slots=True)

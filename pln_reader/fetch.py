@@ -109,7 +109,24 @@ class _Decoder:
         return b"".join(self.parts)
 
 
-def _host_key(url: str) -> str:
+class _LazyTLSTransport(httpx.AsyncBaseTransport):
+    """An https transport (certificates verified) created on first use."""
+
+    def __init__(self, limits: httpx.Limits):
+        self._limits = limits
+        self._transport: httpx.AsyncHTTPTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._transport is None:
+            self._transport = httpx.AsyncHTTPTransport(limits=self._limits, trust_env=False)
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
+
+
+def host_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname}:{parts.port or ''}"
 
@@ -138,10 +155,12 @@ class Fetcher:
             write=settings.read_timeout,
             pool=None,
         )
+        # Room for idle connections beyond the active ones, so hosts can keep theirs alive.
+        limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)
         self._client = httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            limits=limits,
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": "application/atom+xml, application/rss+xml, application/feed+json,"
@@ -149,6 +168,10 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             },
             trust_env=False,
+            # Loading the CA store costs ~60 ms: plain http never needs it, so https gets its
+            # (verifying) transport only when the first https URL comes along.
+            transport=_LazyTLSTransport(limits),
+            mounts={"http://": httpx.AsyncHTTPTransport(verify=False, limits=limits, trust_env=False)},
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -161,8 +184,9 @@ class Fetcher:
         """GET ``url``; raises :class:`NotModified` on 304 and :class:`FetchError` on failure."""
         if url.startswith("file:"):
             return read_local(url, self.limit)
-        host = self._hosts.setdefault(_host_key(url), asyncio.Semaphore(self._per_host_n))
-        async with self._total, host:
+        host = self._hosts.setdefault(host_key(url), asyncio.Semaphore(self._per_host_n))
+        # The host's slot first: a request waiting for a busy host must not hold a global slot.
+        async with host, self._total:
             try:
                 async with asyncio.timeout(self.settings.connect_timeout + 2 * self.settings.read_timeout):
                     return await self._fetch(url, etag, last_modified)
@@ -188,6 +212,8 @@ class Fetcher:
         for _ in range(self.settings.max_redirects + 1):
             async with self._client.stream("GET", current, headers=headers) as response:
                 code = response.status_code
+                if code != 200:
+                    await _drain(response)  # a fully read response leaves its connection reusable
                 if code in _REDIRECTS and "location" in response.headers:
                     target = urljoin(current, response.headers["location"].strip())
                     if urlsplit(target).scheme not in ("http", "https"):
@@ -222,6 +248,13 @@ class Fetcher:
                     requested=url,
                 )
         raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects", reason="too_many_redirects")
+
+
+async def _drain(response: httpx.Response, limit: int = 65536) -> None:
+    """Read a small body (a 304, a redirect, an error page) so the connection can be reused."""
+    length = response.headers.get("content-length")
+    if response.status_code in (204, 304) or (length is not None and length.isdigit() and int(length) <= limit):
+        await response.aread()
 
 
 def read_local(url_or_path: str, limit: int) -> Response:

@@ -1,10 +1,16 @@
-"""The fetch -> parse half of a refresh, run off the calling thread.
+"""The fetch -> parse half of a refresh, run away from the thread that writes to the database.
 
-An asyncio loop in a background thread fetches with a bounded :class:`~pln_reader.fetch.Fetcher`;
-bodies that changed go to a process pool for :func:`~pln_reader.prepare.prepare`; outcomes come
-back to the calling thread (which owns the database connection) through a queue, in the order
-they finish. Memory stays bounded: a source holds a slot from before its fetch until the caller
-has written it, so at most ``concurrency + backlog`` bodies exist at once.
+Big refreshes run in worker processes, one per core: each runs an asyncio loop that fetches
+its share of the sources with a bounded :class:`~pln_reader.fetch.Fetcher` and parses changed
+bodies in a helper thread (so parsing never blocks fetching). Outcomes come back to the calling
+process through a bounded queue, in the order they finish; the caller only writes. Keeping the
+writer alone in its process matters: sqlite releases the GIL on every statement, and a busy
+fetch thread beside it would make each statement wait for the GIL.
+
+Small refreshes run the same loop in a thread of the calling process (no process start-up).
+
+Memory stays bounded: a worker takes a slot before each fetch and frees it once the outcome is
+in the queue, so at most ``concurrency + backlog`` bodies exist per worker, plus the queue.
 """
 
 from __future__ import annotations
@@ -14,17 +20,20 @@ import concurrent.futures
 import multiprocessing
 import os
 import queue
+import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .config import FetchSettings, RefreshSettings
 from .errors import FetchError, NotModified
 from .prepare import Prepared, body_hash, prepare
 
-# Below this many sources a process pool costs more to start than it saves.
-POOL_THRESHOLD = 8
+# Below this many sources, worker processes cost more to start than they save.
+PROCESS_THRESHOLD = 32
+# Outcomes waiting in the queue for the writer, per worker.
+QUEUE_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +75,87 @@ class Failed:
 
 
 Outcome = Fetched | Unchanged | Failed
-_DONE = object()
 
 
-def _make_pool(workers: int) -> Executor:
-    # forkserver: workers are forked from a clean single-threaded server with the parser
-    # preloaded, never from this multi-threaded process.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pln_reader.prepare"])
-    return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+@dataclass(frozen=True, slots=True)
+class _WorkerDone:
+    worker: int
+
+
+# -- the worker loop (runs in a worker process, or in a thread for small refreshes) ------------
+
+
+async def _fetch_and_prepare(fetcher: object, job: Job, parse: concurrent.futures.Executor) -> Outcome:
+    from .fetch import Fetcher
+
+    assert isinstance(fetcher, Fetcher)
+    try:
+        response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
+    except NotModified as exc:
+        return Unchanged(job, {}, exc.permanent_url)
+    except FetchError as exc:
+        return Failed(job, exc)
+    digest = body_hash(response.body)
+    if digest == job.body_hash:
+        return Unchanged(job, response.headers, response.permanent_url)
+    prepared: Prepared | None = None
+    parse_error: str | None = None
+    body: bytes | None = response.body
+    if job.kind == "feed":
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(parse, prepare, response.body, response.url, dict(response.headers))
+        if isinstance(result, str):
+            parse_error = result
+        else:
+            prepared = result
+        body = None
+    return Fetched(job, prepared, parse_error, body, response.headers, digest, response.url,
+                   response.permanent_url)
+
+
+async def _worker_loop(
+    jobs: Sequence[Job], fetch: FetchSettings, concurrency: int, per_host: int,
+    put: Callable[[object], None],
+) -> None:
+    from .fetch import Fetcher
+
+    loop = asyncio.get_running_loop()
+    slots = asyncio.Semaphore(concurrency + QUEUE_DEPTH)
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pln-parse") as parse, \
+            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pln-put") as putter:
+
+        async def one(fetcher: Fetcher, job: Job) -> None:
+            async with slots:
+                try:
+                    outcome = await _fetch_and_prepare(fetcher, job, parse)
+                except Exception as exc:  # never lose a source: report it as failed
+                    outcome = Failed(job, FetchError(f"{job.url}: {type(exc).__name__}: {exc}",
+                                                     reason="internal_error"))
+                # put() may block on a full queue: wait in a thread, holding the slot.
+                await loop.run_in_executor(putter, put, outcome)
+
+        async with Fetcher(fetch, concurrency=concurrency, per_host=per_host) as fetcher:
+            await asyncio.gather(*(one(fetcher, job) for job in jobs))
+
+
+def _worker_process(index: int, jobs: list[Job], fetch: FetchSettings, concurrency: int,
+                    per_host: int, out: Any) -> None:
+    try:
+        asyncio.run(_worker_loop(jobs, fetch, concurrency, per_host, out.put))
+    finally:
+        out.put(_WorkerDone(index))
+
+
+def _start_method() -> str:
+    """``fork`` when it is safe (Linux, and this process has no other thread that could hold a
+    lock at the moment of the fork): instant, the modules are already loaded. Otherwise (the
+    UI has threads) ``spawn``, a fresh interpreter per worker."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+# -- the caller's side ----------------------------------------------------------------------------
 
 
 class Pipeline:
@@ -84,124 +165,104 @@ class Pipeline:
         self.jobs = list(jobs)
         self.fetch_settings = fetch
         self.refresh_settings = refresh
-        workers = refresh.parse_workers or os.cpu_count() or 1
-        self._workers = max(1, workers)
-        self._queue: queue.Queue[object] = queue.Queue()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._slots: asyncio.Semaphore | None = None
-        self._pool: Executor | None = None
-        self._thread: threading.Thread | None = None
+        self.workers = max(1, refresh.workers or os.cpu_count() or 1)
 
     def __iter__(self) -> Iterator[Outcome]:
         if not self.jobs:
-            return
-        if len(self.jobs) >= POOL_THRESHOLD and sum(j.kind == "feed" for j in self.jobs) >= POOL_THRESHOLD:
-            self._pool = _make_pool(self._workers)
-        else:
-            self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-        started = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(started,), name="pln-fetch", daemon=True)
-        self._thread.start()
-        started.wait()
-        try:
-            while True:
-                item = self._queue.get()
-                if item is _DONE:
-                    break
-                if isinstance(item, BaseException):
-                    raise item
-                yield item  # type: ignore[misc]
-                self._release()  # the caller has finished with it (written it)
-        finally:
-            self.close()
+            return iter(())
+        if len(self.jobs) >= PROCESS_THRESHOLD and self.workers > 1:
+            return self._in_processes()
+        return self._in_thread()
 
-    def _release(self) -> None:
-        if self._loop is not None and self._slots is not None and not self._loop.is_closed():
-            try:
-                self._loop.call_soon_threadsafe(self._slots.release)
-            except RuntimeError:  # the loop has just finished
-                pass
-
-    def close(self) -> None:
-        if self._thread is not None:
-            if self._loop is not None and not self._loop.is_closed():
-                for task in getattr(self, "_tasks", []):
-                    self._loop.call_soon_threadsafe(task.cancel)
-            self._thread.join(timeout=30)
-            self._thread = None
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    # -- the background thread --------------------------------------------------------------
-
-    def _run(self, started: threading.Event) -> None:
-        try:
-            asyncio.run(self._main(started))
-        except BaseException as exc:  # surfaced in the caller's thread
-            self._queue.put(exc)
-        finally:
-            started.set()
-            self._queue.put(_DONE)
-
-    async def _main(self, started: threading.Event) -> None:
-        self._loop = asyncio.get_running_loop()
+    def _limits(self, workers: int) -> tuple[int, int]:
+        # The total is shared out; a host belongs to one worker (see _shares), so it keeps its limit.
         settings = self.refresh_settings
-        concurrency = max(1, settings.concurrency)
-        backlog = max(2, 2 * self._workers)
-        self._slots = asyncio.Semaphore(concurrency + backlog)
-        started.set()
-        from .fetch import Fetcher
+        return max(1, settings.concurrency // workers), max(1, settings.per_host)
 
-        async with Fetcher(self.fetch_settings, concurrency=concurrency, per_host=settings.per_host) as fetcher:
-            self._tasks = [asyncio.create_task(self._one(fetcher, job)) for job in self.jobs]
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+    def _shares(self, n: int) -> list[list[Job]]:
+        """Deal whole hosts to workers, biggest first to the least loaded; a host's jobs stay
+        together (one worker enforces its limit, and its connections get reused)."""
+        from .fetch import host_key
 
-    async def _one(self, fetcher: object, job: Job) -> None:
-        assert self._slots is not None and self._loop is not None
-        await self._slots.acquire()
+        by_host: dict[str, list[Job]] = {}
+        for job in self.jobs:
+            by_host.setdefault(host_key(job.url), []).append(job)
+        shares: list[list[Job]] = [[] for _ in range(n)]
+        for jobs in sorted(by_host.values(), key=len, reverse=True):
+            min(shares, key=len).extend(jobs)
+        return [share for share in shares if share]
+
+    def _in_thread(self) -> Iterator[Outcome]:
+        out: queue.Queue[object] = queue.Queue(maxsize=QUEUE_DEPTH)
+        concurrency, per_host = self._limits(1)
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(_worker_loop(self.jobs, self.fetch_settings, concurrency, per_host, out.put))
+            except BaseException as exc:  # surfaced in the caller's thread
+                failure.append(exc)
+            finally:
+                out.put(_WorkerDone(0))
+
+        thread = threading.Thread(target=run, name="pln-fetch", daemon=True)
+        thread.start()
         try:
-            outcome = await self._fetch_and_prepare(fetcher, job)
-        except asyncio.CancelledError:
-            self._slots.release()
-            raise
-        except Exception as exc:  # never lose a source: report it as failed
-            outcome = Failed(job, FetchError(f"{job.url}: {type(exc).__name__}: {exc}", reason="internal_error"))
-        self._queue.put(outcome)
+            while not isinstance(item := out.get(), _WorkerDone):
+                yield item  # type: ignore[misc]
+        finally:
+            # An early stop leaves the worker blocked on a full queue: drain it.
+            while thread.is_alive():
+                try:
+                    out.get(timeout=0.1)
+                except queue.Empty:
+                    pass
+            thread.join()
+        if failure:
+            raise failure[0]
 
-    async def _fetch_and_prepare(self, fetcher: object, job: Job) -> Outcome:
-        from .fetch import Fetcher
-
-        assert isinstance(fetcher, Fetcher) and self._loop is not None
+    def _in_processes(self) -> Iterator[Outcome]:
+        ctx = multiprocessing.get_context(_start_method())
+        shares = self._shares(self.workers)
+        n = len(shares)
+        concurrency, per_host = self._limits(n)
+        out = ctx.Queue(maxsize=QUEUE_DEPTH * n)
+        procs = [
+            ctx.Process(target=_worker_process, args=(i, shares[i], self.fetch_settings, concurrency,
+                                                      per_host, out), daemon=True)
+            for i in range(n)
+        ]
+        for proc in procs:
+            proc.start()
+        reported: set[int] = set()
+        running = set(range(n))
         try:
-            response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
-        except NotModified as exc:
-            return Unchanged(job, {}, exc.permanent_url)
-        except FetchError as exc:
-            return Failed(job, exc)
-        digest = body_hash(response.body)
-        if digest == job.body_hash:
-            return Unchanged(job, response.headers, response.permanent_url)
-        prepared: Prepared | None = None
-        parse_error: str | None = None
-        body: bytes | None = response.body
-        if job.kind == "feed":
-            assert self._pool is not None
-            result = await self._loop.run_in_executor(
-                self._pool, prepare, response.body, response.url, dict(response.headers)
-            )
-            if isinstance(result, str):
-                parse_error = result
-            else:
-                prepared = result
-            body = None
-        return Fetched(
-            job=job,
-            prepared=prepared,
-            parse_error=parse_error,
-            body=body,
-            headers=response.headers,
-            body_hash=digest,
-            final_url=response.url,
-            permanent_url=response.permanent_url,
-        )
+            while running:
+                try:
+                    item = out.get(timeout=1.0)
+                except queue.Empty:
+                    for i in list(running):
+                        if not procs[i].is_alive():  # died without saying so: report its jobs
+                            running.discard(i)
+                            yield from self._lost(shares[i], reported, procs[i].exitcode)
+                    continue
+                if isinstance(item, _WorkerDone):
+                    running.discard(item.worker)
+                    continue
+                reported.add(item.job.source_id)  # type: ignore[attr-defined]
+                yield item  # type: ignore[misc]
+        finally:
+            for proc in procs:
+                if proc.is_alive():
+                    proc.terminate()
+            for proc in procs:
+                proc.join(timeout=5)
+            out.close()
+            out.cancel_join_thread()
+
+    @staticmethod
+    def _lost(jobs: list[Job], reported: set[int], exitcode: int | None) -> Iterator[Outcome]:
+        for job in jobs:
+            if job.source_id not in reported:
+                yield Failed(job, FetchError(f"{job.url}: the fetch worker stopped (exit code {exitcode})",
+                                             reason="internal_error"))

@@ -35,8 +35,9 @@ class EntryRow:
 def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now: datetime) -> tuple[int, int]:
     """Insert new entries and update changed ones of a source; returns (new, updated).
 
-    Call inside the source's transaction. Entries missing from ``rows`` are kept, and no
-    user state is touched.
+    Call inside the source's transaction. Entries missing from ``rows`` are kept, and no user
+    state is touched. Statements are batched (a handful per source, not several per entry):
+    this is the hot path of a refresh.
     """
     conn = store.conn
     existing = {
@@ -46,20 +47,23 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
         )
     }
     now_s = to_db(now)
-    inserts: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []
+    changed: list[EntryRow] = []
     seen: set[str] = set()
     for row in rows:
         if row.key in seen:  # duplicate ids inside one feed: the first wins
             continue
         seen.add(row.key)
         old = existing.get(row.key)
-        if old is not None and old[1] == row.digest:
-            continue
-        published = row.published or row.updated
-        link_id = _upsert_link(conn, row, to_db(published) or now_s, now_s) if row.link_url else None
+        if old is None or old[1] != row.digest:
+            changed.append(row)
+    if not changed:
+        return 0, 0
+    link_ids = _upsert_links(conn, changed, now_s)
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    for row in changed:
         values = (
-            link_id,
+            link_ids.get(row.link_url) if row.link_url else None,
             row.url,
             row.title,
             row.author,
@@ -69,6 +73,7 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
             row.content,
             row.digest,
         )
+        old = existing.get(row.key)
         if old is None:
             inserts.append((source_id, row.key, *values, now_s, now_s))
         else:
@@ -89,30 +94,49 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
     return len(inserts), len(updates)
 
 
-def _upsert_link(conn: sqlite3.Connection, row: EntryRow, published: str, now: str) -> int:
-    found = conn.execute(
-        "SELECT id, title, summary, published FROM links WHERE url = ?", [row.link_url]
-    ).fetchone()
-    if found is None:
-        cur = conn.execute(
-            "INSERT INTO links (url, title, summary, published, first_seen) VALUES (?, ?, ?, ?, ?)",
-            [row.link_url, row.title, row.summary, published, now],
-        )
-        return int(cur.lastrowid or 0)
-    link_id, title, summary, old_published = found
-    # Keep the earliest date; fill a missing title/summary; a changed title replaces the old one.
-    new_title = row.title or title
-    new_summary = row.summary or summary
-    new_published = min(old_published, published)
-    if (new_title, new_summary, new_published) != (title, summary, old_published):
-        if (new_title, new_summary) != (title, summary):
-            conn.execute(
-                "UPDATE links SET title = ?, summary = ?, published = ? WHERE id = ?",
-                [new_title, new_summary, new_published, link_id],
-            )
-        else:
-            conn.execute("UPDATE links SET published = ? WHERE id = ?", [new_published, link_id])
-    return int(link_id)
+def _upsert_links(conn: sqlite3.Connection, rows: Sequence[EntryRow], now: str) -> dict[str, int]:
+    """Create missing links and merge what new or changed entries say about existing ones.
+
+    A link keeps its earliest date; a missing title or summary is filled; a changed entry's
+    title and summary replace the old ones. Returns url -> link id.
+    """
+    wanted: dict[str, tuple[str | None, str | None, str]] = {}
+    for row in rows:
+        if row.link_url is None:
+            continue
+        published = to_db(row.published or row.updated) or now
+        title, summary, date = wanted.get(row.link_url, (None, None, published))
+        wanted[row.link_url] = (row.title or title, row.summary or summary, min(date, published))
+    if not wanted:
+        return {}
+    conn.executemany(
+        "INSERT INTO links (url, title, summary, published, first_seen) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (url) DO NOTHING",
+        [(url, title, summary, published, now) for url, (title, summary, published) in wanted.items()],
+    )
+    ids: dict[str, int] = {}
+    text_updates: list[tuple[Any, ...]] = []
+    date_updates: list[tuple[Any, ...]] = []
+    urls = list(wanted)
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for link_id, url, title, summary, published in conn.execute(
+            f"SELECT id, url, title, summary, published FROM links WHERE url IN ({marks})", chunk
+        ):
+            ids[url] = link_id
+            new_title, new_summary, new_published = wanted[url]
+            merged = (new_title or title, new_summary or summary, min(published, new_published))
+            if merged[:2] != (title, summary):
+                text_updates.append((*merged, link_id))
+            elif merged[2] != published:
+                date_updates.append((merged[2], link_id))
+    # Only a changed title or summary touches the search index (a trigger on those columns).
+    if text_updates:
+        conn.executemany("UPDATE links SET title = ?, summary = ?, published = ? WHERE id = ?", text_updates)
+    if date_updates:
+        conn.executemany("UPDATE links SET published = ? WHERE id = ?", date_updates)
+    return ids
 
 
 # -- queries -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ connect_timeout = 2.0
 read_timeout = 0.5
 max_body_mb = 1.0
 [refresh]
-parse_workers = 1
+workers = 1
 """
 
 

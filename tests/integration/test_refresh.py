@@ -172,3 +172,24 @@ def test_same_article_from_two_feeds_is_one_link(server: FeedServer, library: Li
     [link] = library.links()
     assert link.url == "https://example.org/post"
     assert set(link.sources) == {"A", "B"}
+
+
+def test_big_refresh_runs_in_worker_processes(server: FeedServer, home, library: Library) -> None:  # type: ignore[no-untyped-def]
+    from pln_reader.config import load_settings
+    from pln_reader.pipeline import PROCESS_THRESHOLD, Pipeline
+
+    library.settings = load_settings(home, env={"PLN_READER_REFRESH_WORKERS": "2",
+                                                "PLN_READER_FETCH_READ_TIMEOUT": "20"})
+    n = PROCESS_THRESHOLD + 6
+    urls = [server.serve(f"/many/{i}.xml", rss([(f"Post {i}", f"https://example.org/many/{i}")], f"Feed {i}"))
+            for i in range(n)]
+    urls.append(server.url("/status/500"))
+    for url in urls:
+        library.store.add_source("feed", url, now=library.clock())
+    assert Pipeline([], library.settings.fetch, library.settings.refresh).workers == 2
+    summary = library.refresh()
+    assert summary.count("new") == n and summary.new_entries == n
+    assert [r.url for r in summary.failed] == [server.url("/status/500")]
+    assert len(library.links()) == n
+    warm = library.refresh(force=True)
+    assert warm.count("not_modified") == n and len(warm.failed) == 1
