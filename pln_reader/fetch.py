@@ -155,14 +155,19 @@ class Fetcher:
             write=settings.read_timeout,
             pool=None,
         )
-        # Room for idle connections beyond the active ones, so hosts can keep theirs alive.
-        limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)
-        self._client = httpx.AsyncClient(
+        # httpcore scans every connection of a pool (a poll() per idle one) each time a request
+        # starts or ends; hosts are therefore spread over several small pools instead of one.
+        self._pools = max(1, 2 * concurrency // self._per_host_n)
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        self._clients = [self._make_client(timeout, limits) for _ in range(self._pools)]
+
+    def _make_client(self, timeout: httpx.Timeout, limits: httpx.Limits) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
             limits=limits,
             headers={
-                "User-Agent": settings.user_agent,
+                "User-Agent": self.settings.user_agent,
                 "Accept": "application/atom+xml, application/rss+xml, application/feed+json,"
                 " application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8",
                 "Accept-Encoding": "gzip, deflate",
@@ -174,11 +179,15 @@ class Fetcher:
             mounts={"http://": httpx.AsyncHTTPTransport(verify=False, limits=limits, trust_env=False)},
         )
 
+    def _client_for(self, url: str) -> httpx.AsyncClient:
+        return self._clients[zlib.crc32(host_key(url).encode()) % self._pools]
+
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._client.aclose()
+        for client in self._clients:
+            await client.aclose()
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
         """GET ``url``; raises :class:`NotModified` on 304 and :class:`FetchError` on failure."""
@@ -210,7 +219,7 @@ class Fetcher:
         permanent = True
         seen = {url}
         for _ in range(self.settings.max_redirects + 1):
-            async with self._client.stream("GET", current, headers=headers) as response:
+            async with self._client_for(current).stream("GET", current, headers=headers) as response:
                 code = response.status_code
                 if code != 200:
                     await _drain(response)  # a fully read response leaves its connection reusable

@@ -17,6 +17,10 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
+# Anything single-line text may need changed: controls, C1, bidi overrides, runs of whitespace
+# or whitespace other than a plain space.
+_UNUSUAL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  ")
+_ESCAPE_START = re.compile("[\x1b\x80-\x9f]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
@@ -32,7 +36,10 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str | None:
     """
     if value is None:
         return None
-    if "\x1b" in value or any("\x80" <= ch <= "\x9f" for ch in value):
+    if not multiline and not _UNUSUAL.search(value):  # the common case: nothing to do
+        value = value.strip()
+        return value or None
+    if _ESCAPE_START.search(value):
         value = _ESCAPES.sub("", value)
     value = _BIDI.sub("", value)
     if multiline:

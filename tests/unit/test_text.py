@@ -31,3 +31,19 @@ def test_multiline_keeps_paragraphs() -> None:
 
 def test_none() -> None:
     assert clean_text(None) is None
+
+
+def test_single_line_output_is_always_clean() -> None:
+    import random
+    import re
+
+    rng = random.Random(7)
+    alphabet = " \t\n\r\xa0\u2028\u3000ab\x1b[]0;\x07\x9b\x9d\u202e\x00\x7fé"
+    for _ in range(5000):
+        raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        out = clean_text(raw)
+        if out is None:
+            continue
+        assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out), repr(raw)
+        assert not re.search(r"\s\s", out) and out == out.strip(), repr(raw)
+        assert clean_text(out) == out  # idempotent
