@@ -228,8 +228,11 @@ class Pipeline:
         concurrency, per_host = self._limits(n)
         out = ctx.Queue(maxsize=QUEUE_DEPTH * n)
         procs = [
-            ctx.Process(target=_worker_process, args=(i, shares[i], self.fetch_settings, concurrency,
-                                                      per_host, out), daemon=True)
+            ctx.Process(  # type: ignore[attr-defined]
+                target=_worker_process,
+                args=(i, shares[i], self.fetch_settings, concurrency, per_host, out),
+                daemon=True,
+            )
             for i in range(n)
         ]
         for proc in procs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from . import storage_links
@@ -29,10 +29,8 @@ ERROR_BASE_MINUTES = 15
 MAX_CACHE_HOURS = 24
 
 
-def cache_seconds(headers: dict[str, str] | object, now: datetime) -> float | None:
+def cache_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
     """Freshness lifetime the server asked for (Cache-Control max-age, else Expires)."""
-    if not isinstance(headers, dict):
-        headers = dict(headers)  # type: ignore[call-overload]
     control = headers.get("cache-control", "")
     match = re.search(r"max-age\s*=\s*(\d+)", control)
     if match:
@@ -49,7 +47,9 @@ def cache_seconds(headers: dict[str, str] | object, now: datetime) -> float | No
     return None
 
 
-def next_due_ok(settings: Settings, interval_minutes: int | None, headers: object, now: datetime) -> datetime:
+def next_due_ok(
+    settings: Settings, interval_minutes: int | None, headers: Mapping[str, str], now: datetime
+) -> datetime:
     interval = timedelta(minutes=interval_minutes or settings.refresh.interval_minutes)
     wanted = cache_seconds(headers, now)
     if wanted is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import InputError, NotFoundError
@@ -46,7 +46,7 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
             "SELECT key, id, digest FROM entries WHERE source_id = ?", [source_id]
         )
     }
-    now_s = to_db(now)
+    now_s = now.astimezone(UTC).isoformat(timespec="seconds")
     changed: list[EntryRow] = []
     seen: set[str] = set()
     for row in rows:

@@ -38,7 +38,8 @@ def sniff(body: bytes, content_type: str = "") -> str:
 
 def feed_links(html: bytes, base_url: str) -> list[str]:
     """Feed URLs announced by ``<link rel="alternate" type="...">`` in a page, in page order."""
-    from lxml import etree, html as lxml_html
+    from lxml import etree
+    from lxml import html as lxml_html
 
     try:
         doc = lxml_html.fromstring(html[:_HEAD_LIMIT])

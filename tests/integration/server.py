@@ -50,7 +50,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = urlsplit(self.path).path
         self.server.hits[path] += 1
         self.server.requests.append((path, dict(self.headers)))
@@ -65,7 +65,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         handler(self)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()
 
     @property

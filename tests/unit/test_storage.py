@@ -120,8 +120,7 @@ def test_inactive_sources_are_not_due(store: Storage) -> None:
 
 
 def test_transaction_rolls_back_everything(store: Storage) -> None:
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.add_source("feed", "https://a.example/feed", now=NOW)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_source("feed", "https://a.example/feed", now=NOW)
+        raise RuntimeError("boom")
     assert store.sources() == []
