@@ -1,0 +1,435 @@
+"""Pure feed parsing: bytes (+ HTTP headers, + the feed's URL) -> :class:`ParsedFeed`.
+
+Three readers, one output:
+
+* JSON Feed 1.0/1.1: :mod:`pln_reader.jsonfeed` (feedparser 6 cannot read it);
+* well-formed RSS 0.9x/1.0/2.0 and Atom 1.0: the lxml fast path in :mod:`pln_reader.fastfeed`,
+  which gives the same values feedparser would;
+* everything else (ill-formed XML, odd encodings, Atom 0.3, CDF, ...): feedparser, with its slow
+  sanitiser and URI resolver switched off.
+
+All three yield a :class:`~pln_reader.fastfeed.RawFeed`; :func:`_finish` then makes URLs
+absolute, derives missing ids, turns the summary into plain text, sanitises the content with
+nh3 and cleans every string for the terminal. Nothing here does I/O or keeps state between
+calls (beyond compiled regexes and a date cache), so it is safe in threads and process pools.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html
+import io
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import nh3
+from feedparser.urls import _urljoin
+
+from pln_reader.errors import ParseError
+from pln_reader.fastfeed import (
+    RawEntry,
+    RawFeed,
+    describe_bozo,
+    parse_fast,
+    struct_to_datetime,
+)
+from pln_reader.parsed import ParsedEntry, ParsedFeed
+from pln_reader.text import clean_text
+
+__all__ = ["parse_feed"]
+
+SUMMARY_MAX = 1000
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def parse_feed(
+    data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
+) -> ParsedFeed:
+    """Parse a fetched feed document.
+
+    ``headers`` are the HTTP response headers (only ``Content-Type`` matters: it can carry the
+    encoding); ``url`` is where the document came from, the base for relative links. Raises
+    :class:`~pln_reader.errors.ParseError` (and nothing else) when the bytes are not a feed.
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ParseError(f"not a feed: expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    try:
+        hdrs = _lower_headers(headers)
+        url = url if isinstance(url, str) and url.strip() else None
+        head = _sniff(data)
+        if not head.strip():
+            raise ParseError("not a feed: empty document")
+        if head.lstrip()[:1] in ("{", "[") or (
+            "json" in hdrs.get("content-type", "").lower() and not head.lstrip().startswith("<")
+        ):
+            from pln_reader.jsonfeed import parse_json_feed
+
+            return _finish(parse_json_feed(data), url)
+        if _HTML_PAGE.match(head) and not _FEED_TAG.search(data):
+            raise ParseError("not a feed: looks like an HTML page")
+        if _NESTED_ENTITY.search(data, 0, 65536):
+            # only an entity-expansion bomb needs entities built from entities; expat would
+            # stop it, but only after a second or more of feedparser's per-character work
+            raise ParseError("not a feed: the DTD declares nested entities (an expansion bomb?)")
+        fp_headers = _feedparser_headers(url, hdrs)
+        try:
+            raw = parse_fast(data, fp_headers)
+        except Exception:  # noqa: BLE001 -- a fast-path bug must never cost the user the feed
+            raw = None
+        if raw is None:
+            raw = _read_with_feedparser(data, fp_headers)
+        return _finish(raw, url)
+    except ParseError:
+        raise
+    except Exception as exc:  # never let a parser bug escape as anything but ParseError
+        raise ParseError(f"not a feed: the parser failed ({type(exc).__name__}: {exc})") from exc
+
+
+# --- the two XML readers, exposed for the equivalence test -------------------------------
+
+
+def _parse_fast(
+    data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
+) -> ParsedFeed | None:
+    """The lxml fast path alone: a ParsedFeed, or None when it declines the document."""
+    raw = parse_fast(data, _feedparser_headers(url, _lower_headers(headers)))
+    return None if raw is None else _finish(raw, url)
+
+
+def _parse_with_feedparser(
+    data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
+) -> ParsedFeed:
+    """The feedparser path alone (same post-processing as the fast path)."""
+    return _finish(
+        _read_with_feedparser(data, _feedparser_headers(url, _lower_headers(headers))), url
+    )
+
+
+def _lower_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    if not headers:
+        return {}
+    return {str(k).lower(): str(v) for k, v in headers.items()}
+
+
+def _feedparser_headers(url: str | None, headers: Mapping[str, str]) -> dict[str, str]:
+    # Without a Content-Type feedparser treats any header dict as a non-XML response (and
+    # defaults to iso-8859-1); application/xml is what "no headers at all" means to it.
+    out = {"content-type": headers.get("content-type") or "application/xml"}
+    if _http_url(url):  # a local path or file: URL must not become the base of entry links
+        out["content-location"] = url  # type: ignore[assignment]
+    return out
+
+
+def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
+    import feedparser
+
+    # A BytesIO, never bytes: feedparser.parse() treats a bytes argument as a possible path.
+    try:
+        d = feedparser.parse(
+            io.BytesIO(data),
+            response_headers=dict(headers),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except (UnicodeError, LookupError, ValueError) as exc:  # e.g. a garbled encoding name
+        raise ParseError(f"not a feed: unreadable XML declaration ({type(exc).__name__})") from None
+    # dict.get, not FeedParserDict.get: the latter maps a missing "updated" to "published"
+    get = dict.get
+    feed = get(d, "feed") if isinstance(get(d, "feed"), dict) else {}
+    entries = []
+    for e in get(d, "entries") or ():
+        if not isinstance(e, dict):
+            continue
+        detail = get(e, "summary_detail")
+        content = get(e, "content")
+        contents = [
+            (get(c, "value"), get(c, "type") if isinstance(get(c, "type"), str) else "text/html")
+            for c in (content if isinstance(content, list) else ())
+            if isinstance(c, dict) and isinstance(get(c, "value"), str)
+        ]
+        entries.append(
+            RawEntry(
+                title=_str(get(e, "title")),
+                link=_str(get(e, "link")),
+                id=_str(get(e, "id")),
+                published=struct_to_datetime(get(e, "published_parsed")),
+                updated=struct_to_datetime(get(e, "updated_parsed")),
+                author=_str(get(e, "author")),
+                summary=_str(get(e, "summary")),
+                summary_type=_str(get(detail, "type")) if isinstance(detail, dict) else None,
+                contents=contents,
+            )
+        )
+    version = _str(get(d, "version")) or ""
+    title, link = _str(get(feed, "title")), _str(get(feed, "link"))
+    warning = describe_bozo(get(d, "bozo_exception")) if get(d, "bozo") else None
+    if not version and not entries and not title:
+        raise ParseError(_not_a_feed(data, warning))
+    if not version:
+        version = "cdf" if _root_name(data).lower() == "channel" else "unknown"
+    return RawFeed(version=version, title=title, link=link, entries=entries, warning=warning)
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+# --- what a non-feed looks like -------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+_HTML_PAGE = re.compile(
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+_NESTED_ENTITY = re.compile(rb"""<!ENTITY\s+%?\s*[\w.:-]+\s+(?:"[^"]*&[^"]*"|'[^']*&[^']*')""")
+_FEED_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|rdf|channel|item|entry)[\s>/]", re.IGNORECASE)
+_ROOT = re.compile(rb"<([A-Za-z_][\w:.-]*)")
+
+
+def _sniff(data: bytes) -> str:
+    """The start of the document as text, enough to tell JSON, XML, HTML and nothing apart."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) : len(bom) + 2048].decode(enc, "ignore")
+    if data[:2] in (b"\x00<", b"<\x00"):  # UTF-16 without a BOM
+        return data[:2048].decode("utf-16-be" if data[0] == 0 else "utf-16-le", "ignore")
+    head = data[:2048].decode("latin-1")
+    if not head.strip(" \t\r\n\x00") and data[2048:].strip(b" \t\r\n\x00"):
+        return "?"  # long leading whitespace: not empty
+    return head.replace("\x00", "")
+
+
+def _root_name(data: bytes) -> str:
+    body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", data[:4096], flags=re.DOTALL)
+    m = _ROOT.search(body)
+    return m.group(1).decode("latin-1") if m else ""
+
+
+def _not_a_feed(data: bytes, warning: str | None) -> str:
+    root = _root_name(data)
+    if root.lower() in ("html", "body", "head"):
+        return "not a feed: looks like an HTML page"
+    if root:
+        return f"not a feed: root element <{root}> is not RSS, Atom or RDF"
+    if b"<" not in data[:4096]:
+        return "not a feed: no XML or JSON found"
+    if warning:
+        return f"not a feed: empty document ({warning})"
+    return "not a feed: empty document"
+
+
+# --- post-processing shared by all readers ------------------------------------------------
+
+
+def _finish(raw: RawFeed, url: str | None) -> ParsedFeed:
+    base = url if _http_url(url) else None
+    feed_link = _absolute_http(raw.link, base)
+    entry_base = base or feed_link
+    sanitizers = _Sanitizers()
+    entries = tuple(_finish_entry(e, entry_base, sanitizers) for e in raw.entries)
+    return ParsedFeed(
+        title=clean_text(raw.title),
+        link=feed_link,
+        version=raw.version,
+        entries=entries,
+        warning=clean_text(raw.warning),
+    )
+
+
+class _Sanitizers(dict[str | None, "_Sanitizer"]):
+    """One sanitizer per base URL within a feed (so URL joins are memoised per feed)."""
+
+    def __missing__(self, base: str | None) -> _Sanitizer:
+        sanitizer = self[base] = _Sanitizer(base) if base else _PLAIN
+        return sanitizer
+
+
+def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> ParsedEntry:
+    url = _absolute_http(e.link, base)
+    title = clean_text(e.title)
+
+    summary_src, summary_type = e.summary, e.summary_type
+    if not (summary_src and summary_src.strip()) and e.contents:
+        summary_src, summary_type = e.contents[0]
+    if summary_type is None:
+        summary_type = next((t for v, t in e.contents if v == summary_src), "text/html")
+    summary = None
+    if summary_src:
+        text = summary_src if summary_type == "text/plain" else html_to_text(summary_src)
+        summary = clean_text(_truncate(_paragraphs(text)), multiline=True)
+
+    content = None
+    chosen = _choose_content(e)
+    if chosen is not None:
+        value, ctype = chosen
+        if ctype not in _HTML_TYPES:
+            value = _text_to_html(value)
+        content = clean_text(sanitizers[base or url].clean(value), multiline=True)
+
+    entry_id = clean_text(e.id)
+    if not entry_id:
+        key = url or "\x1f".join(
+            (title or "", e.published.isoformat() if e.published else "", summary or "")
+        )
+        entry_id = "pln:" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return ParsedEntry(
+        id=entry_id,
+        url=url,
+        title=title,
+        author=clean_text(e.author),
+        published=e.published,
+        updated=e.updated,
+        summary=summary,
+        content=content,
+    )
+
+
+def _choose_content(e: RawEntry) -> tuple[str, str] | None:
+    """The full HTML: the longest HTML content, else the longest other one, else the summary."""
+    htmls = [c for c in e.contents if c[1] in _HTML_TYPES and c[0].strip()]
+    others = [c for c in e.contents if c[1] not in _HTML_TYPES and c[0].strip()]
+    for group in (htmls, others):
+        if group:
+            return max(group, key=lambda c: len(c[0]))
+    if e.summary and e.summary.strip():
+        return e.summary, e.summary_type or "text/html"
+    return None
+
+
+def _http_url(value: str | None) -> bool:
+    if not value:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _absolute_http(link: str | None, base: str | None) -> str | None:
+    """``link`` made absolute against ``base``; only http(s) URLs survive."""
+    if not link:
+        return None
+    link = link.strip()
+    if base and link and not link.startswith(("http://", "https://")):
+        link = _urljoin(base, link)
+    link = clean_text(link)
+    return link if link and _http_url(link) else None
+
+
+# --- text helpers ----------------------------------------------------------------------------
+
+_DROP = re.compile(
+    r"<(script|style|noscript|template|iframe|object|svg|math|head|title)\b.*?</\1\s*>"
+    r"|<!--.*?(?:-->|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|header|footer"
+    r"|figure|figcaption|dd|dt|dl|hr|aside|nav|main|details|summary|address)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>|<![^>]*>|<\?[^>]*>")
+_PARA_BREAK = re.compile(r"\n\s*\n")
+# Plenty of markup to yield SUMMARY_MAX characters of text in nearly every real summary.
+_PREFIX = 16 * SUMMARY_MAX
+
+
+def html_to_text(value: str) -> str:
+    """Markup -> plain text; block elements become paragraph breaks."""
+    if "<" not in value and "&" not in value:
+        return value
+    if len(value) > _PREFIX:
+        # Strip a prefix first; a tag cut in half can only hurt text beyond what we keep.
+        text = _strip(value[:_PREFIX])
+        if len(text) > SUMMARY_MAX + 200:
+            return text
+    return _strip(value)
+
+
+def _strip(value: str) -> str:
+    value = _BLOCK.sub("\n\n", _DROP.sub(" ", value))
+    return html.unescape(_TAG.sub("", value))
+
+
+def _paragraphs(text: str) -> str:
+    """Collapse whitespace inside each paragraph; one newline between paragraphs."""
+    paras = (" ".join(p.split()) for p in _PARA_BREAK.split(text))
+    return "\n".join(p for p in paras if p)
+
+
+def _truncate(text: str, limit: int = SUMMARY_MAX) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def _text_to_html(text: str) -> str:
+    paras = (p.strip() for p in _PARA_BREAK.split(text.replace("\r\n", "\n")))
+    return "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"
+        for p in paras
+        if p
+    )
+
+
+def sanitize_html(value: str, base: str | None = None) -> str:
+    """Safe HTML for storage and rendering: nh3 defaults (no script, style, iframe, form, on*
+    handlers), links limited to http/https/mailto, relative href/src made absolute."""
+    return (_Sanitizer(base) if base else _PLAIN).clean(value)
+
+
+class _Sanitizer:
+    """An nh3 Cleaner (built once per base URL) that makes relative href/src absolute."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.origin = ""
+        self.memo: dict[str, str | None] = {}
+        if base:
+            parts = urlsplit(base)
+            self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.cleaner = nh3.Cleaner(
+            url_schemes=_URL_SCHEMES, attribute_filter=self.resolve if base else None
+        )
+
+    def clean(self, value: str) -> str:
+        return self.cleaner.clean(value)
+
+    def resolve(self, tag: str, attr: str, val: str) -> str | None:
+        # called for every kept attribute (after nh3 dropped unsafe schemes): keep it cheap
+        if (attr != "href" and attr != "src") or _HAS_SCHEME.match(val):
+            return val
+        if val in self.memo:
+            return self.memo[val]
+        v = val.strip()
+        if not v or v.startswith("#"):
+            out: str | None = val
+        elif v.startswith("/") and not v.startswith("//") and not _NEEDS_URLJOIN.search(v):
+            out = self.origin + v  # root-relative: what urljoin would give, without its cost
+        else:
+            try:
+                out = _urljoin(self.base, v) or None
+            except ValueError:
+                out = None
+        self.memo[val] = out
+        return out
+
+
+_PLAIN = _Sanitizer(None)
+_NEEDS_URLJOIN = re.compile(r"/\.|[\t\r\n\\]")
+_HAS_SCHEME = re.compile(r"\s*[a-zA-Z][a-zA-Z0-9+.\-]*:")

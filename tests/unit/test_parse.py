@@ -1,0 +1,505 @@
+"""parse_feed on the shared corpus and on crafted documents: no mocks, real bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import random
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from pln_reader.errors import ParseError
+from pln_reader.parse import SUMMARY_MAX, parse_feed
+from pln_reader.parsed import ParsedFeed
+from tests.corpus_paths import CORPUS, corpus_files, needs_corpus
+
+GOOD = corpus_files("feeds/good")
+BAD = corpus_files("feeds/bad")
+# feedparser's encoding samples: an empty <rss> element, no channel, no title, no items.
+CHANNEL_ONLY = {
+    "fp__encoding__big5.xml",
+    "fp__encoding__utf-16le-bom.xml",
+    "fp__encoding__utf-32be-bom.xml",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def bad(name: str) -> bytes:
+    return (CORPUS / "feeds" / "bad" / name).read_bytes()
+
+
+def check_shape(feed: ParsedFeed) -> None:
+    """What every ParsedFeed promises, whatever the input."""
+    assert isinstance(feed, ParsedFeed)
+    assert isinstance(feed.version, str) and feed.version
+    for value in (feed.title, feed.warning):
+        assert value is None or (
+            value and not _CONTROL.search(value) and "\n" not in value and "\t" not in value
+        )
+    assert feed.link is None or feed.link.startswith(("http://", "https://"))
+    for e in feed.entries:
+        assert e.id and not _CONTROL.search(e.id)
+        assert e.url is None or e.url.startswith(("http://", "https://"))
+        assert e.url is None or e.url == e.url.strip()
+        for value in (e.title, e.author):
+            assert value is None or (
+                value and not _CONTROL.search(value) and "\n" not in value and "\t" not in value
+            )
+        for value in (e.summary, e.content):
+            assert value is None or (
+                value == value.strip() and value and not _CONTROL.search(value)
+            )
+        assert e.summary is None or len(e.summary) <= SUMMARY_MAX
+        for dt in (e.published, e.updated):
+            assert dt is None or (isinstance(dt, datetime) and dt.utcoffset() == timedelta(0))
+        if e.content:
+            assert_safe_html(e.content)
+
+
+def assert_safe_html(content: str) -> None:
+    """No active content survives: checked on the parsed tree, not on the text."""
+    root = lxml.html.fragment_fromstring(content, create_parent="div")
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        assert el.tag not in ("script", "style", "iframe", "object", "embed", "form", "input"), (
+            el.tag
+        )
+        for name, value in el.attrib.items():
+            assert not name.lower().startswith("on"), name
+            if name in ("href", "src"):
+                assert urlsplit(value.strip()).scheme in ("", "http", "https", "mailto"), value
+
+
+# --- the corpus -------------------------------------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
+def test_good_feed_parses_with_entries(path: Path) -> None:
+    feed = parse_feed(path.read_bytes())
+    check_shape(feed)
+    if path.name in CHANNEL_ONLY:
+        assert feed.entries == () and feed.version == "rss" and feed.warning is None
+    else:
+        assert len(feed.entries) >= 1
+        assert feed.warning is None or path.suffix == ".json"
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", BAD, ids=lambda p: p.name)
+def test_bad_feed_is_parsed_or_rejected_cleanly(path: Path) -> None:
+    try:
+        feed = parse_feed(path.read_bytes())
+    except ParseError as exc:
+        assert str(exc)
+        return
+    check_shape(feed)
+
+
+@needs_corpus
+def test_corpus_is_there() -> None:
+    assert len(GOOD) >= 90 and len(BAD) >= 80
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("newsboat__empty.xml", "not a feed: empty document"),
+        ("fp__illformed__rss_empty_document.xml", "not a feed: empty document"),
+        ("rsparser__allthis-partial.json", "JSON Feed: truncated JSON"),
+        ("rsparser__ScriptingNews.json", "RSS-in-JSON"),
+        ("gofeed__version_json_10.json", "JSON Feed: unsupported version '1.0'"),
+        ("gofeed__version_json_11.json", "JSON Feed: unsupported version '1.1'"),
+        ("lemon24reader__unknown.json", "unsupported version 'https://jsonfeed.org/version/1234'"),
+    ],
+)
+def test_rejected_with_a_message_that_says_why(name: str, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)):
+        parse_feed(bad(name))
+
+
+@needs_corpus
+def test_relative_links_become_absolute() -> None:
+    feed = parse_feed(bad("lemon24reader__relative.rss"), url="https://example.com/feeds/main.xml")
+    assert feed.link == "https://example.com/feeds/file.html"
+    (entry,) = feed.entries
+    assert entry.url == "https://example.com/feeds/blog/post/1"
+    assert entry.summary == "one two three"
+    assert entry.content == "content"  # the <script> in the text/html content is gone
+
+    feed = parse_feed(bad("lemon24reader__relative.atom"), url="https://example.com/dir/feed.atom")
+    assert feed.link == "https://example.com/dir/file.html"
+    assert feed.entries[0].url == "https://example.com/dir/entries/entry.html"
+
+    # without a URL a relative link cannot be made absolute, so there is none
+    assert parse_feed(bad("lemon24reader__relative.rss")).entries[0].url is None
+
+
+@needs_corpus
+def test_relative_links_in_content_are_resolved() -> None:
+    feed = parse_feed(
+        b'<rss version="2.0"><channel><title>t</title><item><title>x</title>'
+        b'<link>/posts/1</link><description>&lt;p&gt;see &lt;a href="../other"&gt;this&lt;/a&gt; '
+        b'&lt;img src="img/a.png"&gt;&lt;/p&gt;</description></item></channel></rss>',
+        url="https://blog.example.org/feeds/rss.xml",
+    )
+    (entry,) = feed.entries
+    assert entry.url == "https://blog.example.org/posts/1"
+    assert 'href="https://blog.example.org/other"' in entry.content
+    assert 'src="https://blog.example.org/feeds/img/a.png"' in entry.content
+
+
+@needs_corpus
+def test_missing_guid_gives_a_stable_id() -> None:
+    first, second = (
+        parse_feed(bad("podcastparser__no_guid.rss")),
+        parse_feed(bad("podcastparser__no_guid.rss")),
+    )
+    (a,), (b,) = first.entries, second.entries
+    assert a.url == "http://example.com/episode/1"
+    assert a.id == b.id == "pln:" + hashlib.sha1(a.url.encode()).hexdigest()
+
+
+def test_id_without_guid_or_link_hashes_title_date_and_summary() -> None:
+    doc = (
+        b'<rss version="2.0"><channel><item><title>Hello</title>'
+        b"<pubDate>Tue, 02 Jan 2024 10:00:00 +0100</pubDate><description>Body</description>"
+        b"</item><item><title>Other</title></item></channel></rss>"
+    )
+    a, b = parse_feed(doc).entries
+    key = "Hello\x1f2024-01-02T09:00:00+00:00\x1fBody"  # title, published, summary
+    assert a.id == "pln:" + hashlib.sha1(key.encode()).hexdigest()
+    assert a.id != b.id and parse_feed(doc).entries[1].id == b.id
+
+
+@needs_corpus
+def test_feedparser_expectations_from_the_manifest() -> None:
+    feed = parse_feed(bad("fp__illformed__rss_item_link_corrupted_ampersands.xml"))
+    assert feed.entries[0].url == "http://link/get?a=1&b=2"
+    assert feed.warning and feed.warning.startswith("not well-formed XML")
+    assert parse_feed(bad("fp__entities__hellip.xml")).title == "testing \u2026 entity"
+    assert parse_feed(bad("fp__entities__eacute.xml")).title == "testing \xe9 entity"
+    assert parse_feed(bad("fp__encoding__demoronize-1.xml")).entries[0].summary == "don\u2019t"
+    assert parse_feed(bad("fp__encoding__double-encoded-html.xml")).entries[0].summary == "\u2026"
+
+
+@needs_corpus
+def test_ill_formed_but_readable_feeds_carry_a_warning() -> None:
+    feed = parse_feed(bad("feedjira__AmazonWebServicesBlog.xml"))  # newline before <?xml
+    assert len(feed.entries) == 10 and feed.title == "Amazon Web Services Blog"
+    assert feed.warning and "not well-formed XML" in feed.warning
+
+    feed = parse_feed(bad("miniflux__no_encoding_ISO-8859-1.xml"))
+    assert feed.warning == "encoding: document declared as utf-8, but parsed as windows-1252"
+    assert "études" in feed.entries[0].summary
+
+
+@needs_corpus
+def test_versions() -> None:
+    good = CORPUS / "feeds" / "good"
+    expected = {
+        "newsboat__rss20_2.xml": "rss20",
+        "newsboat__rss092_1.xml": "rss092",
+        "newsboat__rss091_1.xml": "rss091n",
+        "newsboat__rss10_1.xml": "rss10",
+        "miniflux__rdf_UTF8.xml": "rss090",
+        "newsboat__atom10_1.xml": "atom10",
+        "rsparser__DaringFireball.rss": "atom10",
+        "fp__wellformed__media-rss__media_group.xml": "atom03",
+        "fp__wellformed__cdf__item_abstract_map_summary.xml": "cdf",
+        "lemon24reader__full.json": "json11",
+        "atoma__json_feed__jsonfeed.org.json": "json10",
+    }
+    for name, version in expected.items():
+        assert parse_feed((good / name).read_bytes()).version == version, name
+
+
+# --- crafted documents ------------------------------------------------------------------------
+
+HOSTILE_HTML = (
+    '<p onclick="steal()">Hello <script>alert(1)</script><style>p{color:red}</style>'
+    '<iframe src="https://evil.example/"></iframe><img src="x" onerror="alert(2)">'
+    '<a href="javascript:alert(3)">js</a> <a href="data:text/html,boom">data</a> '
+    '<a href="https://ok.example/">ok</a><form action="/x"><input></form></p>'
+)
+
+
+def _escaped(html: str) -> str:
+    return html.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # RSS description only (content = sanitised description)
+        (
+            '<rss version="2.0"><channel><item><title>t</title><link>https://a.example/1</link>'
+            f"<description>{_escaped(HOSTILE_HTML)}</description></item></channel></rss>"
+        ),
+        # RSS content:encoded in CDATA
+        (
+            '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+            f"<item><title>t</title><description>{_escaped(HOSTILE_HTML)}</description>"
+            f"<content:encoded><![CDATA[{HOSTILE_HTML}]]></content:encoded></item></channel></rss>"
+        ),
+        # Atom html content and summary
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom"><title>f</title><entry><title>t</title>'
+            f'<id>urn:x</id><summary type="html">{_escaped(HOSTILE_HTML)}</summary>'
+            f'<content type="html">{_escaped(HOSTILE_HTML)}</content></entry></feed>'
+        ),
+        # ill-formed: goes through feedparser's loose parser
+        (
+            '<rss version="2.0"><channel><item><title>t & t</title>'
+            f"<description>{_escaped(HOSTILE_HTML)}</description></item></channel>"
+        ),
+    ],
+    ids=["rss-description", "rss-content-encoded", "atom", "ill-formed"],
+)
+def test_content_and_summary_are_safe(doc: str) -> None:
+    (entry,) = parse_feed(doc.encode()).entries
+    assert_safe_html(entry.content)
+    content = entry.content.lower()
+    for bad_bit in (
+        "<script",
+        "alert(1)",
+        "<style",
+        "color:red",
+        "<iframe",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "data:",
+        "<form",
+        "<input",
+    ):
+        assert bad_bit not in content, bad_bit
+    assert 'href="https://ok.example/"' in content and "hello" in content
+    summary = entry.summary
+    assert "<" not in summary and "alert(1)" not in summary and "color:red" not in summary
+    assert summary.startswith("Hello") and "js data ok" in summary
+
+
+def test_plain_text_content_is_escaped_not_rendered() -> None:
+    doc = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title><id>urn:1</id>'
+        b'<content type="text">&lt;script&gt;evil()&lt;/script&gt; 1 &lt; 2\n\nnext</content></entry></feed>'
+    )
+    (entry,) = parse_feed(doc).entries
+    assert entry.content == "<p>&lt;script&gt;evil()&lt;/script&gt; 1 &lt; 2</p><p>next</p>"
+    assert entry.summary == "<script>evil()</script> 1 < 2\nnext"  # plain text, shown as text
+
+
+HOSTILE_TITLE = "A\x1b[2J\x1b]52;c;ZXZpbA==\x07B\x9b31mC [@click=app.quit]x[/] [b]bold[/b]\u202eD"
+
+
+def test_hostile_titles_lose_escapes_but_keep_brackets_json() -> None:
+    import json
+
+    doc = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": HOSTILE_TITLE,
+            "items": [
+                {
+                    "id": "1",
+                    "title": HOSTILE_TITLE,
+                    "content_text": "x\x1b[31my",
+                    "authors": [{"name": "Eve\x1b[5m"}],
+                }
+            ],
+        }
+    ).encode()
+    feed = parse_feed(doc)
+    expected = "ABC [@click=app.quit]x[/] [b]bold[/b]D"
+    assert feed.title == expected
+    (entry,) = feed.entries
+    assert entry.title == expected and entry.author == "Eve" and entry.summary == "xy"
+
+
+def test_hostile_titles_in_xml() -> None:
+    # ESC is not allowed in XML 1.0, so this is ill-formed and read by feedparser's loose parser
+    doc = (
+        b'<rss version="2.0"><channel><title>Feed\x1b[2J [@click=app.quit]x[/]</title>'
+        b"<item><title>T\x1b]52;c;ZXZpbA==\x07itle &#x9b;31m</title><guid>g\x1b[1m1</guid></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(doc)
+    assert feed.title == "Feed [@click=app.quit]x[/]"
+    (entry,) = feed.entries
+    assert (
+        "\x1b" not in entry.title and "\x9b" not in entry.title and entry.title.startswith("Title")
+    )
+    assert entry.id == "g1"
+
+
+def test_summary_is_plain_text_truncated_at_a_word() -> None:
+    words = " ".join(f"word{i}" for i in range(600))
+    doc = (
+        '<rss version="2.0"><channel><item><title>t</title><description>'
+        + _escaped(f"<h1>Head</h1><p>first   para\n line</p><p>{words}</p>")
+        + "</description></item></channel></rss>"
+    ).encode()
+    (entry,) = parse_feed(doc).entries
+    assert entry.summary.startswith("Head\nfirst para line\nword0 word1")
+    assert len(entry.summary) <= SUMMARY_MAX and entry.summary.endswith("…")
+    assert re.search(r"word\d+…$", entry.summary)  # a whole word before the ellipsis
+    assert "word599" in entry.content
+
+
+def test_dates_are_aware_utc_and_kept_apart() -> None:
+    doc = (
+        b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        b"<item><title>a</title><pubDate>Sat, 07 Sep 2002 09:42:31 -0400</pubDate></item>"
+        b"<item><title>b</title><dc:date>2024-02-29T23:30:00+02:00</dc:date></item>"
+        b"<item><title>c</title><pubDate>not a date</pubDate></item>"
+        b"</channel></rss>"
+    )
+    a, b, c = parse_feed(doc).entries
+    assert a.published == datetime(2002, 9, 7, 13, 42, 31, tzinfo=UTC) and a.updated is None
+    assert b.updated == datetime(2024, 2, 29, 21, 30, tzinfo=UTC) and b.published is None
+    assert c.published is None and c.updated is None
+
+
+def test_only_http_links_survive_and_are_stripped() -> None:
+    doc = (
+        b'<rss version="2.0"><channel><link>javascript:alert(1)</link>'
+        b"<item><title>a</title><link>  https://ok.example/a  </link></item>"
+        b"<item><title>b</title><link>javascript:alert(1)</link></item>"
+        b"<item><title>c</title><link>ftp://files.example/x</link></item>"
+        b"<item><title>d</title><link>mailto:x@example.org</link></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(doc, url="https://site.example/feed")
+    assert feed.link is None
+    assert [e.url for e in feed.entries] == ["https://ok.example/a", None, None, None]
+
+
+def test_title_keeps_what_feedparser_gives() -> None:
+    doc = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">A &amp;amp; B</title>'
+        b'<entry><id>urn:1</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; more</title></entry>'
+        b"<entry><id>urn:2</id><title>Caf\xc3\xa9 &lt;3</title></entry></feed>"
+    )
+    feed = parse_feed(doc)
+    assert feed.title == "A &amp; B"
+    assert [e.title for e in feed.entries] == ["<b>Bold</b> &amp; more", "Café <3"]
+
+
+def test_content_type_charset_decides_the_encoding() -> None:
+    doc = '<rss version="2.0"><channel><title>Crème brûlée</title></channel></rss>'.encode(
+        "iso-8859-1"
+    )
+    declared = parse_feed(doc, headers={"Content-Type": "application/rss+xml; charset=ISO-8859-1"})
+    assert declared.title == "Crème brûlée" and declared.warning is None
+    guessed = parse_feed(doc)  # utf-8 fails, feedparser falls back to windows-1252 and says so
+    assert guessed.title == "Crème brûlée" and "encoding" in (guessed.warning or "")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "not a feed: empty document"),
+        (b"  \n\t ", "not a feed: empty document"),
+        (
+            b"<!DOCTYPE html><html><head><title>Hi</title></head><body>x</body></html>",
+            "looks like an HTML page",
+        ),
+        (
+            b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'><body/></html>",
+            "looks like an HTML page",
+        ),
+        (b"<opml version='2.0'><body/></opml>", "root element <opml>"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a feed"),
+        (b"just some words", "not a feed: no XML or JSON found"),
+        (b"/etc/passwd", "not a feed"),  # never read as a file name
+        (b"[1, 2, 3]", "not a JSON Feed"),
+        (
+            b'{"version": "https://jsonfeed.org/version/2", "items": []}',
+            "JSON Feed: unsupported version 'https://jsonfeed.org/version/2'",
+        ),
+    ],
+)
+def test_not_a_feed(data: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)):
+        parse_feed(data)
+
+
+def test_only_parse_error_for_wrong_argument_types() -> None:
+    with pytest.raises(ParseError):
+        parse_feed("<rss/>")  # type: ignore[arg-type]
+    feed = parse_feed(bytearray(b'<rss version="2.0"><channel><title>x</title></channel></rss>'))
+    assert feed.title == "x"
+
+
+def test_no_external_entities_and_no_entity_expansion_bombs() -> None:
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title></item></channel></rss>'
+    )
+    try:
+        feed = parse_feed(xxe)
+    except ParseError:
+        pass
+    else:
+        assert "root:" not in repr(feed)
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10)
+            for i in range(1, 10)
+        )
+        + b']><rss version="2.0"><channel><title>&lol9;</title></channel></rss>'
+    )
+    start = time.process_time()
+    with pytest.raises(ParseError, match="nested entities"):
+        parse_feed(bomb)
+    assert time.process_time() - start < 0.5
+
+
+def test_parsed_feed_pickles_and_parse_feed_is_picklable() -> None:
+    feed = parse_feed(
+        b'<rss version="2.0"><channel><title>t</title><item><title>a</title>'
+        b"<pubDate>Sat, 07 Sep 2002 09:42:31 GMT</pubDate><description>&lt;b&gt;x&lt;/b&gt;</description>"
+        b"</item></channel></rss>"
+    )
+    assert pickle.loads(pickle.dumps(feed)) == feed
+    assert pickle.loads(pickle.dumps(parse_feed)) is parse_feed
+
+
+@needs_corpus
+def test_runs_in_a_process_pool() -> None:
+    paths = [p for p in GOOD if p.suffix != ".json"][:4]
+    datas = [p.read_bytes() for p in paths]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(parse_feed, datas))
+    assert results == [parse_feed(d) for d in datas]
+
+
+@needs_corpus
+def test_mutated_corpus_files_never_raise_anything_but_parse_error() -> None:
+    rnd = random.Random(20240501)
+    small = [p for p in GOOD + BAD if 0 < p.stat().st_size < 8_000]
+    for path in small:
+        data = path.read_bytes()
+        variants = [data[: rnd.randrange(len(data))]]  # truncated
+        flipped = bytearray(data)
+        for _ in range(8):
+            flipped[rnd.randrange(len(flipped))] = rnd.randrange(256)
+        variants.append(bytes(flipped))
+        i, j = rnd.randrange(len(data)), rnd.randrange(len(data))
+        variants.append(data[:i] + data[j : j + 300] + data[i:])  # a chunk copied elsewhere
+        for variant in variants:
+            try:
+                check_shape(parse_feed(variant))
+            except ParseError:
+                pass
