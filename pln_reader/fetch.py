@@ -52,13 +52,18 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return float(value)
+    return seconds_until(value, now or datetime.now(UTC))
+
+
+def seconds_until(http_date: str, now: datetime) -> float | None:
+    """Seconds from ``now`` to an HTTP date (0 if it has passed; None if unreadable)."""
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (when - now).total_seconds())
 
 
 class _Decoder:

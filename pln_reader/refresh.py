@@ -6,15 +6,15 @@ the thread that owns the database connection.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from . import storage_links
 from .config import Settings
 from .errors import OPMLError
+from .fetch import seconds_until
 from .models import RefreshSummary, SourceResult
 from .pipeline import Failed, Fetched, Job, Pipeline, Unchanged
 from .storage import Storage, backoff
@@ -36,15 +36,7 @@ def cache_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
     if match:
         return float(match.group(1))
     expires = headers.get("expires")
-    if expires:
-        try:
-            when = email.utils.parsedate_to_datetime(expires)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - now).total_seconds())
-    return None
+    return seconds_until(expires, now) if expires else None
 
 
 def next_due_ok(
