@@ -11,7 +11,8 @@ Three readers, one output:
 All three yield a :class:`~pln_reader.fastfeed.RawFeed`; :func:`_finish` then makes URLs
 absolute, derives missing ids, turns the summary into plain text, sanitises the content with
 nh3 and cleans every string for the terminal. Nothing here does I/O or keeps state between
-calls (beyond compiled regexes and a date cache), so it is safe in threads and process pools.
+calls (beyond compiled regexes, a date cache and a reusable nh3 cleaner), so it is safe in
+threads and process pools.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def parse_feed(
     except ParseError:
         raise
     except Exception as exc:  # never let a parser bug escape as anything but ParseError
-        raise ParseError(f"not a feed: the parser failed ({type(exc).__name__}: {exc})") from exc
+        detail = clean_text(str(exc)[:200]) or ""
+        raise ParseError(f"not a feed: the parser failed ({type(exc).__name__}: {detail})") from exc
 
 
 # --- the two XML readers, exposed for the equivalence test -------------------------------

@@ -142,16 +142,14 @@ def test_mutated_corpus_files() -> None:
     "headers",
     [
         {"Content-Type": "text/xml"},  # RFC 3023: us-ascii unless a charset is given
-        {"Content-Type": "text/html; charset=utf-8"},  # not an XML type: a warning
-        {"Content-Type": "application/rss+xml; charset=iso-8859-1"},
-        {"Content-Type": "application/octet-stream"},
+        {"Content-Type": "text/html; charset=iso-8859-1"},  # not an XML type: a warning
         {"ETag": '"abc"'},  # no Content-Type at all
     ],
-    ids=["text-xml", "text-html", "charset-latin1", "octet-stream", "no-content-type"],
+    ids=["text-xml", "text-html-latin1", "no-content-type"],
 )
 def test_headers_change_both_paths_alike(headers: dict[str, str]) -> None:
     taken = 0
-    for path in XML_GOOD[::2] + XML_BAD[::2]:
+    for path in XML_GOOD[::3] + XML_BAD[::3]:
         data = path.read_bytes()
         if len(data) > 20_000:
             continue
@@ -159,7 +157,7 @@ def test_headers_change_both_paths_alike(headers: dict[str, str]) -> None:
         if fast is not None:
             assert_same(fast, _parse_with_feedparser(data, headers=headers))
             taken += 1
-    assert taken >= 10
+    assert taken >= 8
 
 
 RSS = (
