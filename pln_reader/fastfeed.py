@@ -10,22 +10,17 @@ helpers for encoding detection, URL joining and date parsing, so results match b
 Anything unusual (DOCTYPE, nested xml:base, odd namespace prefixes, markup inside titles, CDF,
 Atom 0.3, ...) is declined. ``tests/unit/test_parse_equivalence.py`` checks it on the corpus.
 
-This module also defines :class:`RawFeed` / :class:`RawEntry`, the shape every reader produces.
+The shape every reader produces, :class:`RawFeed` / :class:`RawEntry`, is in :mod:`pln_reader.rawfeed`.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import re
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
-from feedparser.datetimes import _parse_date
 from feedparser.encodings import convert_to_utf8
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
@@ -33,68 +28,11 @@ from feedparser.sanitizer import replace_doctype
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
-
-@dataclass(slots=True)
-class RawEntry:
-    """An entry as a reader found it: strings not yet cleaned, links not yet absolute."""
-
-    title: str | None = None
-    link: str | None = None
-    id: str | None = None
-    published: datetime | None = None
-    updated: datetime | None = None
-    author: str | None = None
-    summary: str | None = None
-    summary_type: str | None = None
-    contents: list[tuple[str, str]] = field(default_factory=list)
-    """(value, MIME type) pairs, in document order."""
-
-
-@dataclass(slots=True)
-class RawFeed:
-    version: str
-    title: str | None = None
-    link: str | None = None
-    entries: list[RawEntry] = field(default_factory=list)
-    warning: str | None = None
+from pln_reader.rawfeed import RawEntry, RawFeed, describe_bozo, parse_date
 
 
 class _Decline(Exception):
     """The document needs feedparser's full treatment."""
-
-
-def struct_to_datetime(value: Any) -> datetime | None:
-    """feedparser's UTC ``struct_time`` -> aware datetime (None for anything else)."""
-    if not isinstance(value, (time.struct_time, tuple)) or len(value) < 6:
-        return None
-    try:
-        return datetime(*(int(v) for v in value[:6]), tzinfo=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-@functools.lru_cache(maxsize=2048)
-def parse_date(value: str) -> datetime | None:
-    """Parse a feed date exactly as feedparser does (cached: feeds repeat their dates)."""
-    try:
-        return struct_to_datetime(_parse_date(value))
-    except Exception:  # noqa: BLE001 -- feedparser's date handlers raise odd things on odd input
-        return None
-
-
-def describe_bozo(exc: BaseException | None) -> str | None:
-    """A short, human description of feedparser's ``bozo_exception``."""
-    if exc is None:
-        return None
-    name = type(exc).__name__
-    msg = str(exc).strip()
-    if name == "SAXParseException":
-        return f"not well-formed XML ({msg.replace('<unknown>:', 'line ', 1)})"
-    if name in ("CharacterEncodingOverride", "CharacterEncodingUnknown"):
-        return f"encoding: {msg}"
-    if name == "NonXMLContentType":
-        return f"content type: {msg}"
-    return f"{name}: {msg}" if msg else name
 
 
 # --- feedparser's vocabulary ---------------------------------------------------------------

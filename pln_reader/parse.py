@@ -8,7 +8,7 @@ Three readers, one output:
 * everything else (ill-formed XML, odd encodings, Atom 0.3, CDF, ...): feedparser, with its slow
   sanitiser and URI resolver switched off.
 
-All three yield a :class:`~pln_reader.fastfeed.RawFeed`; :func:`_finish` then makes URLs
+All three yield a :class:`~pln_reader.rawfeed.RawFeed`; :func:`_finish` then makes URLs
 absolute, derives missing ids, turns the summary into plain text, sanitises the content with
 nh3 and cleans every string for the terminal. Nothing here does I/O or keeps state between
 calls (beyond compiled regexes, a date cache and a reusable nh3 cleaner), so it is safe in
@@ -29,13 +29,8 @@ import nh3
 from feedparser.urls import _urljoin
 
 from pln_reader.errors import ParseError
-from pln_reader.fastfeed import (
-    RawEntry,
-    RawFeed,
-    describe_bozo,
-    parse_fast,
-    struct_to_datetime,
-)
+from pln_reader.fastfeed import parse_fast
+from pln_reader.rawfeed import RawEntry, RawFeed, describe_bozo, struct_to_datetime
 from pln_reader.parsed import ParsedEntry, ParsedFeed
 from pln_reader.text import clean_text
 

@@ -1,0 +1,74 @@
+"""The raw shape every feed reader produces (before cleaning), and the date helpers they share.
+
+:mod:`pln_reader.parse` turns a :class:`RawFeed` into the cleaned :class:`~pln_reader.parsed.ParsedFeed`.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from feedparser.datetimes import _parse_date
+
+
+@dataclass(slots=True)
+class RawEntry:
+    """An entry as a reader found it: strings not yet cleaned, links not yet absolute."""
+
+    title: str | None = None
+    link: str | None = None
+    id: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    summary: str | None = None
+    summary_type: str | None = None
+    contents: list[tuple[str, str]] = field(default_factory=list)
+    """(value, MIME type) pairs, in document order."""
+
+
+@dataclass(slots=True)
+class RawFeed:
+    version: str
+    title: str | None = None
+    link: str | None = None
+    entries: list[RawEntry] = field(default_factory=list)
+    warning: str | None = None
+
+
+
+def struct_to_datetime(value: Any) -> datetime | None:
+    """feedparser's UTC ``struct_time`` -> aware datetime (None for anything else)."""
+    if not isinstance(value, (time.struct_time, tuple)) or len(value) < 6:
+        return None
+    try:
+        return datetime(*(int(v) for v in value[:6]), tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+@functools.lru_cache(maxsize=2048)
+def parse_date(value: str) -> datetime | None:
+    """Parse a feed date exactly as feedparser does (cached: feeds repeat their dates)."""
+    try:
+        return struct_to_datetime(_parse_date(value))
+    except Exception:  # noqa: BLE001 -- feedparser's date handlers raise odd things on odd input
+        return None
+
+
+def describe_bozo(exc: BaseException | None) -> str | None:
+    """A short, human description of feedparser's ``bozo_exception``."""
+    if exc is None:
+        return None
+    name = type(exc).__name__
+    msg = str(exc).strip()
+    if name == "SAXParseException":
+        return f"not well-formed XML ({msg.replace('<unknown>:', 'line ', 1)})"
+    if name in ("CharacterEncodingOverride", "CharacterEncodingUnknown"):
+        return f"encoding: {msg}"
+    if name == "NonXMLContentType":
+        return f"content type: {msg}"
+    return f"{name}: {msg}" if msg else name
