@@ -70,18 +70,22 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+
+
 def _coerce(section: str, key: str, value: Any, target: Any) -> Any:
     where = f"{section}.{key}"
     kind = type(target)
+    wanted = _KIND_NAMES.get(kind, kind.__name__)
     if isinstance(value, str) and kind is not str:
         try:
             value = kind(value)
         except ValueError:
-            raise ConfigError(f"setting {where}: expected a {kind.__name__}, got {value!r}") from None
+            raise ConfigError(f"setting {where}: expected {wanted}, got {value!r}") from None
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or isinstance(value, bool) != isinstance(target, bool):
-        raise ConfigError(f"setting {where}: expected a {kind.__name__}, got {value!r}")
+        raise ConfigError(f"setting {where}: expected {wanted}, got {value!r}")
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         raise ConfigError(f"setting {where}: must not be negative, got {value!r}")
     return value
