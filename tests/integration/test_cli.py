@@ -132,3 +132,19 @@ def test_python_dash_m_and_home_after_command(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
     assert (home / "pln.db").exists()
+
+
+def test_hostile_titles_reach_the_terminal_cleaned(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
+    hostile = ("<rss version='2.0'><channel><title>Evil&#x1b;]0;pwned&#x7;Feed</title>"
+               "<item><title>[@click=app.quit]x[/] &#x1b;[2Jcleared &#x9b;31mred</title>"
+               "<link>https://example.org/evil</link>"
+               "<description>&lt;script&gt;alert(1)&lt;/script&gt;text &#x1b;[5m</description></item>"
+               "</channel></rss>").encode()
+    url = server.serve("/evil.xml", hostile)
+    pln("add", url)
+    out = pln("links").stdout + pln("sources").stdout + pln("links", "--json").stdout
+    assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+    # (&#x9b; becomes "›", as HTML reads numeric references in 0x80-0x9f: harmless)
+    assert "[@click=app.quit]x[/] cleared ›31mred" in out
+    assert "EvilFeed" in pln("sources").stdout
+    assert "alert(1)" not in json.loads(pln("links", "--json").stdout)[0]["summary"]
