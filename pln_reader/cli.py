@@ -260,10 +260,15 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
     """Fetch due sources and store new entries."""
     with fmt.RefreshProgress() as progress:
         summary = library.refresh(force=force, list_name=list_name, progress=progress.update)
+    # Saved links get their article now, so they can be read offline (and behind a firewall).
+    articles = library.prefetch_saved()
     if as_json:
         echo_json([fmt.result_json(r) for r in summary.results])
     else:
         fmt.print_refresh_summary(summary)
+        if articles:
+            ok = sum(a.status == "ok" for a in articles)
+            click.echo(f"saved links: {fmt.plural(len(articles), 'article')} fetched, {ok} with text")
 
 
 # -- links -------------------------------------------------------------------------------------
@@ -381,3 +386,6 @@ def demo(keep: bool) -> None:
 
 def main() -> None:
     cli(prog_name="pln")
+
+
+from . import cli_reading  # noqa: E402,F401  (registers the reading commands)

@@ -17,7 +17,7 @@ def _iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z") if dt else None
 
 
-def _shown(value: str | None, width: int | None = None) -> str:
+def shown(value: str | None, width: int | None = None) -> str:
     """Text safe for the terminal (stored text is clean already; this is belt and braces)."""
     text = clean_text(value) or ""
     if width is not None and len(text) > width:
@@ -25,7 +25,7 @@ def _shown(value: str | None, width: int | None = None) -> str:
     return text
 
 
-def _age(dt: datetime | None, now: datetime | None = None) -> str:
+def age(dt: datetime | None, now: datetime | None = None) -> str:
     if dt is None:
         return "-"
     seconds = ((now or datetime.now(UTC)) - dt).total_seconds()
@@ -117,10 +117,10 @@ def print_sources(items: list[Source]) -> None:
     for s in items:
         status = s.status if s.active else "inactive"
         lists = ", ".join(s.lists) or "-"
-        title = _shown(s.label, max(20, width - 50))
-        click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>5}  {title}  [{_shown(lists)}]")
+        title = shown(s.label, max(20, width - 50))
+        click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>5}  {title}  [{shown(lists)}]")
         if s.error and s.status == "error":
-            click.echo(f"      last error: {_shown(s.error, width - 18)}")
+            click.echo(f"      last error: {shown(s.error, width - 18)}")
 
 
 def print_lists(items: list[TopicList]) -> None:
@@ -131,9 +131,9 @@ def print_lists(items: list[TopicList]) -> None:
         budget = f"{t.budget_minutes} min/day" if t.budget_minutes is not None else "no budget"
         context = t.context or "-"
         sources = plural(t.source_count, "source")
-        click.echo(f"{_shown(t.name)}  ({t.unread} unread, {sources}, {budget}, {context})")
+        click.echo(f"{shown(t.name)}  ({t.unread} unread, {sources}, {budget}, {context})")
         if t.purpose:
-            click.echo(f"    {_shown(t.purpose)}")
+            click.echo(f"    {shown(t.purpose)}")
 
 
 def print_links(items: list[Link]) -> None:
@@ -148,9 +148,9 @@ def print_links(items: list[Link]) -> None:
             origin = f"shared by {len(k.sources)}"
         else:
             origin = k.sources[0] if k.sources else "-"
-        title = _shown(k.title or k.url, max(20, width - 38))
-        click.echo(f"{marks} {_age(k.published, now):>4}  {title}  ({_shown(origin, 28)})")
-        click.echo(f"         {_shown(k.url, width - 10)}")
+        title = shown(k.title or k.url, max(20, width - 38))
+        click.echo(f"{marks} {age(k.published, now):>4}  {title}  ({shown(origin, 28)})")
+        click.echo(f"         {shown(k.url, width - 10)}")
 
 
 def print_refresh_summary(summary: RefreshSummary) -> None:
@@ -164,7 +164,7 @@ def print_refresh_summary(summary: RefreshSummary) -> None:
         f"{updated} updated, {unchanged} not modified, {len(failed)} failed"
     )
     for r in failed:
-        click.echo(f"  failed: {_shown(r.title or r.url, 60)}: {_shown(r.reason)}")
+        click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(r.reason)}")
 
 
 class RefreshProgress:
@@ -192,6 +192,6 @@ class RefreshProgress:
             return
         detail = {"new": f"{result.new} new", "updated": f"{result.updated} updated"}.get(result.status, "")
         if result.status == "failed":
-            detail = _shown(result.reason, 100)
-        name = _shown(result.title or result.url, 60)
+            detail = shown(result.reason, 100)
+        name = shown(result.title or result.url, 60)
         click.echo(f"[{done}/{total}] {result.status:<12} {name}" + (f": {detail}" if detail else ""), err=True)

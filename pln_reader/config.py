@@ -43,10 +43,17 @@ class RefreshSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueSettings:
+    stale_days: int = 14
+    """A saved link still unread after this many days is flagged as stale."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
     fetch: FetchSettings = field(default_factory=FetchSettings)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
 
     @property
     def db_path(self) -> Path:
@@ -57,7 +64,7 @@ class Settings:
         return self.home / SETTINGS_FILE
 
 
-_SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings}
+_SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings}
 
 
 def default_home() -> Path:
@@ -114,7 +121,7 @@ def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | No
             raise ConfigError(f"{settings_file}: {exc}") from None
     for name in data:
         if name not in _SECTIONS:
-            raise ConfigError(f"{settings_file}: unknown section [{name}] (known: fetch, refresh)")
+            raise ConfigError(f"{settings_file}: unknown section [{name}] (known: {', '.join(_SECTIONS)})")
     sections: dict[str, Any] = {}
     for name, cls in _SECTIONS.items():
         values = dict(data.get(name, {}))

@@ -194,7 +194,10 @@ class Fetcher:
         for client in self._clients:
             await client.aclose()
 
-    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
         """GET ``url``; raises :class:`NotModified` on 304 and :class:`FetchError` on failure."""
         if url.startswith("file:"):
             return read_local(url, self.limit)
@@ -203,7 +206,7 @@ class Fetcher:
         async with host, self._total:
             try:
                 async with asyncio.timeout(self.settings.connect_timeout + 2 * self.settings.read_timeout):
-                    return await self._fetch(url, etag, last_modified)
+                    return await self._fetch(url, etag, last_modified, accept)
             except TimeoutError:
                 raise FetchError(f"{url}: timed out", reason="timeout") from None
             except httpx.TimeoutException:
@@ -214,8 +217,9 @@ class Fetcher:
                 detail = str(exc) or type(exc).__name__
                 raise FetchError(f"{url}: {detail}", reason="network_error") from None
 
-    async def _fetch(self, url: str, etag: str | None, last_modified: str | None) -> Response:
-        headers = {}
+    async def _fetch(self, url: str, etag: str | None, last_modified: str | None,
+                     accept: str | None) -> Response:
+        headers = {"Accept": accept} if accept else {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

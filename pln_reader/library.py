@@ -13,11 +13,12 @@ from . import storage_links
 from .config import Settings, load_settings
 from .errors import DiscoveryError, FetchError, InputError, NotFoundError, ParseError, PlnError
 from .links import canonicalize, is_http_url
-from .models import Link, RefreshSummary, Source, TopicList
+from .models import Article, Link, QueueItem, RefreshSummary, Source, TopicList
 from .storage import Storage, open_storage
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
     from .fetch import Response
+    from .reading import ArticleProgress, ArticleResult
     from .refresh import Progress
 
 log = logging.getLogger("pln_reader")
@@ -287,12 +288,77 @@ class Library:
             link_id = storage_links.ensure_link(self.store, canonical, title=None, now=self.clock())
         return link_id
 
-    def save(self, url: str) -> Link:
-        """Put a link in the reading queue (a URL in no feed is added as a link of its own)."""
+    def save(self, url: str, *, fetch_new: bool = True) -> Link:
+        """Put a link in the reading queue.
+
+        A URL in no feed becomes a link of its own, and (``fetch_new``) its page is fetched at
+        once for its title and article; other saved links get theirs at the next refresh.
+        """
+        canonical = canonicalize(url)
+        is_new = storage_links.link_id_for(self.store, canonical) is None
         link_id = self._link_id(url, create=True)
         storage_links.set_state(self.store, [link_id], "archived_at", None)
         storage_links.set_state(self.store, [link_id], "saved_at", self.clock())
+        if is_new and fetch_new:
+            self._fetch_articles([(link_id, canonical)])
         return self.get_link(url)
+
+    def archive(self, url: str) -> Link:
+        """Take a link out of the queue as read (it stays saved, for the record)."""
+        link_id = self._link_id(url)
+        now = self.clock()
+        storage_links.set_state(self.store, [link_id], "read_at", now)
+        storage_links.set_state(self.store, [link_id], "archived_at", now)
+        return self.get_link(url)
+
+    # -- reading: articles and the queue ---------------------------------------------------------
+
+    def _fetch_articles(self, targets: list[tuple[int, str]], progress: ArticleProgress | None = None
+                        ) -> list[ArticleResult]:
+        from .reading import fetch_articles
+
+        return fetch_articles(self.store, self.settings, targets, clock=self.clock, progress=progress)
+
+    def fetch_articles(
+        self, *, urls: Sequence[str] = (), saved: bool = False, list_name: str | None = None,
+        force: bool = False, progress: ArticleProgress | None = None,
+    ) -> list[ArticleResult]:
+        """Fetch and extract full text: of ``urls``, of saved links, or of a list's links.
+
+        Links that already have an article are skipped unless ``force`` (re-extraction).
+        """
+        from .storage_articles import article_targets
+
+        ids = [self._link_id(u) for u in urls]
+        list_id = self.store.get_list(list_name).id if list_name else None
+        targets = article_targets(self.store, saved=saved or not (urls or list_name), list_id=list_id,
+                                  force=force or bool(urls), link_ids=ids)
+        return self._fetch_articles(targets, progress)
+
+    def prefetch_saved(self, progress: ArticleProgress | None = None) -> list[ArticleResult]:
+        """Articles of saved links that have none yet (run after a refresh, and by the UI)."""
+        from .storage_articles import article_targets
+
+        return self._fetch_articles(
+            article_targets(self.store, saved=True, list_id=None, force=False), progress)
+
+    def article(self, url: str) -> Article:
+        """The stored article of a link (its status says why when there is no text)."""
+        from .storage_articles import get_article
+
+        link_id = self._link_id(url)
+        found = get_article(self.store, link_id)
+        if found is None:
+            raise NotFoundError(f"no article stored for {canonicalize(url)} yet: "
+                                f"run `pln fetch-articles {canonicalize(url)}`")
+        return found
+
+    def queue(self, *, list_name: str | None = None, oldest_first: bool = False) -> list[QueueItem]:
+        from .reading import reading_queue
+
+        list_id = self.store.get_list(list_name).id if list_name else None
+        return reading_queue(self.store, list_id=list_id, now=self.clock(),
+                             stale_days=self.settings.queue.stale_days, oldest_first=oldest_first)
 
     def unsave(self, url: str) -> Link:
         storage_links.set_state(self.store, [self._link_id(url)], "saved_at", None)

@@ -115,6 +115,42 @@ def m0001_initial(db: Database) -> None:
         db.execute(statement)
 
 
+_V2 = [
+    # The full text of a link, extracted once and kept for offline reading; a failed
+    # extraction is kept too, with its status, so the reader can say why there is no text.
+    """CREATE TABLE articles (
+        link_id INTEGER PRIMARY KEY REFERENCES links(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        error TEXT,
+        url TEXT,
+        title TEXT,
+        author TEXT,
+        published TEXT,
+        site_name TEXT,
+        markdown TEXT,
+        text TEXT,
+        word_count INTEGER NOT NULL DEFAULT 0,
+        reading_minutes INTEGER NOT NULL DEFAULT 0,
+        fetched_at TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
+        UPDATE link_search SET article = new.text WHERE rowid = new.link_id;
+    END""",
+    """CREATE TRIGGER articles_search_update AFTER UPDATE OF text ON articles BEGIN
+        UPDATE link_search SET article = new.text WHERE rowid = new.link_id;
+    END""",
+    """CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
+        UPDATE link_search SET article = NULL WHERE rowid = old.link_id;
+    END""",
+]
+
+
+@migrations(name="0002_articles")
+def m0002_articles(db: Database) -> None:
+    for statement in _V2:
+        db.execute(statement)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -89,3 +89,36 @@ class RefreshSummary:
     @property
     def new_entries(self) -> int:
         return sum(r.new for r in self.results)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The full text of a link, or why there is none (``status`` other than ``ok``)."""
+
+    link_id: int
+    status: str
+    error: str | None
+    url: str | None
+    title: str | None
+    author: str | None
+    published: datetime | None
+    site_name: str | None
+    markdown: str | None
+    text: str | None
+    word_count: int
+    reading_minutes: int
+    fetched_at: datetime
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A saved link in the reading queue."""
+
+    link: Link
+    reading_minutes: int | None
+    article_status: str | None
+    stale: bool

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import multiprocessing
 import os
 import queue
@@ -24,23 +25,29 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import FetchSettings, RefreshSettings
 from .errors import FetchError, NotModified
 from .prepare import Prepared, body_hash, prepare
 
+if TYPE_CHECKING:
+    from .extract import Extracted
+
 # Below this many sources, worker processes cost more to start than they save.
 PROCESS_THRESHOLD = 32
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 # Outcomes waiting in the queue for the writer, per worker.
 QUEUE_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    source_id: int
+    id: int
+    """The source's id (the link's id for an ``article`` job)."""
     url: str
     kind: str
+    """``feed`` (parsed into entries), ``opml`` (body returned) or ``article`` (extracted)."""
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
@@ -51,7 +58,7 @@ class Fetched:
     """A changed body, parsed (``prepared``) or with the reason it could not be parsed."""
 
     job: Job
-    prepared: Prepared | None
+    prepared: Prepared | Extracted | None
     parse_error: str | None
     body: bytes | None
     """Kept only for kinds the caller parses itself (OPML)."""
@@ -90,7 +97,8 @@ async def _fetch_and_prepare(fetcher: object, job: Job, parse: concurrent.future
 
     assert isinstance(fetcher, Fetcher)
     try:
-        response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
+        response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
+                                       accept=PAGE_ACCEPT if job.kind == "article" else None)
     except NotModified as exc:
         return Unchanged(job, {}, exc.permanent_url)
     except FetchError as exc:
@@ -98,10 +106,19 @@ async def _fetch_and_prepare(fetcher: object, job: Job, parse: concurrent.future
     digest = body_hash(response.body)
     if digest == job.body_hash:
         return Unchanged(job, response.headers, response.permanent_url)
-    prepared: Prepared | None = None
+    prepared: Prepared | Extracted | None = None
     parse_error: str | None = None
     body: bytes | None = response.body
-    if job.kind == "feed":
+    if job.kind == "article":
+        from .extract import extract_article
+
+        loop = asyncio.get_running_loop()
+        prepared = await loop.run_in_executor(
+            parse, functools.partial(extract_article, response.body, url=response.url,
+                                     content_type=response.headers.get("content-type", ""))
+        )
+        body = None
+    elif job.kind == "feed":
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(parse, prepare, response.body, response.url, dict(response.headers))
         if isinstance(result, str):
@@ -252,7 +269,7 @@ class Pipeline:
                 if isinstance(item, _WorkerDone):
                     running.discard(item.worker)
                     continue
-                reported.add(item.job.source_id)  # type: ignore[attr-defined]
+                reported.add(item.job.id)  # type: ignore[attr-defined]
                 yield item  # type: ignore[misc]
         finally:
             for proc in procs:
@@ -266,6 +283,6 @@ class Pipeline:
     @staticmethod
     def _lost(jobs: list[Job], reported: set[int], exitcode: int | None) -> Iterator[Outcome]:
         for job in jobs:
-            if job.source_id not in reported:
+            if job.id not in reported:
                 yield Failed(job, FetchError(f"{job.url}: the fetch worker stopped (exit code {exitcode})",
                                              reason="internal_error"))

@@ -84,18 +84,18 @@ class Refresher:
         not_modified: list[tuple[int, datetime]] = []
         for outcome in Pipeline(jobs, self.settings.fetch, self.settings.refresh):
             now = self.clock()
-            row = meta[outcome.job.source_id]
+            row = meta[outcome.job.id]
             if isinstance(outcome, Unchanged):
                 due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
-                not_modified.append((outcome.job.source_id, due))
+                not_modified.append((outcome.job.id, due))
                 if outcome.permanent_url:
                     with self.store.transaction():
-                        self.store.move_source_url(outcome.job.source_id, outcome.permanent_url)
+                        self.store.move_source_url(outcome.job.id, outcome.permanent_url)
                 # Batched: a warm refresh of many sources is one write, not one per source.
                 if len(not_modified) >= 200:
                     self.store.record_not_modified(not_modified, now)
                     not_modified.clear()
-                result = SourceResult(outcome.job.source_id, outcome.job.url, "not_modified", title=row["title"])
+                result = SourceResult(outcome.job.id, outcome.job.url, "not_modified", title=row["title"])
             elif isinstance(outcome, Failed):
                 result = self._failed(outcome.job, row, outcome.error.reason, str(outcome.error),
                                       outcome.error.retry_after, None, now)
@@ -112,9 +112,9 @@ class Refresher:
     ) -> SourceResult:
         failures = int(row["failures"]) + 1  # type: ignore[index]
         due = next_due_error(self.settings, failures, retry_after, now)
-        self.store.record_failure(job.source_id, now=now, reason=message, next_due=due, new_url=new_url)
+        self.store.record_failure(job.id, now=now, reason=message, next_due=due, new_url=new_url)
         log.info("refresh failed: %s", message)
-        return SourceResult(job.source_id, job.url, "failed", reason=message, title=row["title"])  # type: ignore[index]
+        return SourceResult(job.id, job.url, "failed", reason=message, title=row["title"])  # type: ignore[index]
 
     def _fetched(self, outcome: Fetched, row: object, now: datetime) -> SourceResult:
         job = outcome.job
@@ -127,9 +127,9 @@ class Refresher:
         prepared = outcome.prepared
         due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)  # type: ignore[index]
         with self.store.transaction():
-            new, updated = storage_links.write_entries(self.store, job.source_id, prepared.rows, now)
+            new, updated = storage_links.write_entries(self.store, job.id, prepared.rows, now)
             self.store.record_success(
-                job.source_id,
+                job.id,
                 now=now,
                 next_due=due,
                 etag=outcome.headers.get("etag"),
@@ -140,7 +140,7 @@ class Refresher:
                 new_url=new_url,
             )
         status = "new" if new else ("updated" if updated else "unchanged")
-        return SourceResult(job.source_id, job.url, status, new=new, updated=updated,
+        return SourceResult(job.id, job.url, status, new=new, updated=updated,
                             title=prepared.title or row["title"])  # type: ignore[index]
 
     def _fetched_opml(self, outcome: Fetched, row: object, now: datetime) -> SourceResult:
@@ -148,17 +148,17 @@ class Refresher:
         assert self.sync_opml is not None and outcome.body is not None
         try:
             with self.store.transaction():
-                added, removed = self.sync_opml(job.source_id, outcome.body, outcome.final_url)
+                added, removed = self.sync_opml(job.id, outcome.body, outcome.final_url)
                 due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)  # type: ignore[index]
                 self.store.record_success(
-                    job.source_id, now=now, next_due=due, etag=outcome.headers.get("etag"),
+                    job.id, now=now, next_due=due, etag=outcome.headers.get("etag"),
                     last_modified=outcome.headers.get("last-modified"), body_hash=outcome.body_hash,
                     new_url=outcome.permanent_url,
                 )
         except OPMLError as exc:
             return self._failed(job, row, "parse_error", f"{job.url}: {exc}", None, outcome.permanent_url, now)
         status = "new" if added else ("updated" if removed else "unchanged")
-        return SourceResult(job.source_id, job.url, status, new=added, updated=removed, title=row["title"])  # type: ignore[index]
+        return SourceResult(job.id, job.url, status, new=added, updated=removed, title=row["title"])  # type: ignore[index]
 
 
 def summary_of(results: list[SourceResult]) -> RefreshSummary:

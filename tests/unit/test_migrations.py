@@ -21,14 +21,14 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
-    assert applied == [("0001_initial",)]
+    assert applied == [("0001_initial",), ("0002_articles",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
     path = tmp_path / "pln.db"
     open_storage(path).close()
     store = open_storage(path)  # second open applies nothing again
-    assert [m.name for m in migrations.migrations.applied(store.db)] == ["0001_initial"]
+    assert [m.name for m in migrations.migrations.applied(store.db)] == ["0001_initial", "0002_articles"]
     store.close()
 
 
@@ -42,3 +42,18 @@ def test_foreign_keys_and_busy_timeout_are_on(tmp_path: Path) -> None:
 def test_pending_lists_every_migration_on_an_empty_db() -> None:
     db = Database(memory=True)
     assert migrations.pending(db) == [m.name for m in migrations.migrations._migrations]
+
+
+def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
+    """A database made by the first release opens with the later migrations applied."""
+    path = tmp_path / "pln.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = Database(conn)
+    migrations.migrations.apply(db, stop_before="0002_articles")
+    conn.execute("INSERT INTO links (url, title, published, first_seen) VALUES ('https://x.example/', 'X', '2026', '2026')")
+    conn.close()
+    store = open_storage(path)
+    assert migrations.pending(store.db) == []
+    assert store.query("SELECT title FROM links")[0][0] == "X"
+    assert "articles" in store.db.table_names()
+    store.close()

@@ -1,0 +1,129 @@
+"""`pln` commands for reading: full-text articles and the reading queue."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from . import cli_format as fmt
+from .cli import cli, echo_json, home_option, json_option, with_library
+from .errors import PlnError
+
+
+class ArticleProgress:
+    """A progress bar on a terminal, a line per article otherwise (both on stderr)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self._bar: Any = None
+
+    def __enter__(self) -> ArticleProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.render_finish()
+
+    def update(self, done: int, total: int, result: Any) -> None:
+        if self.tty:
+            if self._bar is None:
+                self._bar = click.progressbar(length=total, label="articles", file=sys.stderr,
+                                              show_pos=True, width=30)
+            self._bar.update(1)
+            return
+        detail = f": {fmt.shown(result.error, 100)}" if result.error else ""
+        click.echo(f"[{done}/{total}] {result.status:<14} {fmt.shown(result.url, 80)}{detail}", err=True)
+
+
+def print_article_results(results: list[Any]) -> None:
+    ok = sum(r.status == "ok" for r in results)
+    click.echo(f"{fmt.plural(len(results), 'article')}: {ok} extracted, {len(results) - ok} without text")
+    for r in results:
+        if r.status != "ok":
+            click.echo(f"  {r.status}: {fmt.shown(r.url, 70)}" + (f" ({fmt.shown(r.error, 80)})" if r.error else ""))
+
+
+@cli.command("fetch-articles")
+@home_option
+@click.argument("urls", nargs=-1)
+@click.option("--saved", is_flag=True, help="Saved links (the default when no URL or list is given).")
+@click.option("--list", "list_name", metavar="NAME", help="Links of this list.")
+@click.option("--force", is_flag=True, help="Fetch and extract again, even where an article is stored.")
+@json_option
+@with_library
+def fetch_articles(library: Any, urls: tuple[str, ...], saved: bool, list_name: str | None, force: bool,
+                   as_json: bool) -> None:
+    """Fetch the full text of links and keep it for offline reading."""
+    with ArticleProgress() as progress:
+        results = library.fetch_articles(urls=urls, saved=saved, list_name=list_name, force=force,
+                                         progress=progress.update)
+    if as_json:
+        echo_json([{"url": r.url, "status": r.status, "error": r.error, "title": r.title} for r in results])
+    elif not results:
+        click.echo("nothing to fetch (every article is stored already; --force fetches again)")
+    else:
+        print_article_results(results)
+
+
+@cli.command()
+@home_option
+@click.argument("url")
+@with_library
+def article(library: Any, url: str) -> None:
+    """Print the stored article: Markdown on a terminal, plain text otherwise."""
+    found = library.article(url)
+    if not found.ok:
+        raise PlnError(f"no text for {found.url}: {found.status} ({found.error})")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        console = Console()
+        header = " · ".join(x for x in (found.site_name, found.author,
+                                         found.published.date().isoformat() if found.published else None,
+                                         f"{found.reading_minutes} min read") if x)
+        console.print(Markdown(f"# {found.title or found.url}\n\n*{header}*\n\n{found.markdown or ''}"))
+    else:
+        click.echo(found.title or found.url)
+        click.echo()
+        click.echo(found.text or "")
+
+
+@cli.command()
+@home_option
+@click.option("--list", "list_name", metavar="NAME", help="Only saved links of this list.")
+@click.option("--oldest", is_flag=True, help="Oldest saved first.")
+@json_option
+@with_library
+def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> None:
+    """The reading queue: saved links not yet archived, newest saved first."""
+    items = library.queue(list_name=list_name, oldest_first=oldest)
+    if as_json:
+        echo_json([{**fmt.link_json(i.link), "reading_minutes": i.reading_minutes,
+                    "article_status": i.article_status, "stale": i.stale} for i in items])
+        return
+    if not items:
+        click.echo("the reading queue is empty: save links with `pln save URL`")
+        return
+    now = datetime.now(UTC)
+    for i in items:
+        minutes = f"{i.reading_minutes} min" if i.reading_minutes else "? min"
+        flag = "stale " if i.stale else ""
+        click.echo(f"{flag:<6}{fmt.age(i.link.saved_at, now):>4} {minutes:>7}  "
+                   f"{fmt.shown(i.link.title or i.link.url, 60)}")
+        click.echo(f"{'':19}{fmt.shown(i.link.url, 70)}")
+    stale = sum(i.stale for i in items)
+    click.echo(f"\n{fmt.plural(len(items), 'link')} saved" + (f", {stale} stale" if stale else ""))
+
+
+@cli.command()
+@home_option
+@click.argument("url")
+@with_library
+def archive(library: Any, url: str) -> None:
+    """Mark a saved link read and take it out of the queue."""
+    link = library.archive(url)
+    click.echo(f"archived: {link.url}")
