@@ -388,4 +388,4 @@ def main() -> None:
     cli(prog_name="pln")
 
 
-from . import cli_reading  # noqa: E402,F401  (registers the reading commands)
+from . import cli_notes, cli_reading  # noqa: E402,F401  (they register their commands)

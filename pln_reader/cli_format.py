@@ -13,7 +13,7 @@ from .models import Link, RefreshSummary, Source, SourceResult, TopicList
 from .text import clean_text
 
 
-def _iso(dt: datetime | None) -> str | None:
+def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z") if dt else None
 
 
@@ -23,6 +23,10 @@ def shown(value: str | None, width: int | None = None) -> str:
     if width is not None and len(text) > width:
         text = text[: max(0, width - 1)] + "…"
     return text
+
+
+def shown_multiline(value: str | None) -> str:
+    return clean_text(value, multiline=True) or ""
 
 
 def age(dt: datetime | None, now: datetime | None = None) -> str:
@@ -60,8 +64,8 @@ def source_json(s: Source) -> dict[str, Any]:
         "entries": s.entries,
         "status": s.status,
         "error": s.error,
-        "last_success": _iso(s.last_success),
-        "next_due": _iso(s.next_due),
+        "last_success": iso(s.last_success),
+        "next_due": iso(s.next_due),
     }
 
 
@@ -82,13 +86,13 @@ def link_json(k: Link) -> dict[str, Any]:
     return {
         "url": k.url,
         "title": k.title,
-        "published": _iso(k.published),
+        "published": iso(k.published),
         "summary": k.summary,
         "sources": list(k.sources),
         "lists": list(k.lists),
         "read": k.read,
         "saved": k.saved,
-        "saved_at": _iso(k.saved_at),
+        "saved_at": iso(k.saved_at),
         "archived": k.archived,
         "hidden": k.hidden,
     }

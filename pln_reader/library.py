@@ -14,6 +14,7 @@ from .config import Settings, load_settings
 from .errors import DiscoveryError, FetchError, InputError, NotFoundError, ParseError, PlnError
 from .links import canonicalize, is_http_url
 from .models import Article, Link, QueueItem, RefreshSummary, Source, TopicList
+from .annotations import AnnotationsMixin
 from .storage import Storage, open_storage
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
@@ -47,7 +48,7 @@ class ImportResult:
     """What was repaired in a slightly malformed file."""
 
 
-class Library:
+class Library(AnnotationsMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):

@@ -151,6 +151,42 @@ def m0002_articles(db: Database) -> None:
         db.execute(statement)
 
 
+_V3 = [
+    # The user's own words about a link: a refresh or a re-extraction never writes here.
+    """CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY,
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('note', 'highlight')),
+        body TEXT NOT NULL,
+        comment TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX annotations_link ON annotations(link_id)",
+    "CREATE INDEX annotations_created ON annotations(created_at)",
+    """CREATE TABLE tags (
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (link_id, tag)
+    ) WITHOUT ROWID""",
+]
+_NOTES_TEXT = """(SELECT group_concat(body || ' ' || coalesce(comment, ''), ' ')
+                  FROM annotations WHERE link_id = {ref}.link_id)"""
+for _event, _ref in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+    _V3.append(
+        f"""CREATE TRIGGER annotations_search_{_event.lower()} AFTER {_event} ON annotations BEGIN
+            UPDATE link_search SET notes = {_NOTES_TEXT.format(ref=_ref)} WHERE rowid = {_ref}.link_id;
+        END"""
+    )
+
+
+@migrations(name="0003_annotations")
+def m0003_annotations(db: Database) -> None:
+    for statement in _V3:
+        db.execute(statement)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -122,3 +122,18 @@ class QueueItem:
     reading_minutes: int | None
     article_status: str | None
     stale: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A note (Markdown) or a highlight (a quoted passage, with an optional comment)."""
+
+    id: int
+    link_url: str
+    link_title: str | None
+    kind: str
+    body: str
+    comment: str | None
+    created_at: datetime
+    updated_at: datetime
+    tags: tuple[str, ...] = ()

@@ -21,14 +21,14 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
-    assert applied == [("0001_initial",), ("0002_articles",)]
+    assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
     path = tmp_path / "pln.db"
     open_storage(path).close()
     store = open_storage(path)  # second open applies nothing again
-    assert [m.name for m in migrations.migrations.applied(store.db)] == ["0001_initial", "0002_articles"]
+    assert [m.name for m in migrations.migrations.applied(store.db)] == ["0001_initial", "0002_articles", "0003_annotations"]
     store.close()
 
 

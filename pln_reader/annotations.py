@@ -1,0 +1,76 @@
+"""Notes, highlights and tags on links: the library's annotation methods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from .errors import InputError
+from .links import canonicalize
+from .models import Annotation
+from .storage import Storage
+
+
+class AnnotationsMixin:
+    """Notes, highlights and tags: the user's own words, never touched by a refresh."""
+
+    store: Storage
+    clock: Callable[[], datetime]
+    _link_id: Callable[..., int]
+
+    def add_note(self, url: str, text: str) -> int:
+        text = text.strip()
+        if not text:
+            raise InputError("a note needs some text")
+        from .storage_notes import add_annotation
+
+        return add_annotation(self.store, self._link_id(url), "note", text, None, self.clock())
+
+    def add_highlight(self, url: str, passage: str, *, comment: str | None = None) -> int:
+        """Highlight a passage of the link's stored article (whitespace may differ)."""
+        from .storage_articles import get_article
+        from .storage_notes import add_annotation
+
+        link_id = self._link_id(url)
+        quoted = " ".join(passage.split())
+        if not quoted:
+            raise InputError("a highlight needs the passage it quotes")
+        article = get_article(self.store, link_id)
+        if article is None or not article.ok:
+            raise InputError(f"{canonicalize(url)} has no article text to highlight yet: "
+                             f"run `pln fetch-articles {canonicalize(url)}`")
+        if quoted.casefold() not in " ".join((article.text or "").split()).casefold():
+            raise InputError(f"the passage {quoted[:60]!r} is not in the article text of {canonicalize(url)}")
+        return add_annotation(self.store, link_id, "highlight", quoted, comment, self.clock())
+
+    def edit_annotation(self, annotation_id: int, *, text: str | None = None,
+                        comment: str | None = None) -> None:
+        from .storage_notes import annotation_kind, edit_annotation
+
+        if text is not None and annotation_kind(self.store, annotation_id) == "highlight":
+            raise InputError("a highlight's passage cannot be edited (change its --comment, "
+                             "or delete it and highlight again)")
+        edit_annotation(self.store, annotation_id, body=text, comment=comment, now=self.clock())
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        from .storage_notes import delete_annotation
+
+        delete_annotation(self.store, annotation_id)
+
+    def tag(self, url: str, tags: Sequence[str], *, remove: bool = False) -> tuple[str, ...]:
+        from .storage_notes import set_tags, tags_of
+
+        cleaned = [t.strip().lstrip("#") for t in tags if t.strip().lstrip("#")]
+        if not cleaned:
+            raise InputError("give at least one tag")
+        link_id = self._link_id(url)
+        set_tags(self.store, link_id, [] if remove else cleaned, cleaned if remove else [], self.clock())
+        return tags_of(self.store, link_id)
+
+    def annotations(self, *, list_name: str | None = None, since: datetime | None = None,
+                    url: str | None = None) -> list[Annotation]:
+        from .storage_notes import annotations
+
+        list_id = self.store.get_list(list_name).id if list_name else None  # type: ignore[attr-defined]
+        link_id = self._link_id(url) if url else None
+        return annotations(self.store, list_id=list_id, since=since, link_id=link_id)
