@@ -301,7 +301,7 @@ def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit:
 @json_option
 @with_library
 def search(library: Any, query: tuple[str, ...], limit: int, as_json: bool) -> None:
-    """Full-text search over titles and summaries (every word must match)."""
+    """Full-text search over titles, summaries, article text and notes (every word must match)."""
     items = library.search(" ".join(query), limit=limit)
     if as_json:
         echo_json([fmt.link_json(k) for k in items])
