@@ -110,11 +110,15 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
         return
     now = datetime.now(UTC)
     for i in items:
-        minutes = f"{i.reading_minutes} min" if i.reading_minutes else "? min"
+        if i.article_status == "ok":
+            reading = f"{i.reading_minutes} min"
+        else:  # no text yet (fetched at the next refresh), or why there is none
+            reading = i.article_status or "not fetched"
         flag = "stale " if i.stale else ""
-        click.echo(f"{flag:<6}{fmt.age(i.link.saved_at, now):>4} {minutes:>7}  "
-                   f"{fmt.shown(i.link.title or i.link.url, 60)}")
-        click.echo(f"{'':19}{fmt.shown(i.link.url, 70)}")
+        click.echo(f"{flag:<6}{fmt.age(i.link.saved_at, now):>4}  {reading:<14}  "
+                   f"{fmt.shown(i.link.title or i.link.url, 56)}")
+        if i.link.title:
+            click.echo(f"{'':28}{fmt.shown(i.link.url, 70)}")
     stale = sum(i.stale for i in items)
     click.echo(f"\n{fmt.plural(len(items), 'link')} saved" + (f", {stale} stale" if stale else ""))
 
