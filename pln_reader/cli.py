@@ -258,7 +258,7 @@ def export_opml(library: Any, output: Path | None) -> None:
 @with_library
 def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> None:
     """Fetch due sources and store new entries."""
-    with fmt.RefreshProgress() as progress:
+    with fmt.refresh_progress() as progress:
         summary = library.refresh(force=force, list_name=list_name, progress=progress.update)
     # Saved links get their article now, so they can be read offline (and behind a firewall).
     articles = library.prefetch_saved()
@@ -366,7 +366,7 @@ def demo(keep: bool) -> None:
         with open_library(root) as library:
             load_demo(library)
             click.echo(f"demo library in {root}\n")
-            with fmt.RefreshProgress() as progress:
+            with fmt.refresh_progress() as progress:
                 summary = library.refresh(force=True, progress=progress.update)
             fmt.print_refresh_summary(summary)
             click.echo("\nTopic lists")

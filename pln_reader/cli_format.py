@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -171,31 +172,41 @@ def print_refresh_summary(summary: RefreshSummary) -> None:
         click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(r.reason)}")
 
 
-class RefreshProgress:
-    """A progress bar on a terminal, plain lines otherwise (both on stderr)."""
+class Progress:
+    """A progress bar on a terminal, a plain line per item otherwise (both on stderr)."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str, describe: Callable[[int, int, Any], str]) -> None:
+        self.label = label
+        self.describe = describe
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
 
-    def __enter__(self) -> RefreshProgress:
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.render_finish()
 
-    def update(self, done: int, total: int, result: SourceResult) -> None:
-        if self.tty:
-            if self._bar is None:
-                self._bar = click.progressbar(length=total, label="refreshing", file=sys.stderr,
-                                              show_pos=True, width=30)
-                self._bar.render_progress()
-            self._bar.length = total
-            self._bar.update(1)
+    def update(self, done: int, total: int, result: Any) -> None:
+        if not self.tty:
+            click.echo(self.describe(done, total, result), err=True)
             return
-        detail = {"new": f"{result.new} new", "updated": f"{result.updated} updated"}.get(result.status, "")
-        if result.status == "failed":
-            detail = shown(result.reason, 100)
-        name = shown(result.title or result.url, 60)
-        click.echo(f"[{done}/{total}] {result.status:<12} {name}" + (f": {detail}" if detail else ""), err=True)
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
+                                          show_pos=True, width=30)
+            self._bar.render_progress()
+        self._bar.length = total  # a subscribed OPML list can add sources during the run
+        self._bar.update(1)
+
+
+def _describe_source(done: int, total: int, result: SourceResult) -> str:
+    detail = {"new": f"{result.new} new", "updated": f"{result.updated} updated"}.get(result.status, "")
+    if result.status == "failed":
+        detail = shown(result.reason, 100)
+    name = shown(result.title or result.url, 60)
+    return f"[{done}/{total}] {result.status:<12} {name}" + (f": {detail}" if detail else "")
+
+
+def refresh_progress() -> Progress:
+    return Progress("refreshing", _describe_source)

@@ -13,29 +13,9 @@ from .cli import cli, echo_json, home_option, json_option, with_library
 from .errors import PlnError
 
 
-class ArticleProgress:
-    """A progress bar on a terminal, a line per article otherwise (both on stderr)."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self._bar: Any = None
-
-    def __enter__(self) -> ArticleProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.render_finish()
-
-    def update(self, done: int, total: int, result: Any) -> None:
-        if self.tty:
-            if self._bar is None:
-                self._bar = click.progressbar(length=total, label="articles", file=sys.stderr,
-                                              show_pos=True, width=30)
-            self._bar.update(1)
-            return
-        detail = f": {fmt.shown(result.error, 100)}" if result.error else ""
-        click.echo(f"[{done}/{total}] {result.status:<14} {fmt.shown(result.url, 80)}{detail}", err=True)
+def _describe_article(done: int, total: int, result: Any) -> str:
+    detail = f": {fmt.shown(result.error, 100)}" if result.error else ""
+    return f"[{done}/{total}] {result.status:<14} {fmt.shown(result.url, 80)}{detail}"
 
 
 def print_article_results(results: list[Any]) -> None:
@@ -57,7 +37,7 @@ def print_article_results(results: list[Any]) -> None:
 def fetch_articles(library: Any, urls: tuple[str, ...], saved: bool, list_name: str | None, force: bool,
                    as_json: bool) -> None:
     """Fetch the full text of links and keep it for offline reading."""
-    with ArticleProgress() as progress:
+    with fmt.Progress("articles", _describe_article) as progress:
         results = library.fetch_articles(urls=urls, saved=saved, list_name=list_name, force=force,
                                          progress=progress.update)
     if as_json:
