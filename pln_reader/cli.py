@@ -102,7 +102,7 @@ def add(library: Any, targets: tuple[str, ...], lists: tuple[str, ...]) -> None:
             continue
         source = result.source
         verb = "added" if result.created else "exists"
-        line = f"{verb}: [{source.id}] {source.label} ({source.kind}, {source.entries} entries)"
+        line = f"{verb}: [{source.id}] {source.label} ({source.kind}, {fmt.plural(source.entries, 'entry', 'entries')})"
         click.echo(line + (f": {result.note}" if result.note and result.created else ""))
     if failed:
         sys.exit(1)
