@@ -132,7 +132,7 @@ async def _fetch_and_prepare(fetcher: object, job: Job, parse: concurrent.future
 
 async def _worker_loop(
     jobs: Sequence[Job], fetch: FetchSettings, concurrency: int, per_host: int,
-    put: Callable[[object], None],
+    put: Callable[[object], None], put_nowait: Callable[[object], None],
 ) -> None:
     from .fetch import Fetcher
 
@@ -148,8 +148,10 @@ async def _worker_loop(
                 except Exception as exc:  # never lose a source: report it as failed
                     outcome = Failed(job, FetchError(f"{job.url}: {type(exc).__name__}: {exc}",
                                                      reason="internal_error"))
-                # put() may block on a full queue: wait in a thread, holding the slot.
-                await loop.run_in_executor(putter, put, outcome)
+                try:
+                    put_nowait(outcome)
+                except queue.Full:  # the writer is behind: wait in a thread, holding the slot
+                    await loop.run_in_executor(putter, put, outcome)
 
         async with Fetcher(fetch, concurrency=concurrency, per_host=per_host) as fetcher:
             await asyncio.gather(*(one(fetcher, job) for job in jobs))
@@ -158,7 +160,7 @@ async def _worker_loop(
 def _worker_process(index: int, jobs: list[Job], fetch: FetchSettings, concurrency: int,
                     per_host: int, out: Any) -> None:
     try:
-        asyncio.run(_worker_loop(jobs, fetch, concurrency, per_host, out.put))
+        asyncio.run(_worker_loop(jobs, fetch, concurrency, per_host, out.put, out.put_nowait))
     finally:
         out.put(_WorkerDone(index))
 
@@ -216,7 +218,8 @@ class Pipeline:
 
         def run() -> None:
             try:
-                asyncio.run(_worker_loop(self.jobs, self.fetch_settings, concurrency, per_host, out.put))
+                asyncio.run(_worker_loop(self.jobs, self.fetch_settings, concurrency, per_host,
+                                         out.put, out.put_nowait))
             except BaseException as exc:  # surfaced in the caller's thread
                 failure.append(exc)
             finally:
