@@ -261,7 +261,10 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
     with fmt.refresh_progress() as progress:
         summary = library.refresh(force=force, list_name=list_name, progress=progress.update)
     # Saved links get their article now, so they can be read offline (and behind a firewall).
-    articles = library.prefetch_saved()
+    from .cli_reading import describe_article
+
+    with fmt.Progress("articles", describe_article) as progress:
+        articles = library.prefetch_saved(progress=progress.update)
     if as_json:
         echo_json([fmt.result_json(r) for r in summary.results])
     else:

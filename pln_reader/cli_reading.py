@@ -13,7 +13,7 @@ from .cli import cli, echo_json, home_option, json_option, with_library
 from .errors import PlnError
 
 
-def _describe_article(done: int, total: int, result: Any) -> str:
+def describe_article(done: int, total: int, result: Any) -> str:
     detail = f": {fmt.shown(result.error, 100)}" if result.error else ""
     return f"[{done}/{total}] {result.status:<14} {fmt.shown(result.url, 80)}{detail}"
 
@@ -37,7 +37,7 @@ def print_article_results(results: list[Any]) -> None:
 def fetch_articles(library: Any, urls: tuple[str, ...], saved: bool, list_name: str | None, force: bool,
                    as_json: bool) -> None:
     """Fetch the full text of links and keep it for offline reading."""
-    with fmt.Progress("articles", _describe_article) as progress:
+    with fmt.Progress("articles", describe_article) as progress:
         results = library.fetch_articles(urls=urls, saved=saved, list_name=list_name, force=force,
                                          progress=progress.update)
     if as_json:
