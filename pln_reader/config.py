@@ -34,7 +34,7 @@ class FetchSettings:
 
 @dataclass(frozen=True, slots=True)
 class RefreshSettings:
-    concurrency: int = 32
+    concurrency: int = 64
     per_host: int = 8
     interval_minutes: int = 60
     backoff_cap_hours: float = 24.0
