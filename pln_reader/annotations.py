@@ -69,8 +69,8 @@ class AnnotationsMixin:
 
     def annotations(self, *, list_name: str | None = None, since: datetime | None = None,
                     url: str | None = None) -> list[Annotation]:
-        from .storage_notes import annotations
+        from .storage_notes import list_annotations
 
         list_id = self.store.get_list(list_name).id if list_name else None  # type: ignore[attr-defined]
         link_id = self._link_id(url) if url else None
-        return annotations(self.store, list_id=list_id, since=since, link_id=link_id)
+        return list_annotations(self.store, list_id=list_id, since=since, link_id=link_id)

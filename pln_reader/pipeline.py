@@ -33,6 +33,7 @@ from .prepare import Prepared, body_hash, prepare
 
 if TYPE_CHECKING:
     from .extract import Extracted
+    from .fetch import Fetcher
 
 # Below this many sources, worker processes cost more to start than they save.
 PROCESS_THRESHOLD = 32
@@ -92,10 +93,7 @@ class _WorkerDone:
 # -- the worker loop (runs in a worker process, or in a thread for small refreshes) ------------
 
 
-async def _fetch_and_prepare(fetcher: object, job: Job, parse: concurrent.futures.Executor) -> Outcome:
-    from .fetch import Fetcher
-
-    assert isinstance(fetcher, Fetcher)
+async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futures.Executor) -> Outcome:
     try:
         response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
                                        accept=PAGE_ACCEPT if job.kind == "article" else None)
@@ -109,17 +107,16 @@ async def _fetch_and_prepare(fetcher: object, job: Job, parse: concurrent.future
     prepared: Prepared | Extracted | None = None
     parse_error: str | None = None
     body: bytes | None = response.body
+    loop = asyncio.get_running_loop()
     if job.kind == "article":
         from .extract import extract_article
 
-        loop = asyncio.get_running_loop()
         prepared = await loop.run_in_executor(
             parse, functools.partial(extract_article, response.body, url=response.url,
                                      content_type=response.headers.get("content-type", ""))
         )
         body = None
     elif job.kind == "feed":
-        loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(parse, prepare, response.body, response.url, dict(response.headers))
         if isinstance(result, str):
             parse_error = result

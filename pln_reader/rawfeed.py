@@ -45,7 +45,8 @@ def struct_to_datetime(value: Any) -> datetime | None:
     if not isinstance(value, (time.struct_time, tuple)) or len(value) < 6:
         return None
     try:
-        return datetime(*(int(v) for v in value[:6]), tzinfo=UTC)
+        year, month, day, hour, minute, second = (int(v) for v in value[:6])
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 

@@ -17,6 +17,7 @@ from .errors import OPMLError
 from .fetch import seconds_until
 from .models import RefreshSummary, SourceResult
 from .pipeline import Failed, Fetched, Job, Pipeline, Unchanged
+from .prepare import Prepared
 from .storage import Storage, backoff
 
 log = logging.getLogger("pln_reader")
@@ -121,10 +122,10 @@ class Refresher:
         new_url = outcome.permanent_url
         if job.kind == "opml":
             return self._fetched_opml(outcome, row, now)
-        if outcome.prepared is None:
+        prepared = outcome.prepared
+        if not isinstance(prepared, Prepared):
             message = f"{job.url}: {outcome.parse_error}"
             return self._failed(job, row, "parse_error", message, None, new_url, now)
-        prepared = outcome.prepared
         due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)  # type: ignore[index]
         with self.store.transaction():
             new, updated = storage_links.write_entries(self.store, job.id, prepared.rows, now)

@@ -56,7 +56,7 @@ def tags_of(store: Storage, link_id: int) -> tuple[str, ...]:
         "SELECT tag FROM tags WHERE link_id = ? ORDER BY tag", [link_id]))
 
 
-def annotations(store: Storage, *, list_id: int | None, since: datetime | None,
+def list_annotations(store: Storage, *, list_id: int | None, since: datetime | None,
                 link_id: int | None = None) -> list[Annotation]:
     where: list[str] = []
     params: list[Any] = []
