@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from pln_reader.cli import cli
+
 from ..corpus_paths import CORPUS, needs_corpus
 from .server import FeedServer
 
@@ -148,3 +152,21 @@ def test_hostile_titles_reach_the_terminal_cleaned(server: FeedServer, pln) -> N
     assert "[@click=app.quit]x[/] cleared ›31mred" in out
     assert "EvilFeed" in pln("sources").stdout
     assert "alert(1)" not in json.loads(pln("links", "--json").stdout)[0]["summary"]
+
+
+def test_refresh_progress_lines_when_not_a_terminal(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
+    a = server.serve("/a.xml", feed("Alpha", ("x", "https://example.org/x")))
+    b = server.serve("/b.xml", feed("Beta", ("y", "https://example.org/y")))
+    pln("add", a, b)
+    err = pln("refresh", "--force").stderr
+    assert "[1/2] not_modified" in err and "[2/2] not_modified" in err
+
+
+def test_a_broken_database_is_a_clean_storage_error(tmp_path: Path) -> None:
+    home = tmp_path / "broken"
+    home.mkdir()
+    (home / "pln.db").write_bytes(b"this is not a database, just some bytes" * 100)
+    result = CliRunner().invoke(cli, ["--home", str(home), "lists"])
+    assert result.exit_code == 1
+    assert "cannot open the database" in result.stderr and "not a database" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
