@@ -16,13 +16,17 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from . import migrations
 from .errors import InputError, NotFoundError, StorageError
 from .models import CONTEXTS, Source, TopicList
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# The migrations of pln_reader.migrations, by name: when all are applied, opening the database
+# does not import sqlite-utils at all (a test keeps this list equal to the registered ones).
+SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations")
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -47,10 +51,19 @@ def _split(value: str | None) -> tuple[str, ...]:
 class Storage:
     """One SQLite connection with the schema migrated. Use :func:`open_storage`."""
 
-    def __init__(self, db: Database, path: Path | None):
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    def __init__(self, conn: sqlite3.Connection, path: Path | None):
+        self.conn = conn
         self.path = path
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The connection as a sqlite-utils Database (for migrations and introspection)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -405,13 +418,27 @@ def open_storage(path: Path | str | None) -> Storage:
                 raise StorageError(f"{path}: could not switch the database to WAL mode ({mode})")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn, execute_plugins=False)
-        migrations.apply(db)
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
+        store = Storage(conn, path if path is None else Path(path))
+        if _pending(conn):
+            from . import migrations
+
+            migrations.apply(store.db)
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open the database {path}: {exc}") from None
     except OSError as exc:
         raise StorageError(f"cannot open the database {path}: {exc.strerror or exc}") from None
-    return Storage(db, path if path is None else Path(path))
+    return store
+
+
+def _pending(conn: sqlite3.Connection) -> bool:
+    try:
+        rows = conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'pln_reader'"
+        ).fetchall()
+    except sqlite3.OperationalError:  # no migrations table: a new database
+        return True
+    return not set(SCHEMA_MIGRATIONS) <= {row[0] for row in rows}
 
 
 def backoff(failures: int, *, base_minutes: int, cap_hours: float) -> timedelta:

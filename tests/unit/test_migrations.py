@@ -57,3 +57,21 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
     assert store.query("SELECT title FROM links")[0][0] == "X"
     assert "articles" in store.db.table_names()
     store.close()
+
+
+def test_storage_knows_every_migration_by_name() -> None:
+    from pln_reader.storage import SCHEMA_MIGRATIONS
+
+    assert SCHEMA_MIGRATIONS == tuple(m.name for m in migrations.migrations._migrations)
+
+
+def test_opening_a_current_database_does_not_load_sqlite_utils(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_storage(tmp_path / "pln.db").close()
+    code = ("import sys; from pln_reader.storage import open_storage;"
+            f" open_storage({str(tmp_path / 'pln.db')!r}).close();"
+            " print('sqlite_utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
