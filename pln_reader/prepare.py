@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from .errors import InputError, ParseError
 from .links import canonicalize
-from .parse import parse_feed
 from .parsed import ParsedEntry, ParsedFeed
 from .storage_links import EntryRow
 
@@ -75,6 +74,10 @@ def prepare(body: bytes, url: str, headers: Mapping[str, str]) -> Prepared | str
     Returning the message instead of raising keeps worker exceptions (and their pickling)
     out of the process pool.
     """
+    # Imported here, not at the top: a refresh where every feed answers 304 never parses, and
+    # should not pay for loading feedparser, lxml and nh3.
+    from .parse import parse_feed
+
     try:
         feed = parse_feed(body, url=url, headers=headers)
     except ParseError as exc:
