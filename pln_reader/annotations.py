@@ -17,6 +17,7 @@ class AnnotationsMixin:
     store: Storage
     clock: Callable[[], datetime]
     _link_id: Callable[..., int]
+    _list_id_of: Callable[[str | None], int | None]
 
     def add_note(self, url: str, text: str) -> int:
         text = text.strip()
@@ -71,6 +72,6 @@ class AnnotationsMixin:
                     url: str | None = None) -> list[Annotation]:
         from .storage_notes import list_annotations
 
-        list_id = self.store.get_list(list_name).id if list_name else None  # type: ignore[attr-defined]
+        list_id = self._list_id_of(list_name)
         link_id = self._link_id(url) if url else None
         return list_annotations(self.store, list_id=list_id, since=since, link_id=link_id)

@@ -88,6 +88,10 @@ class Library(AnnotationsMixin):
     def delete_list(self, name: str) -> None:
         self.store.delete_list(name)
 
+    def _list_id_of(self, name: str | None) -> int | None:
+        """The id of the list named ``name`` (NotFoundError if none), or None for no name."""
+        return self.store.get_list(name).id if name else None
+
     def _list_ids(self, names: Iterable[str], *, create: bool) -> list[int]:
         ids = []
         for name in names:
@@ -102,7 +106,7 @@ class Library(AnnotationsMixin):
     # -- sources -------------------------------------------------------------------------------
 
     def sources(self, *, list_name: str | None = None) -> list[Source]:
-        list_id = self.store.get_list(list_name).id if list_name else None
+        list_id = self._list_id_of(list_name)
         return self.store.sources(list_id=list_id)
 
     def find_source(self, ref: str) -> Source:
@@ -247,7 +251,7 @@ class Library(AnnotationsMixin):
         from .refresh import Refresher, summary_of
         from .sources.opml_source import sync
 
-        list_id = self.store.get_list(list_name).id if list_name else None
+        list_id = self._list_id_of(list_name)
         now = self.clock()
         rows = self.store.due_sources(now, force=force, list_id=list_id)
         refresher = Refresher(
@@ -271,7 +275,7 @@ class Library(AnnotationsMixin):
         self, *, list_name: str | None = None, unread: bool = False, saved: bool = False,
         limit: int | None = None,
     ) -> list[Link]:
-        list_id = self.store.get_list(list_name).id if list_name else None
+        list_id = self._list_id_of(list_name)
         return storage_links.query_links(self.store, list_id=list_id, unread=unread, saved=saved, limit=limit)
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
@@ -331,7 +335,7 @@ class Library(AnnotationsMixin):
         from .storage_articles import article_targets
 
         ids = [self._link_id(u) for u in urls]
-        list_id = self.store.get_list(list_name).id if list_name else None
+        list_id = self._list_id_of(list_name)
         targets = article_targets(self.store, saved=saved or not (urls or list_name), list_id=list_id,
                                   force=force or bool(urls), link_ids=ids)
         return self._fetch_articles(targets, progress)
@@ -357,7 +361,7 @@ class Library(AnnotationsMixin):
     def queue(self, *, list_name: str | None = None, oldest_first: bool = False) -> list[QueueItem]:
         from .reading import reading_queue
 
-        list_id = self.store.get_list(list_name).id if list_name else None
+        list_id = self._list_id_of(list_name)
         return reading_queue(self.store, list_id=list_id, now=self.clock(),
                              stale_days=self.settings.queue.stale_days, oldest_first=oldest_first)
 
@@ -371,7 +375,7 @@ class Library(AnnotationsMixin):
 
     def mark_list_read(self, list_name: str | None, *, keep_saved: bool = True) -> int:
         """Mark every unread link of a list (all lists with ``None``) read; saved ones stay unread."""
-        list_id = self.store.get_list(list_name).id if list_name else None
+        list_id = self._list_id_of(list_name)
         ids = storage_links.unread_link_ids(self.store, list_id, keep_saved=keep_saved)
         return storage_links.set_state(self.store, ids, "read_at", self.clock())
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from .models import Article
 from .storage import Storage, from_db, to_db
+from .storage_links import in_list_clause
 
 _COLUMNS = ("status", "error", "url", "title", "author", "published", "site_name", "markdown",
             "text", "word_count", "reading_minutes", "fetched_at")
@@ -58,9 +59,9 @@ def article_targets(
     if saved:
         where.append("st.saved_at IS NOT NULL AND st.archived_at IS NULL")
     if list_id is not None:
-        where.append("k.id IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
-                     " ON ls.source_id = e.source_id WHERE ls.list_id = ?)")
-        params.append(list_id)
+        clause, args = in_list_clause(list_id)
+        where.append(clause)
+        params += args
     if not force:
         where.append("a.link_id IS NULL")
     sql = ("SELECT k.id, k.url FROM links k LEFT JOIN link_state st ON st.link_id = k.id"
@@ -77,9 +78,9 @@ def queue_rows(store: Storage, *, list_id: int | None, oldest_first: bool) -> li
            " WHERE st.saved_at IS NOT NULL AND st.archived_at IS NULL")
     params: list[Any] = []
     if list_id is not None:
-        sql += (" AND k.id IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
-                " ON ls.source_id = e.source_id WHERE ls.list_id = ?)")
-        params.append(list_id)
+        clause, args = in_list_clause(list_id)
+        sql += " AND " + clause
+        params += args
     sql += " ORDER BY st.saved_at " + ("ASC" if oldest_first else "DESC") + ", k.id"
     return store.query(sql, params)
 

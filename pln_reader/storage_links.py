@@ -173,9 +173,10 @@ def _link_from_row(row: sqlite3.Row) -> Link:
     )
 
 
-def _in_list_clause(list_id: int) -> tuple[str, list[Any]]:
+def in_list_clause(list_id: int, column: str = "k.id") -> tuple[str, list[Any]]:
+    """SQL (and its parameter) for "the link in ``column`` comes from a source of the list"."""
     return (
-        "k.id IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
+        f"{column} IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
         " ON ls.source_id = e.source_id WHERE ls.list_id = ? AND e.link_id IS NOT NULL)",
         [list_id],
     )
@@ -193,7 +194,7 @@ def query_links(
     where: list[str] = []
     params: list[Any] = []
     if list_id is not None:
-        clause, args = _in_list_clause(list_id)
+        clause, args = in_list_clause(list_id)
         where.append(clause)
         params += args
     if unread:
@@ -296,7 +297,7 @@ def unread_link_ids(store: Storage, list_id: int | None, *, keep_saved: bool = T
     where = ["st.read_at IS NULL", "st.hidden_at IS NULL"]
     params: list[Any] = []
     if list_id is not None:
-        clause, args = _in_list_clause(list_id)
+        clause, args = in_list_clause(list_id)
         where.append(clause)
         params += args
     if keep_saved:

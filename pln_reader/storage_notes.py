@@ -9,6 +9,7 @@ from typing import Any
 from .errors import NotFoundError
 from .models import Annotation
 from .storage import Storage, _split, from_db, to_db
+from .storage_links import in_list_clause
 
 
 def add_annotation(store: Storage, link_id: int, kind: str, body: str, comment: str | None,
@@ -61,9 +62,9 @@ def list_annotations(store: Storage, *, list_id: int | None, since: datetime | N
     where: list[str] = []
     params: list[Any] = []
     if list_id is not None:
-        where.append("a.link_id IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
-                     " ON ls.source_id = e.source_id WHERE ls.list_id = ?)")
-        params.append(list_id)
+        clause, args = in_list_clause(list_id, "a.link_id")
+        where.append(clause)
+        params += args
     if since is not None:
         where.append("a.created_at >= ?")
         params.append(to_db(since))
