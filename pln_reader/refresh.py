@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
@@ -76,7 +77,7 @@ class Refresher:
         self.sync_opml = sync_opml
         self.results: list[SourceResult] = []
 
-    def run(self, rows: list, *, total: int | None = None) -> None:
+    def run(self, rows: list[sqlite3.Row], *, total: int | None = None) -> None:
         jobs = [
             Job(r["id"], r["url"], r["kind"], r["etag"], r["last_modified"], r["body_hash"]) for r in rows
         ]
@@ -108,16 +109,16 @@ class Refresher:
         self.store.record_not_modified(not_modified, self.clock())
 
     def _failed(
-        self, job: Job, row: object, reason: str, message: str, retry_after: float | None,
+        self, job: Job, row: sqlite3.Row, reason: str, message: str, retry_after: float | None,
         new_url: str | None, now: datetime,
     ) -> SourceResult:
-        failures = int(row["failures"]) + 1  # type: ignore[index]
+        failures = int(row["failures"]) + 1
         due = next_due_error(self.settings, failures, retry_after, now)
         self.store.record_failure(job.id, now=now, reason=message, next_due=due, new_url=new_url)
         log.info("refresh failed: %s", message)
-        return SourceResult(job.id, job.url, "failed", reason=message, title=row["title"])  # type: ignore[index]
+        return SourceResult(job.id, job.url, "failed", reason=message, title=row["title"])
 
-    def _fetched(self, outcome: Fetched, row: object, now: datetime) -> SourceResult:
+    def _fetched(self, outcome: Fetched, row: sqlite3.Row, now: datetime) -> SourceResult:
         job = outcome.job
         new_url = outcome.permanent_url
         if job.kind == "opml":
@@ -126,7 +127,7 @@ class Refresher:
         if not isinstance(prepared, Prepared):
             message = f"{job.url}: {outcome.parse_error}"
             return self._failed(job, row, "parse_error", message, None, new_url, now)
-        due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)  # type: ignore[index]
+        due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
         with self.store.transaction():
             new, updated = storage_links.write_entries(self.store, job.id, prepared.rows, now)
             self.store.record_success(
@@ -142,24 +143,25 @@ class Refresher:
             )
         status = "new" if new else ("updated" if updated else "unchanged")
         return SourceResult(job.id, job.url, status, new=new, updated=updated,
-                            title=prepared.title or row["title"])  # type: ignore[index]
+                            title=prepared.title or row["title"])
 
-    def _fetched_opml(self, outcome: Fetched, row: object, now: datetime) -> SourceResult:
+    def _fetched_opml(self, outcome: Fetched, row: sqlite3.Row, now: datetime) -> SourceResult:
         job = outcome.job
         assert self.sync_opml is not None and outcome.body is not None
         try:
             with self.store.transaction():
                 added, removed = self.sync_opml(job.id, outcome.body, outcome.final_url)
-                due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)  # type: ignore[index]
+                due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
                 self.store.record_success(
                     job.id, now=now, next_due=due, etag=outcome.headers.get("etag"),
                     last_modified=outcome.headers.get("last-modified"), body_hash=outcome.body_hash,
                     new_url=outcome.permanent_url,
                 )
         except OPMLError as exc:
-            return self._failed(job, row, "parse_error", f"{job.url}: {exc}", None, outcome.permanent_url, now)
+            message = f"{job.url}: {exc}"
+            return self._failed(job, row, "parse_error", message, None, outcome.permanent_url, now)
         status = "new" if added else ("updated" if removed else "unchanged")
-        return SourceResult(job.id, job.url, status, new=added, updated=removed, title=row["title"])  # type: ignore[index]
+        return SourceResult(job.id, job.url, status, new=added, updated=removed, title=row["title"])
 
 
 def summary_of(results: list[SourceResult]) -> RefreshSummary:
