@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .library import Library, open_library
 
-__all__ = ["Library", "open_library", "__version__"]
+__all__ = ["Library", "__version__", "open_library"]
 
 
 def __getattr__(name: str) -> Any:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sys
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -96,6 +96,9 @@ def link_json(k: Link) -> dict[str, Any]:
         "saved_at": iso(k.saved_at),
         "archived": k.archived,
         "hidden": k.hidden,
+        "shares": k.shares,
+        "annotations": k.annotations,
+        "reading_minutes": k.reading_minutes,
     }
 
 

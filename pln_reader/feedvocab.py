@@ -7,15 +7,16 @@ feedparser 6 (``tests/unit/test_parse_equivalence.py`` checks the result on the 
 
 from __future__ import annotations
 
-from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
+
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
+
 from pln_reader.rawfeed import RawEntry
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import storage_links
+from .annotations import AnnotationsMixin
 from .config import Settings, load_settings
 from .errors import DiscoveryError, FetchError, InputError, NotFoundError, ParseError, PlnError
 from .links import canonicalize, is_http_url
 from .models import Article, Link, QueueItem, RefreshSummary, Source, TopicList
-from .annotations import AnnotationsMixin
+from .sharing import SharingMixin
 from .storage import Storage, open_storage
+from .storage_shares import add_events, drop_events_since
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
     from .fetch import Response
@@ -48,7 +50,7 @@ class ImportResult:
     """What was repaired in a slightly malformed file."""
 
 
-class Library(AnnotationsMixin):
+class Library(AnnotationsMixin, SharingMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):
@@ -273,10 +275,11 @@ class Library(AnnotationsMixin):
 
     def links(
         self, *, list_name: str | None = None, unread: bool = False, saved: bool = False,
-        limit: int | None = None,
+        shared: bool = False, limit: int | None = None, offset: int = 0,
     ) -> list[Link]:
         list_id = self._list_id_of(list_name)
-        return storage_links.query_links(self.store, list_id=list_id, unread=unread, saved=saved, limit=limit)
+        return storage_links.query_links(self.store, list_id=list_id, unread=unread, saved=saved,
+                                         shared=shared, limit=limit, offset=offset)
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
         return storage_links.search_links(self.store, query, limit=limit)
@@ -302,8 +305,10 @@ class Library(AnnotationsMixin):
         canonical = canonicalize(url)
         is_new = storage_links.link_id_for(self.store, canonical) is None
         link_id = self._link_id(url, create=True)
+        now = self.clock()
         storage_links.set_state(self.store, [link_id], "archived_at", None)
-        storage_links.set_state(self.store, [link_id], "saved_at", self.clock())
+        if storage_links.set_state(self.store, [link_id], "saved_at", now):
+            add_events(self.store, [link_id], "saved", now)
         if is_new and fetch_new:
             self._fetch_articles([(link_id, canonical)])
         return self.get_link(url)
@@ -312,7 +317,8 @@ class Library(AnnotationsMixin):
         """Take a link out of the queue as read (it stays saved, for the record)."""
         link_id = self._link_id(url)
         now = self.clock()
-        storage_links.set_state(self.store, [link_id], "read_at", now)
+        if storage_links.set_state(self.store, [link_id], "read_at", now):
+            add_events(self.store, [link_id], "read", now)
         storage_links.set_state(self.store, [link_id], "archived_at", now)
         return self.get_link(url)
 
@@ -366,18 +372,53 @@ class Library(AnnotationsMixin):
                              stale_days=self.settings.queue.stale_days, oldest_first=oldest_first)
 
     def unsave(self, url: str) -> Link:
-        storage_links.set_state(self.store, [self._link_id(url)], "saved_at", None)
+        """Take a link out of the reading queue (its save event is forgotten: it was undone)."""
+        link = self.get_link(url)
+        if link.saved_at is not None:
+            storage_links.set_state(self.store, [link.id], "saved_at", None)
+            drop_events_since(self.store, [link.id], "saved", link.saved_at)
         return self.get_link(url)
 
     def mark_read(self, url: str, *, read: bool = True) -> Link:
-        storage_links.set_state(self.store, [self._link_id(url)], "read_at", self.clock() if read else None)
+        self.mark_read_many([url], read=read)
+        return self.get_link(url)
+
+    def mark_read_many(self, urls: Sequence[str], *, read: bool = True) -> list[str]:
+        """Mark links read (or unread again); returns the canonical URLs that changed.
+
+        Marking read records a read event; marking unread forgets the events of the read it
+        undoes, so the review counts what the user did, not what they took back.
+        """
+        changed: list[str] = []
+        now = self.clock()
+        for url in urls:
+            link = self.get_link(url)
+            if read and link.read:
+                continue
+            if not read and not link.read:
+                continue
+            read_at = storage_links.read_at(self.store, link.id)
+            storage_links.set_state(self.store, [link.id], "read_at", now if read else None)
+            if read:
+                add_events(self.store, [link.id], "read", now)
+            elif read_at is not None:
+                drop_events_since(self.store, [link.id], "read", read_at)
+            changed.append(link.url)
+        return changed
+
+    def hide(self, url: str, *, hidden: bool = True) -> Link:
+        """Hide a link from every list (or show it again)."""
+        storage_links.set_state(self.store, [self._link_id(url)], "hidden_at", self.clock() if hidden else None)
         return self.get_link(url)
 
     def mark_list_read(self, list_name: str | None, *, keep_saved: bool = True) -> int:
         """Mark every unread link of a list (all lists with ``None``) read; saved ones stay unread."""
         list_id = self._list_id_of(list_name)
         ids = storage_links.unread_link_ids(self.store, list_id, keep_saved=keep_saved)
-        return storage_links.set_state(self.store, ids, "read_at", self.clock())
+        now = self.clock()
+        changed = storage_links.set_state(self.store, ids, "read_at", now)
+        add_events(self.store, ids, "read", now)
+        return changed
 
 
 def open_library(

@@ -187,6 +187,55 @@ def m0003_annotations(db: Database) -> None:
         db.execute(statement)
 
 
+_V4 = [
+    # That the user shared a link: by hand, or matched from their own posts (``origin``).
+    # A link can be shared many times; a post matched twice is one share (unique post URL).
+    """CREATE TABLE shares (
+        id INTEGER PRIMARY KEY,
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL CHECK (channel IN
+            ('mastodon', 'bluesky', 'linkedin', 'blog', 'email', 'team', 'meeting', 'other')),
+        shared_at TEXT NOT NULL,
+        comment TEXT,
+        post_url TEXT,
+        origin TEXT NOT NULL DEFAULT 'manual',
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX shares_link ON shares(link_id)",
+    "CREATE INDEX shares_at ON shares(shared_at)",
+    "CREATE UNIQUE INDEX shares_post ON shares(link_id, post_url) WHERE post_url IS NOT NULL",
+    # What happened to a link, when: the review's funnel counts these, not the current state
+    # (a link read and later marked unread again was not read; undo removes its event).
+    """CREATE TABLE link_events (
+        id INTEGER PRIMARY KEY,
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('seen', 'opened', 'read', 'saved')),
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX link_events_at ON link_events(at, kind)",
+    "CREATE INDEX link_events_link ON link_events(link_id, kind)",
+    # Time spent skimming a list (NULL: the All/Saved/Shared views), to compare with its budget.
+    """CREATE TABLE skim_sessions (
+        id INTEGER PRIMARY KEY,
+        list_id INTEGER REFERENCES lists(id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        seconds INTEGER NOT NULL CHECK (seconds >= 0)
+    )""",
+    "CREATE INDEX skim_sessions_started ON skim_sessions(started_at)",
+    # Past reads, saves and views become events, so a review of earlier weeks is not empty.
+    """INSERT INTO link_events (link_id, kind, at)
+        SELECT link_id, 'read', read_at FROM link_state WHERE read_at IS NOT NULL
+        UNION ALL SELECT link_id, 'saved', saved_at FROM link_state WHERE saved_at IS NOT NULL
+        UNION ALL SELECT link_id, 'seen', seen_at FROM link_state WHERE seen_at IS NOT NULL""",
+]
+
+
+@migrations(name="0004_shares_events")
+def m0004_shares_events(db: Database) -> None:
+    for statement in _V4:
+        db.execute(statement)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

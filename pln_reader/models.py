@@ -8,6 +8,8 @@ from datetime import datetime
 SOURCE_KINDS = ("feed", "opml")
 CONTEXTS = ("professional", "personal", "both")
 FETCH_STATUSES = ("ok", "not_modified", "error", "never")
+SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "blog", "email", "team", "meeting", "other")
+EVENT_KINDS = ("seen", "opened", "read", "saved")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,15 @@ class Link:
     archived: bool = False
     hidden: bool = False
     first_seen: datetime | None = None
+    shares: int = 0
+    annotations: int = 0
+    reading_minutes: int | None = None
+    """From the stored article, else estimated from the longest entry text; None if unknown."""
+
+    @property
+    def shared_by(self) -> int:
+        """How many distinct sources brought this link ("shared by N")."""
+        return len(self.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,3 +148,30 @@ class Annotation:
     created_at: datetime
     updated_at: datetime
     tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """That the user shared a link: where, when, with what comment and post URL."""
+
+    id: int
+    link_url: str
+    link_title: str | None
+    channel: str
+    shared_at: datetime
+    comment: str | None = None
+    post_url: str | None = None
+    origin: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEntry:
+    """One entry behind a link: which source published or shared it, and what it said."""
+
+    source: str
+    source_url: str
+    title: str | None
+    author: str | None
+    published: datetime | None
+    summary: str | None
+    url: str | None

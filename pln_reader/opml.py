@@ -217,7 +217,7 @@ def _outlines(parent: etree._Element) -> Iterator[etree._Element]:
 class _Node:
     """A mutable list while importing: merged by path, sources deduplicated by URL."""
 
-    __slots__ = ("name", "purpose", "context", "budget", "sources", "children")
+    __slots__ = ("budget", "children", "context", "name", "purpose", "sources")
 
     def __init__(self, name: str) -> None:
         self.name = name

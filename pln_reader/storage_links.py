@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import InputError, NotFoundError
-from .models import Link
+from .models import Link, LinkEntry
 from .storage import Storage, _split, from_db, to_db
 
 
@@ -150,9 +150,28 @@ _LINK_SELECT = """
       (SELECT group_concat(name, char(31)) FROM (
          SELECT DISTINCT l.name FROM entries e
          JOIN list_sources ls ON ls.source_id = e.source_id
-         JOIN lists l ON l.id = ls.list_id WHERE e.link_id = k.id ORDER BY l.name)) AS list_names
+         JOIN lists l ON l.id = ls.list_id WHERE e.link_id = k.id ORDER BY l.name)) AS list_names,
+      (SELECT count(*) FROM shares sh WHERE sh.link_id = k.id) AS share_count,
+      (SELECT count(*) FROM annotations a WHERE a.link_id = k.id) AS annotation_count,
+      (SELECT a.reading_minutes FROM articles a WHERE a.link_id = k.id AND a.status = 'ok')
+        AS article_minutes,
+      (SELECT max(length(e.content)) FROM entries e WHERE e.link_id = k.id) AS content_chars
     FROM links k LEFT JOIN link_state st ON st.link_id = k.id
 """
+
+# Markup-stripped text runs about six characters a word; 230 words a minute is a common
+# reading speed. Content shorter than a paragraph gives no estimate (it is only a teaser).
+_CHARS_PER_MINUTE = 6 * 230
+_MIN_CONTENT_CHARS = 600
+
+
+def _reading_minutes(row: sqlite3.Row) -> int | None:
+    if row["article_minutes"]:
+        return int(row["article_minutes"])
+    chars = row["content_chars"]
+    if not chars or chars < _MIN_CONTENT_CHARS:
+        return None
+    return max(1, round(chars / _CHARS_PER_MINUTE))
 
 
 def _link_from_row(row: sqlite3.Row) -> Link:
@@ -170,6 +189,9 @@ def _link_from_row(row: sqlite3.Row) -> Link:
         saved_at=from_db(row["saved_at"]),
         archived=row["archived_at"] is not None,
         hidden=row["hidden_at"] is not None,
+        shares=row["share_count"],
+        annotations=row["annotation_count"],
+        reading_minutes=_reading_minutes(row),
     )
 
 
@@ -188,9 +210,12 @@ def query_links(
     list_id: int | None = None,
     unread: bool = False,
     saved: bool = False,
+    shared: bool = False,
     include_hidden: bool = False,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[Link]:
+    """Links, newest first (saved: newest saved first; shared: latest share first)."""
     where: list[str] = []
     params: list[Any] = []
     if list_id is not None:
@@ -201,17 +226,32 @@ def query_links(
         where.append("st.read_at IS NULL AND st.archived_at IS NULL")
     if saved:
         where.append("st.saved_at IS NOT NULL AND st.archived_at IS NULL")
+    if shared:
+        where.append("k.id IN (SELECT link_id FROM shares)")
     if not include_hidden:
         where.append("st.hidden_at IS NULL")
     sql = _LINK_SELECT + (" WHERE " + " AND ".join(where) if where else "")
     if saved:
         sql += " ORDER BY st.saved_at DESC, k.id DESC"
+    elif shared:
+        sql += " ORDER BY (SELECT max(shared_at) FROM shares sh WHERE sh.link_id = k.id) DESC, k.id DESC"
     else:
         sql += " ORDER BY k.published DESC, k.id DESC"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
+    if limit is not None or offset:
+        sql += " LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else limit, offset]
     return [_link_from_row(r) for r in store.query(sql, params)]
+
+
+def link_entries(store: Storage, link_id: int) -> list[LinkEntry]:
+    """Every entry behind a link with its source, oldest first (who shared it, and what they said)."""
+    rows = store.query(
+        "SELECT coalesce(s.title, s.url) AS source, s.url AS source_url, e.title, e.author,"
+        " e.published, e.summary, e.url FROM entries e JOIN sources s ON s.id = e.source_id"
+        " WHERE e.link_id = ? ORDER BY e.first_seen, e.id", [link_id])
+    return [LinkEntry(source=r["source"], source_url=r["source_url"], title=r["title"],
+                      author=r["author"], published=from_db(r["published"]), summary=r["summary"],
+                      url=r["url"]) for r in rows]
 
 
 def search_links(store: Storage, query: str, *, limit: int = 50) -> list[Link]:
@@ -291,6 +331,11 @@ def set_state(store: Storage, link_ids: Sequence[int], column: str, value: datet
                 )
             changed += cur.rowcount
         return changed
+
+
+def read_at(store: Storage, link_id: int) -> datetime | None:
+    row = store.conn.execute("SELECT read_at FROM link_state WHERE link_id = ?", [link_id]).fetchone()
+    return from_db(row[0]) if row else None
 
 
 def unread_link_ids(store: Storage, list_id: int | None, *, keep_saved: bool = True) -> list[int]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from pln_reader import migrations
@@ -21,14 +22,16 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
-    assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",)]
+    assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",),
+                       ("0004_shares_events",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
     path = tmp_path / "pln.db"
     open_storage(path).close()
     store = open_storage(path)  # second open applies nothing again
-    assert [m.name for m in migrations.migrations.applied(store.db)] == ["0001_initial", "0002_articles", "0003_annotations"]
+    assert [m.name for m in migrations.migrations.applied(store.db)] == [
+        "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events"]
     store.close()
 
 
@@ -56,6 +59,26 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
     assert migrations.pending(store.db) == []
     assert store.query("SELECT title FROM links")[0][0] == "X"
     assert "articles" in store.db.table_names()
+    store.close()
+
+
+@pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events"])
+def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
+    """A database of any earlier version opens current; its link state becomes events."""
+    path = tmp_path / "pln.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrations.apply(Database(conn), stop_before=stop_before)
+    conn.execute("INSERT INTO links (id, url, title, published, first_seen) "
+                 "VALUES (1, 'https://x.example/', 'X', '2026-01-01', '2026-01-01')")
+    conn.execute("INSERT INTO link_state (link_id, read_at, saved_at) "
+                 "VALUES (1, '2026-01-02T10:00:00+00:00', '2026-01-01T09:00:00+00:00')")
+    conn.close()
+    store = open_storage(path)
+    assert migrations.pending(store.db) == []
+    events = store.query("SELECT kind, at FROM link_events ORDER BY at")
+    assert [tuple(e) for e in events] == [("saved", "2026-01-01T09:00:00+00:00"),
+                                          ("read", "2026-01-02T10:00:00+00:00")]
+    assert {"shares", "skim_sessions", "annotations", "articles"} <= set(store.db.table_names())
     store.close()
 
 
