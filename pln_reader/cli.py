@@ -347,7 +347,7 @@ def mark_read(library: Any, url: str | None, list_name: str | None, all_lists: b
         link = library.mark_read(url, read=not undo)
         click.echo(f"{'unread' if undo else 'read'}: {link.url}")
     else:
-        count = library.mark_list_read(list_name)
+        count = len(library.mark_list_read(list_name))
         click.echo(f"marked {fmt.plural(count, 'link')} read" + (f" in {list_name}" if list_name else ""))
 
 

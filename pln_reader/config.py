@@ -54,6 +54,8 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
     @property
     def db_path(self) -> Path:
@@ -120,8 +122,13 @@ def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | No
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{settings_file}: {exc}") from None
     for name in data:
-        if name not in _SECTIONS:
-            raise ConfigError(f"{settings_file}: unknown section [{name}] (known: {', '.join(_SECTIONS)})")
+        if name not in _SECTIONS and name != "keys":
+            known = ", ".join([*_SECTIONS, "keys"])
+            raise ConfigError(f"{settings_file}: unknown section [{name}] (known: {known})")
+    keys = dict(data.get("keys", {}))
+    for action, value in keys.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"setting keys.{action}: expected keys such as \"j,down\", got {value!r}")
     sections: dict[str, Any] = {}
     for name, cls in _SECTIONS.items():
         values = dict(data.get(name, {}))
@@ -130,4 +137,4 @@ def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | No
             if key.startswith(prefix):
                 values[key[len(prefix) :].lower()] = value
         sections[name] = _apply(name, cls(), values)
-    return Settings(home=home_path, **sections)
+    return Settings(home=home_path, keys=keys, **sections)

@@ -275,11 +275,12 @@ class Library(AnnotationsMixin, SharingMixin):
 
     def links(
         self, *, list_name: str | None = None, unread: bool = False, saved: bool = False,
-        shared: bool = False, limit: int | None = None, offset: int = 0,
+        shared: bool = False, contains: str | None = None, limit: int | None = None, offset: int = 0,
     ) -> list[Link]:
+        """Links of a list (all with ``None``), newest first; ``contains`` filters title and URL."""
         list_id = self._list_id_of(list_name)
         return storage_links.query_links(self.store, list_id=list_id, unread=unread, saved=saved,
-                                         shared=shared, limit=limit, offset=offset)
+                                         shared=shared, contains=contains, limit=limit, offset=offset)
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
         return storage_links.search_links(self.store, query, limit=limit)
@@ -392,18 +393,16 @@ class Library(AnnotationsMixin, SharingMixin):
         changed: list[str] = []
         now = self.clock()
         for url in urls:
-            link = self.get_link(url)
-            if read and link.read:
+            link_id = self._link_id(url)
+            read_at = storage_links.read_at(self.store, link_id)
+            if (read_at is not None) == read:
                 continue
-            if not read and not link.read:
-                continue
-            read_at = storage_links.read_at(self.store, link.id)
-            storage_links.set_state(self.store, [link.id], "read_at", now if read else None)
+            storage_links.set_state(self.store, [link_id], "read_at", now if read else None)
             if read:
-                add_events(self.store, [link.id], "read", now)
+                add_events(self.store, [link_id], "read", now)
             elif read_at is not None:
-                drop_events_since(self.store, [link.id], "read", read_at)
-            changed.append(link.url)
+                drop_events_since(self.store, [link_id], "read", read_at)
+            changed.append(canonicalize(url))
         return changed
 
     def hide(self, url: str, *, hidden: bool = True) -> Link:
@@ -411,14 +410,26 @@ class Library(AnnotationsMixin, SharingMixin):
         storage_links.set_state(self.store, [self._link_id(url)], "hidden_at", self.clock() if hidden else None)
         return self.get_link(url)
 
-    def mark_list_read(self, list_name: str | None, *, keep_saved: bool = True) -> int:
-        """Mark every unread link of a list (all lists with ``None``) read; saved ones stay unread."""
+    def mark_list_read(self, list_name: str | None, *, keep_saved: bool = True, saved: bool = False,
+                       shared: bool = False, contains: str | None = None) -> list[str]:
+        """Mark every unread link of a list (all lists with ``None``) read; returns their URLs.
+
+        Saved links stay unread (``keep_saved``); ``saved``/``shared``/``contains`` narrow it to
+        what a view with that filter shows.
+        """
         list_id = self._list_id_of(list_name)
-        ids = storage_links.unread_link_ids(self.store, list_id, keep_saved=keep_saved)
+        found = storage_links.unread_links(self.store, list_id, keep_saved=keep_saved, saved=saved,
+                                           shared=shared, contains=contains)
+        ids = [link_id for link_id, _ in found]
         now = self.clock()
-        changed = storage_links.set_state(self.store, ids, "read_at", now)
-        add_events(self.store, ids, "read", now)
-        return changed
+        with self.store.transaction():
+            storage_links.set_state(self.store, ids, "read_at", now)
+            add_events(self.store, ids, "read", now)
+        return [url for _, url in found]
+
+    def view_counts(self) -> dict[str, int]:
+        """Counts for the fixed views: ``all`` (unread), ``saved`` (in the queue), ``shared``."""
+        return storage_links.view_counts(self.store)
 
 
 def open_library(

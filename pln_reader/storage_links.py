@@ -204,18 +204,9 @@ def in_list_clause(list_id: int, column: str = "k.id") -> tuple[str, list[Any]]:
     )
 
 
-def query_links(
-    store: Storage,
-    *,
-    list_id: int | None = None,
-    unread: bool = False,
-    saved: bool = False,
-    shared: bool = False,
-    include_hidden: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[Link]:
-    """Links, newest first (saved: newest saved first; shared: latest share first)."""
+def _filters(list_id: int | None, *, unread: bool = False, saved: bool = False, shared: bool = False,
+             include_hidden: bool = False, contains: str | None = None) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (over ``links k LEFT JOIN link_state st``) for a view of links."""
     where: list[str] = []
     params: list[Any] = []
     if list_id is not None:
@@ -230,6 +221,28 @@ def query_links(
         where.append("k.id IN (SELECT link_id FROM shares)")
     if not include_hidden:
         where.append("st.hidden_at IS NULL")
+    if contains and contains.strip():
+        pattern = "%" + contains.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append("(k.title LIKE ? ESCAPE '\\' OR k.url LIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    return where, params
+
+
+def query_links(
+    store: Storage,
+    *,
+    list_id: int | None = None,
+    unread: bool = False,
+    saved: bool = False,
+    shared: bool = False,
+    include_hidden: bool = False,
+    contains: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Link]:
+    """Links, newest first (saved: newest saved first; shared: latest share first)."""
+    where, params = _filters(list_id, unread=unread, saved=saved, shared=shared,
+                             include_hidden=include_hidden, contains=contains)
     sql = _LINK_SELECT + (" WHERE " + " AND ".join(where) if where else "")
     if saved:
         sql += " ORDER BY st.saved_at DESC, k.id DESC"
@@ -241,6 +254,26 @@ def query_links(
         sql += " LIMIT ? OFFSET ?"
         params += [-1 if limit is None else limit, offset]
     return [_link_from_row(r) for r in store.query(sql, params)]
+
+
+def unread_links(store: Storage, list_id: int | None, *, keep_saved: bool = True, saved: bool = False,
+                 shared: bool = False, contains: str | None = None) -> list[tuple[int, str]]:
+    """(id, url) of the unread links a view shows (saved ones left out with ``keep_saved``)."""
+    where, params = _filters(list_id, unread=True, saved=saved, shared=shared, contains=contains)
+    if keep_saved:
+        where.append("st.saved_at IS NULL")
+    sql = "SELECT k.id, k.url FROM links k LEFT JOIN link_state st ON st.link_id = k.id WHERE "
+    return [(r[0], r[1]) for r in store.conn.execute(sql + " AND ".join(where), params)]
+
+
+def view_counts(store: Storage) -> dict[str, int]:
+    row = store.conn.execute(
+        "SELECT"
+        " (SELECT count(*) FROM links k LEFT JOIN link_state st ON st.link_id = k.id"
+        "   WHERE st.read_at IS NULL AND st.archived_at IS NULL AND st.hidden_at IS NULL),"
+        " (SELECT count(*) FROM link_state WHERE saved_at IS NOT NULL AND archived_at IS NULL),"
+        " (SELECT count(DISTINCT link_id) FROM shares)").fetchone()
+    return {"all": row[0], "saved": row[1], "shared": row[2]}
 
 
 def link_entries(store: Storage, link_id: int) -> list[LinkEntry]:
@@ -338,14 +371,3 @@ def read_at(store: Storage, link_id: int) -> datetime | None:
     return from_db(row[0]) if row else None
 
 
-def unread_link_ids(store: Storage, list_id: int | None, *, keep_saved: bool = True) -> list[int]:
-    where = ["st.read_at IS NULL", "st.hidden_at IS NULL"]
-    params: list[Any] = []
-    if list_id is not None:
-        clause, args = in_list_clause(list_id)
-        where.append(clause)
-        params += args
-    if keep_saved:
-        where.append("st.saved_at IS NULL")
-    sql = "SELECT k.id FROM links k LEFT JOIN link_state st ON st.link_id = k.id WHERE " + " AND ".join(where)
-    return [r[0] for r in store.conn.execute(sql, params)]
