@@ -75,9 +75,28 @@ class PlnGroup(click.Group):
 @click.version_option(__version__, prog_name="pln")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """pln_reader: purposeful reading of your personal learning network."""
+    """pln_reader: purposeful reading of your personal learning network.
+
+    With no command, opens the terminal UI.
+    """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        ctx.invoke(ui)
+
+
+def _run_ui(library: Any) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError("the UI needs a terminal; see `pln --help` for the commands")
+    from .ui.app import run
+
+    run(library)
+
+
+@cli.command()
+@home_option
+@with_library
+def ui(library: Any) -> None:
+    """Open the terminal UI (what `pln` with no command does)."""
+    _run_ui(library)
 
 
 def echo_json(value: Any) -> None:
@@ -354,8 +373,9 @@ def mark_read(library: Any, url: str | None, list_name: str | None, all_lists: b
 @cli.command()
 @home_option
 @click.option("--keep", is_flag=True, help="With no --home: keep the demo data directory.")
-def demo(keep: bool) -> None:
-    """Try pln on built-in demo data: starter lists, bundled sample feeds, a refresh."""
+@click.option("--no-ui", is_flag=True, help="Print the demo's lists and links instead of opening the UI.")
+def demo(keep: bool, no_ui: bool) -> None:
+    """Try pln on built-in demo data: starter lists, bundled sample feeds, a refresh, the UI."""
     import shutil
     import tempfile
 
@@ -372,6 +392,10 @@ def demo(keep: bool) -> None:
             with fmt.refresh_progress() as progress:
                 summary = library.refresh(force=True, progress=progress.update)
             fmt.print_refresh_summary(summary)
+            interactive = sys.stdin.isatty() and sys.stdout.isatty()
+            if interactive and not no_ui:
+                _run_ui(library)
+                return
             click.echo("\nTopic lists")
             fmt.print_lists(library.lists())
             for topic in library.lists():

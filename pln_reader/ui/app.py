@@ -1,0 +1,150 @@
+"""The Textual application: opens the main screen on a library; workers get their own connection."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, time
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..errors import ConfigError
+from ..library import Library, open_library, utcnow
+from ..models import RefreshSummary
+from .screens.help import HelpScreen, bindings_of
+from .screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from ..library import AddResult
+
+UI_DIR = Path(__file__).parent
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id the user can rebind in settings.toml [keys]."""
+    from .dialogs import add_source, confirm, edit_list, failures, highlight, note, share
+    from .screens.reader import ReaderScreen
+    from .screens.search import SearchScreen
+
+    classes: list[type] = [PlnApp, MainScreen, ReaderScreen, SearchScreen, HelpScreen]
+    for module in (add_source, confirm, edit_list, failures, highlight, note, share):
+        classes += [v for v in vars(module).values() if isinstance(v, type) and hasattr(v, "BINDINGS")]
+    ids = set()
+    for cls in classes:
+        for binding in getattr(cls, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
+def check_keymap(keys: dict[str, str] | object) -> dict[str, str]:
+    keymap = dict(keys)  # type: ignore[call-overload]
+    unknown = sorted(set(keymap) - known_binding_ids())
+    if unknown:
+        raise ConfigError(f"settings [keys]: unknown binding id {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(known_binding_ids()))})")
+    return keymap
+
+
+class PlnApp(App[None]):
+    """pln_reader in the terminal: skim topic lists, read, save, annotate and log shares."""
+
+    TITLE = "pln_reader"
+    CSS_PATH = [UI_DIR / "app.tcss", UI_DIR / "dialogs.tcss"]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(self, library: Library, *, clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__()
+        self.library = library
+        self.clock = clock
+        self.last_refresh: RefreshSummary | None = None
+        self._keymap_user = check_keymap(library.settings.keys)
+
+    def on_mount(self) -> None:
+        if self._keymap_user:
+            self.set_keymap(self._keymap_user)
+        self.push_screen(MainScreen())
+
+    # -- services for the screens --------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def open_worker_library(self) -> Iterator[Library]:
+        """A library on its own connection, for a worker thread (SQLite connections stay put)."""
+        library = open_library(settings=self.library.settings, clock=self.clock)
+        try:
+            yield library
+        finally:
+            library.close()
+
+    def add_sources(self, target: str, lists: list[str]) -> list[AddResult]:
+        """Add a source (discovery runs on the network): called from the dialog's worker thread."""
+        with self.open_worker_library() as library:
+            return library.add([target], lists=lists)
+
+    def failures(self) -> list[tuple[str, str]]:
+        """Sources whose last fetch failed, with the reason."""
+        return [(s.label, s.error or "failed") for s in self.library.sources()
+                if s.status == "error" and s.active]
+
+    def local_midnight(self) -> datetime:
+        """The start of today in the user's time zone (skim time is per local day)."""
+        local = self.clock().astimezone()
+        return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+
+    # -- help, palette, focus ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        name = {"MainScreen": "lists and links", "ReaderScreen": "reader",
+                "SearchScreen": "search"}.get(type(self.screen).__name__, "this screen")
+        self.push_screen(HelpScreen(name, bindings_of(self.screen)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for row in bindings_of(screen):
+            if row.description in seen:
+                continue
+            seen.add(row.description)
+            action = next(a.binding.action for a in screen.active_bindings.values()
+                          if a.binding.description == row.description)
+            yield SystemCommand(row.description, f"keys: {row.keys}",
+                                partial(self._run_from_palette, screen, action))
+
+    def _run_from_palette(self, screen: Screen[object], action: str) -> None:
+        self.call_later(screen.run_action, action) if not action.startswith("app.") else \
+            self.call_later(self.run_action, action[4:])
+
+    def _main(self) -> MainScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        main = self._main()
+        if main is not None:
+            main.skim.focus(True)
+
+    def on_app_blur(self, event: events.AppBlur) -> None:
+        main = self._main()
+        if main is not None:
+            main.skim.focus(False)
+
+    async def action_quit(self) -> None:
+        main = self._main()
+        if main is not None:
+            main.stop_skim()
+        self.exit()
+
+
+def run(library: Library, *, extra: Sequence[str] = ()) -> None:
+    """Run the UI until the user quits (the library stays open; the caller closes it)."""
+    PlnApp(library).run()

@@ -1,0 +1,43 @@
+"""Messages workers post back to the screens (typed; progress can replace older progress)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from ..models import RefreshSummary, SourceResult
+
+
+class RefreshProgress(Message):
+    """One more source done; a newer one replaces an older one still in the queue."""
+
+    def __init__(self, done: int, total: int, result: SourceResult | None) -> None:
+        super().__init__()
+        self.done, self.total, self.result = done, total, result
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshProgress)
+
+
+class RefreshFinished(Message):
+    def __init__(self, summary: RefreshSummary | None, error: str | None = None,
+                 list_name: str | None = None) -> None:
+        super().__init__()
+        self.summary, self.error, self.list_name = summary, error, list_name
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """A triage action the user can undo: what was done to which links."""
+
+    kind: str
+    """``read``, ``save``, ``unsave``, ``hide`` or ``read_all``."""
+    urls: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        count = len(self.urls)
+        what = {"read": "marked read", "save": "saved", "unsave": "unsaved", "hide": "hidden",
+                "read_all": "marked read"}[self.kind]
+        return f"{what}: {count} link{'s' if count != 1 else ''}"

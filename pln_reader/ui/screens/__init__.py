@@ -1,0 +1,1 @@
+"""The app's full screens: main (lists, links, preview), reader, search, help."""

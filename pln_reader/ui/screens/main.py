@@ -1,0 +1,311 @@
+"""The main screen: topic lists | links of the selected list over a preview of the selected link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ...errors import PlnError
+from ...models import Link
+from ..messages import RefreshFinished, RefreshProgress, Triage
+from ..skim import SkimClock
+from ..views import FIXED_VIEWS, View
+from ..widgets.links_table import LinksTable
+from ..widgets.lists_pane import ListsPane
+from ..widgets.preview import Preview, PreviewData
+from .triage import TriageMixin
+
+if TYPE_CHECKING:
+    from ..app import PlnApp
+
+PAGE = 200
+"""Links loaded at a time: a list of 100,000 links opens as fast as one of 200."""
+
+
+class MainScreen(TriageMixin, Screen[None]):
+    """Skim a topic list at speed: every action is one key, and most can be undone."""
+
+    app: PlnApp  # type: ignore[assignment]
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="up"),
+        Binding("enter,l", "open_reader", "Read", id="open_reader"),
+        Binding("space", "mark_read", "Read+next", id="mark_read"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("s", "save", "Save", id="save"),
+        Binding("x", "hide", "Hide", show=False, id="hide"),
+        Binding("o", "open_browser", "Browser", show=False, id="open_browser"),
+        Binding("c", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("n", "note", "Note", show=False, id="note"),
+        Binding("S", "share", "Log share", show=False, id="share"),
+        Binding("r", "refresh_list", "Refresh", id="refresh_list"),
+        Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("f", "filter", "Filter", show=False, id="filter"),
+        Binding("U", "toggle_unread", "Unread only", show=False, id="toggle_unread"),
+        Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding("a", "add_source", "Add source", show=False, id="add_source"),
+        Binding("e", "edit_list", "Edit list", show=False, id="edit_list"),
+        Binding("L", "new_list", "New list", show=False, id="new_list"),
+        Binding("F", "failures", "Failed sources", show=False, id="failures"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: View | None = None
+        self.unread_only = False
+        self.contains: str | None = None
+        self.undo_stack: list[Triage] = []
+        self.skim = SkimClock(lambda: self.app.clock())
+        self._seen: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield ListsPane(id="lists")
+            with Vertical(id="right"):
+                yield Input(placeholder="filter titles and URLs (enter applies, escape clears)",
+                            id="filter")
+                yield LinksTable(id="links")
+                yield Preview(id="preview")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.reload_lists()
+        self.query_one(LinksTable).focus()
+        self.set_interval(15, self._tick_skim)
+
+    # -- the views and the links ---------------------------------------------------------------
+
+    @property
+    def lists_pane(self) -> ListsPane:
+        return self.query_one(ListsPane)
+
+    @property
+    def table(self) -> LinksTable:
+        return self.query_one(LinksTable)
+
+    def build_views(self) -> list[View]:
+        library = self.app.library
+        counts = library.view_counts()
+        skimmed = library.skim_seconds(self.app.local_midnight())
+        fixed = {"All": counts["all"], "Saved": counts["saved"], "Shared": counts["shared"]}
+        views = [View(name, None, fixed[name]) for name in FIXED_VIEWS]
+        views += [View(t.name, t, t.unread, skimmed.get(t.id, 0)) for t in library.lists()]
+        return views
+
+    def reload_lists(self) -> None:
+        """Counts and lists from the store (after a refresh, an edit, a triage)."""
+        self.lists_pane.show(self.build_views())
+
+    def refresh_counts(self) -> None:
+        pane = self.lists_pane
+        for view in self.build_views():
+            pane.update_view(view)
+
+    def _query(self, offset: int) -> list[Link]:
+        view = self.view
+        if view is None:
+            return []
+        return self.app.library.links(
+            list_name=view.list_name, saved=view.topic is None and view.name == "Saved",
+            shared=view.topic is None and view.name == "Shared", unread=self.unread_only,
+            contains=self.contains, limit=PAGE, offset=offset)
+
+    def load_links(self) -> None:
+        links = self._query(0)
+        self.table.show(links, complete=len(links) < PAGE, now=self.app.clock())
+        self._update_status()
+
+    @on(ListsPane.ViewChosen)
+    def _view_chosen(self, event: ListsPane.ViewChosen) -> None:
+        if self.view is not None and self.view.name == event.view.name:
+            self.view = event.view
+            return
+        self._flush_skim()
+        self.view = event.view
+        self.skim.open_list(event.view.list_name if event.view.topic else None)
+        self.load_links()
+
+    @on(LinksTable.NeedMore)
+    def _more(self) -> None:
+        links = self._query(len(self.table.links))
+        self.table.append(links, complete=len(links) < PAGE)
+
+    @on(LinksTable.LinkHighlighted)
+    def _link_highlighted(self, event: LinksTable.LinkHighlighted) -> None:
+        preview = self.query_one(Preview)
+        link = event.link
+        if link is None:
+            preview.show(None, empty=self._empty_hint())
+            return
+        library = self.app.library
+        purpose = self.view.topic.purpose if self.view and self.view.topic else None
+        preview.show(PreviewData(
+            link=link, entries=library.link_entries(link.url), shares=library.shares(url=link.url),
+            annotations=library.annotations(url=link.url), purpose=purpose))
+        if link.id not in self._seen:
+            self._seen.add(link.id)
+            library.mark_seen([link.url])
+
+    @on(LinksTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open_reader()
+
+    def _empty_hint(self) -> str:
+        if self.contains:
+            return f"No links match the filter {self.contains!r} (escape in the filter clears it)."
+        if self.view and self.view.name == "Saved" and self.view.topic is None:
+            return "The reading queue is empty: press s on a link to save it for later."
+        if self.view and self.view.name == "Shared" and self.view.topic is None:
+            return "Nothing shared yet: press S on a link to log where you shared it."
+        return "No links here yet: press a to add a source, R to refresh everything."
+
+    def _update_status(self, text: str | None = None) -> None:
+        if text is None:
+            view = self.view
+            bits = [view.name if view else ""]
+            if self.unread_only:
+                bits.append("unread only")
+            if self.contains:
+                bits.append(f"filter: {self.contains}")
+            shown = len(self.table.links)
+            bits.append(f"{shown}{'+' if not self.table.complete else ''} links")
+            if view and view.budget_spent:
+                bits.append(f"today's {view.budget_minutes} min budget is spent")
+            text = " · ".join(bits)
+        from ..text import plain
+
+        self.query_one("#status", Static).update(plain(text))
+
+    # -- moving around -------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        focused = self.focused
+        (focused if isinstance(focused, ListsPane) else self.table).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        focused = self.focused
+        (focused if isinstance(focused, ListsPane) else self.table).action_cursor_up()
+
+    def action_back(self) -> None:
+        if self.contains or self.query_one("#filter", Input).display:
+            self._set_filter(None)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.contains or ""
+        box.focus()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self._set_filter(event.value.strip() or None)
+
+    def _set_filter(self, text: str | None) -> None:
+        box = self.query_one("#filter", Input)
+        self.contains = text
+        box.display = text is not None
+        self.table.focus()
+        self.load_links()
+
+    def action_toggle_unread(self) -> None:
+        self.unread_only = not self.unread_only
+        self.load_links()
+
+    # -- refresh -------------------------------------------------------------------------------
+
+    def action_refresh_list(self) -> None:
+        self._refresh(self.view.list_name if self.view and self.view.topic else None)
+
+    def action_refresh_all(self) -> None:
+        self._refresh(None)
+
+    def _refresh(self, list_name: str | None) -> None:
+        self._update_status(f"refreshing {list_name or 'every source'}…")
+        self.run_refresh(list_name)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def run_refresh(self, list_name: str | None) -> None:
+        """Refresh in a thread with its own connection; progress comes back as messages."""
+        try:
+            with self.app.open_worker_library() as library:
+                summary = library.refresh(
+                    list_name=list_name, force=True,
+                    progress=lambda done, total, result: self.post_message(
+                        RefreshProgress(done, total, result)))
+                library.prefetch_saved()
+        except PlnError as exc:
+            self.post_message(RefreshFinished(None, str(exc), list_name))
+            return
+        self.post_message(RefreshFinished(summary, None, list_name))
+
+    @on(RefreshProgress)
+    def _refresh_progress(self, event: RefreshProgress) -> None:
+        label = ""
+        if event.result is not None:
+            label = f" · {event.result.title or event.result.url}: {event.result.status}"
+        self._update_status(f"refreshing {event.done}/{event.total}{label}")
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, event: RefreshFinished) -> None:
+        if event.summary is None:
+            self._update_status(f"refresh failed: {event.error}")
+            return
+        summary = event.summary
+        self.app.last_refresh = summary
+        text = (f"refreshed {len(summary.results)} sources: {summary.new_entries} new entries, "
+                f"{summary.count('not_modified')} unchanged, {len(summary.failed)} failed")
+        if summary.failed:
+            text += " (F lists them)"
+        self.reload_lists()
+        self.load_links()
+        self._update_status(text)
+
+    # -- skim time -----------------------------------------------------------------------------
+
+    def _tick_skim(self) -> None:
+        self.skim.tick()
+        if self._flush_skim():
+            self.refresh_counts()
+
+    def _flush_skim(self, *, stop: bool = False) -> bool:
+        spans = self.skim.flush(stop=stop)
+        for span in spans:
+            self.app.library.record_skim(span.list_name, span.started, span.seconds)
+        return bool(spans)
+
+    def on_key(self) -> None:
+        self.skim.activity()
+
+    def on_mouse_down(self) -> None:
+        self.skim.activity()
+
+    def on_screen_suspend(self) -> None:
+        self._flush_skim()
+        self.skim.close_list()
+
+    def on_screen_resume(self) -> None:
+        if self.view is not None:
+            self.skim.open_list(self.view.list_name if self.view.topic else None)
+            self.refresh_counts()
+            current = self.table.current
+            if current is not None:
+                self.table.replace_link(self.app.library.get_link(current.url))
+
+    def stop_skim(self) -> None:
+        """The app is closing: store the time skimmed so far."""
+        self._flush_skim(stop=True)
+
+    def local_now(self) -> datetime:
+        return self.app.clock().astimezone()

@@ -1,0 +1,199 @@
+"""The reader: a link's article as Markdown, fetched in a worker, with notes, highlights, shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, LoadingIndicator, Markdown, Static
+
+from ...errors import NotFoundError, PlnError
+from ...models import Article, Link
+from ...text import clean_text
+from ..text import plain
+from .triage import ask_note, ask_share, open_in_browser
+
+if TYPE_CHECKING:
+    from ..app import PlnApp
+    from ..dialogs.results import HighlightRequest
+
+
+class ArticleFetched(Message):
+    def __init__(self, error: str | None = None) -> None:
+        super().__init__()
+        self.error = error
+
+
+def status_meaning(status: str) -> str:
+    from ...extract import STATUS_MEANINGS
+
+    return STATUS_MEANINGS.get(status) or STATUS_MEANINGS.get(status.split(":")[0], status)
+
+
+class ReaderScreen(Screen[None]):
+    """Read one link in the terminal, even where the site is blocked at work (cached text)."""
+
+    app: PlnApp  # type: ignore[assignment]
+
+    BINDINGS = [
+        Binding("q,escape", "back", "Back", id="reader_back"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="reader_down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="reader_up"),
+        Binding("space", "page_down", "Page down", show=False, id="reader_page"),
+        Binding("n", "note", "Note", id="reader_note"),
+        Binding("h", "highlight", "Highlight", id="reader_highlight"),
+        Binding("s", "save", "Save", id="reader_save"),
+        Binding("S", "share", "Log share", id="reader_share"),
+        Binding("o", "open_browser", "Browser", id="reader_open"),
+        Binding("c", "copy_link", "Copy link", show=False, id="reader_copy"),
+        Binding("r", "refetch", "Fetch again", show=False, id="reader_refetch"),
+    ]
+
+    def __init__(self, link: Link) -> None:
+        super().__init__()
+        self.link = link
+        self.article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(self.link.title or self.link.url, style="bold"), id="reader-title")
+        yield Static(plain(self.link.url, style="dim"), id="reader-meta")
+        yield LoadingIndicator(id="reader-loading")
+        with VerticalScroll(id="reader-body"):
+            yield Static("", id="reader-status")
+            yield Markdown("", id="reader-text", open_links=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        library = self.app.library
+        library.record_opened(self.link.url)
+        library.mark_read(self.link.url)
+        try:
+            self.article = library.article(self.link.url)
+        except NotFoundError:
+            self._loading(True)
+            self.fetch_article(force=False)
+            return
+        self._show()
+
+    def _loading(self, on: bool) -> None:
+        self.query_one("#reader-loading").display = on
+        self.query_one("#reader-body").display = not on
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def fetch_article(self, force: bool) -> None:
+        """Fetch and extract in a thread, with the worker's own connection."""
+        try:
+            with self.app.open_worker_library() as library:
+                library.fetch_articles(urls=[self.link.url], force=force)
+        except PlnError as exc:
+            self.post_message(ArticleFetched(str(exc)))
+            return
+        self.post_message(ArticleFetched())
+
+    @on(ArticleFetched)
+    def _fetched(self, event: ArticleFetched) -> None:
+        self._loading(False)
+        if event.error:
+            self._status(f"Could not fetch the article: {event.error}. Press o to open it in the browser.")
+            return
+        try:
+            self.article = self.app.library.article(self.link.url)
+        except NotFoundError as exc:
+            self._status(str(exc))
+            return
+        self._show()
+
+    def _status(self, text: str, *, style: str = "bold $warning") -> None:
+        status = self.query_one("#reader-status", Static)
+        status.display = bool(text)
+        status.update(Content.styled(clean_text(text, multiline=True) or "", style))
+
+    def _show(self) -> None:
+        article = self.article
+        self._loading(False)
+        if article is None:
+            return
+        meta = [article.site_name, article.author,
+                article.published.astimezone().strftime("%Y-%m-%d") if article.published else None,
+                f"{article.reading_minutes} min read" if article.reading_minutes else None]
+        self.query_one("#reader-meta", Static).update(
+            plain(" · ".join(m for m in meta if m) or self.link.url, style="dim"))
+        if article.ok:
+            self._status("")
+            text = clean_text(article.markdown or article.text, multiline=True) or ""
+            self.query_one("#reader-text", Markdown).update(text)
+        else:
+            meaning = status_meaning(article.status)
+            detail = article.error if article.error and article.error not in meaning else ""
+            detail = detail.removeprefix(meaning).strip()
+            self._status(f"No article text: {meaning}" + (f"\n{detail}" if detail else "") + "\n"
+                         "Press o to open it in the browser, r to fetch it again.")
+            summary = self.link.summary or ""
+            self.query_one("#reader-text", Markdown).update(clean_text(summary, multiline=True) or "")
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        open_in_browser(self, event.href)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#reader-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#reader-body", VerticalScroll).scroll_up()
+
+    def action_page_down(self) -> None:
+        self.query_one("#reader-body", VerticalScroll).scroll_page_down()
+
+    def action_refetch(self) -> None:
+        self._loading(True)
+        self.fetch_article(force=True)
+
+    def action_open_browser(self) -> None:
+        open_in_browser(self, self.link.url)
+
+    def action_copy_link(self) -> None:
+        self.app.copy_to_clipboard(self.link.url)
+        self.notify("link copied")
+
+    def action_save(self) -> None:
+        self.link = self.app.library.save(self.link.url, fetch_new=False)
+        self.notify("saved to the reading queue")
+
+    def action_note(self) -> None:
+        ask_note(self.app, self.link.url, self.link.title or self.link.url, lambda: None)
+
+    def action_share(self) -> None:
+        ask_share(self.app, self.link.url, self.link.title or self.link.url, lambda: None)
+
+    def action_highlight(self) -> None:
+        from ..dialogs.highlight import HighlightDialog
+
+        article = self.article
+        if article is None or not article.ok:
+            self.notify("there is no article text to highlight", severity="warning")
+            return
+        selected = self.get_selected_text() or ""
+
+        def done(request: HighlightRequest | None) -> None:
+            if request is None:
+                return
+            try:
+                self.app.library.add_highlight(self.link.url, request.passage, comment=request.comment)
+            except PlnError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify("highlight saved")
+
+        self.app.push_screen(HighlightDialog(article.text or "", passage=selected), done)

@@ -1,0 +1,269 @@
+"""The main screen's actions on links and lists: triage with undo, dialogs, reader, search."""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import TYPE_CHECKING, Any
+
+from ...errors import PlnError
+from ...links import is_http_url
+from ..messages import Triage
+
+if TYPE_CHECKING:
+    from ...library import AddResult
+    from ..app import PlnApp
+    from ..dialogs.results import ListEdit, ShareRequest
+    from ..views import View
+    from ..widgets.links_table import LinksTable
+
+UNDO_LEVELS = 50
+
+
+class TriageMixin:
+    """Actions of :class:`MainScreen` that change the library (each reversible one is undoable)."""
+
+    app: PlnApp
+    view: View | None
+    unread_only: bool
+    contains: str | None
+    undo_stack: list[Triage]
+    table: LinksTable
+
+    if TYPE_CHECKING:
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+        def load_links(self) -> None: ...
+        def reload_lists(self) -> None: ...
+        def refresh_counts(self) -> None: ...
+        def _update_status(self, text: str | None = None) -> None: ...
+
+    def _push(self, triage: Triage) -> None:
+        if triage.urls:
+            self.undo_stack.append(triage)
+            del self.undo_stack[:-UNDO_LEVELS]
+            self._update_status(f"{triage.label} (u undoes)")
+
+    def _redraw(self, url: str) -> None:
+        self.table.replace_link(self.app.library.get_link(url))
+
+    def _fail(self, exc: PlnError) -> None:
+        self.notify(str(exc), severity="error", markup=False)
+
+    # -- triage --------------------------------------------------------------------------------
+
+    def action_mark_read(self) -> None:
+        link = self.table.current
+        if link is None:
+            return
+        changed = self.app.library.mark_read_many([link.url])
+        self._push(Triage("read", tuple(changed)))
+        self._redraw(link.url)
+        self.table.action_cursor_down()
+        self.refresh_counts()
+
+    def action_save(self) -> None:
+        link = self.table.current
+        if link is None:
+            return
+        library = self.app.library
+        if link.saved and not link.archived:
+            library.unsave(link.url)
+            self._push(Triage("unsave", (link.url,)))
+        else:
+            library.save(link.url, fetch_new=False)
+            self._push(Triage("save", (link.url,)))
+        self._redraw(link.url)
+        self.refresh_counts()
+
+    def action_hide(self) -> None:
+        link = self.table.current
+        if link is None:
+            return
+        self.app.library.hide(link.url)
+        self._push(Triage("hide", (link.url,)))
+        self._redraw(link.url)
+        self.table.action_cursor_down()
+        self.refresh_counts()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("nothing to undo")
+            return
+        triage = self.undo_stack.pop()
+        library = self.app.library
+        if triage.kind in ("read", "read_all"):
+            library.mark_read_many(triage.urls, read=False)
+        elif triage.kind == "save":
+            for url in triage.urls:
+                library.unsave(url)
+        elif triage.kind == "unsave":
+            for url in triage.urls:
+                library.save(url, fetch_new=False)
+        elif triage.kind == "hide":
+            for url in triage.urls:
+                library.hide(url, hidden=False)
+        if triage.kind == "read_all":
+            self.load_links()
+        else:
+            for url in triage.urls:
+                self._redraw(url)
+        self.refresh_counts()
+        self._update_status(f"undone: {triage.label}")
+
+    def action_mark_all_read(self) -> None:
+        from ..dialogs.confirm import ConfirmDialog
+
+        view = self.view
+        if view is None:
+            return
+        what = f"every unread link in {view.name}" + (f" matching {self.contains!r}" if self.contains else "")
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            urls = self.app.library.mark_list_read(
+                view.list_name, saved=view.topic is None and view.name == "Saved",
+                shared=view.topic is None and view.name == "Shared", contains=self.contains)
+            self._push(Triage("read_all", tuple(urls)))
+            self.load_links()
+            self.refresh_counts()
+            self._update_status(f"marked {len(urls)} links read (saved links kept unread; u undoes)")
+
+        self.app.push_screen(ConfirmDialog(f"Mark {what} read? Saved links stay unread."), confirmed)
+
+    # -- one link ------------------------------------------------------------------------------
+
+    def action_open_reader(self) -> None:
+        from .reader import ReaderScreen
+
+        link = self.table.current
+        if link is not None:
+            self.app.push_screen(ReaderScreen(link))
+
+    def action_open_browser(self) -> None:
+        link = self.table.current
+        if link is not None:
+            open_in_browser(self, link.url)
+
+    def action_copy_link(self) -> None:
+        link = self.table.current
+        if link is not None:
+            self.app.copy_to_clipboard(link.url)
+            self.notify("link copied", markup=False)
+
+    def action_note(self) -> None:
+        link = self.table.current
+        if link is not None:
+            ask_note(self.app, link.url, link.title or link.url, lambda: self._redraw(link.url))
+
+    def action_share(self) -> None:
+        link = self.table.current
+        if link is not None:
+            ask_share(self.app, link.url, link.title or link.url,
+                      lambda: (self._redraw(link.url), self.refresh_counts()))
+
+    def action_search(self) -> None:
+        from .search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    # -- sources and lists ---------------------------------------------------------------------
+
+    def action_add_source(self) -> None:
+        from ..dialogs.add_source import AddSourceDialog
+
+        names = [t.name for t in self.app.library.lists()]
+        preselected = self.view.list_name if self.view and self.view.topic else None
+
+        def added(results: list[AddResult] | None) -> None:
+            if not results:
+                return
+            labels = ", ".join(r.source.label for r in results if r.source is not None)
+            self.notify(f"added {labels}; refreshing", markup=False)
+            self.reload_lists()
+            self.run_refresh(preselected)  # type: ignore[attr-defined]
+
+        self.app.push_screen(AddSourceDialog(names, self.app.add_sources, preselected=preselected), added)
+
+    def action_edit_list(self) -> None:
+        view = self.view
+        if view is None or view.topic is None:
+            self.action_new_list()
+            return
+        self._list_dialog(view.topic.name)
+
+    def action_new_list(self) -> None:
+        self._list_dialog(None)
+
+    def _list_dialog(self, name: str | None) -> None:
+        from ..dialogs.edit_list import ListDialog
+
+        library = self.app.library
+        existing = library.get_list(name) if name else None
+        taken = [t.name for t in library.lists()]
+
+        def done(edit: ListEdit | None) -> None:
+            if edit is None:
+                return
+            try:
+                if existing is None:
+                    library.create_list(edit.name, purpose=edit.purpose, context=edit.context,
+                                        budget_minutes=edit.budget_minutes)
+                else:
+                    library.edit_list(existing.name, new_name=edit.name, purpose=edit.purpose,
+                                      context=edit.context, budget_minutes=edit.budget_minutes)
+            except PlnError as exc:
+                self._fail(exc)
+                return
+            self.reload_lists()
+            self.notify(f"list {edit.name} saved", markup=False)
+
+        self.app.push_screen(ListDialog(existing, taken_names=taken), done)
+
+    def action_failures(self) -> None:
+        from ..dialogs.failures import FailuresDialog
+
+        self.app.push_screen(FailuresDialog(self.app.failures()))
+
+
+def open_in_browser(screen: Any, url: str) -> None:
+    """Open an http(s) URL with the ``webbrowser`` module (never a shell)."""
+    if not is_http_url(url):
+        screen.notify(f"not a web address: {url}", severity="error", markup=False)
+        return
+    screen.app.library.record_opened(url)
+    if not webbrowser.open(url):
+        screen.notify("no browser found: c copies the link instead", severity="warning")
+
+
+def ask_note(app: PlnApp, url: str, title: str, after: Any) -> None:
+    from ..dialogs.note import NoteDialog
+
+    def done(text: str | None) -> None:
+        if text:
+            try:
+                app.library.add_note(url, text)
+            except PlnError as exc:
+                app.notify(str(exc), severity="error", markup=False)
+                return
+            app.notify("note saved")
+            after()
+
+    app.push_screen(NoteDialog(title), done)
+
+
+def ask_share(app: PlnApp, url: str, title: str, after: Any) -> None:
+    from ..dialogs.share import ShareDialog
+
+    def done(request: ShareRequest | None) -> None:
+        if request is None:
+            return
+        try:
+            app.library.share(url, channel=request.channel, comment=request.comment,
+                              post_url=request.post_url, fetch_new=False)
+        except PlnError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        app.notify(f"share on {request.channel} logged", markup=False)
+        after()
+
+    app.push_screen(ShareDialog(title), done)

@@ -1,0 +1,129 @@
+"""The links of the selected view: one row per link, loaded a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.widgets import DataTable
+
+from ...models import Link
+from ..text import age, cell
+
+MARK_WIDTH = 4
+AGE_WIDTH = 8
+"""Age and reading time together: ``2d 12m``."""
+LOAD_MORE_WITHIN = 20
+"""Ask for the next page when the cursor comes this close to the last loaded row."""
+
+
+def markers(link: Link) -> Text:
+    """Unread dot, saved star, note pencil, shared arrow (fixed positions, easy to scan)."""
+    return Text.assemble(
+        ("•" if not link.read else " ", "bold"),
+        ("★" if link.saved else " ", "bold"),
+        ("✎" if link.annotations else " ", ""),
+        ("↗" if link.shares else " ", ""),
+        no_wrap=True, end="",
+    )
+
+
+def origin(link: Link) -> str:
+    if link.shared_by > 1:
+        return f"shared by {link.shared_by}"
+    return link.sources[0] if link.sources else "saved by you"
+
+
+class LinksTable(DataTable[Text]):
+    """Displays links; posts :class:`LinkHighlighted`, :class:`Opened` and :class:`NeedMore`."""
+
+    class LinkHighlighted(Message):
+        def __init__(self, link: Link | None) -> None:
+            super().__init__()
+            self.link = link
+
+    class NeedMore(Message):
+        """The cursor is near the end of what is loaded."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self.links: list[Link] = []
+        self.complete = True
+        """Every link of the view is loaded (no further page to ask for)."""
+        self._title_width = 0
+        self._now = datetime.now(UTC)
+
+    @property
+    def current(self) -> Link | None:
+        row = self.cursor_row
+        return self.links[row] if self.links and 0 <= row < len(self.links) else None
+
+    def _widths(self, width: int) -> tuple[int, int]:
+        """(title, from) widths for a table ``width`` cells wide (padding and scrollbar left out)."""
+        from_width = 12 if width < 90 else 20
+        title = width - MARK_WIDTH - from_width - AGE_WIDTH - 2 * 4 - 2
+        return max(12, title), from_width
+
+    def _columns(self) -> None:
+        title, from_width = self._widths(self.size.width)
+        self._title_width = title
+        self.add_column("", width=MARK_WIDTH, key="marks")
+        self.add_column("Title", width=title, key="title")
+        self.add_column("From", width=from_width, key="from")
+        self.add_column("Age", width=AGE_WIDTH, key="age")
+
+    def _row(self, link: Link) -> list[Text]:
+        title_style = "" if link.read else "bold"
+        when = age(link.published, self._now)
+        if link.reading_minutes:
+            when = f"{when:<3} {link.reading_minutes}m"
+        return [markers(link), cell(link.title or link.url, style=title_style),
+                cell(origin(link), style="dim"), Text(when, style="dim", no_wrap=True)]
+
+    def show(self, links: Sequence[Link], *, complete: bool, now: datetime | None = None) -> None:
+        """Replace the rows (the cursor goes to the top)."""
+        self._now = now or datetime.now(UTC)
+        self.clear(columns=True)
+        self._columns()
+        self.links = []
+        self.append(links, complete=complete)
+        if self.links:
+            self.move_cursor(row=0)
+        self.post_message(self.LinkHighlighted(self.current))
+
+    def append(self, links: Sequence[Link], *, complete: bool) -> None:
+        """Add the next page of rows."""
+        start = len(self.links)
+        self.links.extend(links)
+        self.complete = complete
+        for offset, link in enumerate(links):
+            self.add_row(*self._row(link), key=str(start + offset))
+
+    def replace_link(self, link: Link) -> None:
+        """Redraw one link's row after its state changed."""
+        for index, known in enumerate(self.links):
+            if known.id == link.id:
+                self.links[index] = link
+                for column, value in zip(("marks", "title", "from", "age"),
+                                         self._row(link), strict=True):
+                    self.update_cell(str(index), column, value)
+                if index == self.cursor_row:
+                    self.post_message(self.LinkHighlighted(link))
+                return
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.LinkHighlighted(self.current))
+        if not self.complete and event.cursor_row >= len(self.links) - LOAD_MORE_WITHIN:
+            self.post_message(self.NeedMore())
+
+    def on_resize(self, event: events.Resize) -> None:
+        wanted = self._widths(event.size.width)[0]
+        if self.columns and wanted != self._title_width:
+            row, links, complete = self.cursor_row, self.links, self.complete
+            self.show(links, complete=complete, now=self._now)
+            if links:
+                self.move_cursor(row=min(row, len(links) - 1))

@@ -1,0 +1,86 @@
+"""The preview pane: a link's summary, every source and sharer behind it, and the list's purpose."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from ...models import Annotation, Link, LinkEntry, Share
+from ..text import plain, plain_block
+
+SUMMARY_LIMIT = 1200
+"""Characters of a summary shown in the preview (the reader has the whole text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewData:
+    """Everything the preview shows about one link (gathered by the screen)."""
+
+    link: Link
+    entries: Sequence[LinkEntry] = ()
+    shares: Sequence[Share] = ()
+    annotations: Sequence[Annotation] = ()
+    purpose: str | None = None
+    tags: Sequence[str] = field(default=())
+
+
+def _heading(text: str) -> Content:
+    return Content.styled(text, "bold $text-accent")
+
+
+def render_preview(data: PreviewData) -> Content:
+    link = data.link
+    parts: list[Content] = [plain(link.title or link.url, style="bold"), plain(link.url, style="dim")]
+    state = [word for flag, word in ((link.saved, "saved"), (link.read, "read"), (link.hidden, "hidden"))
+             if flag]
+    if link.reading_minutes:
+        state.append(f"about {link.reading_minutes} min to read")
+    if state:
+        parts.append(Content.styled(" · ".join(state), "italic"))
+    summary = link.summary or next((e.summary for e in data.entries if e.summary), None)
+    if summary:
+        text = summary if len(summary) <= SUMMARY_LIMIT else summary[:SUMMARY_LIMIT] + "…"
+        parts += [Content(""), plain_block(text)]
+    if data.entries:
+        count = len({e.source for e in data.entries})
+        parts += [Content(""), _heading("Shared by 1" if count == 1 else f"Shared by {count}")]
+        for entry in data.entries:
+            who = entry.source + (f" ({entry.author})" if entry.author else "")
+            parts.append(Content.assemble("• ", plain(who)))
+            if entry.title and entry.title != link.title:
+                parts.append(Content.assemble("    ", plain(entry.title, style="italic")))
+    if data.shares:
+        parts += [Content(""), _heading("You shared it")]
+        for share in data.shares:
+            when = share.shared_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            parts.append(Content.assemble(f"• {share.channel}, {when}"))
+            if share.comment:
+                parts.append(Content.assemble("    ", plain_block(share.comment, style="italic")))
+    if data.annotations:
+        parts += [Content(""), _heading("Your notes")]
+        for note in data.annotations:
+            prefix = "> " if note.kind == "highlight" else "• "
+            parts.append(Content.assemble(prefix, plain_block(note.body)))
+            if note.comment:
+                parts.append(Content.assemble("    ", plain_block(note.comment, style="italic")))
+    if data.tags:
+        parts.append(Content.assemble("tags: ", plain(", ".join(data.tags))))
+    if data.purpose:
+        parts += [Content(""), _heading("Why this list"), plain_block(data.purpose, style="italic")]
+    return Content("\n").join(parts)
+
+
+class Preview(VerticalScroll, can_focus=True):
+    """Shows :class:`PreviewData` (or a hint when nothing is selected)."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="preview-body")
+
+    def show(self, data: PreviewData | None, *, empty: str = "Nothing selected.") -> None:
+        body = self.query_one("#preview-body", Static)
+        body.update(render_preview(data) if data else Content.styled(empty, "dim"))
+        self.scroll_home(animate=False)
