@@ -192,11 +192,22 @@ class MainScreen(TriageMixin, Screen[None]):
 
     def action_cursor_down(self) -> None:
         focused = self.focused
-        (focused if isinstance(focused, ListsPane) else self.table).action_cursor_down()
+        if isinstance(focused, Preview):
+            focused.scroll_down()
+        else:
+            (focused if isinstance(focused, ListsPane) else self.table).action_cursor_down()
 
     def action_cursor_up(self) -> None:
         focused = self.focused
-        (focused if isinstance(focused, ListsPane) else self.table).action_cursor_up()
+        if isinstance(focused, Preview):
+            focused.scroll_up()
+        else:
+            (focused if isinstance(focused, ListsPane) else self.table).action_cursor_up()
+
+    @on(ListsPane.OptionSelected)
+    def _list_selected(self) -> None:
+        """Enter on a list: go skim its links."""
+        self.table.focus()
 
     def action_back(self) -> None:
         if self.contains or self.query_one("#filter", Input).display:

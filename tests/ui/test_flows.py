@@ -1,0 +1,191 @@
+"""Dialogs, the reader and search reached from the main screen, asserting on the library after."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Markdown, Select, TextArea
+
+from pln_reader.ui.app import PlnApp
+from pln_reader.ui.screens.reader import ReaderScreen
+from pln_reader.ui.screens.search import SearchScreen
+from pln_reader.ui.widgets.links_table import LinksTable
+
+from .conftest import Seeded, drive, rss, settle
+
+
+def current_url(app: PlnApp) -> str:
+    return app.screen.query_one(LinksTable).current.url
+
+
+def test_note_from_the_main_screen_is_stored(seeded: Seeded) -> None:
+    note = "**Try** this with 9B.\n\n> \"quoted\" — ünïcode"
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        url = current_url(app)
+        await pilot.press("n")
+        app.screen.query_one(TextArea).insert(note)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [stored] = seeded.library.annotations(url=url)
+        assert stored.body == note.strip()
+
+    drive(seeded, scenario)
+
+
+def test_share_is_logged_and_shows_in_the_shared_view(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        url = current_url(app)
+        await pilot.press("S")
+        app.screen.query_one(Select).value = "team"
+        app.screen.query_one(TextArea).insert("Worth a look before Monday's meeting")
+        app.screen.query_one("#post-url", Input).value = "https://intranet.example.org/post/1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [share] = seeded.library.shares()
+        assert (share.link_url, share.channel, share.comment, share.post_url) == (
+            url, "team", "Worth a look before Monday's meeting", "https://intranet.example.org/post/1")
+        assert app.screen.query_one(LinksTable).links[0].shares == 1
+
+    drive(seeded, scenario)
+
+
+def test_add_source_dialog_adds_and_refreshes(seeded: Seeded) -> None:
+    feed = seeded.server.serve("/new.xml", rss("New Voices", [
+        ("A new voice on feedback", "https://new.example.org/feedback", "Fri, 20 Nov 2026 08:00:00 GMT")]))
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("a")
+        app.screen.query_one("#target", Input).value = feed
+        app.screen.query_one("#new-list", Input).value = "Feedback"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "A new voice on feedback" in [k.title for k in app.screen.query_one(LinksTable).links]
+
+    drive(seeded, scenario)
+    [source] = [s for s in seeded.library.sources() if s.url == feed]
+    assert source.lists == ("Feedback",)
+
+
+def test_add_source_dialog_shows_discovery_errors(seeded: Seeded) -> None:
+    page = seeded.server.route("/plain", lambda h: h.send_plain(200, b"<html><body>no feeds</body></html>",
+                                                                  content_type="text/html"))
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("a")
+        dialog = app.screen
+        dialog.query_one("#target", Input).value = page
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is dialog  # still open, with the error
+        assert page in str(dialog.query_one("#error").render())
+
+    drive(seeded, scenario)
+    assert len(seeded.library.sources()) == 3
+
+
+def test_edit_list_and_create_list(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        from .test_main import choose
+
+        await choose(app, pilot, "Care")
+        await pilot.press("e")
+        app.screen.query_one("#purpose", Input).value = "Reflective supervision ideas"
+        app.screen.query_one("#budget", Input).value = "15"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("L")
+        app.screen.query_one("#name", Input).value = "Leadership"
+        app.screen.query_one("#context", Select).value = "professional"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    drive(seeded, scenario)
+    care = seeded.library.get_list("Care")
+    assert (care.purpose, care.budget_minutes) == ("Reflective supervision ideas", 15)
+    assert seeded.library.get_list("Leadership").context == "professional"
+
+
+def test_reader_shows_the_article_and_takes_notes_highlights_saves_and_shares(seeded: Seeded) -> None:
+    url = seeded.article_url
+    library = seeded.library
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        table.move_cursor(row=[k.url for k in table.links].index(url))
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReaderScreen)
+        await settle(app, pilot)
+        markdown = app.screen.query_one(Markdown)
+        assert "conversation afterwards" in markdown.source
+        await pilot.press("s")
+        await pilot.press("h")
+        app.screen.query_one("#passage", TextArea).text = "the conversation afterwards"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n")
+        app.screen.query_one(TextArea).insert("Share with the department")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.press("ctrl+s")  # the default channel, no comment
+        await pilot.pause()
+        await pilot.press("q")
+        assert not isinstance(app.screen, ReaderScreen)
+
+    drive(seeded, scenario)
+    link = library.get_link(url)
+    assert link.saved and link.read
+    kinds = sorted(a.kind for a in library.annotations(url=url))
+    assert kinds == ["highlight", "note"]
+    assert [s.channel for s in library.shares(url=url)] == ["mastodon"]
+    opened = library.store.query("SELECT count(*) FROM link_events WHERE kind = 'opened'")[0][0]
+    assert opened == 1
+
+
+def test_reader_says_why_there_is_no_text(seeded: Seeded) -> None:
+    broken = seeded.server.url("/status/404")
+    seeded.library.save(broken, fetch_new=False)
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        from .test_main import choose
+
+        await choose(app, pilot, "Saved")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#reader-status").render())
+        assert "404" in status and "open it in the browser" in status
+
+    drive(seeded, scenario)
+
+
+def test_search_opens_results_in_the_reader(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"supervision", "enter")
+        results = app.screen.query_one("#results", LinksTable)
+        assert [k.title for k in results.links] == ["Supervision that learns"]
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReaderScreen)
+        await settle(app, pilot)
+
+    drive(seeded, scenario)
+
+
+def test_refresh_runs_in_a_worker_and_failures_are_listed(seeded: Seeded) -> None:
+    failing = seeded.server.url("/status/500")
+    seeded.library.store.add_source("feed", failing, title="Broken Blog", now=seeded.clock())
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        seeded.server.update("/care.xml", rss("Practice Matters", [
+            ("A brand new post", "https://care.example.org/new", "Fri, 20 Nov 2026 09:00:00 GMT")]))
+        await pilot.press("R")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#status").render())
+        assert "1 failed" in status and "1 new" in status
+        assert "A brand new post" in [k.title for k in app.screen.query_one(LinksTable).links]
+        await pilot.press("F")
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Broken Blog" in text and "500" in text
+
+    drive(seeded, scenario)

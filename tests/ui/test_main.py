@@ -1,0 +1,176 @@
+"""The main screen driven by Pilot: every triage key, undo, filters, and the state it leaves."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from pln_reader.ui.app import PlnApp
+from pln_reader.ui.screens.main import MainScreen
+from pln_reader.ui.widgets.links_table import LinksTable
+from pln_reader.ui.widgets.lists_pane import ListsPane
+
+from .conftest import Seeded, drive
+
+
+def main_of(app: PlnApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def titles(app: PlnApp) -> list[str]:
+    return [k.title or k.url for k in app.screen.query_one(LinksTable).links]
+
+
+async def choose(app: PlnApp, pilot: Pilot, view: str) -> None:
+    """Highlight a view in the lists pane, then go back to the links."""
+    pane = app.screen.query_one(ListsPane)
+    pane.highlighted = [v.name for v in pane._views].index(view)
+    await pilot.pause()
+    app.screen.query_one(LinksTable).focus()
+    await pilot.pause()
+
+
+def test_opens_with_fixed_views_and_lists_and_newest_links_first(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        pane = app.screen.query_one(ListsPane)
+        assert [v.name for v in pane._views] == ["All", "Saved", "Shared", "Teaching", "Care"]
+        assert [v.count for v in pane._views] == [7, 0, 0, 5, 2]
+        assert titles(app)[:2] == ["Protecting teacher time", "Supervision that learns"]
+        await choose(app, pilot, "Teaching")
+        assert len(titles(app)) == 5
+        assert main_of(app).view.name == "Teaching"
+
+    drive(seeded, scenario)
+
+
+def test_space_marks_read_and_moves_on_and_u_undoes(seeded: Seeded) -> None:
+    library = seeded.library
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        first = table.current
+        await pilot.press("space")
+        assert library.get_link(first.url).read
+        assert table.cursor_row == 1
+        await pilot.press("u")
+        assert not library.get_link(first.url).read
+
+    drive(seeded, scenario)
+    read_events = library.store.query("SELECT count(*) FROM link_events WHERE kind = 'read'")[0][0]
+    assert read_events == 0  # the undone read is not counted by the review
+
+
+def test_save_hide_and_several_levels_of_undo(seeded: Seeded) -> None:
+    library = seeded.library
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        first, second = table.links[0], table.links[1]
+        await pilot.press("s")
+        assert library.get_link(first.url).saved
+        await pilot.press("space")  # read, on to the second
+        await pilot.press("x")
+        assert library.get_link(second.url).hidden
+        assert library.get_link(first.url).read
+        await pilot.press("u")
+        assert not library.get_link(second.url).hidden
+        await pilot.press("u")
+        assert not library.get_link(first.url).read
+        await pilot.press("u")
+        assert not library.get_link(first.url).saved
+        await pilot.press("u")  # nothing left: says so, changes nothing
+        assert not library.get_link(first.url).saved
+
+    drive(seeded, scenario)
+
+
+def test_saved_view_shows_the_queue(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("j", "s")
+        saved_title = titles(app)[1]
+        await choose(app, pilot, "Saved")
+        assert titles(app) == [saved_title]
+        pane = app.screen.query_one(ListsPane)
+        assert pane._views[1].count == 1
+
+    drive(seeded, scenario)
+
+
+def test_mark_all_read_asks_keeps_saved_and_respects_the_filter(seeded: Seeded) -> None:
+    library = seeded.library
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await choose(app, pilot, "Teaching")
+        await pilot.press("f")
+        await pilot.press(*"evidence", "enter")
+        assert titles(app) == ["Reading the evidence together"]
+        await pilot.press("M")
+        await pilot.press("n")  # refused: nothing changes
+        assert not library.get_link(seeded.shared_url).read
+        await pilot.press("M")
+        await pilot.press("y")
+        await pilot.pause()
+        assert library.get_link(seeded.shared_url).read
+        assert not library.get_link(seeded.article_url).read  # outside the filter
+        await pilot.press("escape")  # clears the filter
+        assert len(titles(app)) == 5
+        await pilot.press("s")  # save the first, then mark everything read
+        first = app.screen.query_one(LinksTable).links[0]
+        await pilot.press("M", "y")
+        await pilot.pause()
+        assert not library.get_link(first.url).read  # saved links stay unread
+        assert library.get_link(seeded.article_url).read or first.url == seeded.article_url
+        await pilot.press("u")
+        await pilot.pause()
+        assert not library.get_link(seeded.article_url).read
+
+    drive(seeded, scenario)
+
+
+def test_unread_only_toggle(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("space", "space")
+        await pilot.press("U")
+        assert len(titles(app)) == 5
+        await pilot.press("U")
+        assert len(titles(app)) == 7
+
+    drive(seeded, scenario)
+
+
+def test_shared_by_two_sources_is_one_row(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        rows = [k for k in table.links if k.url == seeded.shared_url]
+        assert len(rows) == 1 and rows[0].shared_by == 2
+        index = table.links.index(rows[0])
+        assert str(table.get_cell_at((index, 2))) == "shared by 2"
+
+    drive(seeded, scenario)
+
+
+def test_copy_and_open_in_browser(seeded: Seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    opened: list[str] = []
+    # The system browser is outside the program: record what would be opened.
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        url = app.screen.query_one(LinksTable).current.url
+        await pilot.press("c")
+        assert app.clipboard == url
+        await pilot.press("o")
+        assert opened == [url]
+
+    drive(seeded, scenario)
+    kinds = seeded.library.store.query("SELECT kind FROM link_events WHERE kind = 'opened'")
+    assert len(kinds) == 1
+
+
+def test_cursor_keys_mark_links_seen(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("j", "j", "k")
+
+    drive(seeded, scenario)
+    seen = seeded.library.store.query("SELECT count(*) FROM link_events WHERE kind = 'seen'")[0][0]
+    assert seen == 3
