@@ -415,4 +415,4 @@ def main() -> None:
     cli(prog_name="pln")
 
 
-from . import cli_notes, cli_reading, cli_shares  # noqa: F401  (they register their commands)
+from . import cli_notes, cli_reading, cli_reflect, cli_shares  # noqa: F401  (they register their commands)

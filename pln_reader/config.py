@@ -49,11 +49,19 @@ class QueueSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class UISettings:
+    theme: str = "auto"
+    """A Textual theme name, or ``auto``: the terminal's own colours (ansi-light on a light
+    background as told by COLORFGBG, else ansi-dark)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
     fetch: FetchSettings = field(default_factory=FetchSettings)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
+    ui: UISettings = field(default_factory=UISettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
@@ -66,7 +74,8 @@ class Settings:
         return self.home / SETTINGS_FILE
 
 
-_SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings}
+_SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
+                              "ui": UISettings}
 
 
 def default_home() -> Path:

@@ -43,6 +43,22 @@ def known_binding_ids() -> set[str]:
     return ids
 
 
+def choose_theme(setting: str, environ: dict[str, str] | None = None) -> str:
+    """The Textual theme for ``setting``: ``auto`` follows the terminal's light or dark background."""
+    import os
+
+    from textual.theme import BUILTIN_THEMES
+
+    if setting != "auto":
+        if setting not in BUILTIN_THEMES:
+            raise ConfigError(f"settings [ui] theme: unknown theme {setting!r} "
+                              f"(known: auto, {', '.join(BUILTIN_THEMES)})")
+        return setting
+    colorfgbg = (environ if environ is not None else dict(os.environ)).get("COLORFGBG", "")
+    background = colorfgbg.rsplit(";", 1)[-1]
+    return "ansi-light" if background in ("7", "15") else "ansi-dark"
+
+
 def check_keymap(keys: dict[str, str] | object) -> dict[str, str]:
     keymap = dict(keys)  # type: ignore[call-overload]
     unknown = sorted(set(keymap) - known_binding_ids())
@@ -68,8 +84,10 @@ class PlnApp(App[None]):
         self.clock = clock
         self.last_refresh: RefreshSummary | None = None
         self._keymap_user = check_keymap(library.settings.keys)
+        self._theme = choose_theme(library.settings.ui.theme)
 
     def on_mount(self) -> None:
+        self.theme = self._theme
         if self._keymap_user:
             self.set_keymap(self._keymap_user)
         self.push_screen(MainScreen())

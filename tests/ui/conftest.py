@@ -22,7 +22,7 @@ HOSTILE = "[@click=app.quit]x[/]"
 ESCAPES = "Red \x1b[31malert\x1b[0m and \x1b]0;title\x07bell"
 
 ARTICLE = """<!DOCTYPE html><html><head><title>Retrieval practice in Year 9</title>
-<meta name="author" content="A. Teacher"></head><body><article>
+<meta name="author" content="A. Teacher"><meta property="og:site_name" content="Classroom Notes"></head><body><article>
 <h1>Retrieval practice in Year 9</h1>
 <p>Low-stakes quizzes at the start of each lesson helped pupils remember last week's work.
 We tried three formats over a term and kept the one pupils asked for.</p>

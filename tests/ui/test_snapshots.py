@@ -65,3 +65,8 @@ def test_share_dialog(seeded: Seeded, snap_compare) -> None:  # type: ignore[no-
 def test_help(seeded: Seeded, snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = PlnApp(seeded.library, clock=seeded.clock)
     assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])
+
+
+def test_main_screen_light_terminal(seeded: Seeded, snap_compare, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLORFGBG", "0;15")  # what a terminal with a light background says
+    assert snap_compare(PlnApp(seeded.library, clock=seeded.clock), terminal_size=(80, 24))
