@@ -236,6 +236,50 @@ def m0004_shares_events(db: Database) -> None:
         db.execute(statement)
 
 
+_V5 = [
+    # Social sources (issue: Mastodon and Bluesky lists, hashtags). SQLite cannot change a CHECK
+    # constraint in place, so the sources table is rebuilt (the documented 12-step way; the
+    # caller turns foreign keys off around migrations so nothing cascades, then checks them).
+    """CREATE TABLE sources_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN
+            ('feed', 'opml', 'mastodon_list', 'mastodon_tag', 'bluesky_list')),
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        site_url TEXT,
+        added_at TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        parent_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+        interval_minutes INTEGER CHECK (interval_minutes > 0)
+    )""",
+    """INSERT INTO sources_new (id, kind, url, title, site_url, added_at, active, parent_id,
+        interval_minutes) SELECT id, kind, url, title, site_url, added_at, active, parent_id,
+        interval_minutes FROM sources""",
+    "DROP TABLE sources",
+    "ALTER TABLE sources_new RENAME TO sources",
+    "CREATE INDEX sources_parent ON sources(parent_id)",
+    # Who shared a link on a social source, and what they said (the post), per entry.
+    "ALTER TABLE entries ADD COLUMN sharer_handle TEXT",
+    "ALTER TABLE entries ADD COLUMN post_url TEXT",
+    "ALTER TABLE entries ADD COLUMN post_text TEXT",
+    # Where an incremental source left off (newest post id or time seen).
+    "ALTER TABLE fetch_state ADD COLUMN cursor TEXT",
+    # Shortened links (t.co, bit.ly, ...) resolved once.
+    """CREATE TABLE short_links (
+        url TEXT PRIMARY KEY,
+        target TEXT,
+        error TEXT,
+        resolved_at TEXT NOT NULL
+    ) WITHOUT ROWID""",
+]
+
+
+@migrations(name="0005_social")
+def m0005_social(db: Database) -> None:
+    for statement in _V5:
+        db.execute(statement)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 # The migrations of pln_reader.migrations, by name: when all are applied, opening the database
 # does not import sqlite-utils at all (a test keeps this list equal to the registered ones).
-SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events")
+SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
+                     "0005_social")
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -421,14 +422,27 @@ def open_storage(path: Path | str | None) -> Storage:
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
         store = Storage(conn, path if path is None else Path(path))
         if _pending(conn):
-            from . import migrations
-
-            migrations.apply(store.db)
+            _migrate(store)
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open the database {path}: {exc}") from None
     except OSError as exc:
         raise StorageError(f"cannot open the database {path}: {exc.strerror or exc}") from None
     return store
+
+
+def _migrate(store: Storage) -> None:
+    """Apply pending migrations with foreign keys off (a table rebuild must not cascade)."""
+    from . import migrations
+
+    conn = store.conn
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        migrations.apply(store.db)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise StorageError(f"a migration left {len(broken)} broken references, e.g. {tuple(broken[0])}")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _pending(conn: sqlite3.Connection) -> bool:

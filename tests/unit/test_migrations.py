@@ -23,7 +23,7 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
     assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",),
-                       ("0004_shares_events",)]
+                       ("0004_shares_events",), ("0005_social",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -31,7 +31,8 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     open_storage(path).close()
     store = open_storage(path)  # second open applies nothing again
     assert [m.name for m in migrations.migrations.applied(store.db)] == [
-        "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events"]
+        "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
+        "0005_social"]
     store.close()
 
 
@@ -62,23 +63,40 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
     store.close()
 
 
-@pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events"])
+@pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events",
+                                         "0005_social"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
-    """A database of any earlier version opens current; its link state becomes events."""
+    """A database of any earlier version opens current with every row kept (the sources table
+    rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""
     path = tmp_path / "pln.db"
     conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
     migrations.migrations.apply(Database(conn), stop_before=stop_before)
-    conn.execute("INSERT INTO links (id, url, title, published, first_seen) "
-                 "VALUES (1, 'https://x.example/', 'X', '2026-01-01', '2026-01-01')")
-    conn.execute("INSERT INTO link_state (link_id, read_at, saved_at) "
-                 "VALUES (1, '2026-01-02T10:00:00+00:00', '2026-01-01T09:00:00+00:00')")
+    conn.executescript("""
+        INSERT INTO sources (id, kind, url, added_at) VALUES (1, 'feed', 'https://b.example/f', '2026-01-01');
+        INSERT INTO fetch_state (source_id, etag) VALUES (1, 'W/"1"');
+        INSERT INTO lists (id, name, created_at) VALUES (1, 'Teaching', '2026-01-01');
+        INSERT INTO list_sources (list_id, source_id) VALUES (1, 1);
+        INSERT INTO links (id, url, title, published, first_seen)
+            VALUES (1, 'https://x.example/', 'X', '2026-01-01', '2026-01-01');
+        INSERT INTO entries (source_id, key, link_id, digest, first_seen, last_changed)
+            VALUES (1, 'k', 1, 'd', '2026-01-01', '2026-01-01');
+        INSERT INTO link_state (link_id, read_at, saved_at)
+            VALUES (1, '2026-01-02T10:00:00+00:00', '2026-01-01T09:00:00+00:00');
+    """)
     conn.close()
     store = open_storage(path)
     assert migrations.pending(store.db) == []
-    events = store.query("SELECT kind, at FROM link_events ORDER BY at")
-    assert [tuple(e) for e in events] == [("saved", "2026-01-01T09:00:00+00:00"),
-                                          ("read", "2026-01-02T10:00:00+00:00")]
-    assert {"shares", "skim_sessions", "annotations", "articles"} <= set(store.db.table_names())
+    counts = [store.query(f"SELECT count(*) FROM {t}")[0][0]
+              for t in ("sources", "fetch_state", "list_sources", "entries", "links", "link_state")]
+    assert counts == [1, 1, 1, 1, 1, 1]
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    events = [tuple(e) for e in store.query("SELECT kind, at FROM link_events ORDER BY at")]
+    if stop_before <= "0004_shares_events":
+        assert events == [("saved", "2026-01-01T09:00:00+00:00"), ("read", "2026-01-02T10:00:00+00:00")]
+    assert {"shares", "skim_sessions", "annotations", "articles", "short_links"} <= set(store.db.table_names())
+    store.conn.execute("DELETE FROM sources")  # foreign keys still cascade after the rebuild
+    assert store.query("SELECT count(*) FROM entries")[0][0] == 0
     store.close()
 
 
