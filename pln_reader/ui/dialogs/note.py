@@ -1,0 +1,58 @@
+"""Write or edit a note about a link."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Static, TextArea
+
+from ._base import Dialog, plain
+
+EMPTY_NOTE = "a note needs some text"
+
+
+class NoteDialog(Dialog[str | None]):
+    """A multi-line note about the link titled ``title``; ctrl+s saves the stripped text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="dialog_save")]
+
+    def __init__(self, title: str, *, initial: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._initial = initial
+
+    def compose(self) -> ComposeResult:
+        # Plain text on purpose: Markdown highlighting needs tree-sitter, an extra dependency.
+        with Vertical(classes="dialog-box"):
+            yield Static("Note on", classes="dialog-title -with-subject")
+            yield Static(plain(self._title), id="subject", classes="dialog-subject")
+            yield TextArea(self._initial, id="text", soft_wrap=True, classes="dialog-text")
+            yield self.error_line()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        area = self.query_one("#text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        """Dismiss with the note's text, unless it is blank."""
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            self.show_error(EMPTY_NOTE)
+            self.query_one("#text", TextArea).focus()
+            return
+        self.dismiss(text)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()

@@ -1,0 +1,32 @@
+"""Typed results that the dialogs dismiss with (plain data, no Textual import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ListEdit:
+    """A topic list's fields as entered in the list dialog."""
+
+    name: str
+    purpose: str | None = None
+    context: str | None = None
+    budget_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRequest:
+    """A share to log: where it was shared, with an optional comment and post URL."""
+
+    channel: str
+    comment: str | None = None
+    post_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightRequest:
+    """A passage of the article (whitespace collapsed) and an optional comment."""
+
+    passage: str
+    comment: str | None = None

@@ -1,0 +1,83 @@
+"""Log that a link was shared: channel, optional comment and post URL."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from pln_reader.links import is_http_url
+from pln_reader.models import SHARE_CHANNELS
+
+from ._base import Dialog, plain
+from .results import ShareRequest
+
+BAD_POST_URL = "the post URL must be an http(s) URL, or blank"
+
+
+class ShareDialog(Dialog[ShareRequest | None]):
+    """Where the link titled ``title`` was shared; ctrl+s saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="dialog_save")]
+
+    def __init__(self, title: str, *, default_channel: str = "mastodon") -> None:
+        super().__init__()
+        self._title = title
+        self._channel = default_channel if default_channel in SHARE_CHANNELS else SHARE_CHANNELS[0]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-box"):
+            yield Static("Log a share of", classes="dialog-title -with-subject")
+            yield Static(plain(self._title), id="subject", classes="dialog-subject")
+            with Horizontal(classes="dialog-row"):
+                yield Label("Channel")
+                yield Select(
+                    [(c, c) for c in SHARE_CHANNELS],
+                    allow_blank=False,
+                    value=self._channel,
+                    id="channel",
+                )
+            with Horizontal(classes="dialog-row"):
+                yield Label("Comment")
+                yield TextArea(
+                    id="comment",
+                    soft_wrap=True,
+                    classes="dialog-comment",
+                    placeholder="what you said about it (optional)",
+                )
+            with Horizontal(classes="dialog-row"):
+                yield Label("Post URL")
+                yield Input(id="post-url", placeholder="https://… (optional)")
+            yield self.error_line()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#channel", Select).focus()
+
+    def action_save(self) -> None:
+        """Validate the post URL and dismiss with a ShareRequest."""
+        post_url = self.query_one("#post-url", Input).value.strip() or None
+        if post_url is not None and not is_http_url(post_url):
+            self.show_error(BAD_POST_URL)
+            self.query_one("#post-url", Input).focus()
+            return
+        comment = self.query_one("#comment", TextArea).text.strip() or None
+        channel = str(self.query_one("#channel", Select).value)
+        self.dismiss(ShareRequest(channel=channel, comment=comment, post_url=post_url))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
