@@ -1,0 +1,318 @@
+"""The weekly "what I learned" export: Markdown, HTML, JSON and Atom from a WeeklyReport.
+
+Text from the network (titles, source names, highlighted passages) is escaped for each format;
+the user's own words (notes, comments) are kept verbatim in Markdown and JSON, and as escaped
+text in HTML and Atom, so an export never changes a note. The one exception is forced by XML:
+control characters other than tab, newline and carriage return cannot be written in HTML (as
+XHTML) or Atom, and are left out there.
+
+The JSON shape (``to_json``) is documented in the README and kept stable: fields may be added,
+none removed or changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from ..reflect import (
+    POSITIONS,
+    Funnel,
+    Item,
+    Note,
+    Placement,
+    QueueState,
+    Section,
+    ShareRecord,
+    WeeklyReport,
+)
+
+FORMATS = ("md", "html", "json", "atom")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry: a note can hold them, a page or a feed cannot."""
+JSON_VERSION = 1
+PRACTICE_KEY = "Visitor: reading only. Resident: notes and shares. Between: one of the two."
+ROWS = ("professional", "both", "personal")
+"""The personal-professional axis of the practice map (a list's context)."""
+
+CHANNEL_PHRASES = {
+    "mastodon": "on Mastodon", "bluesky": "on Bluesky", "linkedin": "on LinkedIn",
+    "blog": "on my blog", "email": "by email", "team": "with my team",
+    "meeting": "in a meeting", "other": "elsewhere",
+}
+
+
+# -- shared wording ----------------------------------------------------------------------------
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z") if dt else None
+
+
+def day(dt: datetime, zone: tzinfo | None) -> str:
+    local = dt.astimezone(zone)
+    return f"{local.day} {local:%B %Y}"
+
+
+def title_of(report: WeeklyReport) -> str:
+    period = report.period
+    if period.label == "all":
+        head = "What I learned"
+    elif period.label.count("-W") == 1:
+        year, week = period.label.split("-W")
+        head = f"What I learned: week {int(week)} of {year}"
+    else:
+        head = f"What I learned: {period.dates}"
+    return head + (f" ({report.list_name})" if report.list_name else "")
+
+
+def subtitle_of(report: WeeklyReport) -> str:
+    t = report.totals
+    did = f"{t.saved} saved, {t.read} read, {t.annotated} annotated, {t.shared} shared"
+    return f"{report.period.dates} \u00b7 {plural(len(report.items), 'link')}: {did}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def funnel_line(f: Funnel) -> str:
+    return (f"{f.seen} skimmed, {f.saved} saved, {f.read} read, {f.annotated} annotated, "
+            f"{f.shared} shared")
+
+
+def skim_line(minutes: int, budget: int | None) -> str:
+    """Skim time against the budget: ``35 of 70 minutes budgeted (50%)``."""
+    if budget is None:
+        return f"{plural(minutes, 'minute')} (no budget set)"
+    share = f" ({minutes * 100 // budget}%)" if budget else ""
+    return f"{minutes} of {plural(budget, 'minute')} budgeted{share}"
+
+
+def queue_line(q: QueueState, zone: tzinfo | None) -> str:
+    if not q.saved:
+        return "The reading queue is empty."
+    text = f"{plural(q.saved, 'link')} waiting ({q.unread} unread)"
+    if q.stale:
+        text += f"; {q.stale} stale (saved more than {q.stale_days} days ago and still unread)"
+    if q.oldest_saved is not None:
+        text += f"; the oldest saved on {day(q.oldest_saved, zone)}"
+    return text + "."
+
+
+def share_phrase(s: ShareRecord, zone: tzinfo | None) -> str:
+    return f"Shared {CHANNEL_PHRASES.get(s.channel, s.channel)}, {day(s.shared_at, zone)}"
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) URL (the only kind an export links to), else None."""
+    if url and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None
+
+
+def practice_cells(placements: Iterable[Placement]) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
+    """Names per (context, position) cell, and the lists with nothing happening (quiet)."""
+    cells: dict[str, dict[str, list[str]]] = {row: {p: [] for p in POSITIONS} for row in ROWS}
+    quiet = []
+    for p in placements:
+        if p.position is None:
+            quiet.append(p.list_name)
+            continue
+        row = p.context if p.context in ROWS else "no context"
+        cells.setdefault(row, {pos: [] for pos in POSITIONS})[p.position].append(p.list_name)
+    return cells, quiet
+
+
+def practice_grid(placements: Iterable[Placement], clean: Callable[[str], str] = str) -> list[str]:
+    """The practice map as lines of a text grid (``clean`` makes names safe for the output)."""
+    cells, quiet = practice_cells(placements)
+    table = [["", *POSITIONS]] + [
+        [row, *(", ".join(clean(n) for n in cells[row][pos]) or "\u00b7" for pos in POSITIONS)]
+        for row in cells]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    if quiet:
+        lines.append("quiet (nothing happened): " + ", ".join(clean(n) for n in quiet))
+    return lines
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_MD_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
+
+
+def md_text(value: str | None) -> str:
+    """Untrusted text as inert inline Markdown: one line, every markup character escaped."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join((value or "").split()))
+    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+
+
+def md_url(url: str) -> str:
+    """A URL safe inside ``(...)`` of a Markdown link."""
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def md_link(text: str | None, url: str) -> str:
+    safe = web_url(url)
+    label = md_text(text or url)
+    return f"[{label}]({md_url(safe)})" if safe else label
+
+
+def _md_quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in text.split("\n"))
+
+
+def _md_item(item: Item, zone: tzinfo | None) -> list[str]:
+    meta = [", ".join(md_text(s) for s in item.sources) or "not from a feed", ", ".join(item.activity)]
+    if item.tags:
+        meta.append(" ".join("\\#" + md_text(t) for t in item.tags))
+    out = [f"### {md_link(item.title, item.url)}", " \u00b7 ".join(meta)]
+    out += [n.text for n in item.notes]
+    for h in item.highlights:
+        out.append(_md_quote(md_text(h.text)))
+        if h.comment:
+            out.append(h.comment)
+    for s in item.shares:
+        line = share_phrase(s, zone)
+        if s.comment:
+            line += f": \u201c{s.comment}\u201d"
+        post = web_url(s.post_url)
+        if post:
+            line += f" ([post]({md_url(post)}))"
+        out.append(line)
+    return out
+
+
+def _md_section(section: Section, report: WeeklyReport) -> list[str]:
+    out = [f"## {md_text(section.title)}"]
+    if section.purpose:
+        out.append(f"*{md_text(section.purpose)}*")
+    if section.list_name is not None:
+        out.append(f"{funnel_line(section.funnel)} \u00b7 "
+                   f"skim time {skim_line(section.skim_minutes, section.budget_minutes)}")
+    if not section.items:
+        out.append("Nothing saved, read, annotated or shared from this list.")
+    for item in section.items:
+        out += _md_item(item, report.period.zone)
+    return out
+
+
+def to_markdown(report: WeeklyReport) -> str:
+    """Markdown fit to paste into a blog post or weeknotes."""
+    out = [f"# {md_text(title_of(report))}", md_text(subtitle_of(report))]
+    if report.empty:
+        out.append("Nothing was saved, read, annotated or shared in this period.")
+    for section in report.sections:
+        out += _md_section(section, report)
+    t = report.totals
+    out += ["## Totals", "\n".join([
+        f"- Skimmed: {plural(t.seen, 'link')}", f"- Saved: {t.saved}", f"- Read: {t.read}",
+        f"- Annotated: {t.annotated}", f"- Shared: {t.shared}",
+        f"- Skim time: {skim_line(report.skim_minutes, report.budget_minutes)}"])]
+    out += ["## Reading queue", queue_line(report.queue, report.period.zone)]
+    if report.practice:
+        out += ["## Practice map", PRACTICE_KEY, _md_practice(report.practice)]
+    return "\n\n".join(out) + "\n"
+
+
+def _md_practice(placements: Iterable[Placement]) -> str:
+    cells, quiet = practice_cells(placements)
+    rows = ["| | " + " | ".join(POSITIONS) + " |", "|---" * (len(POSITIONS) + 1) + "|"]
+    for row, by_position in cells.items():
+        names = [", ".join(md_text(n) for n in by_position[p]) for p in POSITIONS]
+        rows.append(f"| **{row}** | " + " | ".join(names) + " |")
+    text = "\n".join(rows)
+    if quiet:
+        text += "\n\nQuiet (nothing happened): " + ", ".join(md_text(n) for n in quiet) + "."
+    return text
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+
+def _note_json(n: Note) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": n.text}
+    if n.kind == "highlight":
+        out["comment"] = n.comment
+    return out | {"created": iso(n.created), "updated": iso(n.updated)}
+
+
+def _funnel_json(f: Funnel) -> dict[str, int]:
+    return f.counts()
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    return {
+        "url": item.url, "title": item.title, "sources": list(item.sources),
+        "lists": list(item.lists), "tags": list(item.tags), "activity": list(item.activity),
+        "first_activity": iso(item.first_activity), "last_activity": iso(item.last_activity),
+        "notes": [_note_json(n) for n in item.notes],
+        "highlights": [_note_json(h) for h in item.highlights],
+        "shares": [{"channel": s.channel, "shared_at": iso(s.shared_at), "comment": s.comment,
+                    "post_url": s.post_url} for s in item.shares],
+    }
+
+
+def placement_json(p: Placement) -> dict[str, Any]:
+    return {"list": p.list_name, "context": p.context, "position": p.position,
+            "annotated": p.annotated, "shared": p.shared}
+
+
+def period_json(report_period: Any) -> dict[str, Any]:
+    p = report_period
+    return {"label": p.label, "start": iso(p.start), "end": iso(p.end),
+            "first_day": p.first_day.isoformat() if p.first_day else None,
+            "last_day": p.last_day.isoformat() if p.last_day else None,
+            "timezone": p.timezone, "days": p.days}
+
+
+def report_json(report: WeeklyReport) -> dict[str, Any]:
+    q = report.queue
+    return {
+        "version": JSON_VERSION,
+        "title": title_of(report),
+        "period": period_json(report.period),
+        "generated": iso(report.generated),
+        "list": report.list_name,
+        "empty": report.empty,
+        "sections": [{
+            "list": s.list_name, "title": s.title, "purpose": s.purpose, "context": s.context,
+            "funnel": _funnel_json(s.funnel), "skim_minutes": s.skim_minutes,
+            "budget_minutes": s.budget_minutes, "items": [item_json(i) for i in s.items],
+        } for s in report.sections],
+        "totals": _funnel_json(report.totals) | {
+            "skim_minutes": report.skim_minutes, "budget_minutes": report.budget_minutes},
+        "queue": {"saved": q.saved, "unread": q.unread, "stale": q.stale,
+                  "oldest_saved": iso(q.oldest_saved), "stale_days": q.stale_days},
+        "practice_map": [placement_json(p) for p in report.practice],
+    }
+
+
+def to_json(report: WeeklyReport) -> str:
+    return json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_html(report: WeeklyReport) -> str:
+    from .learned_html import render
+
+    return render(report)
+
+
+def to_atom(report: WeeklyReport, *, author: str = "pln_reader") -> bytes:
+    from .learned_atom import render
+
+    return render(report, author=author)
+
+
+def render(report: WeeklyReport, fmt: str, *, author: str = "pln_reader") -> bytes:
+    """The report in ``fmt`` (one of FORMATS), as UTF-8 bytes."""
+    if fmt == "atom":
+        return to_atom(report, author=author)
+    text = {"md": to_markdown, "html": to_html, "json": to_json}[fmt](report)
+    return text.encode("utf-8")
