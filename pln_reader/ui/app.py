@@ -29,10 +29,11 @@ UI_DIR = Path(__file__).parent
 def known_binding_ids() -> set[str]:
     """Every binding id the user can rebind in settings.toml [keys]."""
     from .dialogs import add_source, confirm, edit_list, failures, highlight, note, share
+    from .screens.learned import LearnedScreen
     from .screens.reader import ReaderScreen
     from .screens.search import SearchScreen
 
-    classes: list[type] = [PlnApp, MainScreen, ReaderScreen, SearchScreen, HelpScreen]
+    classes: list[type] = [PlnApp, MainScreen, ReaderScreen, SearchScreen, HelpScreen, LearnedScreen]
     for module in (add_source, confirm, edit_list, failures, highlight, note, share):
         classes += [v for v in vars(module).values() if isinstance(v, type) and hasattr(v, "BINDINGS")]
     ids = set()
@@ -124,7 +125,8 @@ class PlnApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         name = {"MainScreen": "lists and links", "ReaderScreen": "reader",
-                "SearchScreen": "search"}.get(type(self.screen).__name__, "this screen")
+                "SearchScreen": "search",
+                "LearnedScreen": "what I learned"}.get(type(self.screen).__name__, "this screen")
         self.push_screen(HelpScreen(name, bindings_of(self.screen)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -189,3 +189,24 @@ def test_refresh_runs_in_a_worker_and_failures_are_listed(seeded: Seeded) -> Non
         assert "Broken Blog" in text and "500" in text
 
     drive(seeded, scenario)
+
+
+def test_what_i_learned_shows_the_week_and_writes_it(seeded: Seeded) -> None:
+    from pln_reader.ui.screens.learned import LearnedScreen
+
+    seeded.library.add_note(seeded.shared_url, "Homework: quality over quantity")
+    seeded.clock.advance(days=7)  # the seeded week is now the last full week
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("w")
+        assert isinstance(app.screen, LearnedScreen)
+        text = app.screen.query_one(Markdown).source
+        assert "Homework: quality over quantity" in text and "Reading the evidence together" in text
+        await pilot.press("left_square_bracket")
+        assert "Homework" not in app.screen.query_one(Markdown).source
+        await pilot.press("right_square_bracket", "e")
+        await pilot.pause()
+
+    drive(seeded, scenario)
+    [written] = (seeded.home / "exports").glob("learned-2026-W47.md")
+    assert "Homework: quality over quantity" in written.read_text("utf-8")

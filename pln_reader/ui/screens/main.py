@@ -56,6 +56,7 @@ class MainScreen(TriageMixin, Screen[None]):
         Binding("e", "edit_list", "Edit list", show=False, id="edit_list"),
         Binding("L", "new_list", "New list", show=False, id="new_list"),
         Binding("F", "failures", "Failed sources", show=False, id="failures"),
+        Binding("w", "learned", "What I learned", show=False, id="learned"),
         Binding("escape", "back", "Back", show=False, id="back"),
     ]
 

@@ -161,6 +161,11 @@ class TriageMixin:
             ask_share(self.app, link.url, link.title or link.url,
                       lambda: (self._redraw(link.url), self.refresh_counts()))
 
+    def action_learned(self) -> None:
+        from .learned import LearnedScreen
+
+        self.app.push_screen(LearnedScreen())
+
     def action_search(self) -> None:
         from .search import SearchScreen
 
@@ -175,7 +180,8 @@ class TriageMixin:
         preselected = self.view.list_name if self.view and self.view.topic else None
 
         def added(results: list[AddResult] | None) -> None:
-            if not results:
+            if not results:  # cancelled (an add still running may finish later)
+                self.reload_lists()
                 return
             labels = ", ".join(r.source.label for r in results if r.source is not None)
             self.notify(f"added {labels}; refreshing", markup=False)
