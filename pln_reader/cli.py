@@ -302,14 +302,22 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
 @click.option("--unread", is_flag=True, help="Only unread links.")
 @click.option("--saved", is_flag=True, help="Only saved links (the reading queue).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N links.")
+@click.option("--sort", type=click.Choice(["newest", "shared"]), default="newest", show_default=True,
+              help="shared: the links the most people shared first.")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Only links first seen in the last N days (--sort shared --days 7: most shared this week).")
 @json_option
 @with_library
 def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit: int | None,
-          as_json: bool) -> None:
+          sort: str, days: int | None, as_json: bool) -> None:
     """Show links, newest first (one row per link, whatever number of sources it came from)."""
+    from datetime import timedelta
+
     if unread and saved:
         raise click.UsageError("--unread and --saved cannot be combined")
-    items = library.links(list_name=list_name, unread=unread, saved=saved, limit=limit)
+    since = library.clock() - timedelta(days=days) if days else None
+    items = library.links(list_name=list_name, unread=unread, saved=saved, limit=limit, sort=sort,
+                          since=since)
     if as_json:
         echo_json([fmt.link_json(k) for k in items])
     else:
@@ -415,4 +423,4 @@ def main() -> None:
     cli(prog_name="pln")
 
 
-from . import cli_notes, cli_reading, cli_reflect, cli_shares  # noqa: F401  (they register their commands)
+from . import cli_notes, cli_reading, cli_reflect, cli_shares, cli_social  # noqa: F401  (they register their commands)

@@ -6,7 +6,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 import click
 
@@ -97,6 +97,7 @@ def link_json(k: Link) -> dict[str, Any]:
         "archived": k.archived,
         "hidden": k.hidden,
         "shares": k.shares,
+        "shared_by": k.shared_by,
         "annotations": k.annotations,
         "reading_minutes": k.reading_minutes,
     }
@@ -152,8 +153,8 @@ def print_links(items: list[Link]) -> None:
     now = datetime.now(UTC)
     for k in items:
         marks = ("S" if k.saved else " ") + (" " if k.read else "•")
-        if len(k.sources) > 1:
-            origin = f"shared by {len(k.sources)}"
+        if k.shared_by > 1:
+            origin = f"shared by {k.shared_by}"
         else:
             origin = k.sources[0] if k.sources else "-"
         title = shown(k.title or k.url, max(20, width - 38))
@@ -184,7 +185,7 @@ class Progress:
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -52,13 +52,19 @@ def share(library: Any, url: str, channel: str, comment: str | None, post_url: s
                f"on {logged.channel}")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @home_option
 @click.option("--since", metavar="DATE", help="Only shares on or after DATE (local time).")
 @json_option
+@click.pass_context
+def shares(ctx: click.Context, since: str | None, as_json: bool) -> None:
+    """The share log, latest first (`pln shares sync` reads your own posts into it)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(_list_shares, since=since, as_json=as_json)
+
+
 @with_library
-def shares(library: Any, since: str | None, as_json: bool) -> None:
-    """The share log, latest first."""
+def _list_shares(library: Any, since: str | None, as_json: bool) -> None:
     items = library.shares(since=parse_when(since, option="--since"))
     if as_json:
         echo_json([share_json(s) for s in items])
@@ -75,6 +81,24 @@ def shares(library: Any, since: str | None, as_json: bool) -> None:
                 click.echo(f"    \u201c{line}\u201d" if len(s.comment.splitlines()) == 1 else f"    {line}")
         if s.post_url:
             click.echo(f"    post: {fmt.shown(s.post_url)}")
+
+
+@shares.command("sync")
+@home_option
+@json_option
+@with_library
+def shares_sync(library: Any, as_json: bool) -> None:
+    """Log your own recent Mastodon/Bluesky posts that link to links in the store as shares."""
+    from .social.sync import sync_shares
+
+    result = sync_shares(library)
+    if as_json:
+        echo_json({"accounts": result.accounts, "posts": result.posts, "recorded": result.recorded,
+                   "already_logged": result.known, "links_not_in_store": result.unmatched})
+        return
+    click.echo(f"read {fmt.plural(result.posts, 'post')} of {', '.join(result.accounts)}: "
+               f"{result.recorded} new shares logged, {result.known} already logged, "
+               f"{result.unmatched} linking elsewhere")
 
 
 @cli.command()

@@ -49,6 +49,24 @@ class QueueSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SocialSettings:
+    bluesky_appview: str = "https://public.api.bsky.app"
+    """The Bluesky AppView answering public list and author feeds (env PLN_BLUESKY_APPVIEW)."""
+    bluesky_handle: str = ""
+    """Your own Bluesky handle, for `pln shares sync`."""
+    mastodon_account: str = ""
+    """Your own Mastodon account (``@you@instance.example``), for `pln shares sync`."""
+    mastodon_token: str = field(default="", repr=False)
+    """Access token with scope read (env PLN_MASTODON_TOKEN); never printed or exported."""
+    lookback_days: int = 7
+    """How far back the first refresh of a new social source (and a share sync) reaches."""
+    max_pages: int = 10
+    """Most pages one refresh asks a social API for (each page up to 40-100 posts)."""
+    shortener_hosts: str = "t.co,bit.ly,buff.ly,ow.ly,lnkd.in,tinyurl.com,dlvr.it,trib.al"
+    """Hosts whose links are short links, resolved once (HEAD, following redirects)."""
+
+
+@dataclass(frozen=True, slots=True)
 class UISettings:
     theme: str = "auto"
     """A Textual theme name, or ``auto``: the terminal's own colours (ansi-light on a light
@@ -62,6 +80,7 @@ class Settings:
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     ui: UISettings = field(default_factory=UISettings)
+    social: SocialSettings = field(default_factory=SocialSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
@@ -75,7 +94,10 @@ class Settings:
 
 
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
-                              "ui": UISettings}
+                              "ui": UISettings, "social": SocialSettings}
+
+# Names the social features document (besides the PLN_READER_SOCIAL_* form).
+_SOCIAL_ENV = {"PLN_BLUESKY_APPVIEW": "bluesky_appview", "PLN_MASTODON_TOKEN": "mastodon_token"}
 
 
 def default_home() -> Path:
@@ -103,7 +125,8 @@ def _coerce(section: str, key: str, value: Any, target: Any) -> Any:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or isinstance(value, bool) != isinstance(target, bool):
-        raise ConfigError(f"setting {where}: expected {wanted}, got {value!r}")
+        shown = "a value of another kind (not shown: it may be a secret)" if "token" in key else repr(value)
+        raise ConfigError(f"setting {where}: expected {wanted}, got {shown}")
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         raise ConfigError(f"setting {where}: must not be negative, got {value!r}")
     return value
@@ -145,5 +168,19 @@ def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | No
         for key, value in env.items():
             if key.startswith(prefix):
                 values[key[len(prefix) :].lower()] = value
+        if name == "social":
+            values.update({field_: env[var] for var, field_ in _SOCIAL_ENV.items() if env.get(var)})
         sections[name] = _apply(name, cls(), values)
+    if data.get("social", {}).get("mastodon_token"):
+        _check_private(settings_file)
     return Settings(home=home_path, keys=keys, **sections)
+
+
+def _check_private(path: Path) -> None:
+    """A file holding a token must be readable by its owner only."""
+    if os.name != "posix":
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ConfigError(f"{path} holds a Mastodon token but others can read it (mode {mode:o}): "
+                          f"run `chmod 600 {path}`, or set PLN_MASTODON_TOKEN instead")

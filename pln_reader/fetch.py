@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -187,7 +188,7 @@ class Fetcher:
     def _client_for(self, url: str) -> httpx.AsyncClient:
         return self._clients[zlib.crc32(host_key(url).encode()) % self._pools]
 
-    async def __aenter__(self) -> Fetcher:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from . import storage_links
 from .annotations import AnnotationsMixin
@@ -16,6 +16,7 @@ from .errors import DiscoveryError, FetchError, InputError, NotFoundError, Parse
 from .links import canonicalize, is_http_url
 from .models import Article, Link, QueueItem, RefreshSummary, Source, TopicList
 from .sharing import SharingMixin
+from .social import SOCIAL_KINDS
 from .storage import Storage, open_storage
 from .storage_shares import add_events, drop_events_since
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # the network and parsing stack loads only when a command nee
     from .fetch import Response
     from .reading import ArticleProgress, ArticleResult
     from .refresh import Progress
+    from .social.identify import SocialSource
 
 log = logging.getLogger("pln_reader")
 
@@ -61,7 +63,7 @@ class Library(AnnotationsMixin, SharingMixin):
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> Library:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -149,8 +151,12 @@ class Library(AnnotationsMixin, SharingMixin):
         raise InputError(f"{target}: not a URL and no such file")
 
     def _add_one(self, target: str, lists: Sequence[str]) -> AddResult:
+        from .social.identify import identify
         from .sources.discover import sniff
 
+        social = identify(self.settings, target.strip())
+        if social is not None:
+            return self._add_social(target, social, lists)
         response = self._resolve_target(target)
         kind = sniff(response.body, response.content_type)
         if kind == "html":
@@ -182,6 +188,27 @@ class Library(AnnotationsMixin, SharingMixin):
                 )
         note = None if created else "already subscribed"
         return AddResult(target, self.store.get_source(source_id), created, note=note)
+
+    def _add_social(self, target: str, social: SocialSource, lists: Sequence[str]) -> AddResult:
+        """Subscribe to a Mastodon list or hashtag or a Bluesky list, and fetch its posts now."""
+        from .refresh import Refresher
+
+        now = self.clock()
+        with self.store.transaction():
+            list_ids = self._list_ids(list(lists) or [social.title or "Social"], create=True)
+            source_id, created = self.store.add_source(social.kind, social.url, title=social.title,
+                                                       site_url=social.site_url, now=now)
+            for list_id in list_ids:
+                self.store.add_to_list(list_id, [source_id])
+        if not created:
+            return AddResult(target, self.store.get_source(source_id), False, note="already subscribed")
+        refresher = Refresher(self.store, self.settings, clock=self.clock)
+        rows = [r for r in self.store.due_sources(now, force=True) if r["id"] == source_id]
+        refresher.run_social(rows)
+        [result] = refresher.results
+        note = (f"{result.new} posts" if result.status != "failed"
+                else f"added, but the first fetch failed: {result.reason}")
+        return AddResult(target, self.store.get_source(source_id), True, note=note)
 
     def _discover(self, target: str, page: Response) -> Response:
         from .fetch import fetch_one
@@ -268,7 +295,11 @@ class Library(AnnotationsMixin, SharingMixin):
             done = {r.source_id for r in refresher.results}
             rows = [r for r in rows if r["id"] not in done]
         feed_rows = [r for r in rows if r["kind"] == "feed"]
-        refresher.run(feed_rows, total=len(refresher.results) + len(feed_rows))
+        social_rows = [r for r in rows if r["kind"] in SOCIAL_KINDS]
+        total = len(refresher.results) + len(feed_rows) + len(social_rows)
+        refresher.run(feed_rows, total=total)
+        if social_rows:
+            refresher.run_social(social_rows, total=total)
         return summary_of(refresher.results)
 
     # -- links ---------------------------------------------------------------------------------
@@ -276,11 +307,19 @@ class Library(AnnotationsMixin, SharingMixin):
     def links(
         self, *, list_name: str | None = None, unread: bool = False, saved: bool = False,
         shared: bool = False, contains: str | None = None, limit: int | None = None, offset: int = 0,
+        sort: str = "newest", since: datetime | None = None,
     ) -> list[Link]:
-        """Links of a list (all with ``None``), newest first; ``contains`` filters title and URL."""
+        """Links of a list (all with ``None``), newest first; ``contains`` filters title and URL.
+
+        ``sort="shared"`` puts the links the most people shared first ("most shared this week"
+        with ``since``).
+        """
+        if sort not in ("newest", "shared"):
+            raise InputError(f"unknown sort {sort!r}: use newest or shared")
         list_id = self._list_id_of(list_name)
         return storage_links.query_links(self.store, list_id=list_id, unread=unread, saved=saved,
-                                         shared=shared, contains=contains, limit=limit, offset=offset)
+                                         shared=shared, contains=contains, limit=limit, offset=offset,
+                                         sort=sort, since=since)
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
         return storage_links.search_links(self.store, query, limit=limit)

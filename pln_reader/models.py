@@ -61,14 +61,16 @@ class Link:
     hidden: bool = False
     first_seen: datetime | None = None
     shares: int = 0
+    sharers: int = 0
+    """Distinct people or feeds that brought this link (a feed counts as one sharer)."""
     annotations: int = 0
     reading_minutes: int | None = None
     """From the stored article, else estimated from the longest entry text; None if unknown."""
 
     @property
     def shared_by(self) -> int:
-        """How many distinct sources brought this link ("shared by N")."""
-        return len(self.sources)
+        """How many distinct sharers brought this link ("shared by N")."""
+        return self.sharers or len(self.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +177,6 @@ class LinkEntry:
     published: datetime | None
     summary: str | None
     url: str | None
+    sharer_handle: str | None = None
+    post_url: str | None = None
+    post_text: str | None = None

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from . import storage_links
 from .config import Settings
-from .errors import OPMLError
+from .errors import FetchError, OPMLError, PlnError
 from .fetch import seconds_until
 from .models import RefreshSummary, SourceResult
 from .pipeline import Failed, Fetched, Job, Pipeline, Unchanged
@@ -162,6 +162,38 @@ class Refresher:
             return self._failed(job, row, "parse_error", message, None, outcome.permanent_url, now)
         status = "new" if added else ("updated" if removed else "unchanged")
         return SourceResult(job.id, job.url, status, new=added, updated=removed, title=row["title"])
+
+
+    def run_social(self, rows: list[sqlite3.Row], *, total: int | None = None) -> None:
+        """Mastodon and Bluesky sources: paged API calls, one source after another."""
+        from .social.client import SocialClient
+        from .social.fetch import fetch_source
+
+        total = total or len(rows)
+        with SocialClient(self.settings) as client:
+            for row in rows:
+                now = self.clock()
+                job = Job(row["id"], row["url"], row["kind"], None, None, None)
+                try:
+                    fetched = fetch_source(client, self.store, self.settings, kind=row["kind"],
+                                           url=row["url"], cursor=row["cursor"], now=now)
+                except PlnError as exc:
+                    reason = exc.reason if isinstance(exc, FetchError) else "input_error"
+                    retry = exc.retry_after if isinstance(exc, FetchError) else None
+                    result = self._failed(job, row, reason, str(exc), retry, None, now)
+                else:
+                    due = next_due_ok(self.settings, row["interval_minutes"], {}, now)
+                    with self.store.transaction():
+                        new, updated = storage_links.write_entries(self.store, job.id, fetched.rows, now)
+                        self.store.record_success(job.id, now=now, next_due=due, etag=None,
+                                                  last_modified=None, body_hash=None, title=fetched.title)
+                        self.store.set_cursor(job.id, fetched.cursor)
+                    status = "new" if new else ("updated" if updated else "unchanged")
+                    result = SourceResult(job.id, job.url, status, new=new, updated=updated,
+                                          title=row["title"])
+                self.results.append(result)
+                if self.progress is not None:
+                    self.progress(len(self.results), total, result)
 
 
 def summary_of(results: list[SourceResult]) -> RefreshSummary:

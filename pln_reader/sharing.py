@@ -75,6 +75,12 @@ class SharingMixin:
 
         return link_entries(self.store, self._link_id(url))
 
+    def source_posts(self, ref: str, *, limit: int = 50) -> list[LinkEntry]:
+        """A source's entries, newest first, including social posts that share no link."""
+        from .storage_links import source_entries
+
+        return source_entries(self.store, self.store.find_source(ref).id, limit=limit)
+
     # -- events --------------------------------------------------------------------------------
 
     def mark_seen(self, urls: Sequence[str]) -> int:

@@ -324,7 +324,7 @@ class Storage:
         """Active sources to fetch now, with their conditional-GET state."""
         sql = (
             "SELECT s.id, s.kind, s.url, s.title, s.interval_minutes, f.etag, f.last_modified,"
-            " f.body_hash, f.failures, f.error_since FROM sources s"
+            " f.body_hash, f.failures, f.error_since, f.cursor FROM sources s"
             " JOIN fetch_state f ON f.source_id = s.id WHERE s.active = 1"
         )
         params: list[Any] = []
@@ -377,6 +377,10 @@ class Storage:
         )
         if new_url:
             self.move_source_url(source_id, new_url)
+
+    def set_cursor(self, source_id: int, cursor: str | None) -> None:
+        """Where an incremental (social) source left off; call inside its write transaction."""
+        self.conn.execute("UPDATE fetch_state SET cursor = ? WHERE source_id = ?", [cursor, source_id])
 
     def move_source_url(self, source_id: int, new_url: str) -> None:
         """A permanent redirect: the source now lives at ``new_url`` (unless another has it)."""

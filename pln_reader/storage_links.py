@@ -30,6 +30,10 @@ class EntryRow:
     summary: str | None
     content: str | None
     digest: str
+    sharer_handle: str | None = None
+    """Social sources: who posted (or boosted) the link, e.g. ``@ana@social.example``."""
+    post_url: str | None = None
+    post_text: str | None = None
 
 
 def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now: datetime) -> tuple[int, int]:
@@ -72,6 +76,9 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
             row.summary,
             row.content,
             row.digest,
+            row.sharer_handle,
+            row.post_url,
+            row.post_text,
         )
         old = existing.get(row.key)
         if old is None:
@@ -81,14 +88,15 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
     if inserts:
         conn.executemany(
             "INSERT INTO entries (source_id, key, link_id, url, title, author, published, updated,"
-            " summary, content, digest, first_seen, last_changed)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " summary, content, digest, sharer_handle, post_url, post_text, first_seen, last_changed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
     if updates:
         conn.executemany(
             "UPDATE entries SET link_id = ?, url = ?, title = ?, author = ?, published = ?,"
-            " updated = ?, summary = ?, content = ?, digest = ?, last_changed = ? WHERE id = ?",
+            " updated = ?, summary = ?, content = ?, digest = ?, sharer_handle = ?, post_url = ?,"
+            " post_text = ?, last_changed = ? WHERE id = ?",
             updates,
         )
     return len(inserts), len(updates)
@@ -152,6 +160,8 @@ _LINK_SELECT = """
          JOIN list_sources ls ON ls.source_id = e.source_id
          JOIN lists l ON l.id = ls.list_id WHERE e.link_id = k.id ORDER BY l.name)) AS list_names,
       (SELECT count(*) FROM shares sh WHERE sh.link_id = k.id) AS share_count,
+      (SELECT count(DISTINCT coalesce(e.sharer_handle, '#' || e.source_id)) FROM entries e
+         WHERE e.link_id = k.id) AS sharer_count,
       (SELECT count(*) FROM annotations a WHERE a.link_id = k.id) AS annotation_count,
       (SELECT a.reading_minutes FROM articles a WHERE a.link_id = k.id AND a.status = 'ok')
         AS article_minutes,
@@ -190,6 +200,7 @@ def _link_from_row(row: sqlite3.Row) -> Link:
         archived=row["archived_at"] is not None,
         hidden=row["hidden_at"] is not None,
         shares=row["share_count"],
+        sharers=row["sharer_count"],
         annotations=row["annotation_count"],
         reading_minutes=_reading_minutes(row),
     )
@@ -198,8 +209,8 @@ def _link_from_row(row: sqlite3.Row) -> Link:
 def in_list_clause(list_id: int, column: str = "k.id") -> tuple[str, list[Any]]:
     """SQL (and its parameter) for "the link in ``column`` comes from a source of the list"."""
     return (
-        f"{column} IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
-        " ON ls.source_id = e.source_id WHERE ls.list_id = ? AND e.link_id IS NOT NULL)",
+        (f"{column} IN (SELECT e.link_id FROM entries e JOIN list_sources ls"
+        " ON ls.source_id = e.source_id WHERE ls.list_id = ? AND e.link_id IS NOT NULL)"),
         [list_id],
     )
 
@@ -239,12 +250,22 @@ def query_links(
     contains: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    sort: str = "newest",
+    since: datetime | None = None,
 ) -> list[Link]:
-    """Links, newest first (saved: newest saved first; shared: latest share first)."""
+    """Links, newest first (saved: newest saved first; shared: latest share first).
+
+    ``sort="shared"``: most distinct sharers first; ``since`` keeps links first seen from then on.
+    """
     where, params = _filters(list_id, unread=unread, saved=saved, shared=shared,
                              include_hidden=include_hidden, contains=contains)
+    if since is not None:
+        where.append("k.first_seen >= ?")
+        params.append(to_db(since))
     sql = _LINK_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    if saved:
+    if sort == "shared":
+        sql += " ORDER BY sharer_count DESC, k.published DESC, k.id DESC"
+    elif saved:
         sql += " ORDER BY st.saved_at DESC, k.id DESC"
     elif shared:
         sql += " ORDER BY (SELECT max(shared_at) FROM shares sh WHERE sh.link_id = k.id) DESC, k.id DESC"
@@ -276,15 +297,31 @@ def view_counts(store: Storage) -> dict[str, int]:
     return {"all": row[0], "saved": row[1], "shared": row[2]}
 
 
+def source_entries(store: Storage, source_id: int, *, limit: int) -> list[LinkEntry]:
+    """A source's entries, newest first, also those without a link (posts that share none)."""
+    rows = store.query(
+        "SELECT coalesce(s.title, s.url) AS source, s.url AS source_url, e.title, e.author,"
+        " e.published, e.summary, e.url, e.sharer_handle, e.post_url, e.post_text"
+        " FROM entries e JOIN sources s ON s.id = e.source_id WHERE e.source_id = ?"
+        " ORDER BY coalesce(e.published, e.first_seen) DESC, e.id DESC LIMIT ?", [source_id, limit])
+    return [_entry(r) for r in rows]
+
+
+def _entry(r: sqlite3.Row) -> LinkEntry:
+    return LinkEntry(source=r["source"], source_url=r["source_url"], title=r["title"],
+                     author=r["author"], published=from_db(r["published"]), summary=r["summary"],
+                     url=r["url"], sharer_handle=r["sharer_handle"], post_url=r["post_url"],
+                     post_text=r["post_text"])
+
+
 def link_entries(store: Storage, link_id: int) -> list[LinkEntry]:
     """Every entry behind a link with its source, oldest first (who shared it, and what they said)."""
     rows = store.query(
         "SELECT coalesce(s.title, s.url) AS source, s.url AS source_url, e.title, e.author,"
-        " e.published, e.summary, e.url FROM entries e JOIN sources s ON s.id = e.source_id"
+        " e.published, e.summary, e.url, e.sharer_handle, e.post_url, e.post_text"
+        " FROM entries e JOIN sources s ON s.id = e.source_id"
         " WHERE e.link_id = ? ORDER BY e.first_seen, e.id", [link_id])
-    return [LinkEntry(source=r["source"], source_url=r["source_url"], title=r["title"],
-                      author=r["author"], published=from_db(r["published"]), summary=r["summary"],
-                      url=r["url"]) for r in rows]
+    return [_entry(r) for r in rows]
 
 
 def search_links(store: Storage, query: str, *, limit: int = 50) -> list[Link]:

@@ -1,0 +1,68 @@
+"""What a social post says about links, in a form shared by Mastodon and Bluesky."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..errors import InputError
+from ..links import canonicalize
+from ..storage_links import EntryRow
+from ..text import clean_text
+
+TITLE_FROM_TEXT = 120
+"""A post without a link card is titled by the start of its text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One link shared in one post (a post with two links is two of these; with none, one)."""
+
+    key: str
+    link: str | None
+    title: str | None
+    summary: str | None
+    author: str | None
+    sharer_handle: str
+    post_url: str | None
+    text: str | None
+    published: datetime | None
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else None
+
+
+def _canonical(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return canonicalize(url)
+    except InputError:
+        return None
+
+
+def entry_row(post: Post, link: str | None) -> EntryRow:
+    """The entry a post makes for ``link`` (the resolved, not yet canonical, URL)."""
+    text = clean_text(post.text, multiline=True)
+    title = clean_text(post.title)
+    if title is None and text and link is None:
+        flat = " ".join(text.split())
+        title = flat if len(flat) <= TITLE_FROM_TEXT else flat[: TITLE_FROM_TEXT - 1] + "…"
+    values = (link, title, clean_text(post.author), post.published.isoformat() if post.published else None,
+              clean_text(post.summary, multiline=True), post.sharer_handle, post.post_url, text)
+    digest = hashlib.blake2b("\x1f".join(v or "" for v in values).encode("utf-8", "surrogatepass"),
+                             digest_size=16).hexdigest()
+    return EntryRow(
+        key=post.key, link_url=_canonical(link), url=link, title=title, author=clean_text(post.author),
+        published=post.published, updated=None, summary=clean_text(post.summary, multiline=True),
+        content=None, digest=digest, sharer_handle=clean_text(post.sharer_handle),
+        post_url=post.post_url, post_text=text,
+    )

@@ -1,0 +1,71 @@
+"""Short links (t.co, bit.ly, ...) resolved once to where they lead, and cached in the store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from ..config import Settings
+from ..storage import Storage, from_db, to_db
+
+RETRY_FAILED_AFTER = timedelta(days=1)
+"""A short link that could not be resolved is tried again after this long."""
+
+
+def shortener_hosts(settings: Settings) -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in settings.social.shortener_hosts.split(",") if h.strip())
+
+
+def is_short(url: str, hosts: frozenset[str]) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme in ("http", "https") and (host in hosts or parts.netloc.lower() in hosts)
+
+
+def follow(settings: Settings, url: str) -> str:
+    """Where ``url`` leads: HEAD, following redirects (GET when HEAD is refused)."""
+    fetch = settings.fetch
+    timeout = httpx.Timeout(fetch.read_timeout, connect=fetch.connect_timeout)
+    headers = {"User-Agent": fetch.user_agent}
+    current = url
+    with httpx.Client(timeout=timeout, headers=headers, follow_redirects=False) as client:
+        for _ in range(fetch.max_redirects + 1):
+            response = client.head(current)
+            if response.status_code in (405, 403, 400, 501):
+                with client.stream("GET", current) as streamed:
+                    response = streamed
+            location = response.headers.get("location")
+            if response.status_code in (301, 302, 303, 307, 308) and location:
+                target = urljoin(current, location.strip())
+                if urlsplit(target).scheme not in ("http", "https"):
+                    raise ValueError(f"{url} leads to a non-web address")
+                current = target
+                continue
+            if response.status_code >= 400:
+                raise ValueError(f"{url}: HTTP {response.status_code}")
+            return current
+    raise ValueError(f"{url}: more than {fetch.max_redirects} redirects")
+
+
+def resolve(store: Storage, settings: Settings, url: str, now: datetime) -> str:
+    """The long form of a short link (the short link itself when it cannot be resolved)."""
+    row = store.conn.execute("SELECT target, error, resolved_at FROM short_links WHERE url = ?",
+                             [url]).fetchone()
+    if row is not None:
+        if row["target"]:
+            return str(row["target"])
+        resolved_at = from_db(row["resolved_at"])
+        if resolved_at and now - resolved_at < RETRY_FAILED_AFTER:
+            return url
+    target: str | None
+    error: str | None
+    try:
+        target, error = follow(settings, url), None
+    except (httpx.HTTPError, ValueError) as exc:
+        target, error = None, str(exc) or type(exc).__name__
+    with store.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO short_links (url, target, error, resolved_at)"
+                     " VALUES (?, ?, ?, ?)", [url, target, error, to_db(now)])
+    return target or url
