@@ -174,3 +174,14 @@ def test_cursor_keys_mark_links_seen(seeded: Seeded) -> None:
     drive(seeded, scenario)
     seen = seeded.library.store.query("SELECT count(*) FROM link_events WHERE kind = 'seen'")[0][0]
     assert seen == 3
+
+
+def test_sort_by_most_shared(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("t")
+        assert app.screen.query_one(LinksTable).links[0].url == seeded.shared_url
+        assert "most shared first" in str(app.screen.query_one("#status").render())
+        await pilot.press("t")
+        assert titles(app)[0] == "Protecting teacher time"
+
+    drive(seeded, scenario)

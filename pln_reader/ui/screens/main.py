@@ -51,6 +51,7 @@ class MainScreen(TriageMixin, Screen[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("f", "filter", "Filter", show=False, id="filter"),
         Binding("U", "toggle_unread", "Unread only", show=False, id="toggle_unread"),
+        Binding("t", "toggle_sort", "Most shared first", show=False, id="toggle_sort"),
         Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
         Binding("a", "add_source", "Add source", show=False, id="add_source"),
         Binding("e", "edit_list", "Edit list", show=False, id="edit_list"),
@@ -64,6 +65,7 @@ class MainScreen(TriageMixin, Screen[None]):
         super().__init__()
         self.view: View | None = None
         self.unread_only = False
+        self.sort = "newest"
         self.contains: str | None = None
         self.undo_stack: list[Triage] = []
         self.skim = SkimClock(lambda: self.app.clock())
@@ -121,7 +123,7 @@ class MainScreen(TriageMixin, Screen[None]):
         return self.app.library.links(
             list_name=view.list_name, saved=view.topic is None and view.name == "Saved",
             shared=view.topic is None and view.name == "Shared", unread=self.unread_only,
-            contains=self.contains, limit=PAGE, offset=offset)
+            contains=self.contains, limit=PAGE, offset=offset, sort=self.sort)
 
     def load_links(self) -> None:
         links = self._query(0)
@@ -178,6 +180,8 @@ class MainScreen(TriageMixin, Screen[None]):
             bits = [view.name if view else ""]
             if self.unread_only:
                 bits.append("unread only")
+            if self.sort == "shared":
+                bits.append("most shared first")
             if self.contains:
                 bits.append(f"filter: {self.contains}")
             shown = len(self.table.links)
@@ -229,6 +233,10 @@ class MainScreen(TriageMixin, Screen[None]):
         self.contains = text
         box.display = text is not None
         self.table.focus()
+        self.load_links()
+
+    def action_toggle_sort(self) -> None:
+        self.sort = "shared" if self.sort == "newest" else "newest"
         self.load_links()
 
     def action_toggle_unread(self) -> None:

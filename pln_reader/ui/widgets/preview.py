@@ -46,12 +46,17 @@ def render_preview(data: PreviewData) -> Content:
         text = summary if len(summary) <= SUMMARY_LIMIT else summary[:SUMMARY_LIMIT] + "…"
         parts += [Content(""), plain_block(text)]
     if data.entries:
-        count = len({e.source for e in data.entries})
+        count = len({e.sharer_handle or e.source for e in data.entries})
         parts += [Content(""), _heading("Shared by 1" if count == 1 else f"Shared by {count}")]
         for entry in data.entries:
-            who = entry.source + (f" ({entry.author})" if entry.author else "")
+            if entry.sharer_handle:  # a person on a social list: who, where, and what they said
+                who = " ".join(x for x in (entry.author, entry.sharer_handle) if x) + f" in {entry.source}"
+            else:
+                who = entry.source + (f" ({entry.author})" if entry.author else "")
             parts.append(Content.assemble("• ", plain(who)))
-            if entry.title and entry.title != link.title:
+            if entry.post_text:
+                parts.append(Content.assemble("    ", plain_block(entry.post_text, style="italic")))
+            elif entry.title and entry.title != link.title:
                 parts.append(Content.assemble("    ", plain(entry.title, style="italic")))
     if data.shares:
         parts += [Content(""), _heading("You shared it")]
