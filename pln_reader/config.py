@@ -61,7 +61,9 @@ class SocialSettings:
     lookback_days: int = 7
     """How far back the first refresh of a new social source (and a share sync) reaches."""
     max_pages: int = 10
-    """Most pages one refresh asks a social API for (each page up to 40-100 posts)."""
+    """Most pages one refresh asks a social API for."""
+    page_size: int = 40
+    """Posts asked for per page (Mastodon allows up to 40, Bluesky up to 100)."""
     shortener_hosts: str = "t.co,bit.ly,buff.ly,ow.ly,lnkd.in,tinyurl.com,dlvr.it,trib.al"
     """Hosts whose links are short links, resolved once (HEAD, following redirects)."""
 

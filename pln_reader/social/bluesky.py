@@ -148,11 +148,11 @@ def item_time(item: Mapping[str, Any]) -> str:
 
 
 def paged_feed(client: SocialClient, url: str, params: Mapping[str, Any], *, cursor: str | None,
-               since: datetime, max_pages: int) -> Iterator[dict[str, Any]]:
+               since: datetime, max_pages: int, page: int = PAGE) -> Iterator[dict[str, Any]]:
     """Feed items newer than ``cursor`` (an item time); without one, back to ``since``."""
     page_cursor: str | None = None
     for _ in range(max_pages):
-        query = dict(params, limit=PAGE)
+        query = dict(params, limit=max(1, min(page, PAGE)))
         if page_cursor:
             query["cursor"] = page_cursor
         data, headers = client.get_json(url, query)
@@ -171,15 +171,15 @@ def paged_feed(client: SocialClient, url: str, params: Mapping[str, Any], *, cur
 
 
 def list_feed(client: SocialClient, appview: str, uri: str, *, cursor: str | None, since: datetime,
-              max_pages: int) -> Iterator[dict[str, Any]]:
+              max_pages: int, page: int = PAGE) -> Iterator[dict[str, Any]]:
     return paged_feed(client, xrpc(appview, "app.bsky.feed.getListFeed"), {"list": uri},
-                      cursor=cursor, since=since, max_pages=max_pages)
+                      cursor=cursor, since=since, max_pages=max_pages, page=page)
 
 
 def author_feed(client: SocialClient, appview: str, handle: str, *, since: datetime,
-                max_pages: int) -> Iterator[dict[str, Any]]:
+                max_pages: int, page: int = PAGE) -> Iterator[dict[str, Any]]:
     if not handle.strip():
         raise InputError("no Bluesky handle set: [social] bluesky_handle in settings.toml")
     return paged_feed(client, xrpc(appview, "app.bsky.feed.getAuthorFeed"),
                       {"actor": handle.strip().lstrip("@"), "filter": "posts_no_replies"},
-                      cursor=None, since=since, max_pages=max_pages)
+                      cursor=None, since=since, max_pages=max_pages, page=page)

@@ -43,7 +43,7 @@ def fetch_source(client: SocialClient, store: Storage, settings: Settings, *, ki
     since = now - timedelta(days=social.lookback_days)
     if kind == "bluesky_list":
         items = list(bluesky.list_feed(client, social.bluesky_appview, url, cursor=cursor, since=since,
-                                       max_pages=social.max_pages))
+                                       max_pages=social.max_pages, page=social.page_size))
         posts = [p for item in items for p in bluesky.feed_posts(item)]
         newest = max((bluesky.item_time(i) for i in items), default=None)
         return Fetched(rows_for(posts, store, settings, now), newest or cursor)
@@ -64,7 +64,7 @@ def fetch_source(client: SocialClient, store: Storage, settings: Settings, *, ki
         raise FetchError(f"{url}: not a social source ({kind})", reason="internal_error")
     try:
         statuses = list(mastodon.timeline(client, api, token=token, cursor=cursor, since=since,
-                                          max_pages=social.max_pages))
+                                          max_pages=social.max_pages, page=social.page_size))
     except FetchError as exc:
         if kind == "mastodon_tag" and exc.reason in ("auth", "not_found", "http_error:422", "parse_error"):
             return _tag_rss(settings, instance, name)  # some instances keep the API for members

@@ -84,8 +84,12 @@ def html_text(html: str | None) -> str | None:
 
 
 def _handle(account: Mapping[str, Any], instance_host: str) -> str:
+    """``@user@domain``: a local account's ``acct`` has no domain, its profile URL has."""
     acct = str(account.get("acct") or account.get("username") or "?")
-    return f"@{acct}" if "@" in acct else f"@{acct}@{instance_host}"
+    if "@" in acct:
+        return f"@{acct}"
+    domain = urlsplit(str(account.get("url") or "")).netloc or instance_host
+    return f"@{acct}@{domain}"
 
 
 def status_posts(status: Mapping[str, Any], instance_host: str) -> list[Post]:
@@ -122,31 +126,32 @@ def status_posts(status: Mapping[str, Any], instance_host: str) -> list[Post]:
 
 
 def timeline(client: SocialClient, url: str, *, token: str | None, cursor: str | None,
-             since: datetime, max_pages: int) -> Iterator[dict[str, Any]]:
+             since: datetime, max_pages: int, page: int = PAGE) -> Iterator[dict[str, Any]]:
     """Statuses newer than ``cursor`` (a status id); without one, back to ``since``."""
+    size = max(1, min(page, PAGE))
     if cursor:
         # min_id gives the page just after the cursor; walk forward until nothing is newer.
         current = cursor
         for _ in range(max_pages):
-            page, headers = client.get_json(url, {"limit": PAGE, "min_id": current}, token=token)
-            if not isinstance(page, list) or not page:
+            found, headers = client.get_json(url, {"limit": size, "min_id": current}, token=token)
+            if not isinstance(found, list) or not found:
                 return
-            yield from page
-            current = newest_id([str(s.get("id")) for s in page]) or current
+            yield from found
+            current = newest_id([str(s.get("id")) for s in found]) or current
             if exhausted(headers):
                 return
         return
     max_id: str | None = None
     for _ in range(max_pages):
-        params: dict[str, Any] = {"limit": PAGE}
+        params: dict[str, Any] = {"limit": size}
         if max_id:
             params["max_id"] = max_id
-        page, headers = client.get_json(url, params, token=token)
-        if not isinstance(page, list) or not page:
+        found, headers = client.get_json(url, params, token=token)
+        if not isinstance(found, list) or not found:
             return
-        yield from page
-        oldest = min((str(s.get("id")) for s in page), key=_id_key)
-        times = [t for t in (parse_time(s.get("created_at")) for s in page) if t]
+        yield from found
+        oldest = min((str(s.get("id")) for s in found), key=_id_key)
+        times = [t for t in (parse_time(s.get("created_at")) for s in found) if t]
         if (times and min(times) < since) or exhausted(headers) or oldest == max_id:
             return
         max_id = oldest
@@ -195,7 +200,7 @@ def get_list(client: SocialClient, instance: str, list_id: str, token: str) -> d
 
 
 def account_statuses(client: SocialClient, account: str, *, token: str | None, since: datetime,
-                     max_pages: int) -> tuple[str, Iterator[dict[str, Any]]]:
+                     max_pages: int, page: int = PAGE) -> tuple[str, Iterator[dict[str, Any]]]:
     """``(instance, statuses)`` of an account (own posts, no replies).
 
     The account is ``@user@instance.example`` or its profile address ``https://instance/@user``.
@@ -219,16 +224,16 @@ def account_statuses(client: SocialClient, account: str, *, token: str | None, s
     def statuses() -> Iterator[dict[str, Any]]:
         max_id: str | None = None
         for _ in range(max_pages):
-            params: dict[str, Any] = {"limit": PAGE, "exclude_replies": "true"}
+            params: dict[str, Any] = {"limit": max(1, min(page, PAGE)), "exclude_replies": "true"}
             if max_id:
                 params["max_id"] = max_id
-            page, headers = client.get_json(url, params, token=token)
-            if not isinstance(page, list) or not page:
+            found, headers = client.get_json(url, params, token=token)
+            if not isinstance(found, list) or not found:
                 return
-            yield from page
-            times = [t for t in (parse_time(s.get("created_at")) for s in page) if t]
+            yield from found
+            times = [t for t in (parse_time(s.get("created_at")) for s in found) if t]
             if (times and min(times) < since) or exhausted(headers):
                 return
-            max_id = min((str(s.get("id")) for s in page), key=_id_key)
+            max_id = min((str(s.get("id")) for s in found), key=_id_key)
 
     return instance, statuses()

@@ -24,8 +24,9 @@ def is_short(url: str, hosts: frozenset[str]) -> bool:
     return parts.scheme in ("http", "https") and (host in hosts or parts.netloc.lower() in hosts)
 
 
-def follow(settings: Settings, url: str) -> str:
-    """Where ``url`` leads: HEAD, following redirects (GET when HEAD is refused)."""
+def follow(settings: Settings, url: str, hosts: frozenset[str]) -> str:
+    """Where ``url`` leads: HEAD (GET when HEAD is refused), following redirects while they stay
+    on shorteners; the article's own site is not contacted."""
     fetch = settings.fetch
     timeout = httpx.Timeout(fetch.read_timeout, connect=fetch.connect_timeout)
     headers = {"User-Agent": fetch.user_agent}
@@ -42,6 +43,8 @@ def follow(settings: Settings, url: str) -> str:
                 if urlsplit(target).scheme not in ("http", "https"):
                     raise ValueError(f"{url} leads to a non-web address")
                 current = target
+                if not is_short(current, hosts):
+                    return current
                 continue
             if response.status_code >= 400:
                 raise ValueError(f"{url}: HTTP {response.status_code}")
@@ -62,7 +65,7 @@ def resolve(store: Storage, settings: Settings, url: str, now: datetime) -> str:
     target: str | None
     error: str | None
     try:
-        target, error = follow(settings, url), None
+        target, error = follow(settings, url, shortener_hosts(settings)), None
     except (httpx.HTTPError, ValueError) as exc:
         target, error = None, str(exc) or type(exc).__name__
     with store.transaction() as conn:

@@ -67,14 +67,14 @@ def sync_shares(library: Library) -> SyncResult:
         if social.mastodon_account:
             instance, statuses = mastodon.account_statuses(
                 client, social.mastodon_account, token=social.mastodon_token or None, since=since,
-                max_pages=social.max_pages)
+                max_pages=social.max_pages, page=social.page_size)
             host = urlsplit(instance).netloc
             posts = [p for s in statuses for p in mastodon.status_posts(s, host)]
             _record(library, "mastodon", posts, now, result)
             result.accounts.append(social.mastodon_account)
         if social.bluesky_handle:
             items = bluesky.author_feed(client, social.bluesky_appview, social.bluesky_handle, since=since,
-                                        max_pages=social.max_pages)
+                                        max_pages=social.max_pages, page=social.page_size)
             posts = [p for item in items for p in bluesky.feed_posts(item)]
             _record(library, "bluesky", posts, now, result)
             result.accounts.append(social.bluesky_handle)
