@@ -125,36 +125,52 @@ def status_posts(status: Mapping[str, Any], instance_host: str) -> list[Post]:
 # -- timelines -------------------------------------------------------------------------------
 
 
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
+
+
+def link_header(headers: Mapping[str, str], base: str) -> dict[str, str]:
+    """The ``Link`` header's URLs by rel (Mastodon pages with ``next`` and ``prev``).
+
+    Only links to the same instance count: the token must never be sent anywhere else.
+    """
+    found = {rel: url for url, rel in _LINK.findall(headers.get("link", ""))}
+    return {rel: url for rel, url in found.items() if origin(url) == origin(base)}
+
+
 def timeline(client: SocialClient, url: str, *, token: str | None, cursor: str | None,
              since: datetime, max_pages: int, page: int = PAGE) -> Iterator[dict[str, Any]]:
-    """Statuses newer than ``cursor`` (a status id); without one, back to ``since``."""
+    """Statuses newer than ``cursor`` (a status id); without one, back to ``since``.
+
+    Pages follow the ``Link`` header as Mastodon asks (``prev`` for newer, ``next`` for older).
+    """
     size = max(1, min(page, PAGE))
     if cursor:
         # min_id gives the page just after the cursor; walk forward until nothing is newer.
-        current = cursor
+        next_url, params = url, {"limit": size, "min_id": cursor}  # type: dict[str, Any] | None
         for _ in range(max_pages):
-            found, headers = client.get_json(url, {"limit": size, "min_id": current}, token=token)
+            found, headers = client.get_json(next_url, params, token=token)
             if not isinstance(found, list) or not found:
                 return
             yield from found
-            current = newest_id([str(s.get("id")) for s in found]) or current
+            newer = link_header(headers, url).get("prev")
             if exhausted(headers):
                 return
+            if newer:
+                next_url, params = newer, None
+            else:
+                params = {"limit": size, "min_id": newest_id([str(s.get("id")) for s in found])}
         return
-    max_id: str | None = None
+    next_url, params = url, {"limit": size}  # type: dict[str, Any] | None
     for _ in range(max_pages):
-        params: dict[str, Any] = {"limit": size}
-        if max_id:
-            params["max_id"] = max_id
-        found, headers = client.get_json(url, params, token=token)
+        found, headers = client.get_json(next_url, params, token=token)
         if not isinstance(found, list) or not found:
             return
         yield from found
-        oldest = min((str(s.get("id")) for s in found), key=_id_key)
         times = [t for t in (parse_time(s.get("created_at")) for s in found) if t]
-        if (times and min(times) < since) or exhausted(headers) or oldest == max_id:
+        older = link_header(headers, url).get("next")
+        if (times and min(times) < since) or exhausted(headers) or not older:
             return
-        max_id = oldest
+        next_url, params = older, None
 
 
 def list_timeline_url(instance: str, list_id: str) -> str:

@@ -403,3 +403,12 @@ def test_short_link_routes_redirect_on_a_feed_server(http: httpx.Client) -> None
         assert (r.status_code, r.headers["location"]) == (301, SHORT_LINKS["https://bit.ly/3xyz"])
     finally:
         srv.stop()
+
+
+def test_paging_links_to_another_host_are_ignored() -> None:
+    from pln_reader.social.mastodon import link_header
+
+    headers = {"link": '<https://evil.example/api/v1/timelines/list/42?max_id=1>; rel="next", '
+                       '<https://social.example/api/v1/timelines/list/42?min_id=9>; rel="prev"'}
+    found = link_header(headers, "https://social.example/api/v1/timelines/list/42")
+    assert found == {"prev": "https://social.example/api/v1/timelines/list/42?min_id=9"}
