@@ -280,6 +280,13 @@ def m0005_social(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0006_entries_source_link")
+def m0006_entries_source_link(db: Database) -> None:
+    # A covering index for "the links of a list's sources" (unread counts, list views): the
+    # (source_id, key) index made SQLite read every wide entry row just for its link_id.
+    db.execute("CREATE INDEX entries_source_link ON entries(source_id, link_id)")
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -62,6 +62,8 @@ def choose_theme(setting: str, environ: dict[str, str] | None = None) -> str:
 
 def check_keymap(keys: dict[str, str] | object) -> dict[str, str]:
     keymap = dict(keys)  # type: ignore[call-overload]
+    if not keymap:  # nothing to check: skip importing every screen and dialog at start
+        return keymap
     unknown = sorted(set(keymap) - known_binding_ids())
     if unknown:
         raise ConfigError(f"settings [keys]: unknown binding id {', '.join(unknown)} "

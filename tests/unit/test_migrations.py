@@ -23,7 +23,7 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
     assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",),
-                       ("0004_shares_events",), ("0005_social",)]
+                       ("0004_shares_events",), ("0005_social",), ("0006_entries_source_link",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     store = open_storage(path)  # second open applies nothing again
     assert [m.name for m in migrations.migrations.applied(store.db)] == [
         "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
-        "0005_social"]
+        "0005_social", "0006_entries_source_link"]
     store.close()
 
 
@@ -64,7 +64,7 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events",
-                                         "0005_social"])
+                                         "0005_social", "0006_entries_source_link"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
     """A database of any earlier version opens current with every row kept (the sources table
     rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""

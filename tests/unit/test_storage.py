@@ -124,3 +124,18 @@ def test_transaction_rolls_back_everything(store: Storage) -> None:
         store.add_source("feed", "https://a.example/feed", now=NOW)
         raise RuntimeError("boom")
     assert store.sources() == []
+
+
+def test_many_links_come_back_in_order_past_the_parameter_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pln_reader.storage import open_storage
+    from pln_reader.storage_links import query_links
+
+    store = open_storage(tmp_path / "pln.db")
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO links (url, title, published, first_seen) VALUES (?, ?, ?, ?)",
+                         [(f"https://x.example/{i}", f"t{i}", f"2026-01-01T00:00:{i % 60:02d}+00:00",
+                           "2026-01-01") for i in range(1200)])
+    links = query_links(store)
+    assert len(links) == 1200
+    assert [k.published for k in links] == sorted((k.published for k in links), reverse=True)
+    store.close()
