@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""Time to first paint and memory of the terminal UI on a store of 20,000 and 100,000 links.
+
+    .venv/bin/python bench/bench_ui.py                      # 20000,100000 links, 1 warm-up + 5 runs
+    .venv/bin/python bench/bench_ui.py --sizes 20000 --runs 3
+    .venv/bin/python bench/bench_ui.py --profile 20000      # one run under cProfile: top costs
+    .venv/bin/python bench/bench_ui.py --write bench/results/ui.md --readme-section ui
+
+Each run is a fresh process started as a user starts ``pln``: it imports ``pln_reader.cli``
+(what the ``pln`` script imports), opens the library, imports the UI and runs ``PlnApp`` with
+Textual's real Linux driver on a pseudo-terminal of 120 x 40 (``--headless`` for Textual's
+headless driver instead), whose output this script drains and timestamps. Clocks (all
+CLOCK_MONOTONIC, shared by the two processes; ``from exec`` also counts the interpreter's
+own start before the child's first line):
+
+    first frame   the first frame of the main screen handed to the terminal (links not loaded)
+    first paint   the first frame handed to the terminal after ``LinksTable.show`` put the
+                  first page (200 links) in the table: the screen with its links
+    on terminal   when the terminal (the pty) had received the first link's title
+    preview       the first frame after the preview was filled for the highlighted link
+    switch        then, once idle: highlight the biggest topic list in the lists pane, up to
+                  the first frame after its first page is in the table
+    next page     then: ctrl+End in the table (cursor to row 200 of 200), up to the first frame
+                  after the second page (rows 201-400) was appended: the table loads lazily
+
+Peak RSS is the child's VmHWM (/proc/self/status) at first paint and at the end (after the switch and
+the second page). ``SQL before paint`` is the time spent in the library calls the main screen
+makes before its first paint (view counts, lists with unread counts, skim time, first page).
+The store is made by ``bench/seed_store.py`` (cached in ``bench/.work/ui-store/``) and copied
+once per size to ``bench/.work/ui-run/``, so the runs never change the cached store. One
+warm-up run per size (OS file cache, .pyc files), then ``--runs`` measured runs: median and
+min-max. ``other CPU`` is CPU time the rest of the machine used during a run (other
+processes on the 2 cores disturb the figures): each run waits for a quiet machine first
+(``--wait-idle``) and is run again (``--retries``) when others used more than
+``--max-other-cpu`` seconds meanwhile; read the min when the column is still high.
+"""
+
+import time
+
+T0 = time.perf_counter()  # the child's clock starts here, before any other import
+
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+RUN_DIR = BENCH / ".work" / "ui-run"
+PAGE_LINKS = 200
+README = BENCH / "README.md"
+
+
+# ======================================================================================
+# The child: one start of the UI
+
+
+def _rss_mb() -> float:
+    """Peak RSS of this process image. Not ``ru_maxrss``: Linux carries that over an exec from
+    the forked parent, so it would count the benchmark's own memory."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-untyped-def]
+    marks: dict[str, float] = {}
+    sql: dict[str, list[float]] = {}
+    phase = ["startup"]
+    result: dict[str, object] = {"t0": T0, "marks": marks, "sql": sql}
+
+    def mark(name: str) -> None:
+        marks.setdefault(name, time.perf_counter() - T0)
+
+    import pln_reader.cli  # noqa: F401  (what the `pln` console script imports first)
+
+    mark("import_cli")
+    from pln_reader.library import open_library
+
+    library = open_library(args.home)
+    mark("open_library")
+    from pln_reader.ui.app import PlnApp
+    from pln_reader.ui.screens.main import MainScreen
+    from pln_reader.ui.widgets.links_table import LinksTable
+    from pln_reader.ui.widgets.lists_pane import ListsPane
+    from pln_reader.ui.widgets.preview import Preview
+
+    mark("import_ui")
+
+    # Time every library call the screens make, per phase (the bench's own wrappers).
+    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                sql.setdefault(f"{phase[0]}:{name}", []).append(time.perf_counter() - started)
+        return wrapper
+
+    for name in ("view_counts", "lists", "skim_seconds", "links", "link_entries", "shares",
+                 "annotations", "mark_seen", "get_link", "record_skim"):
+        setattr(library, name, timed(name, getattr(library, name)))
+
+    # What happened, by the widgets' own methods (wrapped here, not changed).
+    events: dict[str, float] = {}
+    orig_show, orig_append, orig_preview = LinksTable.show, LinksTable.append, Preview.show
+
+    def table_show(self, links, **kw):  # type: ignore[no-untyped-def]
+        orig_show(self, links, **kw)
+        if links:
+            events.setdefault(f"{phase[0]}:rows", time.perf_counter())
+            result.setdefault(f"{phase[0]}_first_title", links[0].title or links[0].url)
+
+    def table_append(self, links, **kw):  # type: ignore[no-untyped-def]
+        orig_append(self, links, **kw)
+        if phase[0] == "more" and self.links and len(self.links) > PAGE_LINKS:
+            events.setdefault("more:rows", time.perf_counter())
+
+    def preview_show(self, data, **kw):  # type: ignore[no-untyped-def]
+        orig_preview(self, data, **kw)
+        if data is not None:
+            events.setdefault(f"{phase[0]}:preview", time.perf_counter())
+
+    LinksTable.show, LinksTable.append, Preview.show = table_show, table_append, preview_show
+
+    frames: list[tuple[str, float]] = []
+
+    class BenchApp(PlnApp):
+        """PlnApp, plus a note of each frame handed to the terminal (Textual's display hook)."""
+
+        def post_display_hook(self) -> None:
+            now = time.perf_counter()
+            screen = self.screen
+            if not isinstance(screen, MainScreen):
+                return
+            frames.append((phase[0], now))
+            if phase[0] == "startup":
+                marks.setdefault("first_frame", now - T0)
+                if "startup:rows" in events and "first_paint" not in marks:
+                    marks["first_paint"] = now - T0
+                    result["rss_paint_mb"] = _rss_mb()
+                    result["frames_to_paint"] = len(frames)
+                    if profiler is not None:  # the profile covers the start up to first paint
+                        profiler.disable()
+                if "startup:preview" in events and "preview" not in marks:
+                    marks["preview"] = now - T0
+                    # Let the start settle (any message still queued), then switch lists.
+                    self.set_timer(args.settle, self.start_switch)
+            elif phase[0] == "switch" and "switch:rows" in events and "switch" not in result:
+                result["switch"] = now - events["switch:start"]
+                result["switch_rows"] = events["switch:rows"] - events["switch:start"]
+                self.set_timer(args.settle, self.start_more)
+            elif phase[0] == "more" and "more:rows" in events and "more" not in result:
+                result["more"] = now - events["more:start"]
+                result["more_rows"] = events["more:rows"] - events["more:start"]
+                result["rows_after_more"] = len(screen.query_one(LinksTable).links)
+                self.set_timer(args.settle, self.exit)
+
+        def start_switch(self) -> None:
+            pane = self.screen.query_one(ListsPane)
+            names = [v.name for v in pane._views]
+            target = names.index(args.list_name)
+            phase[0] = "switch"
+            events["switch:start"] = time.perf_counter()
+            pane.highlighted = target
+
+        def start_more(self) -> None:
+            phase[0] = "more"
+            events["more:start"] = time.perf_counter()
+            self.simulate_key("ctrl+end")
+
+    def give_up() -> None:  # a watchdog: say how far the run got, then stop
+        result["events"] = {k: v - T0 for k, v in events.items()}
+        result["phase"], result["frames"] = phase[0], len(frames)
+        Path(args.result + ".partial").write_text(json.dumps(result, default=str))
+        os._exit(3)
+
+    import threading
+
+    watchdog = threading.Timer(args.timeout, give_up)
+    watchdog.daemon = True
+    watchdog.start()
+    app = BenchApp(library)
+    mark("app_created")
+    if args.headless:
+        app.run(headless=True, size=(args.width, args.height))
+    else:
+        app.run()
+    watchdog.cancel()
+    result["rss_end_mb"] = _rss_mb()
+    result["frames"] = len(frames)
+    result["events"] = {k: v - T0 for k, v in events.items()}
+    library.close()
+    Path(args.result).write_text(json.dumps(result))
+
+
+def child_main(args: argparse.Namespace) -> None:
+    if args.profile_out:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            child(args, profiler)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(args.profile_out)
+    else:
+        child(args)
+
+
+# ======================================================================================
+# The parent: stores, runs, tables
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def system_busy_seconds() -> float:
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(max_wait: float, cores: float = 0.25) -> float:
+    """Wait (at most ``max_wait`` s) until the machine is quiet: under ``cores`` busy over 1 s.
+
+    Other processes (a test suite on the 2 cores) would be in the figures. Returns the seconds
+    waited."""
+    started = time.perf_counter()
+    while True:
+        b0, t0 = system_busy_seconds(), time.perf_counter()
+        time.sleep(1.0)
+        if (system_busy_seconds() - b0) / (time.perf_counter() - t0) < cores:
+            return time.perf_counter() - started
+        if time.perf_counter() - started > max_wait:
+            log(f"  the machine is still busy after {max_wait:.0f} s: measuring anyway")
+            return time.perf_counter() - started
+
+
+def run_child(home: Path, list_name: str, args: argparse.Namespace,
+              profile_out: Path | None = None) -> dict:
+    """Start one UI process on a pty (or headless), drain its output, return its figures."""
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import termios
+    import threading
+
+    if args.wait_idle > 0:
+        wait_idle(args.wait_idle)
+    result_path = RUN_DIR / "result.json"
+    result_path.unlink(missing_ok=True)
+    Path(str(result_path) + ".partial").unlink(missing_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--home", str(home),
+           "--result", str(result_path), "--list-name", list_name, "--settle", str(args.settle),
+           "--width", str(args.width), "--height", str(args.height),
+           "--timeout", str(args.timeout)]
+    if args.headless:
+        cmd.append("--headless")
+    if profile_out:
+        cmd += ["--profile-out", str(profile_out)]
+    # As an installed `pln` runs: bytecode cached (the warm-up writes any missing .pyc), so
+    # PYTHONDONTWRITEBYTECODE (set in some dev shells) would make every run compile again.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TEXTUAL", "PLN_READER", "PYTHONDONTWRITEBYTECODE"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", PLN_READER_HOME=str(home))
+
+    chunks: list[tuple[float, bytes]] = []
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", args.height, args.width, 0, 0))
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append((time.perf_counter(), data))
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    busy0 = system_busy_seconds()
+    spawned = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env,
+                            start_new_session=True, cwd=str(RUN_DIR))
+    os.close(slave)
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    wall = time.perf_counter() - spawned
+    busy = system_busy_seconds() - busy0
+    reader.join(5)
+    os.close(master)
+    output = b"".join(c for _, c in chunks)
+    if proc.returncode != 0 or not result_path.exists():
+        (RUN_DIR / "failed-output.bin").write_bytes(output)
+        partial = Path(str(result_path) + ".partial")
+        how = partial.read_text() if partial.exists() else output[-2000:].decode(errors="replace")
+        raise RuntimeError(f"UI run failed (exit {proc.returncode}); terminal output in "
+                           f"{RUN_DIR / 'failed-output.bin'}:\n{how}")
+    r = json.loads(result_path.read_text())
+    t0 = r["t0"]
+    r["from_exec_offset"] = t0 - spawned  # interpreter start before the child's first line
+    # When did the terminal get the first link's title? (text of the row, with no escapes)
+    title = (r.get("startup_first_title") or "")[:24]
+    r["on_terminal"] = None
+    if title and not args.headless:
+        needle, seen = title.encode(), b""
+        for at, data in chunks:
+            seen += data
+            if needle in seen:
+                r["on_terminal"] = at - t0
+                break
+    r["child_cpu"] = usage.ru_utime + usage.ru_stime
+    r["other_cpu"] = max(0.0, busy - r["child_cpu"])
+    r["wall"] = wall
+    r["output_bytes"] = len(output)
+    return r
+
+
+def summarize(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def fmt_ms(values: list[float | None]) -> str:
+    vals = [v * 1000 for v in values if v is not None]
+    if not vals:
+        return "—"
+    med, lo, hi = summarize(vals)
+    return f"{med:,.0f} ({lo:,.0f}–{hi:,.0f})"
+
+
+def fmt_mb(values: list[float]) -> str:
+    med, lo, hi = summarize(values)
+    return f"{med:,.0f}" if hi - lo < 1 else f"{med:,.0f} ({lo:,.0f}–{hi:,.0f})"
+
+
+def machine() -> str:
+    import platform
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import importlib.metadata as md
+
+    return (f"{os.cpu_count()} cores ({cpu or platform.machine()}), {mem:.0f} GiB, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+            f"Textual {md.version('textual')}, SQLite {__import__('sqlite3').sqlite_version}")
+
+
+def code_version() -> str:
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True,
+                              capture_output=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "pln_reader"], cwd=REPO,
+                               text=True, capture_output=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}" + (f" + {len(dirty)} uncommitted files in pln_reader/" if dirty else "")
+
+
+def tables(results: dict[int, dict], args: argparse.Namespace) -> str:
+    out = [(f"Machine: {machine()}. Code: {code_version()}. Terminal: {args.width}x{args.height}, "
+            f"{'headless driver' if args.headless else 'Linux driver on a pty'}; "
+            f"{args.runs} run{'s' if args.runs != 1 else ''} after 1 warm-up; median (min–max)."), ""]
+    out += [("| links | store | first frame ms | **first paint ms** | on terminal ms | from exec ms "
+             "| preview ms | RSS at paint MB | RSS end MB | other CPU s |"),
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n, info in results.items():
+        runs = info["runs"]
+
+        def m(key: str, runs: list[dict] = runs) -> list[float | None]:
+            return [r["marks"].get(key) for r in runs]
+
+        out.append(
+            f"| {n:,} | {info['meta']['db_bytes'] / 2**20:,.0f} MB | {fmt_ms(m('first_frame'))} "
+            f"| **{fmt_ms(m('first_paint'))}** | {fmt_ms([r['on_terminal'] for r in runs])} "
+            f"| {fmt_ms([r['marks']['first_paint'] + r['from_exec_offset'] for r in runs])} "
+            f"| {fmt_ms(m('preview'))} | {fmt_mb([r['rss_paint_mb'] for r in runs])} "
+            f"| {fmt_mb([r['rss_end_mb'] for r in runs])} "
+            f"| {statistics.median(r['other_cpu'] for r in runs):.1f} |")
+    out += ["", "Where the time to first paint goes (medians, ms from the child's first line):", "",
+            ("| links | import pln_reader.cli | open library | import UI | app created | first frame "
+             "| first paint | SQL before paint | of which lists() | view_counts() | first page |"),
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n, info in results.items():
+        runs = info["runs"]
+
+        def med(key: str, runs: list[dict] = runs) -> float:
+            return statistics.median(r["marks"][key] for r in runs) * 1000
+
+        def sql(name: str, rs=runs) -> float:
+            return statistics.median(sum(r["sql"].get(f"startup:{name}", [0])) for r in rs) * 1000
+
+        total = statistics.median(
+            sum(sum(v) for k, v in r["sql"].items() if k.startswith("startup:")
+                and k.split(":")[1] in ("view_counts", "lists", "skim_seconds", "links"))
+            for r in runs) * 1000
+        out.append(f"| {n:,} | {med('import_cli'):,.0f} | {med('open_library'):,.0f} "
+                   f"| {med('import_ui'):,.0f} | {med('app_created'):,.0f} | {med('first_frame'):,.0f} "
+                   f"| {med('first_paint'):,.0f} | {total:,.0f} | {sql('lists'):,.0f} "
+                   f"| {sql('view_counts'):,.0f} | {sql('links'):,.0f} |")
+    out += ["", ("Lazy lists: once the start has settled, highlight the biggest topic list, then "
+                 "ctrl+End in the table (row 200 of 200: the next page loads); ms up to the frame "
+                 "that shows it [in brackets: up to the rows being in the table]:"), "",
+            "| links | biggest list | links in it | switch ms | next page ms | rows after |",
+            "|---:|---|---:|---:|---:|---:|"]
+    for n, info in results.items():
+        runs = info["runs"]
+        out.append(f"| {n:,} | {info['meta']['biggest_list']} | {info['meta']['biggest_list_links']:,} "
+                   f"| {fmt_ms([r['switch'] for r in runs])} [{fmt_ms([r['switch_rows'] for r in runs])}] "
+                   f"| {fmt_ms([r['more'] for r in runs])} [{fmt_ms([r['more_rows'] for r in runs])}] "
+                   f"| {runs[0]['rows_after_more']} |")
+    return "\n".join(out) + "\n"
+
+
+def prepare_home(n: int, seed: int) -> tuple[Path, dict]:
+    import shutil
+    import subprocess
+
+    sys.path.insert(0, str(BENCH))
+    from seed_store import ensure_store, store_dir
+
+    if not (store_dir(n, seed) / "meta.json").exists():  # build in its own process (its memory)
+        log(f"seeding a store of {n:,} links (cached for later runs)")
+        subprocess.run([sys.executable, str(BENCH / "seed_store.py"), str(n), "--seed", str(seed)],
+                       check=True, stdout=subprocess.DEVNULL)
+    db, meta = ensure_store(n, seed=seed)
+    home = RUN_DIR / f"home-{n}"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    shutil.copyfile(db, home / "pln.db")
+    fd = os.open(home / "pln.db", os.O_RDONLY)
+    os.fsync(fd)  # no dirty pages of the copy left to write back during the runs
+    os.close(fd)
+    return home, meta
+
+
+def profile(n: int, args: argparse.Namespace) -> None:
+    import pstats
+
+    home, meta = prepare_home(n, args.seed)
+    run_child(home, meta["biggest_list"], args)  # warm-up
+    out = RUN_DIR / f"profile-{n}.pstats"
+    r = run_child(home, meta["biggest_list"], args, profile_out=out)
+    print(f"{n:,} links, under cProfile from the child's first line to first paint: "
+          f"{r['marks']['first_paint'] * 1000:,.0f} ms (slower than without the profiler); "
+          f"stats in {out}")
+    for key in ("cumulative", "tottime"):
+        print(f"\n--- top {args.top} by {key} ---")
+        stats = pstats.Stats(str(out))
+        stats.sort_stats(key).print_stats(args.top)
+
+
+def replace_readme_section(name: str, text: str) -> None:
+    start, end = f"<!-- results:{name}:start -->", f"<!-- results:{name}:end -->"
+    body = README.read_text()
+    if start not in body or end not in body:
+        raise SystemExit(f"{README} has no {start} ... {end} block")
+    head, rest = body.split(start, 1)
+    _, tail = rest.split(end, 1)
+    README.write_text(f"{head}{start}\n{text}{end}{tail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Time to first paint of the pln_reader UI.")
+    parser.add_argument("--sizes", default="20000,100000", help="links in the store, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per size (after 1 warm-up)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--width", type=int, default=120)
+    parser.add_argument("--height", type=int, default=40)
+    parser.add_argument("--headless", action="store_true", help="Textual's headless driver, no pty")
+    parser.add_argument("--settle", type=float, default=0.3,
+                        help="seconds to wait between steps so each starts idle")
+    parser.add_argument("--wait-idle", type=float, default=120, metavar="S",
+                        help="before each run, wait up to S s for the other processes to go quiet "
+                        "(under a quarter of a core for 1 s); 0: do not wait")
+    parser.add_argument("--max-other-cpu", type=float, default=0.3, metavar="S",
+                        help="run again a run during which other processes used more CPU")
+    parser.add_argument("--retries", type=int, default=3, help="at most this many times")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds before a run is given up")
+    parser.add_argument("--profile", type=int, metavar="LINKS",
+                        help="run once under cProfile on a store of LINKS links; print top costs")
+    parser.add_argument("--top", type=int, default=30, help="rows of the profile to print")
+    parser.add_argument("--write", type=Path, help="write the tables (Markdown) and a .json of every run")
+    parser.add_argument("--readme-section", help="replace the results:NAME block of bench/README.md")
+    # the child's own options
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    parser.add_argument("--list-name", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        sys.path.insert(0, str(REPO))
+        child_main(args)
+        return
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    if args.profile:
+        profile(args.profile, args)
+        return
+    results: dict[int, dict] = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        home, meta = prepare_home(n, args.seed)
+        log(f"{n:,} links: store {meta['db_bytes'] / 2**20:,.0f} MB, biggest list "
+            f"{meta['biggest_list']!r} ({meta['biggest_list_links']:,} links)")
+        run_child(home, meta["biggest_list"], args)  # warm-up
+        runs = []
+        for i in range(args.runs):
+            for attempt in range(args.retries + 1):
+                r = run_child(home, meta["biggest_list"], args)
+                if r["other_cpu"] <= args.max_other_cpu or attempt == args.retries:
+                    break
+                log(f"  run {i + 1}: other processes used {r['other_cpu']:.1f} s of CPU "
+                    f"meanwhile: running it again")
+            log(f"  run {i + 1}: first paint {r['marks']['first_paint'] * 1000:,.0f} ms, "
+                f"RSS {r['rss_paint_mb']:,.0f} MB, switch {r['switch'] * 1000:,.0f} ms, "
+                f"next page {r['more'] * 1000:,.0f} ms, other CPU {r['other_cpu']:.1f} s")
+            runs.append(r)
+        results[n] = {"meta": meta, "runs": runs}
+    text = tables(results, args)
+    print(text)
+    if args.write:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(text)
+        args.write.with_suffix(".json").write_text(json.dumps(
+            {str(n): info for n, info in results.items()}, indent=1))
+    if args.readme_section:
+        replace_readme_section(args.readme_section, text)
+
+
+if __name__ == "__main__":
+    main()
