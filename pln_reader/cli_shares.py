@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -70,7 +71,8 @@ def _list_shares(library: Any, since: str | None, as_json: bool) -> None:
         echo_json([share_json(s) for s in items])
         return
     if not items:
-        click.echo("no shares logged yet: `pln share URL --channel mastodon --comment ...`")
+        click.echo(f"no shares since {since}" if since else
+                   "no shares logged yet: `pln share URL --channel mastodon --comment ...`")
         return
     for s in items:
         local = s.shared_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -94,11 +96,16 @@ def shares_sync(library: Any, as_json: bool) -> None:
     result = sync_shares(library)
     if as_json:
         echo_json({"accounts": result.accounts, "posts": result.posts, "recorded": result.recorded,
-                   "already_logged": result.known, "links_not_in_store": result.unmatched})
-        return
-    click.echo(f"read {fmt.plural(result.posts, 'post')} of {', '.join(result.accounts)}: "
-               f"{result.recorded} new shares logged, {result.known} already logged, "
-               f"{result.unmatched} linking elsewhere")
+                   "already_logged": result.known, "links_not_in_store": result.unmatched,
+                   "errors": result.errors})
+    elif result.accounts:
+        click.echo(f"read {fmt.plural(result.posts, 'post')} of {', '.join(result.accounts)}: "
+                   f"{result.recorded} new shares logged, {result.known} already logged, "
+                   f"{result.unmatched} linking elsewhere")
+    for error in result.errors:
+        click.echo(f"error: {fmt.shown(error)}", err=True)
+    if result.errors:
+        sys.exit(1)
 
 
 @cli.command()

@@ -132,6 +132,21 @@ class _LazyTLSTransport(httpx.AsyncBaseTransport):
             await self._transport.aclose()
 
 
+_NO_NAME = ("Name or service not known", "nodename nor servname", "getaddrinfo failed",
+            "No address associated", "Temporary failure in name resolution")
+
+
+def network_error_message(url: str, exc: BaseException) -> str:
+    """What went wrong reaching ``url``, in words a user can act on."""
+    detail = str(exc) or type(exc).__name__
+    host = urlsplit(url).hostname or url
+    if any(marker in detail for marker in _NO_NAME):
+        return f"{url}: cannot find the server {host} (offline, or a mistyped address?)"
+    if "Connection refused" in detail:
+        return f"{url}: the server {host} refused the connection (is the address right?)"
+    return f"{url}: {detail}"
+
+
 def host_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname}:{parts.port or ''}"
@@ -215,8 +230,7 @@ class Fetcher:
             except httpx.InvalidURL as exc:
                 raise FetchError(f"{url}: invalid URL ({exc})", reason="invalid_url") from None
             except httpx.HTTPError as exc:
-                detail = str(exc) or type(exc).__name__
-                raise FetchError(f"{url}: {detail}", reason="network_error") from None
+                raise FetchError(network_error_message(url, exc), reason="network_error") from None
 
     async def _fetch(self, url: str, etag: str | None, last_modified: str | None,
                      accept: str | None) -> Response:

@@ -453,6 +453,8 @@ class Library(AnnotationsMixin, SharingMixin):
                        shared: bool = False, contains: str | None = None) -> list[str]:
         """Mark every unread link of a list (all lists with ``None``) read; returns their URLs.
 
+        This clears the list; it records no read events (the review counts what was read).
+
         Saved links stay unread (``keep_saved``); ``saved``/``shared``/``contains`` narrow it to
         what a view with that filter shows.
         """
@@ -460,10 +462,9 @@ class Library(AnnotationsMixin, SharingMixin):
         found = storage_links.unread_links(self.store, list_id, keep_saved=keep_saved, saved=saved,
                                            shared=shared, contains=contains)
         ids = [link_id for link_id, _ in found]
-        now = self.clock()
-        with self.store.transaction():
-            storage_links.set_state(self.store, ids, "read_at", now)
-            add_events(self.store, ids, "read", now)
+        # A bulk dismissal, not reading: no read events, so the review's funnel counts only
+        # links read one by one or opened.
+        storage_links.set_state(self.store, ids, "read_at", self.clock())
         return [url for _, url in found]
 
     def view_counts(self) -> dict[str, int]:

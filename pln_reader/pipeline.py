@@ -142,7 +142,7 @@ async def _worker_loop(
             async with slots:
                 try:
                     outcome = await _fetch_and_prepare(fetcher, job, parse)
-                except Exception as exc:  # never lose a source: report it as failed
+                except Exception as exc:  # noqa: BLE001  (never lose a source: report it as failed)
                     outcome = Failed(job, FetchError(f"{job.url}: {type(exc).__name__}: {exc}",
                                                      reason="internal_error"))
                 try:
@@ -217,7 +217,7 @@ class Pipeline:
             try:
                 asyncio.run(_worker_loop(self.jobs, self.fetch_settings, concurrency, per_host,
                                          out.put, out.put_nowait))
-            except BaseException as exc:  # surfaced in the caller's thread
+            except BaseException as exc:  # noqa: BLE001  (surfaced in the caller's thread)
                 failure.append(exc)
             finally:
                 out.put(_WorkerDone(0))

@@ -17,7 +17,7 @@ import httpx
 
 from ..config import Settings
 from ..errors import FetchError
-from ..fetch import parse_retry_after
+from ..fetch import network_error_message, parse_retry_after
 
 log = logging.getLogger("pln_reader")
 
@@ -82,7 +82,7 @@ class SocialClient:
         except httpx.TimeoutException:
             raise FetchError(f"{url}: timed out", reason="timeout") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: {exc or type(exc).__name__}", reason="network_error") from None
+            raise FetchError(network_error_message(url, exc), reason="network_error") from None
         code = response.status_code
         if code >= 400 or code < 200 or 300 <= code < 400:
             raise self._error(url, where, code, body, response.headers, authenticated=bool(token))

@@ -189,10 +189,15 @@ def need_token(settings_token: str, instance: str) -> str:
 
 
 def is_mastodon(client: SocialClient, instance: str) -> bool:
-    """Whether ``instance`` answers like a Mastodon server (GET /api/v1/instance)."""
+    """Whether ``instance`` answers like a Mastodon server (GET /api/v1/instance).
+
+    A server that cannot be reached raises: whether it is Mastodon cannot be told.
+    """
     try:
         data, _ = client.get_json(f"{instance}/api/v1/instance")
-    except FetchError:
+    except FetchError as exc:
+        if exc.reason in ("network_error", "timeout"):
+            raise
         return False
     return isinstance(data, dict) and ("uri" in data or "domain" in data) and "version" in data
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..errors import InputError
+from ..errors import InputError, PlnError
 from ..storage_links import link_id_for
 from ..storage_shares import add_share
 from . import bluesky, mastodon
@@ -31,6 +31,8 @@ class SyncResult:
     """Posts already in the share log (a second sync records nothing twice)."""
     unmatched: int = 0
     """Posts with a link that is not in the store."""
+    errors: list[str] = field(default_factory=list)
+    """One message per account that could not be read (the others are still synced)."""
 
 
 def _record(library: Library, channel: str, found: Iterable[Post], now: datetime, result: SyncResult) -> None:
@@ -65,17 +67,25 @@ def sync_shares(library: Library) -> SyncResult:
     result = SyncResult()
     with SocialClient(library.settings) as client:
         if social.mastodon_account:
-            instance, statuses = mastodon.account_statuses(
-                client, social.mastodon_account, token=social.mastodon_token or None, since=since,
-                max_pages=social.max_pages, page=social.page_size)
-            host = urlsplit(instance).netloc
-            posts = [p for s in statuses for p in mastodon.status_posts(s, host)]
-            _record(library, "mastodon", posts, now, result)
-            result.accounts.append(social.mastodon_account)
+            try:
+                instance, statuses = mastodon.account_statuses(
+                    client, social.mastodon_account, token=social.mastodon_token or None, since=since,
+                    max_pages=social.max_pages, page=social.page_size)
+                host = urlsplit(instance).netloc
+                posts = [p for s in statuses for p in mastodon.status_posts(s, host)]
+            except PlnError as exc:
+                result.errors.append(f"{social.mastodon_account}: {exc}")
+            else:
+                _record(library, "mastodon", posts, now, result)
+                result.accounts.append(social.mastodon_account)
         if social.bluesky_handle:
-            items = bluesky.author_feed(client, social.bluesky_appview, social.bluesky_handle, since=since,
-                                        max_pages=social.max_pages, page=social.page_size)
-            posts = [p for item in items for p in bluesky.feed_posts(item)]
-            _record(library, "bluesky", posts, now, result)
-            result.accounts.append(social.bluesky_handle)
+            try:
+                items = bluesky.author_feed(client, social.bluesky_appview, social.bluesky_handle,
+                                            since=since, max_pages=social.max_pages, page=social.page_size)
+                posts = [p for item in items for p in bluesky.feed_posts(item)]
+            except PlnError as exc:
+                result.errors.append(f"{social.bluesky_handle}: {exc}")
+            else:
+                _record(library, "bluesky", posts, now, result)
+                result.accounts.append(social.bluesky_handle)
     return result

@@ -76,3 +76,17 @@ def test_sync_without_accounts_is_a_clear_error(tmp_path: Path) -> None:
     home = tmp_path / "empty"
     result = CliRunner().invoke(cli, ["--home", str(home), "shares", "sync"])
     assert result.exit_code == 1 and "mastodon_account" in result.stderr
+
+
+def test_sync_goes_on_when_one_account_fails(tmp_path: Path, servers, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    mastodon, bluesky = servers
+    home = tmp_path / "h2"
+    home.mkdir()
+    (home / "settings.toml").write_text(
+        f'[social]\nbluesky_appview = "{bluesky.base}"\nlookback_days = 3650\n'
+        f'mastodon_account = "{mastodon.base}/@nobody"\nbluesky_handle = "{BLUESKY_HANDLE}"\n')
+    runner = CliRunner()
+    runner.invoke(cli, ["--home", str(home), "add", BLUESKY_LIST_URI], catch_exceptions=False)
+    result = runner.invoke(cli, ["--home", str(home), "shares", "sync"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "nobody" in result.stderr and BLUESKY_HANDLE in result.output  # Bluesky still synced

@@ -210,3 +210,17 @@ def test_what_i_learned_shows_the_week_and_writes_it(seeded: Seeded) -> None:
     drive(seeded, scenario)
     [written] = (seeded.home / "exports").glob("learned-2026-W47.md")
     assert "Homework: quality over quantity" in written.read_text("utf-8")
+
+
+def test_q_in_search_results_goes_back_and_the_read_link_is_redrawn(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("slash", *"supervision", "enter")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("q")
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#results", LinksTable).links[0].read
+        await pilot.press("q")
+        assert app.is_running and not isinstance(app.screen, SearchScreen)
+
+    drive(seeded, scenario)

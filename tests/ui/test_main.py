@@ -185,3 +185,88 @@ def test_sort_by_most_shared(seeded: Seeded) -> None:
         assert titles(app)[0] == "Protecting teacher time"
 
     drive(seeded, scenario)
+
+
+def test_l_opens_the_reader_tab_moves_between_panes_and_r_refreshes_the_list(seeded: Seeded) -> None:
+    from pln_reader.ui.screens.reader import ReaderScreen
+    from pln_reader.ui.widgets.preview import Preview
+
+    from .conftest import rss, settle
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await choose(app, pilot, "Care")
+        await pilot.press("tab")
+        assert isinstance(app.focused, Preview)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ListsPane)
+        await pilot.press("enter")  # Enter on a list: go skim its links
+        assert isinstance(app.focused, LinksTable)
+        await pilot.press("l")
+        assert isinstance(app.screen, ReaderScreen)
+        await settle(app, pilot)
+        await pilot.press("escape")
+        seeded.server.update("/care.xml", rss("Practice Matters", [
+            ("Only in Care", "https://care.example.org/only", "Fri, 20 Nov 2026 09:30:00 GMT")]))
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "Only in Care" in titles(app)
+        status = str(app.screen.query_one("#status").render())
+        assert status.startswith("refreshed 1 source:")  # only the list's own source
+
+    drive(seeded, scenario)
+
+
+def test_hide_takes_the_row_out_and_undo_puts_it_back_under_the_cursor(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("j")
+        hidden = app.screen.query_one(LinksTable).current
+        await pilot.press("x")
+        assert hidden.title not in titles(app) and len(titles(app)) == 6
+        await pilot.press("u")
+        assert app.screen.query_one(LinksTable).current.url == hidden.url
+        assert len(titles(app)) == 7
+
+    drive(seeded, scenario)
+
+
+def test_refresh_keeps_the_cursor_on_its_link(seeded: Seeded) -> None:
+    from .conftest import settle
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("j", "j", "j")
+        before = app.screen.query_one(LinksTable).current.url
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert app.screen.query_one(LinksTable).current.url == before
+
+    drive(seeded, scenario)
+
+
+def test_a_browser_that_does_not_open_counts_nothing(seeded: Seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: False)  # a machine with no browser
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("o")
+
+    drive(seeded, scenario)
+    opened = seeded.library.store.query("SELECT count(*) FROM link_events WHERE kind = 'opened'")
+    assert opened[0][0] == 0
+
+
+def test_mark_all_read_in_the_saved_view_says_there_is_nothing_to_do(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("s")
+        await choose(app, pilot, "Saved")
+        await pilot.press("M")
+        assert isinstance(app.screen, MainScreen)  # no question asked
+
+    drive(seeded, scenario)
+
+
+def test_mark_all_read_is_a_dismissal_not_reading(seeded: Seeded) -> None:
+    library = seeded.library
+    library.mark_read(seeded.article_url)
+    marked = library.mark_list_read("Teaching")
+    assert len(marked) == 4 and not library.links(list_name="Teaching", unread=True)
+    reads = library.store.query("SELECT count(*) FROM link_events WHERE kind = 'read'")[0][0]
+    assert reads == 1  # only the link read on its own

@@ -169,3 +169,16 @@ def test_fast_enough_for_the_refresh_hot_path() -> None:
     elapsed = time.perf_counter() - start
     # About 0.3 s on the 2-core CI machine; the bound leaves room for a loaded runner.
     assert elapsed < 1.5, f"50,000 canonicalize() calls took {elapsed:.2f} s"
+
+
+def test_network_errors_are_said_in_words_a_user_can_act_on() -> None:
+    import socket
+
+    from pln_reader.fetch import network_error_message
+
+    message = network_error_message("https://blog.example.com/feed",
+                                    OSError(socket.EAI_NONAME, "Name or service not known"))
+    assert message == ("https://blog.example.com/feed: cannot find the server blog.example.com "
+                       "(offline, or a mistyped address?)")
+    refused = network_error_message("http://127.0.0.1:9/x", OSError("[Errno 111] Connection refused"))
+    assert "refused the connection" in refused

@@ -125,9 +125,12 @@ class MainScreen(TriageMixin, Screen[None]):
             shared=view.topic is None and view.name == "Shared", unread=self.unread_only,
             contains=self.contains, limit=PAGE, offset=offset, sort=self.sort)
 
-    def load_links(self) -> None:
+    def load_links(self, *, keep: str | None = None) -> None:
+        """Load the view's first page; ``keep``: put the cursor back on that link if it is there."""
         links = self._query(0)
         self.table.show(links, complete=len(links) < PAGE, now=self.app.clock())
+        if keep is not None:
+            self.table.select_url(keep)
         self._update_status()
 
     @on(ListsPane.ViewChosen)
@@ -284,12 +287,15 @@ class MainScreen(TriageMixin, Screen[None]):
             return
         summary = event.summary
         self.app.last_refresh = summary
-        text = (f"refreshed {len(summary.results)} sources: {summary.new_entries} new entries, "
+        count = len(summary.results)
+        text = (f"refreshed {count} source{'s' if count != 1 else ''}: {summary.new_entries} new "
+                f"entr{'ies' if summary.new_entries != 1 else 'y'}, "
                 f"{summary.count('not_modified')} unchanged, {len(summary.failed)} failed")
         if summary.failed:
             text += " (F lists them)"
+        current = self.table.current
         self.reload_lists()
-        self.load_links()
+        self.load_links(keep=current.url if current else None)
         self._update_status(text)
 
     # -- skim time -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ class SearchScreen(Screen[None]):
     app: PlnApp  # type: ignore[assignment]
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="search_back"),
+        Binding("escape,q", "back", "Back", id="search_back"),
         Binding("down", "focus_results", "Results", show=False, id="search_results"),
     ]
 
@@ -63,6 +63,12 @@ class SearchScreen(Screen[None]):
     @on(LinksTable.LinkHighlighted)
     def _ignore(self, event: LinksTable.LinkHighlighted) -> None:
         event.stop()
+
+    def on_screen_resume(self) -> None:
+        """Back from the reader: redraw the link read there."""
+        table = self.query_one("#results", LinksTable)
+        if table.current is not None:
+            table.replace_link(self.app.library.get_link(table.current.url))
 
     def action_focus_results(self) -> None:
         self.query_one("#results", LinksTable).focus()

@@ -31,7 +31,7 @@ class TriageMixin:
 
     if TYPE_CHECKING:
         def notify(self, message: str, **kwargs: Any) -> None: ...
-        def load_links(self) -> None: ...
+        def load_links(self, *, keep: str | None = None) -> None: ...
         def reload_lists(self) -> None: ...
         def refresh_counts(self) -> None: ...
         def _update_status(self, text: str | None = None) -> None: ...
@@ -80,8 +80,7 @@ class TriageMixin:
             return
         self.app.library.hide(link.url)
         self._push(Triage("hide", (link.url,)))
-        self._redraw(link.url)
-        self.table.action_cursor_down()
+        self.table.remove_link(link)
         self.refresh_counts()
 
     def action_undo(self) -> None:
@@ -101,8 +100,8 @@ class TriageMixin:
         elif triage.kind == "hide":
             for url in triage.urls:
                 library.hide(url, hidden=False)
-        if triage.kind == "read_all":
-            self.load_links()
+        if triage.kind in ("read_all", "hide"):
+            self.load_links(keep=triage.urls[0] if triage.kind == "hide" else None)
         else:
             for url in triage.urls:
                 self._redraw(url)
@@ -114,6 +113,9 @@ class TriageMixin:
 
         view = self.view
         if view is None:
+            return
+        if view.topic is None and view.name == "Saved":
+            self.notify("saved links stay unread when marking all read: nothing to do here")
             return
         what = f"every unread link in {view.name}" + (f" matching {self.contains!r}" if self.contains else "")
 
@@ -236,9 +238,14 @@ def open_in_browser(screen: Any, url: str) -> None:
     if not is_http_url(url):
         screen.notify(f"not a web address: {url}", severity="error", markup=False)
         return
-    screen.app.library.record_opened(url)
-    if not webbrowser.open(url):
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:  # not opened, so not counted as read by the review
         screen.notify("no browser found: c copies the link instead", severity="warning")
+        return
+    screen.app.library.record_opened(url)
 
 
 def ask_note(app: PlnApp, url: str, title: str, after: Any) -> None:

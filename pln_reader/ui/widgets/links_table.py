@@ -114,6 +114,22 @@ class LinksTable(DataTable[Text]):
                     self.post_message(self.LinkHighlighted(link))
                 return
 
+    def remove_link(self, link: Link) -> None:
+        """Take a link's row out (hidden); the cursor stays on the row that follows."""
+        row = self.cursor_row
+        kept = [k for k in self.links if k.id != link.id]
+        self.show(kept, complete=self.complete, now=self._now)
+        if kept:
+            self.move_cursor(row=min(row, len(kept) - 1))
+
+    def select_url(self, url: str) -> bool:
+        """Put the cursor on a link's row if it is loaded."""
+        for index, known in enumerate(self.links):
+            if known.url == url:
+                self.move_cursor(row=index)
+                return True
+        return False
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.post_message(self.LinkHighlighted(self.current))
