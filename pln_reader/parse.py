@@ -235,7 +235,7 @@ def _finish(raw: RawFeed, url: str | None) -> ParsedFeed:
     sanitizers = _Sanitizers()
     entries = tuple(_finish_entry(e, entry_base, sanitizers) for e in raw.entries)
     return ParsedFeed(
-        title=clean_text(raw.title),
+        title=plain_title(raw.title),
         link=feed_link,
         version=raw.version,
         entries=entries,
@@ -251,9 +251,24 @@ class _Sanitizers(dict[str | None, "_Sanitizer"]):
         return sanitizer
 
 
+# Inline markup that HTML and XHTML titles carry (``Collar for <i>dogs</i>``): a title is shown
+# as plain text, so these tags go and their text stays. Only inline tags are matched, so a
+# plain-text title that talks about markup ("Styling the <div> element") keeps its words.
+_TITLE_TAGS = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
+    r"strike|strong|sub|sup|time|tt|u|var)(?:\s[^<>]*)?>|<br\s*/?>", re.IGNORECASE)
+
+
+def plain_title(value: str | None) -> str | None:
+    """A title as plain text: inline markup removed, controls stripped, whitespace collapsed."""
+    if value and "<" in value:
+        value = _TITLE_TAGS.sub("", value)
+    return clean_text(value)
+
+
 def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> ParsedEntry:
     url = _absolute_http(e.link, base)
-    title = clean_text(e.title)
+    title = plain_title(e.title)
 
     summary_src, summary_type = e.summary, e.summary_type
     if not (summary_src and summary_src.strip()) and e.contents:

@@ -392,7 +392,8 @@ def test_title_keeps_what_feedparser_gives() -> None:
     )
     feed = parse_feed(doc)
     assert feed.title == "A &amp; B"
-    assert [e.title for e in feed.entries] == ["<b>Bold</b> &amp; more", "Café <3"]
+    # Entities are left as feedparser gives them (never unescaped twice); inline tags go.
+    assert [e.title for e in feed.entries] == ["Bold &amp; more", "Café <3"]
 
 
 def test_content_type_charset_decides_the_encoding() -> None:
@@ -503,3 +504,19 @@ def test_mutated_corpus_files_never_raise_anything_but_parse_error() -> None:
                 check_shape(parse_feed(variant))
             except ParseError:
                 pass
+
+
+def test_inline_markup_in_titles_is_removed_and_plain_words_stay() -> None:
+    from pln_reader.parse import parse_feed, plain_title
+
+    assert plain_title("Sentry Calming Collar for <i>dogs</i>") == "Sentry Calming Collar for dogs"
+    assert plain_title('<span class="x">A</span> <b>bold</b> move') == "A bold move"
+    assert plain_title("Styling the <div> element") == "Styling the <div> element"
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:x</id>'
+            b'<updated>2026-01-01T00:00:00Z</updated><entry><id>urn:1</id>'
+            b'<updated>2026-01-01T00:00:00Z</updated><link href="https://x.example/1"/>'
+            b'<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Collar for <i>dogs</i></div></title>'
+            b'</entry><entry><id>urn:2</id><updated>2026-01-01T00:00:00Z</updated>'
+            b'<title type="html">Flu &lt;em&gt;now&lt;/em&gt;</title></entry></feed>')
+    feed = parse_feed(atom, url="https://x.example/feed", headers={})
+    assert [e.title for e in feed.entries] == ["Collar for dogs", "Flu now"]
