@@ -306,10 +306,11 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
               help="shared: the links the most people shared first.")
 @click.option("--days", type=click.IntRange(min=1), default=None,
               help="Only links first seen in the last N days (--sort shared --days 7: most shared this week).")
+@click.option("--hidden", is_flag=True, help="Only the links you hid (`pln unhide URL` shows one again).")
 @json_option
 @with_library
 def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit: int | None,
-          sort: str, days: int | None, as_json: bool) -> None:
+          sort: str, days: int | None, hidden: bool, as_json: bool) -> None:
     """Show links, newest first (one row per link, whatever number of sources it came from)."""
     from datetime import timedelta
 
@@ -317,11 +318,31 @@ def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit:
         raise click.UsageError("--unread and --saved cannot be combined")
     since = library.clock() - timedelta(days=days) if days else None
     items = library.links(list_name=list_name, unread=unread, saved=saved, limit=limit, sort=sort,
-                          since=since)
+                          since=since, hidden=hidden)
     if as_json:
         echo_json([fmt.link_json(k) for k in items])
     else:
         fmt.print_links(items)
+
+
+@cli.command()
+@home_option
+@click.argument("url")
+@click.option("--undo", is_flag=True, help="Show the link again (as `pln unhide`).")
+@with_library
+def hide(library: Any, url: str, undo: bool) -> None:
+    """Hide a link from every list (`pln links --hidden` lists hidden links)."""
+    link = library.hide(url, hidden=not undo)
+    click.echo(f"{'shown again' if undo else 'hidden'}: {link.url}")
+
+
+@cli.command()
+@home_option
+@click.argument("url")
+@with_library
+def unhide(library: Any, url: str) -> None:
+    """Show a hidden link again."""
+    click.echo(f"shown again: {library.hide(url, hidden=False).url}")
 
 
 @cli.command()

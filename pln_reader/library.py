@@ -307,7 +307,7 @@ class Library(AnnotationsMixin, SharingMixin):
     def links(
         self, *, list_name: str | None = None, unread: bool = False, saved: bool = False,
         shared: bool = False, contains: str | None = None, limit: int | None = None, offset: int = 0,
-        sort: str = "newest", since: datetime | None = None,
+        sort: str = "newest", since: datetime | None = None, hidden: bool = False,
     ) -> list[Link]:
         """Links of a list (all with ``None``), newest first; ``contains`` filters title and URL.
 
@@ -319,7 +319,7 @@ class Library(AnnotationsMixin, SharingMixin):
         list_id = self._list_id_of(list_name)
         return storage_links.query_links(self.store, list_id=list_id, unread=unread, saved=saved,
                                          shared=shared, contains=contains, limit=limit, offset=offset,
-                                         sort=sort, since=since)
+                                         sort=sort, since=since, hidden=hidden)
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
         return storage_links.search_links(self.store, query, limit=limit)

@@ -216,7 +216,8 @@ def in_list_clause(list_id: int, column: str = "k.id") -> tuple[str, list[Any]]:
 
 
 def _filters(list_id: int | None, *, unread: bool = False, saved: bool = False, shared: bool = False,
-             include_hidden: bool = False, contains: str | None = None) -> tuple[list[str], list[Any]]:
+             include_hidden: bool = False, contains: str | None = None,
+             hidden: bool = False) -> tuple[list[str], list[Any]]:
     """WHERE clauses (over ``links k LEFT JOIN link_state st``) for a view of links."""
     where: list[str] = []
     params: list[Any] = []
@@ -230,7 +231,9 @@ def _filters(list_id: int | None, *, unread: bool = False, saved: bool = False, 
         where.append("st.saved_at IS NOT NULL AND st.archived_at IS NULL")
     if shared:
         where.append("k.id IN (SELECT link_id FROM shares)")
-    if not include_hidden:
+    if hidden:
+        where.append("st.hidden_at IS NOT NULL")
+    elif not include_hidden:
         where.append("st.hidden_at IS NULL")
     if contains and contains.strip():
         pattern = "%" + contains.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -247,6 +250,7 @@ def query_links(
     saved: bool = False,
     shared: bool = False,
     include_hidden: bool = False,
+    hidden: bool = False,
     contains: str | None = None,
     limit: int | None = None,
     offset: int = 0,
@@ -258,7 +262,7 @@ def query_links(
     ``sort="shared"``: most distinct sharers first; ``since`` keeps links first seen from then on.
     """
     where, params = _filters(list_id, unread=unread, saved=saved, shared=shared,
-                             include_hidden=include_hidden, contains=contains)
+                             include_hidden=include_hidden, contains=contains, hidden=hidden)
     if since is not None:
         where.append("k.first_seen >= ?")
         params.append(to_db(since))

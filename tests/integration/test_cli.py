@@ -170,3 +170,17 @@ def test_a_broken_database_is_a_clean_storage_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "cannot open the database" in result.stderr and "not a database" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_hidden_links_can_be_listed_and_shown_again(pln, library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    feed = tmp_path / "f.xml"
+    feed.write_text("<rss version='2.0'><channel><title>B</title><item><title>One</title>"
+                    "<link>https://b.example/1</link></item><item><title>Two</title>"
+                    "<link>https://b.example/2</link></item></channel></rss>")
+    pln("add", str(feed))
+    assert "hidden: https://b.example/1" in pln("hide", "https://b.example/1").output
+    assert [k["url"] for k in json.loads(pln("links", "--json").output)] == ["https://b.example/2"]
+    hidden = json.loads(pln("links", "--hidden", "--json").output)
+    assert [(k["url"], k["hidden"]) for k in hidden] == [("https://b.example/1", True)]
+    pln("unhide", "https://b.example/1")
+    assert len(json.loads(pln("links", "--json").output)) == 2

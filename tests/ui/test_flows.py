@@ -224,3 +224,25 @@ def test_q_in_search_results_goes_back_and_the_read_link_is_redrawn(seeded: Seed
         assert app.is_running and not isinstance(app.screen, SearchScreen)
 
     drive(seeded, scenario)
+
+
+def test_a_new_list_is_selected_and_future_weeks_are_refused(seeded: Seeded) -> None:
+    from pln_reader.ui.screens.learned import LearnedScreen
+    from pln_reader.ui.screens.main import MainScreen
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("L")
+        app.screen.query_one("#name", Input).value = "Leadership"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.screen.view.name == "Leadership"
+        await pilot.press("w")
+        assert isinstance(app.screen, LearnedScreen)
+        week = app.screen.period.label
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        assert app.screen.period.label != week  # this week (so far) is there
+        later = app.screen.period.label
+        await pilot.press("right_square_bracket")
+        assert app.screen.period.label == later  # not the weeks after
+
+    drive(seeded, scenario)

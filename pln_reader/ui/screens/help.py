@@ -41,7 +41,11 @@ def bindings_of(screen: Screen[object]) -> list[HelpRow]:
 class HelpScreen(ModalScreen[None]):
     """Lists bindings; escape, q or ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help_close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help_close"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="help_down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="help_up"),
+    ]
 
     def __init__(self, title: str, rows: Sequence[HelpRow]) -> None:
         super().__init__()
@@ -61,6 +65,9 @@ class HelpScreen(ModalScreen[None]):
             "(the id is in brackets). ctrl+p lists every action.", "dim")]
         with VerticalScroll(id="help-box"):
             yield Static(Content("\n").join(lines), id="help-text")
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-box", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -65,6 +65,10 @@ class LearnedScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         assert self.period is not None and self.period.first_day is not None
         monday = self.period.first_day + timedelta(weeks=step)
+        latest = last_full_week(self.app.clock(), self.zone)
+        if latest.first_day is not None and monday > latest.first_day + timedelta(weeks=1):
+            self.notify("that week has not started yet")
+            return
         year, number, _ = monday.isocalendar()
         self.period = period_for_week(f"{year}-W{number:02d}", self.zone)
         self.show_week()

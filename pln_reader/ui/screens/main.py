@@ -111,6 +111,13 @@ class MainScreen(TriageMixin, Screen[None]):
         """Counts and lists from the store (after a refresh, an edit, a triage)."""
         self.lists_pane.show(self.build_views())
 
+    def select_view(self, name: str) -> None:
+        """Highlight the view called ``name`` (a list just created or renamed)."""
+        pane = self.lists_pane
+        names = [v.name for v in pane.views]
+        if name in names:
+            pane.highlighted = names.index(name)
+
     def refresh_counts(self) -> None:
         pane = self.lists_pane
         for view in self.build_views():

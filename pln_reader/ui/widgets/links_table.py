@@ -73,7 +73,7 @@ class LinksTable(DataTable[Text]):
         self.add_column("", width=MARK_WIDTH, key="marks")
         self.add_column("Title", width=title, key="title")
         self.add_column("From", width=from_width, key="from")
-        self.add_column("Age", width=AGE_WIDTH, key="age")
+        self.add_column("Age Read", width=AGE_WIDTH, key="age")
 
     def _row(self, link: Link) -> list[Text]:
         title_style = "" if link.read else "bold"

@@ -26,6 +26,10 @@ class ListsPane(OptionList):
         self._views: list[View] = []
 
     @property
+    def views(self) -> list[View]:
+        return list(self._views)
+
+    @property
     def current(self) -> View | None:
         index = self.highlighted
         return self._views[index] if index is not None and index < len(self._views) else None
