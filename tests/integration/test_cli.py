@@ -139,11 +139,11 @@ def test_python_dash_m_and_home_after_command(tmp_path: Path) -> None:
 
 
 def test_hostile_titles_reach_the_terminal_cleaned(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
-    hostile = ("<rss version='2.0'><channel><title>Evil&#x1b;]0;pwned&#x7;Feed</title>"
-               "<item><title>[@click=app.quit]x[/] &#x1b;[2Jcleared &#x9b;31mred</title>"
-               "<link>https://example.org/evil</link>"
-               "<description>&lt;script&gt;alert(1)&lt;/script&gt;text &#x1b;[5m</description></item>"
-               "</channel></rss>").encode()
+    hostile = (b"<rss version='2.0'><channel><title>Evil&#x1b;]0;pwned&#x7;Feed</title>"
+               b"<item><title>[@click=app.quit]x[/] &#x1b;[2Jcleared &#x9b;31mred</title>"
+               b"<link>https://example.org/evil</link>"
+               b"<description>&lt;script&gt;alert(1)&lt;/script&gt;text &#x1b;[5m</description></item>"
+               b"</channel></rss>")
     url = server.serve("/evil.xml", hostile)
     pln("add", url)
     out = pln("links").stdout + pln("sources").stdout + pln("links", "--json").stdout
