@@ -246,3 +246,27 @@ def test_a_new_list_is_selected_and_future_weeks_are_refused(seeded: Seeded) -> 
         assert app.screen.period.label == later  # not the weeks after
 
     drive(seeded, scenario)
+
+
+def test_reader_keys_scroll_copy_open_and_fetch_again(seeded: Seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+    url = seeded.article_url
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        table.move_cursor(row=[k.url for k in table.links].index(url))
+        await pilot.press("l")
+        await settle(app, pilot)
+        await pilot.press("j", "k", "space")
+        await pilot.press("c")
+        assert app.clipboard == url
+        await pilot.press("o")
+        assert opened == [url]
+        hits = seeded.server.hits["/retrieval"]
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert seeded.server.hits["/retrieval"] == hits + 1
+        assert "conversation afterwards" in app.screen.query_one(Markdown).source
+
+    drive(seeded, scenario)
