@@ -24,7 +24,6 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from feedparser.encodings import convert_to_utf8
 from feedparser.sanitizer import replace_doctype
-from feedparser.urls import _urljoin
 from lxml import etree
 
 from pln_reader.feedvocab import (
@@ -58,6 +57,7 @@ from pln_reader.feedvocab import (
     _version,
 )
 from pln_reader.rawfeed import RawEntry, RawFeed, describe_bozo, parse_date
+from pln_reader.rawfeed import urljoin as _urljoin
 
 
 class _Ctx:

@@ -31,7 +31,7 @@ from feedparser.urls import _urljoin
 from pln_reader.errors import ParseError
 from pln_reader.fastfeed import parse_fast
 from pln_reader.parsed import ParsedEntry, ParsedFeed
-from pln_reader.rawfeed import RawEntry, RawFeed, describe_bozo, struct_to_datetime
+from pln_reader.rawfeed import RawEntry, RawFeed, describe_bozo, is_plain_absolute, struct_to_datetime
 from pln_reader.text import clean_text
 
 __all__ = ["parse_feed"]
@@ -278,7 +278,7 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
     summary = None
     if summary_src:
         text = summary_src if summary_type == "text/plain" else html_to_text(summary_src)
-        summary = clean_text(_truncate(_paragraphs(text)), multiline=True)
+        summary = clean_text(_truncate(_summary_paragraphs(text)), multiline=True)
 
     content = None
     chosen = _choose_content(e)
@@ -321,6 +321,8 @@ def _choose_content(e: RawEntry) -> tuple[str, str] | None:
 def _http_url(value: str | None) -> bool:
     if not value:
         return False
+    if is_plain_absolute(value):
+        return True
     try:
         parts = urlsplit(value)
     except ValueError:
@@ -378,6 +380,15 @@ def _paragraphs(text: str) -> str:
     """Collapse whitespace inside each paragraph; one newline between paragraphs."""
     paras = (" ".join(p.split()) for p in _PARA_BREAK.split(text))
     return "\n".join(p for p in paras if p)
+
+
+def _summary_paragraphs(text: str) -> str:
+    """:func:`_paragraphs` of as much text as the summary can use (long articles: a prefix)."""
+    if len(text) > 4 * SUMMARY_MAX:
+        head = _paragraphs(text[: 4 * SUMMARY_MAX])
+        if len(head) > SUMMARY_MAX + 200:  # the cut is far beyond where the summary ends
+            return head
+    return _paragraphs(text)
 
 
 def _truncate(text: str, limit: int = SUMMARY_MAX) -> str:

@@ -21,6 +21,9 @@ _ESCAPES = re.compile(
 # or whitespace other than a plain space.
 _UNUSUAL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  ")
 _ESCAPE_START = re.compile("[\x1b\x80-\x9f]")
+# What multi-line text may need changed: controls other than tab and newline, C1, carriage
+# returns, bidi overrides. Most article HTML has none of these, and then one search is enough.
+_UNUSUAL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
@@ -36,7 +39,7 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str | None:
     """
     if value is None:
         return None
-    if not multiline and not _UNUSUAL.search(value):  # the common case: nothing to do
+    if not (_UNUSUAL_MULTILINE if multiline else _UNUSUAL).search(value):  # the common case
         value = value.strip()
         return value or None
     if _ESCAPE_START.search(value):

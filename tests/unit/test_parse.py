@@ -520,3 +520,18 @@ def test_inline_markup_in_titles_is_removed_and_plain_words_stay() -> None:
             b'<title type="html">Flu &lt;em&gt;now&lt;/em&gt;</title></entry></feed>')
     feed = parse_feed(atom, url="https://x.example/feed", headers={})
     assert [e.title for e in feed.entries] == ["Collar for dogs", "Flu now"]
+
+
+@pytest.mark.parametrize("uri", [
+    "http://a.example/b", "https://a.example/b?x=1&y=2#frag", "http://a.example", "https://a.example/",
+    "http://a.example/b?", "http://a.example/b#", "http://a.example/b;p?q", "HTTP://a.example/b",
+    "http:///a.example/b", "http://a.example/./b/../c", "https://user@a.example:8080/p?q#f",
+    "/relative/path", "relative", "ftp://a.example/f", "https://a.example/ü?ä=1",
+])
+@pytest.mark.parametrize("base", [None, "http://base.example/dir/", "https://base.example/x"])
+def test_urljoin_fast_path_gives_what_feedparser_gives(uri: str, base: str | None) -> None:
+    from feedparser.urls import _urljoin
+
+    from pln_reader.rawfeed import urljoin
+
+    assert urljoin(base, uri) == _urljoin(base, uri)
