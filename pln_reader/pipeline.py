@@ -127,11 +127,28 @@ async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futur
                    response.permanent_url)
 
 
+def interleave_hosts(jobs: Sequence[Job]) -> list[Job]:
+    """Jobs in turns, one host after another. Jobs are admitted in this order, and a run of one
+    host's jobs would fill every slot while that host's own limit lets only a few proceed."""
+    from .fetch import host_key
+
+    by_host: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_host.setdefault(host_key(job.url), []).append(job)
+    queues = list(by_host.values())
+    order: list[Job] = []
+    for turn in range(max((len(q) for q in queues), default=0)):
+        order.extend(q[turn] for q in queues if turn < len(q))
+    return order
+
+
 async def _worker_loop(
     jobs: Sequence[Job], fetch: FetchSettings, concurrency: int, per_host: int,
     put: Callable[[object], None], put_nowait: Callable[[object], None],
 ) -> None:
     from .fetch import Fetcher
+
+    jobs = interleave_hosts(jobs)
 
     loop = asyncio.get_running_loop()
     slots = asyncio.Semaphore(concurrency + QUEUE_DEPTH)

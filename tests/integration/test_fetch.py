@@ -135,3 +135,33 @@ def test_per_host_limit_bounds_concurrency(server: FeedServer) -> None:
 
     asyncio.run(run())
     assert peak == 2
+
+
+def test_a_closed_port_is_a_clear_network_error() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError) as caught:
+        fetch_one(FetchSettings(connect_timeout=2.0), f"http://127.0.0.1:{port}/feed.xml")
+    assert caught.value.reason == "network_error"
+    assert "refused the connection" in str(caught.value)
+
+
+def test_many_requests_reuse_few_connections(server: FeedServer) -> None:
+    """Keep-alive works through the asyncio socket backend: 40 GETs to one host, <= 8 sockets."""
+    url = server.serve("/k.xml", b"<rss version='2.0'><channel><title>K</title></channel></rss>")
+
+    async def run() -> list[Response | FetchError]:
+        async with Fetcher(FetchSettings(), concurrency=8, per_host=8) as fetcher:
+            async def one() -> Response | FetchError:
+                try:
+                    return await fetcher.fetch(url)
+                except FetchError as exc:
+                    return exc
+            return await asyncio.gather(*(one() for _ in range(40)))
+
+    results = asyncio.run(run())
+    assert all(isinstance(r, Response) and b"<title>K</title>" in r.body for r in results)
+    assert server.hits["/k.xml"] == 40

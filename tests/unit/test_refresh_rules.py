@@ -35,3 +35,14 @@ def test_next_due_after_errors(tmp_path: Path) -> None:
     assert next_due_error(settings, 30, None, NOW) == NOW + timedelta(hours=24)
     assert next_due_error(settings, 1, 7200, NOW) == NOW + timedelta(hours=2)  # Retry-After wins
     assert next_due_error(settings, 1, 10**9, NOW) == NOW + timedelta(hours=24)  # but is capped
+
+
+def test_jobs_take_turns_by_host() -> None:
+    """A worker admits jobs in order: one host's run of jobs must not fill every slot."""
+    from pln_reader.pipeline import Job, interleave_hosts
+
+    jobs = [Job(i, f"http://{host}/feed/{i}.xml", "feed", None, None, None)
+            for i, host in enumerate(["a.example"] * 3 + ["b.example"] * 2 + ["c.example"])]
+    order = [job.url.split("/")[2] for job in interleave_hosts(jobs)]
+    assert order == ["a.example", "b.example", "c.example", "a.example", "b.example", "a.example"]
+    assert sorted(j.id for j in interleave_hosts(jobs)) == list(range(6))
