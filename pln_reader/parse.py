@@ -31,7 +31,13 @@ from feedparser.urls import _urljoin
 from pln_reader.errors import ParseError
 from pln_reader.fastfeed import parse_fast
 from pln_reader.parsed import ParsedEntry, ParsedFeed
-from pln_reader.rawfeed import RawEntry, RawFeed, describe_bozo, is_plain_absolute, struct_to_datetime
+from pln_reader.rawfeed import (
+    RawEntry,
+    RawFeed,
+    describe_bozo,
+    is_plain_absolute,
+    struct_to_datetime,
+)
 from pln_reader.text import clean_text
 
 __all__ = ["parse_feed"]
