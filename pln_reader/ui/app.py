@@ -154,6 +154,7 @@ class PlnApp(App[None]):
         main = self._main()
         if main is not None:
             main.skim.focus(True)
+            main.refresh_counts()  # another process (a CLI command, a cron refresh) may have written
 
     def on_app_blur(self, event: events.AppBlur) -> None:
         main = self._main()

@@ -133,3 +133,19 @@ def test_a_spent_budget_shows_as_a_reminder(seeded: Seeded) -> None:
         assert len(seeded.library.links(list_name=teaching, unread=True)) == 4
 
     drive(seeded, scenario)
+
+
+def test_coming_back_to_the_terminal_updates_the_counts(seeded: Seeded) -> None:
+    from textual import events
+
+    from pln_reader.ui.widgets.lists_pane import ListsPane
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        seeded.library.save(seeded.shared_url, fetch_new=False)  # as `pln save` in another shell
+        app.post_message(events.AppBlur())
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        saved = next(v for v in app.screen.query_one(ListsPane).views if v.name == "Saved")
+        assert saved.count == 1
+
+    drive(seeded, scenario)
