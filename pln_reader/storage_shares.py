@@ -20,7 +20,7 @@ def add_share(store: Storage, link_id: int, *, channel: str, at: datetime, comme
             "INSERT OR IGNORE INTO shares (link_id, channel, shared_at, comment, post_url, origin,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [link_id, channel, to_db(at), comment, post_url, origin, to_db(now)])
-        return int(cur.lastrowid) if cur.rowcount else None
+        return int(cur.lastrowid or 0) if cur.rowcount else None
 
 
 def delete_share(store: Storage, share_id: int) -> Share:

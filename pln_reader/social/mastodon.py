@@ -144,9 +144,11 @@ def timeline(client: SocialClient, url: str, *, token: str | None, cursor: str |
     Pages follow the ``Link`` header as Mastodon asks (``prev`` for newer, ``next`` for older).
     """
     size = max(1, min(page, PAGE))
+    next_url = url
+    params: dict[str, Any] | None
     if cursor:
         # min_id gives the page just after the cursor; walk forward until nothing is newer.
-        next_url, params = url, {"limit": size, "min_id": cursor}  # type: dict[str, Any] | None
+        params = {"limit": size, "min_id": cursor}
         for _ in range(max_pages):
             found, headers = client.get_json(next_url, params, token=token)
             if not isinstance(found, list) or not found:
@@ -160,7 +162,7 @@ def timeline(client: SocialClient, url: str, *, token: str | None, cursor: str |
             else:
                 params = {"limit": size, "min_id": newest_id([str(s.get("id")) for s in found])}
         return
-    next_url, params = url, {"limit": size}  # type: dict[str, Any] | None
+    params = {"limit": size}
     for _ in range(max_pages):
         found, headers = client.get_json(next_url, params, token=token)
         if not isinstance(found, list) or not found:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, time
 from functools import partial
 from pathlib import Path
@@ -60,8 +60,8 @@ def choose_theme(setting: str, environ: dict[str, str] | None = None) -> str:
     return "ansi-light" if background in ("7", "15") else "ansi-dark"
 
 
-def check_keymap(keys: dict[str, str] | object) -> dict[str, str]:
-    keymap = dict(keys)  # type: ignore[call-overload]
+def check_keymap(keys: Mapping[str, str]) -> dict[str, str]:
+    keymap = dict(keys)
     if not keymap:  # nothing to check: skip importing every screen and dialog at start
         return keymap
     unknown = sorted(set(keymap) - known_binding_ids())

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from ...errors import PlnError
-from ...models import Link
+from ...models import Link, SourceResult
 from ..messages import RefreshFinished, RefreshProgress, Triage
 from ..skim import SkimClock
 from ..views import FIXED_VIEWS, View
@@ -95,7 +95,7 @@ class MainScreen(TriageMixin, Screen[None]):
         return self.query_one(ListsPane)
 
     @property
-    def table(self) -> LinksTable:
+    def table(self) -> LinksTable:  # type: ignore[override]
         return self.query_one(LinksTable)
 
     def build_views(self) -> list[View]:
@@ -270,10 +270,10 @@ class MainScreen(TriageMixin, Screen[None]):
         """Refresh in a thread with its own connection; progress comes back as messages."""
         try:
             with self.app.open_worker_library() as library:
-                summary = library.refresh(
-                    list_name=list_name, force=True,
-                    progress=lambda done, total, result: self.post_message(
-                        RefreshProgress(done, total, result)))
+                def progress(done: int, total: int, result: SourceResult) -> None:
+                    self.post_message(RefreshProgress(done, total, result))
+
+                summary = library.refresh(list_name=list_name, force=True, progress=progress)
                 library.prefetch_saved()
         except PlnError as exc:
             self.post_message(RefreshFinished(None, str(exc), list_name))

@@ -161,8 +161,11 @@ class TriageMixin:
     def action_share(self) -> None:
         link = self.table.current
         if link is not None:
-            ask_share(self.app, link.url, link.title or link.url,
-                      lambda: (self._redraw(link.url), self.refresh_counts()))
+            def after() -> None:
+                self._redraw(link.url)
+                self.refresh_counts()
+
+            ask_share(self.app, link.url, link.title or link.url, after)
 
     def action_learned(self) -> None:
         from .learned import LearnedScreen
