@@ -43,6 +43,19 @@ def gzip_bomb(size: int = 64 << 20) -> bytes:
     return b"".join(parts)
 
 
+def send_body(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str,
+              headers: dict[str, str] | None = None) -> None:
+    """Answer with ``body`` (no body for HEAD), its type and length, and extra headers."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for key, value in (headers or {}).items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(body)
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     server: FeedServer  # type: ignore[assignment]
     protocol_version = "HTTP/1.1"
@@ -74,14 +87,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def send_plain(self, status: int, body: bytes, headers: dict[str, str] | None = None,
                    content_type: str = "text/plain") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        send_body(self, status, body, content_type, headers)
 
     def send_resource(self, res: Resource) -> None:
         lm = email.utils.formatdate(res.last_modified, usegmt=True)

@@ -482,9 +482,9 @@ def test_title_only_head_and_missing_head() -> None:
         (b"<opml><body><outline text=x/></body></opml>", "not well-formed OPML"),
         (b'<opml><body><outline text="<b>x</b>"/></body></opml>', "markup inside an attribute"),
         (
-            b'<opml><body><outline text="a" xmlUrl="http://a/"/>'
+            (b'<opml><body><outline text="a" xmlUrl="http://a/"/>'
             b'<outline text="b  xmlUrl="http://b/"/>\n<outline text="c" xmlUrl="http://c/"/>'
-            b"</body></opml>",
+            b"</body></opml>"),
             "not well-formed OPML",
         ),
     ],
