@@ -192,7 +192,7 @@ def test_add_source_shows_a_raised_pln_error_literally_and_stays_open() -> None:
 
     async def scenario(app: DialogHost, pilot: Pilot) -> None:
         await type_text(pilot, "https://raise.example.org/")
-        await pilot.click("#add")
+        await pilot.click("#submit")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert error_text(app) == "https://raise.example.org/ [b]is not[/b] a site"
@@ -232,7 +232,7 @@ def test_add_source_shows_a_loading_state_while_add_runs() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert shown(app, "#status") == "Looking for feeds at ~/feeds/site.opml…"
-        assert app.screen.query_one("#add", Button).disabled
+        assert app.screen.query_one("#submit", Button).disabled
         await pilot.press("enter")  # a second submit while busy is ignored
         release.set()
         await app.workers.wait_for_complete()
@@ -357,7 +357,7 @@ def test_note_empty_is_an_inline_error_and_the_save_button_works() -> None:
         assert error_text(app) == "a note needs some text"
         await assert_still_open(app, pilot, dialog)
         await type_text(pilot, "worth rereading")
-        await pilot.click("#save")
+        await pilot.click("#submit")
 
     app = run(dialog, scenario)
     assert app.results == ["worth rereading"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Button, Input, Static
 
 from pln_reader.text import clean_text
 
@@ -26,6 +27,27 @@ class Dialog(ModalScreen[ResultT]):
         Binding("escape", "cancel", "Cancel", id="dialog_cancel")
     ]
     CANCEL_RESULT: ClassVar[Any] = None
+    SUBMIT_ACTION: ClassVar[str] = "submit"
+    """The action the primary button and Enter in a one-line input run (ctrl+s too, by binding)."""
+
+    @staticmethod
+    def buttons(label: str = "Save") -> Horizontal:
+        """The primary button (id ``submit``) and Cancel, for the bottom of a dialog."""
+        return Horizontal(Button(label, variant="primary", id="submit"), Button("Cancel", id="cancel"),
+                          classes="dialog-buttons")
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        # Other buttons (a confirm's yes/no) belong to the dialog's own handler.
+        if event.button.id == "submit":
+            event.stop()
+            await self.run_action(self.SUBMIT_ACTION)
+        elif event.button.id == "cancel":
+            event.stop()
+            self.action_cancel()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.run_action(self.SUBMIT_ACTION)
 
     def action_cancel(self) -> None:
         """Close the dialog without a result."""

@@ -81,9 +81,7 @@ class AddSourceDialog(Dialog["list[AddResult] | None"]):
                 yield Input(placeholder="optional", id="new-list")
             yield Static("", id="status", classes="dialog-status")
             yield self.error_line()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Add", variant="primary", id="add")
-                yield Button("Cancel", id="cancel")
+            yield self.buttons("Add")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -126,7 +124,7 @@ class AddSourceDialog(Dialog["list[AddResult] | None"]):
         line = self.query_one("#status", Static)
         line.update(plain(status))
         line.display = self._busy
-        self.query_one("#add", Button).disabled = self._busy
+        self.query_one("#submit", Button).disabled = self._busy
 
     def _stay_open(self, error: str) -> None:
         self._set_busy(None)
@@ -149,13 +147,4 @@ class AddSourceDialog(Dialog["list[AddResult] | None"]):
             logger.error("adding a source failed", exc_info=event.worker.error)
             self._stay_open(f"could not add the source: {event.worker.error}")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "add":
-            self.action_submit()
-        else:
-            self.action_cancel()

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Select, Static
 
 from pln_reader.models import CONTEXTS, TopicList
 from pln_reader.text import clean_text
@@ -76,9 +76,7 @@ class ListDialog(Dialog[ListEdit | None]):
                     placeholder="minutes a day (blank: none)",
                 )
             yield self.error_line()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            yield self.buttons("Save")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -109,13 +107,4 @@ class ListDialog(Dialog[ListEdit | None]):
             )
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.action_cancel()

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from ._base import Dialog
 from .results import HighlightRequest
@@ -24,7 +24,7 @@ def collapse(text: str) -> str:
 class HighlightDialog(Dialog[HighlightRequest | None]):
     """Quote a passage that must occur in ``article_text`` (whitespace and case may differ)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="dialog_save")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Save", id="dialog_save")]
 
     def __init__(self, article_text: str, *, passage: str = "") -> None:
         super().__init__()
@@ -45,16 +45,14 @@ class HighlightDialog(Dialog[HighlightRequest | None]):
                 yield Label("Comment")
                 yield Input(id="comment", placeholder="optional")
             yield self.error_line()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            yield self.buttons("Save")
         yield Footer()
 
     def on_mount(self) -> None:
         target = "#comment" if self._passage.strip() else "#passage"
         self.query_one(target).focus()
 
-    def action_save(self) -> None:
+    def action_submit(self) -> None:
         """Check the passage is in the article and dismiss with a HighlightRequest."""
         passage = collapse(self.query_one("#passage", TextArea).text)
         error = (
@@ -71,13 +69,4 @@ class HighlightDialog(Dialog[HighlightRequest | None]):
         comment = self.query_one("#comment", Input).value.strip() or None
         self.dismiss(HighlightRequest(passage=passage, comment=comment))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()

@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static, TextArea
+from textual.containers import Vertical
+from textual.widgets import Footer, Static, TextArea
 
 from ._base import Dialog, plain
 
@@ -17,7 +17,7 @@ EMPTY_NOTE = "a note needs some text"
 class NoteDialog(Dialog[str | None]):
     """A multi-line note about the link titled ``title``; ctrl+s saves the stripped text."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="dialog_save")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Save", id="dialog_save")]
 
     def __init__(self, title: str, *, initial: str = "") -> None:
         super().__init__()
@@ -31,9 +31,7 @@ class NoteDialog(Dialog[str | None]):
             yield Static(plain(self._title), id="subject", classes="dialog-subject")
             yield TextArea(self._initial, id="text", soft_wrap=True, classes="dialog-text")
             yield self.error_line()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            yield self.buttons("Save")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -41,7 +39,7 @@ class NoteDialog(Dialog[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
-    def action_save(self) -> None:
+    def action_submit(self) -> None:
         """Dismiss with the note's text, unless it is blank."""
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
@@ -50,9 +48,3 @@ class NoteDialog(Dialog[str | None]):
             return
         self.dismiss(text)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from pln_reader.links import is_http_url
 from pln_reader.models import SHARE_CHANNELS
@@ -21,7 +21,7 @@ BAD_POST_URL = "the post URL must be an http(s) URL, or blank"
 class ShareDialog(Dialog[ShareRequest | None]):
     """Where the link titled ``title`` was shared; ctrl+s saves."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="dialog_save")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Save", id="dialog_save")]
 
     def __init__(self, title: str, *, default_channel: str = "mastodon") -> None:
         super().__init__()
@@ -52,15 +52,13 @@ class ShareDialog(Dialog[ShareRequest | None]):
                 yield Label("Post URL")
                 yield Input(id="post-url", placeholder="https://… (optional)")
             yield self.error_line()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+            yield self.buttons("Save")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#channel", Select).focus()
 
-    def action_save(self) -> None:
+    def action_submit(self) -> None:
         """Validate the post URL and dismiss with a ShareRequest."""
         post_url = self.query_one("#post-url", Input).value.strip() or None
         if post_url is not None and not is_http_url(post_url):
@@ -71,13 +69,4 @@ class ShareDialog(Dialog[ShareRequest | None]):
         channel = str(self.query_one("#channel", Select).value)
         self.dismiss(ShareRequest(channel=channel, comment=comment, post_url=post_url))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
