@@ -13,7 +13,7 @@ import re
 
 from pln_reader.errors import InputError
 
-__all__ = ["TRACKING_PARAMS", "canonicalize", "is_http_url"]
+__all__ = ["TRACKING_PARAMS", "canonical_or_none", "canonicalize", "is_http_url"]
 
 # Query parameters that only identify a campaign, a click or a recipient, never the resource.
 # Matched case-insensitively on the parameter name; an entry ending in "*" is a prefix.
@@ -177,3 +177,13 @@ def is_http_url(url: str) -> bool:
     except InputError:
         return False
     return True
+
+
+def canonical_or_none(url: str | None) -> str | None:
+    """The canonical form of ``url``, or None when there is none (empty, not http(s), broken)."""
+    if not url:
+        return None
+    try:
+        return canonicalize(url)
+    except InputError:
+        return None

@@ -10,8 +10,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import InputError, ParseError
-from .links import canonicalize
+from .errors import ParseError
+from .links import canonical_or_none
 from .parsed import ParsedEntry, ParsedFeed
 from .storage_links import EntryRow
 
@@ -41,20 +41,11 @@ def _digest(entry: ParsedEntry) -> str:
     return h.hexdigest()
 
 
-def _link_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return canonicalize(url)
-    except InputError:
-        return None
-
-
 def rows_for(feed: ParsedFeed) -> tuple[EntryRow, ...]:
     return tuple(
         EntryRow(
             key=e.id,
-            link_url=_link_url(e.url),
+            link_url=canonical_or_none(e.url),
             url=e.url,
             title=e.title,
             author=e.author,

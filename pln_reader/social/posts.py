@@ -6,8 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..errors import InputError
-from ..links import canonicalize
+from ..links import canonical_or_none
 from ..storage_links import EntryRow
 from ..text import clean_text
 
@@ -40,15 +39,6 @@ def parse_time(value: object) -> datetime | None:
     return when if when.tzinfo else None
 
 
-def _canonical(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return canonicalize(url)
-    except InputError:
-        return None
-
-
 def entry_row(post: Post, link: str | None) -> EntryRow:
     """The entry a post makes for ``link`` (the resolved, not yet canonical, URL)."""
     text = clean_text(post.text, multiline=True)
@@ -61,7 +51,7 @@ def entry_row(post: Post, link: str | None) -> EntryRow:
     digest = hashlib.blake2b("\x1f".join(v or "" for v in values).encode("utf-8", "surrogatepass"),
                              digest_size=16).hexdigest()
     return EntryRow(
-        key=post.key, link_url=_canonical(link), url=link, title=title, author=clean_text(post.author),
+        key=post.key, link_url=canonical_or_none(link), url=link, title=title, author=clean_text(post.author),
         published=post.published, updated=None, summary=clean_text(post.summary, multiline=True),
         content=None, digest=digest, sharer_handle=clean_text(post.sharer_handle),
         post_url=post.post_url, post_text=text,
