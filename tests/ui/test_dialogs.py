@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Input, Select, SelectionList, Static
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from pln_reader.errors import DiscoveryError
 from pln_reader.library import AddResult
@@ -371,11 +371,26 @@ def test_note_escape_cancels_and_shows_a_hostile_title_literally() -> None:
         await click_hostile_text(app, pilot, "#subject")
         await assert_still_open(app, pilot, dialog)
         await type_text(pilot, "q")
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed text: asks first
+        await pilot.press("y")
 
     app = run(dialog, scenario)
     assert app.results == [None]
     assert app.return_code is None
+
+
+def test_note_escape_with_text_asks_before_throwing_it_away() -> None:
+    dialog = NoteDialog("A link")
+
+    async def scenario(app: DialogHost, pilot: Pilot) -> None:
+        await type_text(pilot, "half a thought")
+        await pilot.press("escape")
+        await pilot.press("n")  # keep writing
+        assert app.screen is dialog
+        assert dialog.query_one(TextArea).text == "half a thought"
+
+    app = run(dialog, scenario)
+    assert app.results == []
 
 
 # ShareDialog

@@ -39,6 +39,20 @@ class NoteDialog(Dialog[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
+    def action_cancel(self) -> None:
+        """Close without saving; typed text is only thrown away after asking."""
+        if self.query_one("#text", TextArea).text.strip() == self._initial.strip():
+            self.dismiss(None)
+            return
+        from .confirm import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Discard this note?", yes="Discard", no="Keep writing"),
+                             answered)
+
     def action_submit(self) -> None:
         """Dismiss with the note's text, unless it is blank."""
         text = self.query_one("#text", TextArea).text.strip()
