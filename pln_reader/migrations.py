@@ -287,6 +287,36 @@ def m0006_entries_source_link(db: Database) -> None:
     db.execute("CREATE INDEX entries_source_link ON entries(source_id, link_id)")
 
 
+_V7 = [
+    # Share ids are what `pln unshare ID` takes: AUTOINCREMENT so a deleted id is never given
+    # to a new share (a plain rowid reuses the highest one after it is deleted).
+    """CREATE TABLE shares_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL CHECK (channel IN
+            ('mastodon', 'bluesky', 'linkedin', 'blog', 'email', 'team', 'meeting', 'other')),
+        shared_at TEXT NOT NULL,
+        comment TEXT,
+        post_url TEXT,
+        origin TEXT NOT NULL DEFAULT 'manual',
+        created_at TEXT NOT NULL
+    )""",
+    """INSERT INTO shares_new (id, link_id, channel, shared_at, comment, post_url, origin, created_at)
+        SELECT id, link_id, channel, shared_at, comment, post_url, origin, created_at FROM shares""",
+    "DROP TABLE shares",
+    "ALTER TABLE shares_new RENAME TO shares",
+    "CREATE INDEX shares_link ON shares(link_id)",
+    "CREATE INDEX shares_at ON shares(shared_at)",
+    "CREATE UNIQUE INDEX shares_post ON shares(link_id, post_url) WHERE post_url IS NOT NULL",
+]
+
+
+@migrations(name="0007_share_ids")
+def m0007_share_ids(db: Database) -> None:
+    for statement in _V7:
+        db.execute(statement)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 # The migrations of pln_reader.migrations, by name: when all are applied, opening the database
 # does not import sqlite-utils at all (a test keeps this list equal to the registered ones).
 SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
-                     "0005_social", "0006_entries_source_link")
+                     "0005_social", "0006_entries_source_link",
+                     "0007_share_ids")
 
 BUSY_TIMEOUT_S = 30.0
 

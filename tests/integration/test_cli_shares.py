@@ -96,3 +96,14 @@ def test_sharing_an_unknown_url_creates_the_link(server: FeedServer, pln) -> Non
     assert link["url"] == url and link["title"] and link["shares"] == 1
     assert json.loads(pln("shares", "--json").stdout)[0]["title"] == link["title"]
     assert "Why feedback lands" in pln("article", url).stdout
+
+
+def test_a_deleted_share_id_is_never_given_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pln_reader.library import open_library
+
+    with open_library(tmp_path / "h") as library:
+        first = library.share("https://a.example/1", channel="team", fetch_new=False)
+        second = library.share("https://a.example/1", channel="blog", fetch_new=False)
+        library.unshare(second.id)
+        third = library.share("https://a.example/1", channel="email", fetch_new=False)
+    assert third.id not in (first.id, second.id)

@@ -23,7 +23,8 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
     assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",),
-                       ("0004_shares_events",), ("0005_social",), ("0006_entries_source_link",)]
+                       ("0004_shares_events",), ("0005_social",), ("0006_entries_source_link",),
+                       ("0007_share_ids",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -32,7 +33,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     store = open_storage(path)  # second open applies nothing again
     assert [m.name for m in migrations.migrations.applied(store.db)] == [
         "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
-        "0005_social", "0006_entries_source_link"]
+        "0005_social", "0006_entries_source_link", "0007_share_ids"]
     store.close()
 
 
@@ -64,7 +65,7 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events",
-                                         "0005_social", "0006_entries_source_link"])
+                                         "0005_social", "0006_entries_source_link", "0007_share_ids"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
     """A database of any earlier version opens current with every row kept (the sources table
     rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""
@@ -84,9 +85,15 @@ def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) ->
         INSERT INTO link_state (link_id, read_at, saved_at)
             VALUES (1, '2026-01-02T10:00:00+00:00', '2026-01-01T09:00:00+00:00');
     """)
+    has_shares = stop_before > "0004_shares_events"
+    if has_shares:
+        conn.execute("INSERT INTO shares (link_id, channel, shared_at, created_at)"
+                     " VALUES (1, 'team', '2026-01-03T00:00:00+00:00', '2026-01-03T00:00:00+00:00')")
     conn.close()
     store = open_storage(path)
     assert migrations.pending(store.db) == []
+    if has_shares:
+        assert [tuple(r) for r in store.query("SELECT link_id, channel FROM shares")] == [(1, "team")]
     counts = [store.query(f"SELECT count(*) FROM {t}")[0][0]
               for t in ("sources", "fetch_state", "list_sources", "entries", "links", "link_state")]
     assert counts == [1, 1, 1, 1, 1, 1]
