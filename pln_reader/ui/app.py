@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, time
 from functools import partial
 from pathlib import Path
@@ -135,17 +135,10 @@ class PlnApp(App[None]):
         yield from super().get_system_commands(screen)
         seen = set()
         for row in bindings_of(screen):
-            if row.description in seen:
-                continue
-            seen.add(row.description)
-            action = next(a.binding.action for a in screen.active_bindings.values()
-                          if a.binding.description == row.description)
-            yield SystemCommand(row.description, f"keys: {row.keys}",
-                                partial(self._run_from_palette, screen, action))
-
-    def _run_from_palette(self, screen: Screen[object], action: str) -> None:
-        self.call_later(screen.run_action, action) if not action.startswith("app.") else \
-            self.call_later(self.run_action, action[4:])
+            if row.description not in seen:
+                seen.add(row.description)
+                yield SystemCommand(row.description, f"keys: {row.keys}",
+                                    partial(self.call_later, row.node.run_action, row.action))
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
@@ -168,6 +161,6 @@ class PlnApp(App[None]):
         self.exit()
 
 
-def run(library: Library, *, extra: Sequence[str] = ()) -> None:
+def run(library: Library) -> None:
     """Run the UI until the user quits (the library stays open; the caller closes it)."""
     PlnApp(library).run()

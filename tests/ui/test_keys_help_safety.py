@@ -149,3 +149,13 @@ def test_coming_back_to_the_terminal_updates_the_counts(seeded: Seeded) -> None:
         assert saved.count == 1
 
     drive(seeded, scenario)
+
+
+def test_the_palette_runs_app_actions_too(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        [help_command] = [c for c in app.get_system_commands(app.screen) if c.title == "Help"]
+        help_command.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+    drive(seeded, scenario)

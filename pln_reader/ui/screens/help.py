@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -18,12 +19,14 @@ class HelpRow:
     keys: str
     description: str
     binding_id: str | None
+    action: str
+    node: DOMNode
+    """Where the binding lives (the screen, the app or a widget): what runs the action."""
 
 
 def bindings_of(screen: Screen[object]) -> list[HelpRow]:
     """The active bindings of ``screen`` (with the user's keymap), one row per action."""
-    rows: dict[tuple[str, str], list[str]] = {}
-    ids: dict[tuple[str, str], str | None] = {}
+    rows: dict[tuple[str, str], HelpRow] = {}
     # The screen's own actions first, then the app's, then those of the focused widget.
     order = {screen: 0, screen.app: 1}
     ranked = sorted(screen.active_bindings.items(), key=lambda item: order.get(item[1].node, 2))
@@ -31,11 +34,13 @@ def bindings_of(screen: Screen[object]) -> list[HelpRow]:
         binding = active.binding
         if not binding.description:
             continue
-        group = (binding.action, binding.description)
-        rows.setdefault(group, []).append(screen.app.get_key_display(Binding(key, binding.action)))
-        ids[group] = binding.id
-    return [HelpRow(", ".join(keys), description, ids[group])
-            for group, keys in rows.items() for description in [group[1]]]
+        shown = screen.app.get_key_display(Binding(key, binding.action))
+        known = rows.get((binding.action, binding.description))
+        rows[(binding.action, binding.description)] = (
+            HelpRow(shown, binding.description, binding.id, binding.action, active.node) if known is None
+            else HelpRow(f"{known.keys}, {shown}", known.description, known.binding_id, known.action,
+                         known.node))
+    return list(rows.values())
 
 
 class HelpScreen(ModalScreen[None]):

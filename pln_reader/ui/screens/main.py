@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -339,6 +338,3 @@ class MainScreen(TriageMixin, Screen[None]):
     def stop_skim(self) -> None:
         """The app is closing: store the time skimmed so far."""
         self._flush_skim(stop=True)
-
-    def local_now(self) -> datetime:
-        return self.app.clock().astimezone()
