@@ -29,14 +29,10 @@ def mastodon_lists(library: Any, instance: str | None, as_json: bool) -> None:
 
     social = library.settings.social
     if instance is None:
-        account = social.mastodon_account
-        if account.startswith(("http://", "https://")):
-            instance = origin(account)
-        elif account.count("@") >= 1 and account.lstrip("@").partition("@")[2]:
-            instance = "https://" + account.lstrip("@").partition("@")[2]
-        else:
+        if not social.mastodon_account:
             raise InputError("which instance? give --instance https://your.instance or set "
                              "[social] mastodon_account = \"@you@your.instance\"")
+        instance, _ = api.parse_account(social.mastodon_account)
     instance = origin(instance) if "://" in instance else f"https://{instance}"
     token = api.need_token(social.mastodon_token, instance)
     with SocialClient(library.settings) as client:

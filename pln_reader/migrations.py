@@ -10,6 +10,11 @@ from sqlite_utils import Database, Migrations
 
 migrations = Migrations("pln_reader")
 
+
+def _execute_all(db: Database, statements: list[str]) -> None:
+    for statement in statements:
+        db.execute(statement)
+
 _V1 = [
     """CREATE TABLE sources (
         id INTEGER PRIMARY KEY,
@@ -111,8 +116,7 @@ _V1 = [
 
 @migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
-    for statement in _V1:
-        db.execute(statement)
+    _execute_all(db, _V1)
 
 
 _V2 = [
@@ -147,8 +151,7 @@ _V2 = [
 
 @migrations(name="0002_articles")
 def m0002_articles(db: Database) -> None:
-    for statement in _V2:
-        db.execute(statement)
+    _execute_all(db, _V2)
 
 
 _V3 = [
@@ -183,8 +186,7 @@ for _event, _ref in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
 
 @migrations(name="0003_annotations")
 def m0003_annotations(db: Database) -> None:
-    for statement in _V3:
-        db.execute(statement)
+    _execute_all(db, _V3)
 
 
 _V4 = [
@@ -232,8 +234,7 @@ _V4 = [
 
 @migrations(name="0004_shares_events")
 def m0004_shares_events(db: Database) -> None:
-    for statement in _V4:
-        db.execute(statement)
+    _execute_all(db, _V4)
 
 
 _V5 = [
@@ -276,8 +277,7 @@ _V5 = [
 
 @migrations(name="0005_social")
 def m0005_social(db: Database) -> None:
-    for statement in _V5:
-        db.execute(statement)
+    _execute_all(db, _V5)
 
 
 @migrations(name="0006_entries_source_link")
@@ -313,8 +313,7 @@ _V7 = [
 
 @migrations(name="0007_share_ids")
 def m0007_share_ids(db: Database) -> None:
-    for statement in _V7:
-        db.execute(statement)
+    _execute_all(db, _V7)
 
 
 def apply(db: Database) -> None:

@@ -127,15 +127,20 @@ async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futur
                    response.permanent_url)
 
 
-def interleave_hosts(jobs: Sequence[Job]) -> list[Job]:
-    """Jobs in turns, one host after another. Jobs are admitted in this order, and a run of one
-    host's jobs would fill every slot while that host's own limit lets only a few proceed."""
+def jobs_by_host(jobs: Sequence[Job]) -> list[list[Job]]:
+    """The jobs grouped by host (host and port), in order of first appearance."""
     from .fetch import host_key
 
     by_host: dict[str, list[Job]] = {}
     for job in jobs:
         by_host.setdefault(host_key(job.url), []).append(job)
-    queues = list(by_host.values())
+    return list(by_host.values())
+
+
+def interleave_hosts(jobs: Sequence[Job]) -> list[Job]:
+    """Jobs in turns, one host after another. Jobs are admitted in this order, and a run of one
+    host's jobs would fill every slot while that host's own limit lets only a few proceed."""
+    queues = jobs_by_host(jobs)
     order: list[Job] = []
     for turn in range(max((len(q) for q in queues), default=0)):
         order.extend(q[turn] for q in queues if turn < len(q))
@@ -215,13 +220,8 @@ class Pipeline:
     def _shares(self, n: int) -> list[list[Job]]:
         """Deal whole hosts to workers, biggest first to the least loaded; a host's jobs stay
         together (one worker enforces its limit, and its connections get reused)."""
-        from .fetch import host_key
-
-        by_host: dict[str, list[Job]] = {}
-        for job in self.jobs:
-            by_host.setdefault(host_key(job.url), []).append(job)
         shares: list[list[Job]] = [[] for _ in range(n)]
-        for jobs in sorted(by_host.values(), key=len, reverse=True):
+        for jobs in sorted(jobs_by_host(self.jobs), key=len, reverse=True):
             min(shares, key=len).extend(jobs)
         return [share for share in shares if share]
 

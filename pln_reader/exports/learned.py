@@ -189,6 +189,9 @@ def _md_item(item: Item, zone: tzinfo | None) -> list[str]:
     return out
 
 
+QUIET_LIST = "Nothing saved, read, annotated or shared from this list."
+
+
 def _md_section(section: Section, report: WeeklyReport) -> list[str]:
     out = [f"## {md_text(section.title)}"]
     if section.purpose:
@@ -197,7 +200,7 @@ def _md_section(section: Section, report: WeeklyReport) -> list[str]:
         out.append(f"{funnel_line(section.funnel)} \u00b7 "
                    f"skim time {skim_line(section.skim_minutes, section.budget_minutes)}")
     if not section.items:
-        out.append("Nothing saved, read, annotated or shared from this list.")
+        out.append(QUIET_LIST)
     for item in section.items:
         out += _md_item(item, report.period.zone)
     return out

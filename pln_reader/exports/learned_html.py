@@ -13,6 +13,7 @@ from ..reflect import POSITIONS, Item, Section, WeeklyReport
 from .learned import (
     NOT_XML,
     PRACTICE_KEY,
+    QUIET_LIST,
     funnel_line,
     practice_cells,
     queue_line,
@@ -76,7 +77,7 @@ def _section(section: Section, zone: tzinfo | None) -> list[str]:
         out.append(f'<p class="funnel">{esc(funnel_line(section.funnel))} · '
                    f"skim time {esc(skim_line(section.skim_minutes, section.budget_minutes))}</p>")
     if not section.items:
-        out.append("<p>Nothing saved, read, annotated or shared from this list.</p>")
+        out.append(f"<p>{QUIET_LIST}</p>")
     for item in section.items:
         out += _item(item, zone)
     return out + ["</section>"]

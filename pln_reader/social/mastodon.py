@@ -222,12 +222,8 @@ def get_list(client: SocialClient, instance: str, list_id: str, token: str) -> d
     return data
 
 
-def account_statuses(client: SocialClient, account: str, *, token: str | None, since: datetime,
-                     max_pages: int, page: int = PAGE) -> tuple[str, Iterator[dict[str, Any]]]:
-    """``(instance, statuses)`` of an account (own posts, no replies).
-
-    The account is ``@user@instance.example`` or its profile address ``https://instance/@user``.
-    """
+def parse_account(account: str) -> tuple[str, str]:
+    """``(instance, user)`` of ``@user@instance.example`` or ``https://instance.example/@user``."""
     account = account.strip()
     if account.startswith(("http://", "https://")):
         instance, user = origin(account), urlsplit(account).path.strip("/").lstrip("@")
@@ -239,6 +235,16 @@ def account_statuses(client: SocialClient, account: str, *, token: str | None, s
     if not user or "/" in user:
         raise InputError(f"the Mastodon account {account!r} should look like @you@instance.example "
                          "or https://instance.example/@you")
+    return instance, user
+
+
+def account_statuses(client: SocialClient, account: str, *, token: str | None, since: datetime,
+                     max_pages: int, page: int = PAGE) -> tuple[str, Iterator[dict[str, Any]]]:
+    """``(instance, statuses)`` of an account (own posts, no replies).
+
+    The account is ``@user@instance.example`` or its profile address ``https://instance/@user``.
+    """
+    instance, user = parse_account(account)
     data, _ = client.get_json(f"{instance}/api/v1/accounts/lookup", {"acct": user}, token=token)
     if not isinstance(data, dict) or "id" not in data:
         raise FetchError(f"{instance}: no account {user}", reason="not_found")

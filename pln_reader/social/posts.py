@@ -46,13 +46,15 @@ def entry_row(post: Post, link: str | None) -> EntryRow:
     if title is None and text and link is None:
         flat = " ".join(text.split())
         title = flat if len(flat) <= TITLE_FROM_TEXT else flat[: TITLE_FROM_TEXT - 1] + "…"
-    values = (link, title, clean_text(post.author), post.published.isoformat() if post.published else None,
-              clean_text(post.summary, multiline=True), post.sharer_handle, post.post_url, text)
+    author = clean_text(post.author)
+    summary = clean_text(post.summary, multiline=True)
+    sharer = clean_text(post.sharer_handle)
+    values = (link, title, author, post.published.isoformat() if post.published else None,
+              summary, sharer, post.post_url, text)
     digest = hashlib.blake2b("\x1f".join(v or "" for v in values).encode("utf-8", "surrogatepass"),
                              digest_size=16).hexdigest()
     return EntryRow(
-        key=post.key, link_url=canonical_or_none(link), url=link, title=title, author=clean_text(post.author),
-        published=post.published, updated=None, summary=clean_text(post.summary, multiline=True),
-        content=None, digest=digest, sharer_handle=clean_text(post.sharer_handle),
-        post_url=post.post_url, post_text=text,
+        key=post.key, link_url=canonical_or_none(link), url=link, title=title, author=author,
+        published=post.published, updated=None, summary=summary, content=None, digest=digest,
+        sharer_handle=sharer, post_url=post.post_url, post_text=text,
     )
