@@ -203,8 +203,7 @@ class Library(AnnotationsMixin, SharingMixin):
         if not created:
             return AddResult(target, self.store.get_source(source_id), False, note="already subscribed")
         refresher = Refresher(self.store, self.settings, clock=self.clock)
-        rows = [r for r in self.store.due_sources(now, force=True) if r["id"] == source_id]
-        refresher.run_social(rows)
+        refresher.run_social(self.store.due_sources(now, force=True, source_id=source_id))
         [result] = refresher.results
         note = (f"{result.new} posts" if result.status != "failed"
                 else f"added, but the first fetch failed: {result.reason}")

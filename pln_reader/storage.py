@@ -320,7 +320,8 @@ class Storage:
     # -- fetch state ---------------------------------------------------------------------------
 
     def due_sources(
-        self, now: datetime, *, force: bool = False, list_id: int | None = None
+        self, now: datetime, *, force: bool = False, list_id: int | None = None,
+        source_id: int | None = None,
     ) -> list[sqlite3.Row]:
         """Active sources to fetch now, with their conditional-GET state."""
         sql = (
@@ -335,6 +336,9 @@ class Storage:
         if list_id is not None:
             sql += " AND s.id IN (SELECT source_id FROM list_sources WHERE list_id = ?)"
             params.append(list_id)
+        if source_id is not None:
+            sql += " AND s.id = ?"
+            params.append(source_id)
         # Subscribed OPML lists first, so the feeds they add are fetched in the same run.
         return self.query(sql + " ORDER BY s.kind = 'feed', s.id", params)
 
