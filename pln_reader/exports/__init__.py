@@ -1,1 +1,0 @@
-"""Exports: OPML of topic lists (weekly "what I learned" and stats come later)."""
