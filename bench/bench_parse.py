@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 import feedparser
 
-from pln_reader.errors import ParseError
-from pln_reader.parse import _parse_fast, parse_feed
+from pln_reader.core.errors import ParseError
+from pln_reader.feeds.parse import _parse_fast, parse_feed
 
 CORPUS = Path(os.environ.get("FEED_CORPUS", ROOT.parent / "shared" / "corpus"))
 

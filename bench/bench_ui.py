@@ -81,7 +81,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
     import pln_reader.cli  # noqa: F401  (what the `pln` console script imports first)
 
     mark("import_cli")
-    from pln_reader.library import open_library
+    from pln_reader.library.facade import open_library
 
     library = open_library(args.home)
     mark("open_library")

@@ -122,7 +122,7 @@ def _iso(dt: datetime) -> str:
 def schema_key() -> str:
     """The migrations the store was made with: a new migration means a new store."""
     sys.path.insert(0, str(REPO))
-    from pln_reader.storage import SCHEMA_MIGRATIONS
+    from pln_reader.store.db import SCHEMA_MIGRATIONS
 
     return hashlib.sha1(",".join(SCHEMA_MIGRATIONS).encode()).hexdigest()[:8]
 
@@ -134,7 +134,7 @@ def store_dir(n_links: int, seed: int = 1) -> Path:
 def build(home: Path, n_links: int, seed: int = 1) -> dict[str, object]:
     """Create and fill a store of ``n_links`` links in ``home`` (which must not exist)."""
     sys.path.insert(0, str(REPO))
-    from pln_reader.library import open_library
+    from pln_reader.library.facade import open_library
 
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0)

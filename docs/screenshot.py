@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from pln_reader.demo import load_demo
-from pln_reader.library import open_library
+from pln_reader.library.facade import open_library
 from pln_reader.ui.app import PlnApp
 
 HERE = Path(__file__).parent

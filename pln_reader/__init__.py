@@ -1,13 +1,14 @@
 """pln_reader: a terminal feed reader for purposeful professional learning.
 
-Use :func:`open_library` to get a :class:`Library`; everything else hangs off it.
+Use :func:`open_library` to get a :class:`Library`; everything else hangs off it. The package's
+folders are its stages, one layer each (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from .core.version import __version__
 
 if TYPE_CHECKING:
     from .library import Library, open_library

@@ -1,4 +1,4 @@
-from pln_reader.cli import main
+from pln_reader.cli.main import main
 
 if __name__ == "__main__":  # not when a worker process imports it
     main()

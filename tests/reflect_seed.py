@@ -22,9 +22,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pln_reader import storage_articles, storage_links
-from pln_reader.library import Library, open_library
-from pln_reader.storage_links import EntryRow
+from pln_reader.core.models import EntryRow
+from pln_reader.library.facade import Library, open_library
+from pln_reader.store import articles as storage_articles
+from pln_reader.store import links as storage_links
 
 
 def at(day: int, hour: int = 10, minute: int = 0, month: int = 11) -> datetime:

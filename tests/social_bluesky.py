@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from .social_common import (
+from tests.social_common import (
     BLUESKY_DID,
     BLUESKY_LIST_URI,
     FIXTURE_NOW,

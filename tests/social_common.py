@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .integration.server import send_body
+from tests.integration.server import send_body
 
 FIXTURES = Path(__file__).parent / "fixtures" / "social"
 FIXTURE_NOW = "2026-11-20T10:00:00Z"

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from .social_common import (
+from tests.social_common import (
     _INVALID_TOKEN,
     _NOT_FOUND,
     _NOT_FOUND_PAGE,

@@ -54,8 +54,8 @@ the real one.
 
 from __future__ import annotations
 
-from .social_bluesky import FakeBluesky, sort_at
-from .social_common import (
+from tests.social_bluesky import FakeBluesky, sort_at
+from tests.social_common import (
     BLUESKY_DID,
     BLUESKY_HANDLE,
     BLUESKY_LIST_URI,
@@ -76,7 +76,7 @@ from .social_common import (
     load_fixture,
     short_link_routes,
 )
-from .social_mastodon import FakeMastodon, mastodon_link_html, paginate_by_id
+from tests.social_mastodon import FakeMastodon, mastodon_link_html, paginate_by_id
 
 __all__ = [
     "BLUESKY_DID",

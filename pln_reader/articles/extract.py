@@ -24,7 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pln_reader.text import clean_text
+from ..core.models import ARTICLE_STATUS_MEANINGS, ARTICLE_STATUSES
+from ..core.text import clean_text
 
 __all__ = [
     "EXTENSIVE_DATE_SEARCH",
@@ -39,27 +40,8 @@ __all__ = [
     "status_for_fetch_error",
 ]
 
-STATUSES: tuple[str, ...] = (
-    "ok",
-    "empty",
-    "not_html",
-    "too_large",
-    "http_error",  # a prefix: stored as "http_error:404", "http_error:500", ...
-    "timeout",
-    "blocked",
-    "network_error",
-)
-
-STATUS_MEANINGS: dict[str, str] = {
-    "ok": "The article text was extracted.",
-    "empty": "The page was fetched but no main text was found on it.",
-    "not_html": "The link is not a web page (a PDF, an image, JSON, ...).",
-    "too_large": "The page is larger than the size limit.",
-    "http_error": "The server answered with an HTTP error (shown as http_error:NNN).",
-    "timeout": "The site did not answer in time.",
-    "blocked": "The site refused access (login required, forbidden or legally blocked).",
-    "network_error": "The page could not be reached (network, redirect or address problem).",
-}
+STATUSES = ARTICLE_STATUSES
+STATUS_MEANINGS = ARTICLE_STATUS_MEANINGS
 
 WORDS_PER_MINUTE = 230
 """Reading speed for reading_minutes; Chinese and Japanese are counted per character instead."""

@@ -10,20 +10,12 @@ from typing import Any, Self
 
 import click
 
-from .models import Link, RefreshSummary, Source, SourceResult, TopicList
-from .text import clean_text
+from ..core.models import Link, RefreshSummary, Source, SourceResult, TopicList
+from ..core.text import clean_text, shown
 
 
 def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z") if dt else None
-
-
-def shown(value: str | None, width: int | None = None) -> str:
-    """Text safe for the terminal (stored text is clean already; this is belt and braces)."""
-    text = clean_text(value) or ""
-    if width is not None and len(text) > width:
-        text = text[: max(0, width - 1)] + "…"
-    return text
 
 
 def shown_multiline(value: str | None) -> str:

@@ -6,55 +6,18 @@ line, ``error: ...``, with exit status 1 (2 for usage errors); never a traceback
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from . import __version__
-from . import cli_format as fmt
-from .errors import PlnError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _set_home(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
-    if value is not None:
-        ctx.find_root().meta["pln.home"] = value
-
-
-def home_option(f: F) -> F:
-    """``--home DIR``, accepted before the command or after it."""
-    return click.option(
-        "--home",
-        type=click.Path(file_okay=False, path_type=Path),
-        expose_value=False,
-        is_eager=True,
-        callback=_set_home,
-        help="Use this data directory (overrides PLN_READER_HOME).",
-    )(f)
-
-
-def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print a JSON array (see README).")(f)
-
-
-def with_library(f: F) -> F:
-    """Open the library for the command and close it after; PlnError becomes a clean error."""
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .library import open_library
-
-        home = click.get_current_context().find_root().meta.get("pln.home")
-        with open_library(home) as library:
-            return f(library, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+from ..core.errors import PlnError
+from ..core.files import write_atomically
+from ..core.version import __version__
+from . import format as fmt
+from . import notes, reading, reflect, shares, social
+from .options import F, echo_json, home_option, json_option, with_library
 
 
 class PlnGroup(click.Group):
@@ -86,7 +49,7 @@ def cli(ctx: click.Context) -> None:
 def _run_ui(library: Any) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise click.UsageError("the UI needs a terminal; see `pln --help` for the commands")
-    from .ui.app import run
+    from ..ui.app import run
 
     run(library)
 
@@ -97,10 +60,6 @@ def _run_ui(library: Any) -> None:
 def ui(library: Any) -> None:
     """Open the terminal UI (what `pln` with no command does)."""
     _run_ui(library)
-
-
-def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -233,9 +192,7 @@ def list_delete(library: Any, name: str) -> None:
 @with_library
 def import_cmd(library: Any, file: Path) -> None:
     """Import topic lists and feeds from an OPML file (all or nothing)."""
-    from .fetch import path_to_url
-
-    result = library.import_opml(file.read_bytes(), base_url=path_to_url(file))
+    result = library.import_opml_file(file)
     click.echo(f"imported {file}: {result.lists_created} new lists, {result.sources_created} new sources")
     for note in result.repairs:
         click.echo(f"repaired: {note}", err=True)
@@ -260,9 +217,7 @@ def export_opml(library: Any, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        write_atomically(output, data)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -280,7 +235,7 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
     with fmt.refresh_progress() as progress:
         summary = library.refresh(force=force, list_name=list_name, progress=progress.update)
     # Saved links get their article now, so they can be read offline (and behind a firewall).
-    from .cli_reading import describe_article
+    from .reading import describe_article
 
     with fmt.Progress("articles", describe_article) as progress:
         articles = library.prefetch_saved(progress=progress.update)
@@ -408,15 +363,14 @@ def demo(keep: bool, no_ui: bool) -> None:
     import shutil
     import tempfile
 
-    from .demo import load_demo
-    from .library import open_library
+    from ..library import open_library
 
     home = click.get_current_context().find_root().meta.get("pln.home")
     temporary = home is None
     root = Path(tempfile.mkdtemp(prefix="pln-demo-")) if home is None else Path(home)
     try:
         with open_library(root) as library:
-            load_demo(library)
+            library.load_demo()
             click.echo(f"demo library in {root}\n")
             with fmt.refresh_progress() as progress:
                 summary = library.refresh(force=True, progress=progress.update)
@@ -444,4 +398,7 @@ def main() -> None:
     cli(prog_name="pln")
 
 
-from . import cli_notes, cli_reading, cli_reflect, cli_shares, cli_social  # noqa: F401  (they register their commands)
+# The command modules define their commands; only this module puts them on the group.
+for _module in (notes, reading, reflect, shares, social):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from . import cli_format as fmt
-from .cli import cli, echo_json, home_option, json_option, with_library
-from .errors import InputError
+from ..core.errors import InputError
+from . import format as fmt
+from .options import echo_json, home_option, json_option, with_library
 
 
 def _from_editor(initial: str = "") -> str:
@@ -19,7 +19,7 @@ def _from_editor(initial: str = "") -> str:
     return text
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("url")
 @click.argument("text", required=False)
@@ -33,7 +33,7 @@ def note(library: Any, url: str, text: str | None, use_editor: bool) -> None:
     click.echo(f"note {note_id} added")
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("url")
 @click.argument("passage")
@@ -45,7 +45,7 @@ def highlight(library: Any, url: str, passage: str, comment: str | None) -> None
     click.echo(f"highlight {highlight_id} added")
 
 
-@cli.command("edit-note")
+@click.command("edit-note")
 @home_option
 @click.argument("annotation_id", type=int)
 @click.argument("text", required=False)
@@ -62,7 +62,7 @@ def edit_note(library: Any, annotation_id: int, text: str | None, comment: str |
     click.echo(f"updated {annotation_id}")
 
 
-@cli.command("delete-note")
+@click.command("delete-note")
 @home_option
 @click.argument("annotation_id", type=int)
 @with_library
@@ -72,7 +72,7 @@ def delete_note(library: Any, annotation_id: int) -> None:
     click.echo(f"deleted {annotation_id}")
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("url")
 @click.argument("tags", nargs=-1, required=True)
@@ -94,7 +94,7 @@ def _since(value: str | None) -> datetime | None:
     return day.astimezone() if day.tzinfo is None else day  # a bare date is local time
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.option("--list", "list_name", metavar="NAME", help="Only annotations of links in this list.")
 @click.option("--since", metavar="DATE", help="Only annotations made on or after DATE (local time).")
@@ -123,3 +123,6 @@ def notes(library: Any, list_name: str | None, since: str | None, url: str | Non
             click.echo(f"    ({fmt.shown(a.comment)})")
         if a.tags:
             click.echo(f"    tags: {', '.join(a.tags)}")
+
+
+COMMANDS = (note, highlight, edit_note, delete_note, tag, notes)

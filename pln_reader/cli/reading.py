@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from . import cli_format as fmt
-from .cli import cli, echo_json, home_option, json_option, with_library
-from .errors import PlnError
+from ..core.errors import PlnError
+from . import format as fmt
+from .options import echo_json, home_option, json_option, with_library
 
 
 def describe_article(done: int, total: int, result: Any) -> str:
@@ -26,7 +26,7 @@ def print_article_results(results: list[Any]) -> None:
             click.echo(f"  {r.status}: {fmt.shown(r.url, 70)}" + (f" ({fmt.shown(r.error, 80)})" if r.error else ""))
 
 
-@cli.command("fetch-articles")
+@click.command("fetch-articles")
 @home_option
 @click.argument("urls", nargs=-1)
 @click.option("--saved", is_flag=True, help="Saved links (the default when no URL or list is given).")
@@ -48,7 +48,7 @@ def fetch_articles(library: Any, urls: tuple[str, ...], saved: bool, list_name: 
         print_article_results(results)
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("url")
 @with_library
@@ -73,7 +73,7 @@ def article(library: Any, url: str) -> None:
         click.echo(found.text or "")
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.option("--list", "list_name", metavar="NAME", help="Only saved links of this list.")
 @click.option("--oldest", is_flag=True, help="Oldest saved first.")
@@ -104,7 +104,7 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
     click.echo(f"\n{fmt.plural(len(items), 'link')} saved" + (f", {stale} stale" if stale else ""))
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("url")
 @with_library
@@ -112,3 +112,6 @@ def archive(library: Any, url: str) -> None:
     """Mark a saved link read and take it out of the queue."""
     link = library.archive(url)
     click.echo(f"archived: {link.url}")
+
+
+COMMANDS = (fetch_articles, article, queue, archive)

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from . import cli_format as fmt
-from .cli import cli, echo_json, home_option, json_option, with_library
-from .models import SHARE_CHANNELS, Share
+from ..core.models import SHARE_CHANNELS, Share
+from . import format as fmt
+from .options import echo_json, home_option, json_option, with_library
 
 
 def parse_when(value: str | None, *, option: str) -> datetime | None:
@@ -31,7 +31,7 @@ def share_json(s: Share) -> dict[str, Any]:
             "origin": s.origin}
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("url")
 @click.option("--channel", "-c", required=True, type=click.Choice(SHARE_CHANNELS, case_sensitive=False),
@@ -53,7 +53,7 @@ def share(library: Any, url: str, channel: str, comment: str | None, post_url: s
                f"on {logged.channel}")
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @home_option
 @click.option("--since", metavar="DATE", help="Only shares on or after DATE (local time).")
 @json_option
@@ -91,9 +91,7 @@ def _list_shares(library: Any, since: str | None, as_json: bool) -> None:
 @with_library
 def shares_sync(library: Any, as_json: bool) -> None:
     """Log your own recent Mastodon/Bluesky posts that link to links in the store as shares."""
-    from .social.sync import sync_shares
-
-    result = sync_shares(library)
+    result = library.sync_own_posts()
     if as_json:
         echo_json({"accounts": result.accounts, "posts": result.posts, "recorded": result.recorded,
                    "already_logged": result.known, "links_not_in_store": result.unmatched,
@@ -108,7 +106,7 @@ def shares_sync(library: Any, as_json: bool) -> None:
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("share_id", type=int)
 @with_library
@@ -116,3 +114,6 @@ def unshare(library: Any, share_id: int) -> None:
     """Delete a logged share (its id is in `pln shares`)."""
     gone = library.unshare(share_id)
     click.echo(f"deleted share {gone.id} ({gone.channel}, {fmt.shown(gone.link_title or gone.link_url, 60)})")
+
+
+COMMANDS = (share, shares, unshare)

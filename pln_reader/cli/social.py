@@ -6,11 +6,11 @@ from typing import Any
 
 import click
 
-from . import cli_format as fmt
-from .cli import cli, echo_json, home_option, json_option, with_library
+from . import format as fmt
+from .options import echo_json, home_option, json_option, with_library
 
 
-@cli.group()
+@click.group()
 def mastodon() -> None:
     """Mastodon: choose a list to follow (it needs an access token, PLN_MASTODON_TOKEN)."""
 
@@ -23,20 +23,7 @@ def mastodon() -> None:
 @with_library
 def mastodon_lists(library: Any, instance: str | None, as_json: bool) -> None:
     """Your lists on a Mastodon instance, with the command that adds each."""
-    from .errors import InputError
-    from .social import mastodon as api
-    from .social.client import SocialClient, origin
-
-    social = library.settings.social
-    if instance is None:
-        if not social.mastodon_account:
-            raise InputError("which instance? give --instance https://your.instance or set "
-                             "[social] mastodon_account = \"@you@your.instance\"")
-        instance, _ = api.parse_account(social.mastodon_account)
-    instance = origin(instance) if "://" in instance else f"https://{instance}"
-    token = api.need_token(social.mastodon_token, instance)
-    with SocialClient(library.settings) as client:
-        found = api.lists(client, instance, token)
+    instance, found = library.mastodon_lists(instance)
     if as_json:
         echo_json([{"id": str(x.get("id")), "title": x.get("title"), "url": f"{instance}/lists/{x.get('id')}"}
                    for x in found])
@@ -50,7 +37,7 @@ def mastodon_lists(library: Any, instance: str | None, as_json: bool) -> None:
         click.echo(f"          pln add {url} --list \"{fmt.shown(str(item.get('title') or 'Mastodon'))}\"")
 
 
-@cli.command()
+@click.command()
 @home_option
 @click.argument("source")
 @click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
@@ -74,3 +61,6 @@ def posts(library: Any, source: str, limit: int, as_json: bool) -> None:
         for line in fmt.shown_multiline(text).splitlines()[:4]:
             click.echo(f"      {fmt.shown(line, 100)}")
         click.echo(f"      {fmt.shown(e.url) if e.url else '(no link)'}")
+
+
+COMMANDS = (mastodon, posts)

@@ -10,6 +10,31 @@ CONTEXTS = ("professional", "personal", "both")
 FETCH_STATUSES = ("ok", "not_modified", "error", "never")
 SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "blog", "email", "team", "meeting", "other")
 EVENT_KINDS = ("seen", "opened", "read", "saved")
+STEPS = ("seen", "saved", "read", "annotated", "shared")
+"""The funnel of the weekly report and the review, in order."""
+
+# What an article's status says (the article pipeline sets it; the README and the reader show it).
+ARTICLE_STATUSES: tuple[str, ...] = (
+    "ok",
+    "empty",
+    "not_html",
+    "too_large",
+    "http_error",  # a prefix: stored as "http_error:404", "http_error:500", ...
+    "timeout",
+    "blocked",
+    "network_error",
+)
+
+ARTICLE_STATUS_MEANINGS: dict[str, str] = {
+    "ok": "The article text was extracted.",
+    "empty": "The page was fetched but no main text was found on it.",
+    "not_html": "The link is not a web page (a PDF, an image, JSON, ...).",
+    "too_large": "The page is larger than the size limit.",
+    "http_error": "The server answered with an HTTP error (shown as http_error:NNN).",
+    "timeout": "The site did not answer in time.",
+    "blocked": "The site refused access (login required, forbidden or legally blocked).",
+    "network_error": "The page could not be reached (network, redirect or address problem).",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,5 +203,25 @@ class LinkEntry:
     summary: str | None
     url: str | None
     sharer_handle: str | None = None
+    post_url: str | None = None
+    post_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One parsed entry prepared for writing (canonical URL and digest computed off-thread)."""
+
+    key: str
+    link_url: str | None
+    url: str | None
+    title: str | None
+    author: str | None
+    published: datetime | None
+    updated: datetime | None
+    summary: str | None
+    content: str | None
+    digest: str
+    sharer_handle: str | None = None
+    """Social sources: who posted (or boosted) the link, e.g. ``@ana@social.example``."""
     post_url: str | None = None
     post_text: str | None = None

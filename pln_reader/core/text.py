@@ -51,3 +51,12 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str | None:
     else:
         value = _SPACES.sub(" ", _CONTROLS_ONE_LINE.sub(" ", value)).strip()
     return value or None
+
+
+def shown(value: str | None, width: int | None = None) -> str:
+    """Text safe for the terminal, cut to ``width`` with an ellipsis (stored text is clean
+    already; this is belt and braces)."""
+    text = clean_text(value) or ""
+    if width is not None and len(text) > width:
+        text = text[: max(0, width - 1)] + "…"
+    return text

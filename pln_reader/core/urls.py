@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from pathlib import Path
 
-from pln_reader.errors import InputError
+from .errors import InputError
 
 __all__ = ["TRACKING_PARAMS", "canonical_or_none", "canonicalize", "is_http_url"]
 
@@ -187,3 +188,8 @@ def canonical_or_none(url: str | None) -> str | None:
         return canonicalize(url)
     except InputError:
         return None
+
+
+def path_to_url(path: Path) -> str:
+    """A local file's ``file://`` URL (absolute, as links and sources store it)."""
+    return path.resolve().as_uri()

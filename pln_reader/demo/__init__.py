@@ -1,4 +1,5 @@
-"""Built-in demo data: starter topic lists over sample feeds bundled with the package."""
+"""Built-in demo data, data only: starter topic lists over sample feeds bundled with the package.
+Imports nothing of pln_reader; library/ loads it."""
 
 from __future__ import annotations
 
@@ -6,10 +7,3 @@ from pathlib import Path
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_OPML = DEMO_DIR / "lists.opml"
-
-
-def load_demo(library: object) -> None:
-    """Import the demo lists; their feeds are local files, fetched by the next refresh."""
-    from ..fetch import path_to_url
-
-    library.import_opml(DEMO_OPML.read_bytes(), base_url=path_to_url(DEMO_OPML))  # type: ignore[attr-defined]

@@ -26,7 +26,9 @@ from feedparser.encodings import convert_to_utf8
 from feedparser.sanitizer import replace_doctype
 from lxml import etree
 
-from pln_reader.feedvocab import (
+from pln_reader.feeds.raw import RawEntry, RawFeed, describe_bozo, parse_date
+from pln_reader.feeds.raw import urljoin as _urljoin
+from pln_reader.feeds.vocab import (
     _AMP_REF,
     _AUTHORS,
     _CONTENTISH_HARMLESS,
@@ -56,8 +58,6 @@ from pln_reader.feedvocab import (
     _sync_author,
     _version,
 )
-from pln_reader.rawfeed import RawEntry, RawFeed, describe_bozo, parse_date
-from pln_reader.rawfeed import urljoin as _urljoin
 
 
 class _Ctx:

@@ -12,8 +12,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from pln_reader.errors import ParseError
-from pln_reader.rawfeed import RawEntry, RawFeed, parse_date
+from pln_reader.core.errors import ParseError
+from pln_reader.feeds.raw import RawEntry, RawFeed, parse_date
 
 _VERSION = re.compile(r"https?://jsonfeed\.org/version/(1(?:\.1)?)/?", re.IGNORECASE)
 

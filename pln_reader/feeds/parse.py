@@ -28,17 +28,17 @@ from urllib.parse import urlsplit
 import nh3
 from feedparser.urls import _urljoin
 
-from pln_reader.errors import ParseError
-from pln_reader.fastfeed import parse_fast
-from pln_reader.parsed import ParsedEntry, ParsedFeed
-from pln_reader.rawfeed import (
+from pln_reader.core.errors import ParseError
+from pln_reader.core.text import clean_text
+from pln_reader.feeds.fastfeed import parse_fast
+from pln_reader.feeds.parsed import ParsedEntry, ParsedFeed
+from pln_reader.feeds.raw import (
     RawEntry,
     RawFeed,
     describe_bozo,
     is_plain_absolute,
     struct_to_datetime,
 )
-from pln_reader.text import clean_text
 
 __all__ = ["parse_feed"]
 
@@ -68,7 +68,7 @@ def parse_feed(
         if head.lstrip()[:1] in ("{", "[") or (
             "json" in hdrs.get("content-type", "").lower() and not head.lstrip().startswith("<")
         ):
-            from pln_reader.jsonfeed import parse_json_feed
+            from pln_reader.feeds.jsonfeed import parse_json_feed
 
             return _finish(parse_json_feed(data), url)
         if _HTML_PAGE.match(head) and not _FEED_TAG.search(data):

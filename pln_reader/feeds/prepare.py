@@ -10,10 +10,10 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import ParseError
-from .links import canonical_or_none
+from ..core.errors import ParseError
+from ..core.models import EntryRow
+from ..core.urls import canonical_or_none
 from .parsed import ParsedEntry, ParsedFeed
-from .storage_links import EntryRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
-from pln_reader.rawfeed import RawEntry
+from pln_reader.feeds.raw import RawEntry
 
 
 class _Decline(Exception):

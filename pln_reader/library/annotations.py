@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from .errors import InputError
-from .links import canonicalize
-from .models import Annotation
-from .storage import Storage
+from ..core.errors import InputError
+from ..core.models import Annotation
+from ..core.urls import canonicalize
+from ..store.db import Storage
 
 
 class AnnotationsMixin:
@@ -23,14 +23,14 @@ class AnnotationsMixin:
         text = text.strip()
         if not text:
             raise InputError("a note needs some text")
-        from .storage_notes import add_annotation
+        from ..store.notes import add_annotation
 
         return add_annotation(self.store, self._link_id(url), "note", text, None, self.clock())
 
     def add_highlight(self, url: str, passage: str, *, comment: str | None = None) -> int:
         """Highlight a passage of the link's stored article (whitespace may differ)."""
-        from .storage_articles import get_article
-        from .storage_notes import add_annotation
+        from ..store.articles import get_article
+        from ..store.notes import add_annotation
 
         link_id = self._link_id(url)
         quoted = " ".join(passage.split())
@@ -46,7 +46,7 @@ class AnnotationsMixin:
 
     def edit_annotation(self, annotation_id: int, *, text: str | None = None,
                         comment: str | None = None) -> None:
-        from .storage_notes import annotation_kind, edit_annotation
+        from ..store.notes import annotation_kind, edit_annotation
 
         if text is not None and annotation_kind(self.store, annotation_id) == "highlight":
             raise InputError("a highlight's passage cannot be edited (change its --comment, "
@@ -54,12 +54,12 @@ class AnnotationsMixin:
         edit_annotation(self.store, annotation_id, body=text, comment=comment, now=self.clock())
 
     def delete_annotation(self, annotation_id: int) -> None:
-        from .storage_notes import delete_annotation
+        from ..store.notes import delete_annotation
 
         delete_annotation(self.store, annotation_id)
 
     def tag(self, url: str, tags: Sequence[str], *, remove: bool = False) -> tuple[str, ...]:
-        from .storage_notes import set_tags, tags_of
+        from ..store.notes import set_tags, tags_of
 
         cleaned = [t.strip().lstrip("#") for t in tags if t.strip().lstrip("#")]
         if not cleaned:
@@ -70,7 +70,7 @@ class AnnotationsMixin:
 
     def annotations(self, *, list_name: str | None = None, since: datetime | None = None,
                     url: str | None = None) -> list[Annotation]:
-        from .storage_notes import list_annotations
+        from ..store.notes import list_annotations
 
         list_id = self._list_id_of(list_name)
         link_id = self._link_id(url) if url else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from ..opml import OPMLDocument, OutlineList, OutlineSource
-from ..storage import Storage
+from ..opml.read import OPMLDocument, OutlineList, OutlineSource
+from ..store.db import Storage
 
 
 def import_document(store: Storage, doc: OPMLDocument, *, now: datetime) -> tuple[int, int]:

@@ -10,9 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import storage_articles, storage_links
-from .models import QueueItem
-from .storage import Storage
+from ..core.models import QueueItem
+from ..store import articles as storage_articles
+from ..store import links as storage_links
+from ..store.db import Storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,8 @@ def fetch_articles(
     clock: Callable[[], datetime], progress: ArticleProgress | None = None,
 ) -> list[ArticleResult]:
     """Fetch and extract the articles of ``targets`` (link id, url); store each result."""
-    from .extract import Extracted, failed_extraction
-    from .pipeline import Failed, Fetched, Job, Pipeline
+    from ..articles.extract import Extracted, failed_extraction
+    from ..refresh.pipeline import Failed, Fetched, Job, Pipeline
 
     jobs = [Job(link_id, url, "article") for link_id, url in targets]
     results: list[ArticleResult] = []

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from .errors import InputError
-from .models import SHARE_CHANNELS, LinkEntry, Share
-from .storage import Storage
+from ..core.config import Settings
+from ..core.errors import InputError
+from ..core.models import SHARE_CHANNELS, LinkEntry, Share
+from ..store.db import Storage
+
+if TYPE_CHECKING:
+    from ..social.own_posts import SyncResult
 
 
 def check_channel(channel: str) -> str:
@@ -21,6 +26,7 @@ class SharingMixin:
     """Shares, link events and skim sessions: the record the weekly export and review read."""
 
     store: Storage
+    settings: Settings
     clock: Callable[[], datetime]
     _link_id: Callable[..., int]
     _list_id_of: Callable[[str | None], int | None]
@@ -33,9 +39,9 @@ class SharingMixin:
         A URL in no feed becomes a link, as saving does: with ``fetch_new`` its page is fetched
         at once for its title and article.
         """
-        from .links import canonicalize, is_http_url
-        from .storage_links import link_id_for
-        from .storage_shares import add_share, list_shares
+        from ..core.urls import canonicalize, is_http_url
+        from ..store.links import link_id_for
+        from ..store.shares import add_share, list_shares
 
         channel = check_channel(channel)
         if at is not None and at.tzinfo is None:
@@ -57,27 +63,27 @@ class SharingMixin:
 
     def unshare(self, share_id: int) -> Share:
         """Delete a logged share; returns what was deleted."""
-        from .storage_shares import delete_share
+        from ..store.shares import delete_share
 
         return delete_share(self.store, share_id)
 
     def shares(self, *, since: datetime | None = None, until: datetime | None = None,
                url: str | None = None) -> list[Share]:
         """Logged shares, latest first."""
-        from .storage_shares import list_shares
+        from ..store.shares import list_shares
 
         link_id = self._link_id(url) if url else None
         return list_shares(self.store, since=since, until=until, link_id=link_id)
 
     def link_entries(self, url: str) -> list[LinkEntry]:
         """Every source entry behind a link (who published or shared it, with what words)."""
-        from .storage_links import link_entries
+        from ..store.links import link_entries
 
         return link_entries(self.store, self._link_id(url))
 
     def source_posts(self, ref: str, *, limit: int = 50) -> list[LinkEntry]:
         """A source's entries, newest first, including social posts that share no link."""
-        from .storage_links import source_entries
+        from ..store.links import source_entries
 
         return source_entries(self.store, self.store.find_source(ref).id, limit=limit)
 
@@ -85,8 +91,8 @@ class SharingMixin:
 
     def mark_seen(self, urls: Sequence[str]) -> int:
         """The user has looked at these links in a list (counted once per link)."""
-        from .storage_links import set_state
-        from .storage_shares import add_first_events
+        from ..store.links import set_state
+        from ..store.shares import add_first_events
 
         ids = [self._link_id(u) for u in urls]
         now = self.clock()
@@ -95,7 +101,7 @@ class SharingMixin:
 
     def record_opened(self, url: str) -> None:
         """The link was opened in the reader or the browser."""
-        from .storage_shares import add_events
+        from ..store.shares import add_events
 
         add_events(self.store, [self._link_id(url)], "opened", self.clock())
 
@@ -103,14 +109,20 @@ class SharingMixin:
 
     def record_skim(self, list_name: str | None, started: datetime, seconds: float) -> None:
         """Add time spent skimming a list (``None``: the All/Saved/Shared views)."""
-        from .storage_shares import add_skim
+        from ..store.shares import add_skim
 
         if seconds < 0:
             raise InputError("skim time cannot be negative")
         add_skim(self.store, self._list_id_of(list_name), started, round(seconds))
 
+    def sync_own_posts(self) -> SyncResult:
+        """Log as shares your own recent Mastodon/Bluesky posts that link to links in the store."""
+        from ..social.own_posts import sync_shares
+
+        return sync_shares(self.store, self.settings, self.clock())
+
     def skim_seconds(self, since: datetime, until: datetime | None = None) -> dict[int | None, int]:
         """Seconds skimmed per list id in a period (``None``: the All/Saved/Shared views)."""
-        from .storage_shares import skim_seconds
+        from ..store.shares import skim_seconds
 
         return skim_seconds(self.store, since, until)

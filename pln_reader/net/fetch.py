@@ -21,8 +21,9 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from .config import FetchSettings
-from .errors import FetchError, NotModified
+from ..core.config import FetchSettings
+from ..core.errors import FetchError, NotModified
+from ..core.urls import path_to_url
 
 _PERMANENT = {301, 308}
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -165,7 +166,7 @@ def _status_error(url: str, response: httpx.Response) -> FetchError:
 
 def _plain_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
     """httpx's transport for http://, its connection pool on asyncio sockets (see netio)."""
-    from .netio import AsyncioBackend
+    from .tcp_backend import AsyncioBackend
 
     transport = httpx.AsyncHTTPTransport(verify=False, limits=limits, trust_env=False)
     # httpx (pinned below 0.29) keeps its httpcore pool in ``_pool`` and offers no way to give
@@ -334,10 +335,6 @@ def file_path(url_or_path: str) -> str:
 
         return url2pathname(urlsplit(url_or_path).path)
     return url_or_path
-
-
-def path_to_url(path: Path) -> str:
-    return path.resolve().as_uri()
 
 
 async def fetch_many(

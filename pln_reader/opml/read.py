@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from pln_reader.errors import InputError, OPMLError
-from pln_reader.links import canonicalize, is_http_url
-from pln_reader.opml_repair import _repair
-from pln_reader.text import clean_text
+from pln_reader.core.errors import InputError, OPMLError
+from pln_reader.core.text import clean_text
+from pln_reader.core.urls import canonicalize, is_http_url
+from pln_reader.opml.repair import _repair
 
 if TYPE_CHECKING:
     from lxml import etree

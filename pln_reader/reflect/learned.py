@@ -1,4 +1,5 @@
-"""The weekly "what I learned" export: Markdown, HTML, JSON and Atom from a WeeklyReport.
+"""The weekly "what I learned" export as Markdown and JSON, and the wording every format shares
+(:mod:`.render` picks the format; HTML and Atom have a module each).
 
 Text from the network (titles, source names, highlighted passages) is escaped for each format;
 the user's own words (notes, comments) are kept verbatim in Markdown and JSON, and as escaped
@@ -19,7 +20,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ..reflect import (
+from .report import (
     POSITIONS,
     Funnel,
     Item,
@@ -31,7 +32,6 @@ from ..reflect import (
     WeeklyReport,
 )
 
-FORMATS = ("md", "html", "json", "atom")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot carry: a note can hold them, a page or a feed cannot."""
 JSON_VERSION = 1
@@ -299,23 +299,3 @@ def report_json(report: WeeklyReport) -> dict[str, Any]:
 
 def to_json(report: WeeklyReport) -> str:
     return json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n"
-
-
-def to_html(report: WeeklyReport) -> str:
-    from .learned_html import render
-
-    return render(report)
-
-
-def to_atom(report: WeeklyReport, *, author: str = "pln_reader") -> bytes:
-    from .learned_atom import render
-
-    return render(report, author=author)
-
-
-def render(report: WeeklyReport, fmt: str, *, author: str = "pln_reader") -> bytes:
-    """The report in ``fmt`` (one of FORMATS), as UTF-8 bytes."""
-    if fmt == "atom":
-        return to_atom(report, author=author)
-    text = {"md": to_markdown, "html": to_html, "json": to_json}[fmt](report)
-    return text.encode("utf-8")

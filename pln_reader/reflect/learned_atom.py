@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .. import __version__
-from ..reflect import Item, WeeklyReport
+from ..core.version import __version__
 from .learned import NOT_XML, iso, share_phrase, subtitle_of, title_of, web_url
+from .report import Item, WeeklyReport
 
 ATOM = "http://www.w3.org/2005/Atom"
 TAG_AUTHORITY = "tag:pln-reader.example,2026:"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 from datetime import tzinfo
 
-from ..reflect import POSITIONS, Item, Section, WeeklyReport
 from .learned import (
     NOT_XML,
     PRACTICE_KEY,
@@ -23,6 +22,7 @@ from .learned import (
     title_of,
     web_url,
 )
+from .report import POSITIONS, Item, Section, WeeklyReport
 
 _STYLE = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem;

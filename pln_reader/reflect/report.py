@@ -1,7 +1,7 @@
 """Reflection: the weekly "what I learned" report and the list review, as typed data.
 
-Gathering only (no rendering, no click): :mod:`pln_reader.exports.learned` turns a
-:class:`WeeklyReport` into Markdown, HTML, JSON or Atom, and the CLI prints a :class:`Review`.
+Gathering only (no rendering, no click): :mod:`.render` turns a :class:`WeeklyReport` into
+Markdown, HTML, JSON or Atom, and :mod:`.review_render` a :class:`Review` into text or JSON.
 Periods are half-open ``[start, end)`` in the user's local time zone; storage stays in UTC.
 
 What counts, in a period (the funnel): *seen* a ``seen`` event (the link was shown in a list);
@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from itertools import pairwise
+from typing import TYPE_CHECKING, Protocol
 
-from . import storage_reflect as sql
-from .models import TopicList
-from .periods import (
+from ..core.models import STEPS, TopicList
+from ..core.periods import (
     Period,
     last_days,
     last_full_week,
@@ -29,10 +29,30 @@ from .periods import (
     period_between,
     period_for_week,
 )
-from .storage import _split, from_db
+from ..store import reflect as sql
+from ..store.db import _split, from_db
 
 if TYPE_CHECKING:
-    from .library import Library
+    from ..core.config import Settings
+    from ..core.models import QueueItem
+    from ..store.db import Storage
+
+
+class Library(Protocol):
+    """What the reports read of the library (the facade, :class:`pln_reader.library.Library`,
+    is one): its store, settings and clock, and its lists, queue and skim time."""
+
+    store: Storage
+    settings: Settings
+    clock: Callable[[], datetime]
+
+    def lists(self) -> list[TopicList]: ...
+
+    def get_list(self, name: str) -> TopicList: ...
+
+    def queue(self, *, list_name: str | None = None, oldest_first: bool = False) -> list[QueueItem]: ...
+
+    def skim_seconds(self, since: datetime, until: datetime | None = None) -> dict[int | None, int]: ...
 
 # A source that brings at least this many links a week (pro rata for other periods) while none
 # is saved or shared is "noisy"; one with no new entry for IDLE_DAYS is "idle"; one failing for
@@ -65,16 +85,16 @@ class Funnel:
     shared: int = 0
 
     def counts(self) -> dict[str, int]:
-        return {step: getattr(self, step) for step in sql.STEPS}
+        return {step: getattr(self, step) for step in STEPS}
 
     def of_seen(self) -> dict[str, float | None]:
         """Each later step as a share of the links seen (None when nothing was seen)."""
-        return {step: _ratio(getattr(self, step), self.seen) for step in sql.STEPS[1:]}
+        return {step: _ratio(getattr(self, step), self.seen) for step in STEPS[1:]}
 
     def step_rates(self) -> dict[str, float | None]:
         """Each step as a share of the step before it."""
         return {step: _ratio(getattr(self, step), getattr(self, before))
-                for before, step in zip(sql.STEPS, sql.STEPS[1:], strict=False)}
+                for before, step in pairwise(STEPS)}
 
     @property
     def active(self) -> bool:
@@ -249,7 +269,7 @@ def position_of(funnel: Funnel) -> str | None:
 
 
 def _funnel(steps: Iterable[dict[str, datetime]]) -> Funnel:
-    counts = dict.fromkeys(sql.STEPS, 0)
+    counts = dict.fromkeys(STEPS, 0)
     for done in steps:
         for step in done:
             counts[step] += 1
@@ -372,7 +392,7 @@ class _Details:
         return Item(
             url=row["url"], title=row["title"], sources=_split(row["source_names"]),
             lists=tuple(lists), tags=_split(row["tag_names"]),
-            activity=tuple(s for s in sql.STEPS if s in done),
+            activity=tuple(s for s in STEPS if s in done),
             first_activity=min(done.values()), last_activity=max(done.values()),
             notes=tuple(n for n in notes if n.kind == "note"),
             highlights=tuple(n for n in notes if n.kind == "highlight"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from ..opml import OPMLDocument, OutlineList, OutlineSource, parse_opml
-from ..storage import Storage
+from ..opml.read import OPMLDocument, OutlineList, OutlineSource, parse_opml
+from ..store.db import Storage
 
 
 def walk_sources(doc: OPMLDocument) -> Iterator[OutlineSource]:

@@ -27,13 +27,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .config import FetchSettings, RefreshSettings
-from .errors import FetchError, NotModified
-from .prepare import Prepared, body_hash, prepare
+from ..core.config import FetchSettings, RefreshSettings
+from ..core.errors import FetchError, NotModified
+from ..feeds.prepare import Prepared, body_hash, prepare
 
 if TYPE_CHECKING:
-    from .extract import Extracted
-    from .fetch import Fetcher
+    from ..articles.extract import Extracted
+    from ..net.fetch import Fetcher
 
 # Below this many sources, worker processes cost more to start than they save.
 PROCESS_THRESHOLD = 32
@@ -109,7 +109,7 @@ async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futur
     body: bytes | None = response.body
     loop = asyncio.get_running_loop()
     if job.kind == "article":
-        from .extract import extract_article
+        from ..articles.extract import extract_article
 
         prepared = await loop.run_in_executor(
             parse, functools.partial(extract_article, response.body, url=response.url,
@@ -129,7 +129,7 @@ async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futur
 
 def jobs_by_host(jobs: Sequence[Job]) -> list[list[Job]]:
     """The jobs grouped by host (host and port), in order of first appearance."""
-    from .fetch import host_key
+    from ..net.fetch import host_key
 
     by_host: dict[str, list[Job]] = {}
     for job in jobs:
@@ -151,7 +151,7 @@ async def _worker_loop(
     jobs: Sequence[Job], fetch: FetchSettings, concurrency: int, per_host: int,
     put: Callable[[object], None], put_nowait: Callable[[object], None],
 ) -> None:
-    from .fetch import Fetcher
+    from ..net.fetch import Fetcher
 
     jobs = interleave_hosts(jobs)
 

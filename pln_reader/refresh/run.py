@@ -12,14 +12,14 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from . import storage_links
-from .config import Settings
-from .errors import FetchError, OPMLError, PlnError
-from .fetch import seconds_until
-from .models import RefreshSummary, SourceResult
+from ..core.config import Settings
+from ..core.errors import FetchError, OPMLError, PlnError
+from ..core.models import RefreshSummary, SourceResult
+from ..feeds.prepare import Prepared
+from ..net.fetch import seconds_until
+from ..store import links as storage_links
+from ..store.db import Storage, backoff
 from .pipeline import Failed, Fetched, Job, Pipeline, Unchanged
-from .prepare import Prepared
-from .storage import Storage, backoff
 
 log = logging.getLogger("pln_reader")
 
@@ -166,8 +166,8 @@ class Refresher:
 
     def run_social(self, rows: list[sqlite3.Row], *, total: int | None = None) -> None:
         """Mastodon and Bluesky sources: paged API calls, one source after another."""
-        from .social.client import SocialClient
-        from .social.fetch import fetch_source
+        from ..social.client import SocialClient
+        from ..social.fetch import fetch_source
 
         total = total or len(rows)
         with SocialClient(self.settings) as client:

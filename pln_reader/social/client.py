@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..config import Settings
-from ..errors import FetchError
-from ..fetch import network_error_message, parse_retry_after
+from ..core.config import Settings
+from ..core.errors import FetchError
+from ..net.fetch import network_error_message, parse_retry_after
 
 log = logging.getLogger("pln_reader")
 

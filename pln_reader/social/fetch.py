@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from ..config import Settings
-from ..errors import FetchError
-from ..storage import Storage
-from ..storage_links import EntryRow
+from ..core.config import Settings
+from ..core.errors import FetchError
+from ..core.models import EntryRow
+from ..store.db import Storage
 from . import bluesky, mastodon
 from .client import SocialClient
 from .posts import Post, entry_row
@@ -76,8 +76,8 @@ def fetch_source(client: SocialClient, store: Storage, settings: Settings, *, ki
 
 def _tag_rss(settings: Settings, instance: str, tag: str) -> Fetched:
     """A hashtag through its public RSS feed, when the timeline API is closed."""
-    from ..fetch import fetch_one
-    from ..prepare import prepare
+    from ..feeds.prepare import prepare
+    from ..net.fetch import fetch_one
 
     response = fetch_one(settings.fetch, f"{instance}/tags/{tag}.rss")
     prepared = prepare(response.body, response.url, dict(response.headers))

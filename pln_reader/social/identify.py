@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import Settings
-from ..errors import FetchError
+from ..core.config import Settings
+from ..core.errors import FetchError
 from . import bluesky, mastodon
 from .client import SocialClient
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ..errors import FetchError, InputError
+from ..core.errors import FetchError, InputError
 from .client import SocialClient, exhausted, origin
 from .posts import Post, parse_time
 

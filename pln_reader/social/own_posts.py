@@ -8,16 +8,17 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..errors import InputError, PlnError
-from ..storage_links import link_id_for
-from ..storage_shares import add_share
+from ..core.errors import InputError, PlnError
+from ..store.links import link_id_for
+from ..store.shares import add_share
 from . import bluesky, mastodon
 from .client import SocialClient
 from .fetch import rows_for
 from .posts import Post
 
 if TYPE_CHECKING:
-    from ..library import Library
+    from ..core.config import Settings
+    from ..store.db import Storage
 
 
 @dataclass
@@ -35,18 +36,19 @@ class SyncResult:
     """One message per account that could not be read (the others are still synced)."""
 
 
-def _record(library: Library, channel: str, found: Iterable[Post], now: datetime, result: SyncResult) -> None:
+def _record(store: Storage, settings: Settings, channel: str, found: Iterable[Post], now: datetime,
+            result: SyncResult) -> None:
     posts = list(found)
     seen_posts = set()
-    for post, row in zip(posts, rows_for(posts, library.store, library.settings, now), strict=True):
+    for post, row in zip(posts, rows_for(posts, store, settings, now), strict=True):
         seen_posts.add(post.post_url or post.key)
         if row.link_url is None:
             continue
-        link_id = link_id_for(library.store, row.link_url)
+        link_id = link_id_for(store, row.link_url)
         if link_id is None:
             result.unmatched += 1
             continue
-        created = add_share(library.store, link_id, channel=channel, at=post.published or now,
+        created = add_share(store, link_id, channel=channel, at=post.published or now,
                             comment=row.post_text, post_url=post.post_url or post.key, origin=channel,
                             now=now)
         if created is None:
@@ -56,16 +58,15 @@ def _record(library: Library, channel: str, found: Iterable[Post], now: datetime
     result.posts += len(seen_posts)
 
 
-def sync_shares(library: Library) -> SyncResult:
+def sync_shares(store: Storage, settings: Settings, now: datetime) -> SyncResult:
     """Read the accounts named in the settings and log a share for each post linking to a link."""
-    social = library.settings.social
+    social = settings.social
     if not social.mastodon_account and not social.bluesky_handle:
         raise InputError("no account to read: set [social] mastodon_account (@you@instance.example) "
                          "and/or bluesky_handle (you.bsky.social) in settings.toml")
-    now = library.clock()
     since = now - timedelta(days=social.lookback_days)
     result = SyncResult()
-    with SocialClient(library.settings) as client:
+    with SocialClient(settings) as client:
         if social.mastodon_account:
             try:
                 instance, statuses = mastodon.account_statuses(
@@ -76,7 +77,7 @@ def sync_shares(library: Library) -> SyncResult:
             except PlnError as exc:
                 result.errors.append(f"{social.mastodon_account}: {exc}")
             else:
-                _record(library, "mastodon", posts, now, result)
+                _record(store, settings, "mastodon", posts, now, result)
                 result.accounts.append(social.mastodon_account)
         if social.bluesky_handle:
             try:
@@ -86,6 +87,6 @@ def sync_shares(library: Library) -> SyncResult:
             except PlnError as exc:
                 result.errors.append(f"{social.bluesky_handle}: {exc}")
             else:
-                _record(library, "bluesky", posts, now, result)
+                _record(store, settings, "bluesky", posts, now, result)
                 result.accounts.append(social.bluesky_handle)
     return result

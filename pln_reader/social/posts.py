@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..links import canonical_or_none
-from ..storage_links import EntryRow
-from ..text import clean_text
+from ..core.models import EntryRow
+from ..core.text import clean_text
+from ..core.urls import canonical_or_none
 
 TITLE_FROM_TEXT = 120
 """A post without a link card is titled by the start of its text."""

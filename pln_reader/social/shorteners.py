@@ -7,8 +7,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..config import Settings
-from ..storage import Storage, from_db, to_db
+from ..core.config import Settings
+from ..store.db import Storage, from_db, to_db
 
 RETRY_FAILED_AFTER = timedelta(days=1)
 """A short link that could not be resolved is tried again after this long."""

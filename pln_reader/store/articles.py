@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from .models import Article
-from .storage import Storage, from_db, to_db
-from .storage_links import in_list_clause
+from ..core.models import Article
+from .db import Storage, from_db, to_db
+from .links import in_list_clause
 
 _COLUMNS = ("status", "error", "url", "title", "author", "published", "site_name", "markdown",
             "text", "word_count", "reading_minutes", "fetched_at")

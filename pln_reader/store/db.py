@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, NotFoundError, StorageError
-from .models import CONTEXTS, Source, TopicList
+from ..core.errors import InputError, NotFoundError, StorageError
+from ..core.models import CONTEXTS, Source, TopicList
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

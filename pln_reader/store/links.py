@@ -1,39 +1,18 @@
 """SQL for entries, links and the user's link state (the refresh write path and link queries).
 
-Split from :mod:`pln_reader.storage` by responsibility; it uses the same connection.
+One module of the store per table family; it uses the connection of :mod:`.db`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import InputError, NotFoundError
-from .models import Link, LinkEntry
-from .storage import Storage, _split, from_db, to_db
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """One parsed entry prepared for writing (canonical URL and digest computed off-thread)."""
-
-    key: str
-    link_url: str | None
-    url: str | None
-    title: str | None
-    author: str | None
-    published: datetime | None
-    updated: datetime | None
-    summary: str | None
-    content: str | None
-    digest: str
-    sharer_handle: str | None = None
-    """Social sources: who posted (or boosted) the link, e.g. ``@ana@social.example``."""
-    post_url: str | None = None
-    post_text: str | None = None
+from ..core.errors import InputError, NotFoundError
+from ..core.models import EntryRow, Link, LinkEntry
+from .db import Storage, _split, from_db, to_db
 
 
 def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now: datetime) -> tuple[int, int]:

@@ -6,10 +6,10 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from .errors import NotFoundError
-from .models import Annotation
-from .storage import Storage, _split, from_db, to_db
-from .storage_links import in_list_clause
+from ..core.errors import NotFoundError
+from ..core.models import Annotation
+from .db import Storage, _split, from_db, to_db
+from .links import in_list_clause
 
 
 def add_annotation(store: Storage, link_id: int, kind: str, body: str, comment: str | None,

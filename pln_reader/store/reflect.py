@@ -10,11 +10,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from .storage import Storage, from_db, to_db
+from .db import Storage, from_db, to_db
 
-# The funnel's steps, in order, and where each is recorded. "read" counts a link opened in the
+# The funnel's steps (core.models.STEPS) and where each is recorded. "read" counts a link opened in the
 # reader or the browser as well as one marked read: both are events, not guesses from state.
-STEPS = ("seen", "saved", "read", "annotated", "shared")
 
 _ACTIVITY = {
     "seen": ("link_events", "at", "kind = 'seen'"),

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from .errors import NotFoundError
-from .models import Share
-from .storage import Storage, from_db, to_db
+from ..core.errors import NotFoundError
+from ..core.models import Share
+from .db import Storage, from_db, to_db
 
 
 def add_share(store: Storage, link_id: int, *, channel: str, at: datetime, comment: str | None,

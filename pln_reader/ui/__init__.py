@@ -1,1 +1,2 @@
-"""The terminal UI (Textual). The core (pln_reader.library and below) never imports it."""
+"""The terminal UI (Textual): app, screens, widgets, dialogs. A face, like cli/: it may import
+library/ and core/ only, and nothing below the faces imports it."""

@@ -14,14 +14,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..errors import ConfigError
-from ..library import Library, open_library, utcnow
-from ..models import RefreshSummary
+from ..core.errors import ConfigError
+from ..core.models import RefreshSummary
+from ..library.facade import Library, open_library, utcnow
 from .screens.help import HelpScreen, bindings_of
 from .screens.main import MainScreen
 
 if TYPE_CHECKING:
-    from ..library import AddResult
+    from ..library.facade import AddResult
 
 UI_DIR = Path(__file__).parent
 

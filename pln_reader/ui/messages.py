@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from ..models import RefreshSummary, SourceResult
+from ..core.models import RefreshSummary, SourceResult
 
 
 class RefreshProgress(Message):

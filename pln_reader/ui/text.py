@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from rich.text import Text
 from textual.content import Content
 
-from ..text import clean_text
+from ..core.text import clean_text
 
 
 def plain(value: str | None, *, style: str = "") -> Content:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import TopicList
+from ..core.models import TopicList
 
 FIXED_VIEWS = ("All", "Saved", "Shared")
 

@@ -6,11 +6,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from pln_reader.cli import cli
-from pln_reader.config import load_settings
-from pln_reader.library import Library, open_library
-
-from .server import FeedServer
+from pln_reader.cli.main import cli
+from pln_reader.core.config import load_settings
+from pln_reader.library.facade import Library, open_library
+from tests.integration.server import FeedServer
 
 FAST_SETTINGS = """
 [fetch]

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from pln_reader.library import Library, open_library
+from pln_reader.library.facade import Library, open_library
 from pln_reader.ui.app import PlnApp
-
-from ..integration.server import FeedServer
+from tests.integration.server import FeedServer
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 HOSTILE = "[@click=app.quit]x[/]"

@@ -10,9 +10,9 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
-from pln_reader.errors import DiscoveryError
-from pln_reader.library import AddResult
-from pln_reader.models import TopicList
+from pln_reader.core.errors import DiscoveryError
+from pln_reader.core.models import TopicList
+from pln_reader.library.facade import AddResult
 from pln_reader.ui.dialogs import (
     AddSourceDialog,
     ConfirmDialog,
@@ -25,8 +25,7 @@ from pln_reader.ui.dialogs import (
     ShareDialog,
     ShareRequest,
 )
-
-from .dialog_host import NOT_DISMISSED, DialogHost
+from tests.ui.dialog_host import NOT_DISMISSED, DialogHost
 
 HOSTILE = "[@click=app.quit]x[/]"
 Scenario = Callable[[DialogHost, Pilot], Awaitable[object]]

@@ -9,8 +9,7 @@ from pln_reader.ui.app import PlnApp
 from pln_reader.ui.screens.reader import ReaderScreen
 from pln_reader.ui.screens.search import SearchScreen
 from pln_reader.ui.widgets.links_table import LinksTable
-
-from .conftest import Seeded, drive, rss, settle
+from tests.ui.conftest import Seeded, drive, rss, settle
 
 
 def current_url(app: PlnApp) -> str:
@@ -85,7 +84,7 @@ def test_add_source_dialog_shows_discovery_errors(seeded: Seeded) -> None:
 
 def test_edit_list_and_create_list(seeded: Seeded) -> None:
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
-        from .test_main import choose
+        from tests.ui.test_main import choose
 
         await choose(app, pilot, "Care")
         await pilot.press("e")
@@ -147,7 +146,7 @@ def test_reader_says_why_there_is_no_text(seeded: Seeded) -> None:
     seeded.library.save(broken, fetch_new=False)
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
-        from .test_main import choose
+        from tests.ui.test_main import choose
 
         await choose(app, pilot, "Saved")
         await pilot.press("enter")

@@ -8,16 +8,15 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from pln_reader.config import load_settings
-from pln_reader.errors import ConfigError
-from pln_reader.library import Library
+from pln_reader.core.config import load_settings
+from pln_reader.core.errors import ConfigError
+from pln_reader.library.facade import Library
 from pln_reader.ui.app import PlnApp, check_keymap
 from pln_reader.ui.screens.help import HelpScreen
 from pln_reader.ui.screens.main import MainScreen
 from pln_reader.ui.widgets.links_table import LinksTable
 from pln_reader.ui.widgets.preview import Preview
-
-from .conftest import HOSTILE, Seeded, drive
+from tests.ui.conftest import HOSTILE, Seeded, drive
 
 
 def test_help_lists_every_binding_of_the_screen(seeded: Seeded) -> None:
@@ -95,7 +94,7 @@ def test_skim_time_is_recorded_while_in_use_and_stops_when_idle(seeded: Seeded) 
     clock = seeded.clock
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
-        from .test_main import choose
+        from tests.ui.test_main import choose
 
         await choose(app, pilot, "Teaching")
         for _ in range(4):  # four minutes of steady skimming
@@ -121,8 +120,7 @@ def test_a_spent_budget_shows_as_a_reminder(seeded: Seeded) -> None:
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         from pln_reader.ui.widgets.lists_pane import ListsPane
-
-        from .test_main import choose
+        from tests.ui.test_main import choose
 
         pane = app.screen.query_one(ListsPane)
         view = next(v for v in pane._views if v.name == teaching)

@@ -8,8 +8,7 @@ from pln_reader.ui.app import PlnApp
 from pln_reader.ui.screens.main import MainScreen
 from pln_reader.ui.widgets.links_table import LinksTable
 from pln_reader.ui.widgets.lists_pane import ListsPane
-
-from .conftest import Seeded, drive
+from tests.ui.conftest import Seeded, drive
 
 
 def main_of(app: PlnApp) -> MainScreen:
@@ -190,8 +189,7 @@ def test_sort_by_most_shared(seeded: Seeded) -> None:
 def test_l_opens_the_reader_tab_moves_between_panes_and_r_refreshes_the_list(seeded: Seeded) -> None:
     from pln_reader.ui.screens.reader import ReaderScreen
     from pln_reader.ui.widgets.preview import Preview
-
-    from .conftest import rss, settle
+    from tests.ui.conftest import rss, settle
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         await choose(app, pilot, "Care")
@@ -230,7 +228,7 @@ def test_hide_takes_the_row_out_and_undo_puts_it_back_under_the_cursor(seeded: S
 
 
 def test_refresh_keeps_the_cursor_on_its_link(seeded: Seeded) -> None:
-    from .conftest import settle
+    from tests.ui.conftest import settle
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         await pilot.press("j", "j", "j")

@@ -15,8 +15,7 @@ from textual.widgets import Input, TextArea
 
 from pln_reader.ui.app import PlnApp
 from pln_reader.ui.widgets.links_table import LinksTable
-
-from .conftest import Seeded
+from tests.ui.conftest import Seeded
 
 
 @pytest.fixture(autouse=True)

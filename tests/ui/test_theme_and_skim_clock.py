@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pln_reader.errors import ConfigError
+from pln_reader.core.errors import ConfigError
 from pln_reader.ui.app import choose_theme
 from pln_reader.ui.skim import SkimClock
-
-from .conftest import NOW, Clock
+from tests.ui.conftest import NOW, Clock
 
 
 @pytest.mark.parametrize(("colorfgbg", "theme"), [("15;0", "ansi-dark"), ("0;15", "ansi-light"),

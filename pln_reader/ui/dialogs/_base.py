@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from pln_reader.text import clean_text
+from pln_reader.core.text import clean_text
 
 ResultT = TypeVar("ResultT")
 

@@ -17,13 +17,13 @@ from textual.widgets import Button, Footer, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
-from pln_reader.errors import PlnError
-from pln_reader.text import clean_text
+from pln_reader.core.errors import PlnError
+from pln_reader.core.text import clean_text
 
 from ._base import Dialog, plain
 
 if TYPE_CHECKING:
-    from pln_reader.library import AddResult
+    from pln_reader.library.facade import AddResult
 
 logger = logging.getLogger("pln_reader")
 

@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from pln_reader.models import CONTEXTS, TopicList
-from pln_reader.text import clean_text
+from pln_reader.core.models import CONTEXTS, TopicList
+from pln_reader.core.text import clean_text
 
 from ._base import Dialog, plain
 from .results import ListEdit

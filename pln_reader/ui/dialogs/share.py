@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from pln_reader.links import is_http_url
-from pln_reader.models import SHARE_CHANNELS
+from pln_reader.core.models import SHARE_CHANNELS
+from pln_reader.core.urls import is_http_url
 
 from ._base import Dialog, plain
 from .results import ShareRequest

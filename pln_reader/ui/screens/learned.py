@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from ...periods import Period, last_full_week, local_zone, period_for_week
+from ...core.periods import Period, last_full_week, local_zone, period_for_week
 from ..text import plain
-from .triage import open_in_browser
+from .link_actions import open_in_browser
 
 if TYPE_CHECKING:
     from ..app import PlnApp
@@ -51,12 +51,9 @@ class LearnedScreen(Screen[None]):
         self.show_week()
 
     def show_week(self) -> None:
-        from ...exports.learned import render
-        from ...reflect import build_weekly
-
         assert self.period is not None
-        report = build_weekly(self.app.library, self.period)
-        self.markdown = render(report, "md").decode("utf-8")
+        library = self.app.library
+        self.markdown = library.render_report(library.weekly_report(self.period), "md").decode("utf-8")
         self.query_one("#learned-text", Markdown).update(self.markdown)
         self.query_one("#learned-status", Static).update(plain(
             f"{self.period.label} ({self.period.dates}) · [ and ] change the week · e writes it to a file"))

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...errors import PlnError
-from ...models import Link, SourceResult
+from ...core.errors import PlnError
+from ...core.models import Link, SourceResult
 from ..messages import RefreshFinished, RefreshProgress, Triage
 from ..skim import SkimClock
 from ..views import FIXED_VIEWS, View

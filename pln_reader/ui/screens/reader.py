@@ -13,11 +13,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Markdown, Static
 
-from ...errors import NotFoundError, PlnError
-from ...models import Article, Link
-from ...text import clean_text
+from ...core.errors import NotFoundError, PlnError
+from ...core.models import ARTICLE_STATUS_MEANINGS, Article, Link
+from ...core.text import clean_text
 from ..text import plain
-from .triage import ask_note, ask_share, open_in_browser
+from .link_actions import ask_note, ask_share, open_in_browser
 
 if TYPE_CHECKING:
     from ..app import PlnApp
@@ -31,9 +31,8 @@ class ArticleFetched(Message):
 
 
 def status_meaning(status: str) -> str:
-    from ...extract import STATUS_MEANINGS
-
-    return STATUS_MEANINGS.get(status) or STATUS_MEANINGS.get(status.split(":")[0], status)
+    meanings = ARTICLE_STATUS_MEANINGS
+    return meanings.get(status) or meanings.get(status.split(":")[0], status)
 
 
 class ReaderScreen(Screen[None]):

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...errors import PlnError
+from ...core.errors import PlnError
 from ..text import plain
 from ..widgets.links_table import LinksTable
 from .reader import ReaderScreen

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import webbrowser
 from typing import TYPE_CHECKING, Any
 
-from ...errors import PlnError
-from ...links import is_http_url
+from ...core.errors import PlnError
 from ..messages import Triage
+from .link_actions import ask_note, ask_share, open_in_browser
 
 if TYPE_CHECKING:
-    from ...library import AddResult
+    from ...library.facade import AddResult
     from ..app import PlnApp
-    from ..dialogs.results import ListEdit, ShareRequest
+    from ..dialogs.results import ListEdit
     from ..views import View
     from ..widgets.links_table import LinksTable
 
@@ -236,52 +235,3 @@ class TriageMixin:
         from ..dialogs.failures import FailuresDialog
 
         self.app.push_screen(FailuresDialog(self.app.failures()))
-
-
-def open_in_browser(screen: Any, url: str) -> None:
-    """Open an http(s) URL with the ``webbrowser`` module (never a shell)."""
-    if not is_http_url(url):
-        screen.notify(f"not a web address: {url}", severity="error", markup=False)
-        return
-    try:
-        opened = webbrowser.open(url)
-    except webbrowser.Error:
-        opened = False
-    if not opened:  # not opened, so not counted as read by the review
-        screen.notify("no browser found: c copies the link instead", severity="warning")
-        return
-    screen.app.library.record_opened(url)
-
-
-def ask_note(app: PlnApp, url: str, title: str, after: Any) -> None:
-    from ..dialogs.note import NoteDialog
-
-    def done(text: str | None) -> None:
-        if text:
-            try:
-                app.library.add_note(url, text)
-            except PlnError as exc:
-                app.notify(str(exc), severity="error", markup=False)
-                return
-            app.notify("note saved")
-            after()
-
-    app.push_screen(NoteDialog(title), done)
-
-
-def ask_share(app: PlnApp, url: str, title: str, after: Any) -> None:
-    from ..dialogs.share import ShareDialog
-
-    def done(request: ShareRequest | None) -> None:
-        if request is None:
-            return
-        try:
-            app.library.share(url, channel=request.channel, comment=request.comment,
-                              post_url=request.post_url, fetch_new=False)
-        except PlnError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-        app.notify(f"share on {request.channel} logged", markup=False)
-        after()
-
-    app.push_screen(ShareDialog(title), done)

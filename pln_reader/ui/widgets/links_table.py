@@ -10,7 +10,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
-from ...models import Link
+from ...core.models import Link
 from ..text import age, cell
 
 MARK_WIDTH = 4

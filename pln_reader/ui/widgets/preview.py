@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...models import Annotation, Link, LinkEntry, Share
+from ...core.models import Annotation, Link, LinkEntry, Share
 from ..text import plain, plain_block
 
 SUMMARY_LIMIT = 1200

@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pln_reader.errors import NotFoundError
-from pln_reader.library import Library
-
-from ..corpus_paths import CORPUS, needs_corpus
-from .server import FeedServer
+from pln_reader.core.errors import NotFoundError
+from pln_reader.library.facade import Library
+from tests.corpus_paths import CORPUS, needs_corpus
+from tests.integration.server import FeedServer
 
 pytestmark = needs_corpus
 

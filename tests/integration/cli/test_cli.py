@@ -9,10 +9,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pln_reader.cli import cli
-
-from ..corpus_paths import CORPUS, needs_corpus
-from .server import FeedServer
+from pln_reader.cli.main import cli
+from tests.corpus_paths import CORPUS, needs_corpus
+from tests.integration.server import FeedServer
 
 pytestmark = needs_corpus
 

@@ -10,13 +10,12 @@ import pytest
 from lxml import etree
 
 import pln_reader.library as library_module
-from pln_reader.cli_reflect import review_json
-from pln_reader.reflect import build_review
-
-from ..reflect_seed import FIREHOSE, NOTE_A, NOTE_F, A, at, seed
+from pln_reader.reflect.report import build_review
+from pln_reader.reflect.review_render import review_json
+from tests.reflect_seed import FIREHOSE, NOTE_A, NOTE_F, A, at, seed
 
 NOW = at(16, 0)  # Monday 16 November 2026, 00:00 UTC: week 46 has just ended
-EXPECTED_MD = Path(__file__).parents[1] / "unit" / "learned_2026-W46.md"
+EXPECTED_MD = Path(__file__).parents[2] / "unit" / "reflect" / "learned_2026-W46.md"
 
 
 @pytest.fixture(autouse=True)
@@ -164,7 +163,7 @@ def test_review_json(pln, home: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_cli_formats_match_the_exporter() -> None:
-    from pln_reader import cli_reflect
-    from pln_reader.exports import learned
+    from pln_reader.cli import reflect as cli_reflect
+    from pln_reader.reflect import render
 
-    assert cli_reflect.FORMATS == learned.FORMATS  # kept apart so `pln --help` loads no exporter
+    assert cli_reflect.FORMATS == render.FORMATS  # kept apart so `pln --help` loads no exporter

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from .server import FeedServer
+from tests.integration.server import FeedServer
 
 PAGE = b"""<!DOCTYPE html><html><head><title>Shared page</title></head><body><article>
 <h1>Why feedback lands</h1>""" + b"".join(
@@ -99,7 +99,7 @@ def test_sharing_an_unknown_url_creates_the_link(server: FeedServer, pln) -> Non
 
 
 def test_a_deleted_share_id_is_never_given_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from pln_reader.library import open_library
+    from pln_reader.library.facade import open_library
 
     with open_library(tmp_path / "h") as library:
         first = library.share("https://a.example/1", channel="team", fetch_new=False)

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from pln_reader.cli import cli
-
-from ..social_server import (
+from pln_reader.cli.main import cli
+from tests.social_server import (
     BLUESKY_HANDLE,
     BLUESKY_LIST_URI,
     MASTODON_TOKEN,

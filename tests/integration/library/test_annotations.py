@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.errors import InputError, NotFoundError
-from pln_reader.library import Library
-
-from ..corpus_paths import CORPUS, needs_corpus
-from .server import FeedServer
+from pln_reader.core.errors import InputError, NotFoundError
+from pln_reader.library.facade import Library
+from tests.corpus_paths import CORPUS, needs_corpus
+from tests.integration.server import FeedServer
 
 pytestmark = needs_corpus
 

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.errors import OPMLError
-from pln_reader.library import Library
-
-from ..corpus_paths import CORPUS, needs_corpus
-from .server import FeedServer
+from pln_reader.core.errors import OPMLError
+from pln_reader.library.facade import Library
+from tests.corpus_paths import CORPUS, needs_corpus
+from tests.integration.server import FeedServer
 
 pytestmark = needs_corpus
 
@@ -133,8 +132,8 @@ def test_import_malformed_opml_imports_nothing(library: Library) -> None:
 
 
 def test_import_then_export_round_trips(library: Library, tmp_path: Path) -> None:
-    from pln_reader.config import load_settings
-    from pln_reader.library import open_library
+    from pln_reader.core.config import load_settings
+    from pln_reader.library.facade import open_library
 
     library.import_opml((CORPUS / "opml/listparser__opml__categories__hier-4-mixed.xml").read_bytes())
     library.create_list("Mine", purpose='Why "this" & that — ünïcode', context="personal", budget_minutes=7)

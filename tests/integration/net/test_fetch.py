@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.config import FetchSettings
-from pln_reader.errors import FetchError, NotModified
-from pln_reader.fetch import Fetcher, Response, fetch_one, parse_retry_after, read_local
-
-from .server import FeedServer
+from pln_reader.core.config import FetchSettings
+from pln_reader.core.errors import FetchError, NotModified
+from pln_reader.net.fetch import Fetcher, Response, fetch_one, parse_retry_after, read_local
+from tests.integration.server import FeedServer
 
 SETTINGS = FetchSettings(connect_timeout=2, read_timeout=0.5, max_body_mb=1, max_redirects=3)
 BODY = b"<rss version='2.0'><channel><title>t</title></channel></rss>"

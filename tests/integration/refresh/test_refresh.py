@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pln_reader.library import Library
-
-from ..corpus_paths import CORPUS, needs_corpus
-from .server import FeedServer
+from pln_reader.library.facade import Library
+from tests.corpus_paths import CORPUS, needs_corpus
+from tests.integration.server import FeedServer
 
 pytestmark = needs_corpus
 
@@ -175,8 +174,8 @@ def test_same_article_from_two_feeds_is_one_link(server: FeedServer, library: Li
 
 
 def test_big_refresh_runs_in_worker_processes(server: FeedServer, home, library: Library) -> None:  # type: ignore[no-untyped-def]
-    from pln_reader.config import load_settings
-    from pln_reader.pipeline import PROCESS_THRESHOLD, Pipeline
+    from pln_reader.core.config import load_settings
+    from pln_reader.refresh.pipeline import PROCESS_THRESHOLD, Pipeline
 
     library.settings = load_settings(home, env={"PLN_READER_REFRESH_WORKERS": "2",
                                                 "PLN_READER_FETCH_READ_TIMEOUT": "20"})

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.config import load_settings
-from pln_reader.errors import ConfigError
-from pln_reader.library import Library, open_library
-
-from ..social_server import (
+from pln_reader.core.config import load_settings
+from pln_reader.core.errors import ConfigError
+from pln_reader.library.facade import Library, open_library
+from tests.integration.server import FeedServer
+from tests.social_server import (
     BLUESKY_HANDLE,
     BLUESKY_LIST_URI,
     FIXTURE_NOW,
@@ -24,7 +24,6 @@ from ..social_server import (
     FakeBluesky,
     FakeMastodon,
 )
-from .server import FeedServer
 
 NOW = datetime.fromisoformat(FIXTURE_NOW)
 EVIDENCE = "https://evidence.example.org/reading"
@@ -240,15 +239,13 @@ def test_shares_sync_records_own_posts_once(tmp_path: Path, bluesky: FakeBluesky
     with open_library(social_home(tmp_path, bluesky, extra), clock=lambda: NOW) as library:
         add_one(library, f"{mastodon.base}/lists/42")
         add_one(library, BLUESKY_LIST_URI)
-        from pln_reader.social.sync import sync_shares
-
-        first = sync_shares(library)
+        first = library.sync_own_posts()
         assert first.recorded >= 2
         channels = {(s.link_url, s.channel) for s in library.shares()}
         assert ("https://journal.example.net/articles/feedback-loops", "mastodon") in channels  # own boost
         assert ("https://bildung.example.org/artikel/uebergaenge", "bluesky") in channels  # own repost
         assert all(s.post_url for s in library.shares())
-        second = sync_shares(library)
+        second = library.sync_own_posts()
         assert second.recorded == 0 and second.known == first.recorded
 
 

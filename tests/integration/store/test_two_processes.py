@@ -8,9 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from pln_reader.library import Library
-
-from .server import FeedServer
+from pln_reader.library.facade import Library
+from tests.integration.server import FeedServer
 
 
 def feed(base: str, n: int, version: int) -> bytes:

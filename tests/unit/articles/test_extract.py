@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pln_reader.extract import (
+from pln_reader.articles.extract import (
     STATUS_MEANINGS,
     STATUSES,
     Extracted,
@@ -359,7 +359,7 @@ def test_failed_extraction() -> None:
 
 
 def test_import_is_lazy() -> None:
-    code = "import sys, pln_reader.extract; print(sorted(m for m in ('trafilatura', 'lxml') if m in sys.modules))"
+    code = "import sys, pln_reader.articles.extract; print(sorted(m for m in ('trafilatura', 'lxml') if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.config import default_home, load_settings
-from pln_reader.errors import ConfigError
+from pln_reader.core.config import default_home, load_settings
+from pln_reader.core.errors import ConfigError
 
 
 def test_defaults(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_home_defaults_to_user_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 
 def test_example_settings_file_is_valid_and_matches_defaults(tmp_path: Path) -> None:
-    example = Path(__file__).resolve().parents[2] / "config" / "settings.example.toml"
+    example = Path(__file__).resolve().parents[3] / "config" / "settings.example.toml"
     (tmp_path / "settings.toml").write_bytes(example.read_bytes())
     assert load_settings(tmp_path, env={}) == load_settings(tmp_path / "empty", env={}).__class__(
         home=tmp_path

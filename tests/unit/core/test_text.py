@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pln_reader.text import clean_text
+from pln_reader.core.text import clean_text
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from pln_reader.errors import InputError
-from pln_reader.links import TRACKING_PARAMS, canonicalize, is_http_url
+from pln_reader.core.errors import InputError
+from pln_reader.core.urls import TRACKING_PARAMS, canonicalize, is_http_url
 
 CASES = [
     # (input, canonical form)
@@ -174,7 +174,7 @@ def test_fast_enough_for_the_refresh_hot_path() -> None:
 def test_network_errors_are_said_in_words_a_user_can_act_on() -> None:
     import socket
 
-    from pln_reader.fetch import network_error_message
+    from pln_reader.net.fetch import network_error_message
 
     message = network_error_message("https://blog.example.com/feed",
                                     OSError(socket.EAI_NONAME, "Name or service not known"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pln_reader.sources.discover import common_feed_urls, feed_links, sniff
+from pln_reader.feeds.discover import common_feed_urls, feed_links, sniff
 
 
 def test_feed_links_in_page_order_resolved_and_filtered() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pln_reader.errors import ParseError
-from pln_reader.parse import parse_feed
+from pln_reader.core.errors import ParseError
+from pln_reader.feeds.parse import parse_feed
 from tests.corpus_paths import CORPUS, corpus_files, needs_corpus
 
 JSON_GOOD = [p for p in corpus_files("feeds/good") if p.suffix == ".json"]

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from pln_reader.errors import ParseError
-from pln_reader.parse import SUMMARY_MAX, parse_feed
-from pln_reader.parsed import ParsedFeed
+from pln_reader.core.errors import ParseError
+from pln_reader.feeds.parse import SUMMARY_MAX, parse_feed
+from pln_reader.feeds.parsed import ParsedFeed
 from tests.corpus_paths import CORPUS, corpus_files, needs_corpus
 
 GOOD = corpus_files("feeds/good")
@@ -507,7 +507,7 @@ def test_mutated_corpus_files_never_raise_anything_but_parse_error() -> None:
 
 
 def test_inline_markup_in_titles_is_removed_and_plain_words_stay() -> None:
-    from pln_reader.parse import parse_feed, plain_title
+    from pln_reader.feeds.parse import parse_feed, plain_title
 
     assert plain_title("Sentry Calming Collar for <i>dogs</i>") == "Sentry Calming Collar for dogs"
     assert plain_title('<span class="x">A</span> <b>bold</b> move') == "A bold move"
@@ -532,6 +532,6 @@ def test_inline_markup_in_titles_is_removed_and_plain_words_stay() -> None:
 def test_urljoin_fast_path_gives_what_feedparser_gives(uri: str, base: str | None) -> None:
     from feedparser.urls import _urljoin
 
-    from pln_reader.rawfeed import urljoin
+    from pln_reader.feeds.raw import urljoin
 
     assert urljoin(base, uri) == _urljoin(base, uri)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.fastfeed import parse_fast
-from pln_reader.parse import _parse_fast, _parse_with_feedparser
-from pln_reader.parsed import ParsedFeed
+from pln_reader.feeds.fastfeed import parse_fast
+from pln_reader.feeds.parse import _parse_fast, _parse_with_feedparser
+from pln_reader.feeds.parsed import ParsedFeed
 from tests.corpus_paths import corpus_files, needs_corpus
 
 XML_GOOD = [p for p in corpus_files("feeds/good") if p.suffix != ".json"]

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.config import load_settings
-from pln_reader.errors import OPMLError
-from pln_reader.library import open_library
-
-from ..corpus_paths import corpus_files, needs_corpus
+from pln_reader.core.config import load_settings
+from pln_reader.core.errors import OPMLError
+from pln_reader.library.facade import open_library
+from tests.corpus_paths import corpus_files, needs_corpus
 
 pytestmark = needs_corpus
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.errors import OPMLError
-from pln_reader.opml import (
+from pln_reader.core.errors import OPMLError
+from pln_reader.opml.read import (
     PLN_NS,
     OPMLDocument,
     OutlineList,
@@ -20,7 +20,7 @@ from pln_reader.opml import (
 try:
     from tests.corpus_paths import CORPUS, needs_corpus
 except ImportError:  # the shared helper is not there (or tests/ is not importable as a package)
-    _DEFAULT_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+    _DEFAULT_CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
     CORPUS = Path(os.environ.get("FEED_CORPUS", _DEFAULT_CORPUS))
     needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
 

@@ -12,11 +12,12 @@ import feedparser
 import pytest
 from lxml import etree
 
-from pln_reader.errors import InputError
-from pln_reader.exports.learned import to_atom, to_html, to_json, to_markdown
-from pln_reader.exports.learned_atom import entry_id
-from pln_reader.library import Library
-from pln_reader.reflect import (
+from pln_reader.core.errors import InputError
+from pln_reader.library.facade import Library
+from pln_reader.reflect.learned import to_json, to_markdown
+from pln_reader.reflect.learned_atom import entry_id
+from pln_reader.reflect.render import to_atom, to_html
+from pln_reader.reflect.report import (
     Funnel,
     Placement,
     build_history,
@@ -26,8 +27,7 @@ from pln_reader.reflect import (
     period_between,
     period_for_week,
 )
-
-from ..reflect_seed import (
+from tests.reflect_seed import (
     NOTE_A,
     NOTE_D,
     NOTE_F,
@@ -405,7 +405,7 @@ NASTY = ["# not a heading", "- not a list", "1. not a list", "10) nor this", "+ 
 @pytest.mark.parametrize("nasty", NASTY)
 def test_untrusted_text_is_inert_in_markdown(nasty: str) -> None:
     markdown_it = pytest.importorskip("markdown_it")
-    from pln_reader.exports.learned import md_link, md_text
+    from pln_reader.reflect.learned import md_link, md_text
 
     md = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
     expected = " ".join(nasty.split())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pln_reader.config import load_settings
-from pln_reader.refresh import cache_seconds, next_due_error, next_due_ok
+from pln_reader.core.config import load_settings
+from pln_reader.refresh.run import cache_seconds, next_due_error, next_due_ok
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ def test_next_due_after_errors(tmp_path: Path) -> None:
 
 def test_jobs_take_turns_by_host() -> None:
     """A worker admits jobs in order: one host's run of jobs must not fill every slot."""
-    from pln_reader.pipeline import Job, interleave_hosts
+    from pln_reader.refresh.pipeline import Job, interleave_hosts
 
     jobs = [Job(i, f"http://{host}/feed/{i}.xml", "feed", None, None, None)
             for i, host in enumerate(["a.example"] * 3 + ["b.example"] * 2 + ["c.example"])]

@@ -14,9 +14,8 @@ import feedparser
 import httpx
 import pytest
 
-from pln_reader.links import canonicalize
-
-from ..social_server import (
+from pln_reader.core.urls import canonicalize
+from tests.social_server import (
     BLUESKY_DID,
     BLUESKY_HANDLE,
     BLUESKY_LIST_URI,
@@ -393,7 +392,7 @@ def test_bluesky_rate_limit(bsky: FakeBluesky, http: httpx.Client) -> None:
 
 
 def test_short_link_routes_redirect_on_a_feed_server(http: httpx.Client) -> None:
-    from ..integration.server import FeedServer
+    from tests.integration.server import FeedServer
 
     srv = FeedServer().start()
     try:

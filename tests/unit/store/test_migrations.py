@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from pln_reader import migrations
-from pln_reader.storage import open_storage
+from pln_reader.store import migrations
+from pln_reader.store.db import open_storage
 
 
 def test_migrations_from_empty_database(tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) ->
 
 
 def test_storage_knows_every_migration_by_name() -> None:
-    from pln_reader.storage import SCHEMA_MIGRATIONS
+    from pln_reader.store.db import SCHEMA_MIGRATIONS
 
     assert SCHEMA_MIGRATIONS == tuple(m.name for m in migrations.migrations._migrations)
 
@@ -118,7 +118,7 @@ def test_opening_a_current_database_does_not_load_sqlite_utils(tmp_path: Path) -
     import sys
 
     open_storage(tmp_path / "pln.db").close()
-    code = ("import sys; from pln_reader.storage import open_storage;"
+    code = ("import sys; from pln_reader.store.db import open_storage;"
             f" open_storage({str(tmp_path / 'pln.db')!r}).close();"
             " print('sqlite_utils' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

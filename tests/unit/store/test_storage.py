@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader import storage_links
-from pln_reader.errors import InputError, NotFoundError
-from pln_reader.storage import Storage, backoff, open_storage
-from pln_reader.storage_links import EntryRow
+from pln_reader.core.errors import InputError, NotFoundError
+from pln_reader.core.models import EntryRow
+from pln_reader.store import links as storage_links
+from pln_reader.store.db import Storage, backoff, open_storage
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -127,8 +127,8 @@ def test_transaction_rolls_back_everything(store: Storage) -> None:
 
 
 def test_many_links_come_back_in_order_past_the_parameter_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from pln_reader.storage import open_storage
-    from pln_reader.storage_links import query_links
+    from pln_reader.store.db import open_storage
+    from pln_reader.store.links import query_links
 
     store = open_storage(tmp_path / "pln.db")
     with store.transaction() as conn:

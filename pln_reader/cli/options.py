@@ -1,0 +1,55 @@
+"""What every command shares: ``--home`` and ``--json``, opening the library, printing JSON.
+
+The command modules import this, never :mod:`.main`, which gathers their commands on the group.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_home(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_root().meta["pln.home"] = value
+
+
+def home_option(f: F) -> F:
+    """``--home DIR``, accepted before the command or after it."""
+    return click.option(
+        "--home",
+        type=click.Path(file_okay=False, path_type=Path),
+        expose_value=False,
+        is_eager=True,
+        callback=_set_home,
+        help="Use this data directory (overrides PLN_READER_HOME).",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print a JSON array (see README).")(f)
+
+
+def with_library(f: F) -> F:
+    """Open the library for the command and close it after; PlnError becomes a clean error."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..library import open_library
+
+        home = click.get_current_context().find_root().meta.get("pln.home")
+        with open_library(home) as library:
+            return f(library, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))

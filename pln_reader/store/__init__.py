@@ -1,0 +1,2 @@
+"""SQLite, the only place that speaks SQL: the connection and migrations (db), then one module
+per table family (links, articles, notes, shares, reflect). May import core/ only."""

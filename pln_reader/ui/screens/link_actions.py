@@ -1,0 +1,63 @@
+"""What the main screen, the reader and the weekly list all do with a link: open it in the
+browser, note it, log a share."""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import TYPE_CHECKING, Any
+
+from ...core.errors import PlnError
+from ...core.urls import is_http_url
+
+if TYPE_CHECKING:
+    from ..app import PlnApp
+    from ..dialogs.results import ShareRequest
+
+
+def open_in_browser(screen: Any, url: str) -> None:
+    """Open an http(s) URL with the ``webbrowser`` module (never a shell)."""
+    if not is_http_url(url):
+        screen.notify(f"not a web address: {url}", severity="error", markup=False)
+        return
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:  # not opened, so not counted as read by the review
+        screen.notify("no browser found: c copies the link instead", severity="warning")
+        return
+    screen.app.library.record_opened(url)
+
+
+def ask_note(app: PlnApp, url: str, title: str, after: Any) -> None:
+    from ..dialogs.note import NoteDialog
+
+    def done(text: str | None) -> None:
+        if text:
+            try:
+                app.library.add_note(url, text)
+            except PlnError as exc:
+                app.notify(str(exc), severity="error", markup=False)
+                return
+            app.notify("note saved")
+            after()
+
+    app.push_screen(NoteDialog(title), done)
+
+
+def ask_share(app: PlnApp, url: str, title: str, after: Any) -> None:
+    from ..dialogs.share import ShareDialog
+
+    def done(request: ShareRequest | None) -> None:
+        if request is None:
+            return
+        try:
+            app.library.share(url, channel=request.channel, comment=request.comment,
+                              post_url=request.post_url, fetch_new=False)
+        except PlnError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        app.notify(f"share on {request.channel} logged", markup=False)
+        after()
+
+    app.push_screen(ShareDialog(title), done)
