@@ -213,7 +213,7 @@ class SourcesMixin:
         return ImportResult(lists, sources, tuple(doc.skipped), tuple(doc.repairs))
 
     def export_opml(self, *, title: str = "pln_reader topic lists") -> bytes:
-        from ..opml.read import write_opml
+        from ..opml.write import write_opml
         from .opml import export_document
 
         return write_opml(export_document(self.store, title=title))

@@ -14,8 +14,8 @@ from pln_reader.opml.read import (
     OutlineList,
     OutlineSource,
     parse_opml,
-    write_opml,
 )
+from pln_reader.opml.write import write_opml
 
 try:
     from tests.corpus_paths import CORPUS, needs_corpus
