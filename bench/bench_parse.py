@@ -4,7 +4,7 @@ Prints MB/s over the whole corpus and the per-file median time for
 
   (a) feedparser.parse(data)                       -- feedparser's defaults
   (b) feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-  (c) pln_reader.parse.parse_feed(data)           -- what the library runs
+  (c) pln_reader.feeds.parse.parse_feed(data)           -- what the library runs
 
 and the ratio (c)/(a). Times are CPU seconds of this process (time.process_time), the best of
 ``--rounds`` interleaved rounds, so other work on the machine disturbs them little.

@@ -6,7 +6,7 @@
     .venv/bin/python bench/bench_ui.py --profile 20000      # one run under cProfile: top costs
     .venv/bin/python bench/bench_ui.py --write bench/results/ui.md --readme-section ui
 
-Each run is a fresh process started as a user starts ``pln``: it imports ``pln_reader.cli``
+Each run is a fresh process started as a user starts ``pln``: it imports ``pln_reader.cli.main``
 (what the ``pln`` script imports), opens the library, imports the UI and runs ``PlnApp`` with
 Textual's real Linux driver on a pseudo-terminal of 120 x 40 (``--headless`` for Textual's
 headless driver instead), whose output this script drains and timestamps. Clocks (all
@@ -78,7 +78,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
     def mark(name: str) -> None:
         marks.setdefault(name, time.perf_counter() - T0)
 
-    import pln_reader.cli  # noqa: F401  (what the `pln` console script imports first)
+    import pln_reader.cli.main  # noqa: F401  (what the `pln` console script imports first)
 
     mark("import_cli")
     from pln_reader.library.facade import open_library

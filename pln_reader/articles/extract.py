@@ -92,7 +92,7 @@ class Extracted:
 
 
 def status_for_fetch_error(reason: str | None) -> str:
-    """Map a :class:`~pln_reader.errors.FetchError` ``reason`` to an extraction status."""
+    """Map a :class:`~pln_reader.core.errors.FetchError` ``reason`` to an extraction status."""
     reason = (reason or "").strip()
     if reason in ("timeout", "too_large", "blocked"):  # "blocked": a local file we may not read
         return reason

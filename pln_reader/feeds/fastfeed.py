@@ -10,8 +10,8 @@ helpers for encoding detection, URL joining and date parsing, so results match b
 Anything unusual (DOCTYPE, nested xml:base, odd namespace prefixes, markup inside titles, CDF,
 Atom 0.3, ...) is declined. ``tests/unit/test_parse_equivalence.py`` checks it on the corpus.
 
-The shape every reader produces, :class:`RawFeed` / :class:`RawEntry`, is in :mod:`pln_reader.rawfeed`;
-feedparser's vocabulary (element names, namespaces, versions) in :mod:`pln_reader.feedvocab`.
+The shape every reader produces, :class:`RawFeed` / :class:`RawEntry`, is in :mod:`pln_reader.feeds.raw`;
+feedparser's vocabulary (element names, namespaces, versions) in :mod:`pln_reader.feeds.vocab`.
 """
 
 from __future__ import annotations

@@ -2,13 +2,13 @@
 
 Three readers, one output:
 
-* JSON Feed 1.0/1.1: :mod:`pln_reader.jsonfeed` (feedparser 6 cannot read it);
-* well-formed RSS 0.9x/1.0/2.0 and Atom 1.0: the lxml fast path in :mod:`pln_reader.fastfeed`,
+* JSON Feed 1.0/1.1: :mod:`pln_reader.feeds.jsonfeed` (feedparser 6 cannot read it);
+* well-formed RSS 0.9x/1.0/2.0 and Atom 1.0: the lxml fast path in :mod:`pln_reader.feeds.fastfeed`,
   which gives the same values feedparser would;
 * everything else (ill-formed XML, odd encodings, Atom 0.3, CDF, ...): feedparser, with its slow
   sanitiser and URI resolver switched off.
 
-All three yield a :class:`~pln_reader.rawfeed.RawFeed`; :func:`_finish` then makes URLs
+All three yield a :class:`~pln_reader.feeds.raw.RawFeed`; :func:`_finish` then makes URLs
 absolute, derives missing ids, turns the summary into plain text, sanitises the content with
 nh3 and cleans every string for the terminal. Nothing here does I/O or keeps state between
 calls (beyond compiled regexes, a date cache and a reusable nh3 cleaner), so it is safe in
@@ -54,7 +54,7 @@ def parse_feed(
 
     ``headers`` are the HTTP response headers (only ``Content-Type`` matters: it can carry the
     encoding); ``url`` is where the document came from, the base for relative links. Raises
-    :class:`~pln_reader.errors.ParseError` (and nothing else) when the bytes are not a feed.
+    :class:`~pln_reader.core.errors.ParseError` (and nothing else) when the bytes are not a feed.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ParseError(f"not a feed: expected bytes, got {type(data).__name__}")

@@ -1,8 +1,8 @@
 """The "as parsed" shapes: what a parser hands to the library before anything is stored.
 
-Every string here has already been cleaned for the terminal (:func:`pln_reader.text.clean_text`),
+Every string here has already been cleaned for the terminal (:func:`pln_reader.core.text.clean_text`),
 every datetime is aware UTC and every URL is absolute. These are kept apart from the stored
-models in :mod:`pln_reader.models`.
+models in :mod:`pln_reader.core.models`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The raw shape every feed reader produces (before cleaning), and the date helpers they share.
 
-:mod:`pln_reader.parse` turns a :class:`RawFeed` into the cleaned :class:`~pln_reader.parsed.ParsedFeed`.
+:mod:`pln_reader.feeds.parse` turns a :class:`RawFeed` into the cleaned :class:`~pln_reader.feeds.parsed.ParsedFeed`.
 """
 
 from __future__ import annotations

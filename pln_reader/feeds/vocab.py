@@ -1,5 +1,5 @@
 """feedparser's vocabulary for the lxml fast path: which element names mean what, and the small
-pure rules (xml:base, namespaces, versions, authors) that :mod:`pln_reader.fastfeed` applies.
+pure rules (xml:base, namespaces, versions, authors) that :mod:`pln_reader.feeds.fastfeed` applies.
 
 Kept apart from the walker so each file reads on its own; every name here mirrors a rule of
 feedparser 6 (``tests/unit/test_parse_equivalence.py`` checks the result on the corpus).

@@ -1,6 +1,6 @@
 """Reading: fetching and extracting full-text articles, and the reading queue.
 
-Article fetches go through the refresh :class:`~pln_reader.pipeline.Pipeline` (same limits,
+Article fetches go through the refresh :class:`~pln_reader.refresh.pipeline.Pipeline` (same limits,
 same bounded memory, extraction off the calling thread); results are written here.
 """
 

@@ -165,7 +165,7 @@ def _status_error(url: str, response: httpx.Response) -> FetchError:
 
 
 def _plain_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-    """httpx's transport for http://, its connection pool on asyncio sockets (see netio)."""
+    """httpx's transport for http://, its connection pool on asyncio sockets (see net/tcp_backend.py)."""
     from .tcp_backend import AsyncioBackend
 
     transport = httpx.AsyncHTTPTransport(verify=False, limits=limits, trust_env=False)

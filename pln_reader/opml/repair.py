@@ -1,6 +1,6 @@
 """Repair of the common lexical bugs of exported OPML (raw "&", HTML entities, unescaped quotes).
 
-Used by :func:`pln_reader.opml.parse_opml` only after a strict parse failed; the repaired bytes
+Used by :func:`pln_reader.opml.read.parse_opml` only after a strict parse failed; the repaired bytes
 must then parse strictly, or the original error stands.
 """
 

@@ -29,7 +29,7 @@ def sync(store: Storage, source_id: int, body: bytes, url: str, *, now: datetime
 
     New feeds are added to every topic list the OPML source belongs to; feeds that left the
     document are marked inactive (their entries stay). Returns (added or reactivated, deactivated).
-    Runs inside the caller's transaction; raises :class:`~pln_reader.errors.OPMLError`.
+    Runs inside the caller's transaction; raises :class:`~pln_reader.core.errors.OPMLError`.
     """
     local = url.startswith("file:")
     doc = parse_opml(body, base_url=url, allow_local=local)

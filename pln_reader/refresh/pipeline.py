@@ -1,7 +1,7 @@
 """The fetch -> parse half of a refresh, run away from the thread that writes to the database.
 
 Big refreshes run in worker processes, one per core: each runs an asyncio loop that fetches
-its share of the sources with a bounded :class:`~pln_reader.fetch.Fetcher` and parses changed
+its share of the sources with a bounded :class:`~pln_reader.net.fetch.Fetcher` and parses changed
 bodies in a helper thread (so parsing never blocks fetching). Outcomes come back to the calling
 process through a bounded queue, in the order they finish; the caller only writes. Keeping the
 writer alone in its process matters: sqlite releases the GIL on every statement, and a busy

@@ -1,6 +1,6 @@
 """The write half of a refresh: decide due times, write each source's changes in one transaction.
 
-Fetching and parsing happen in :mod:`pln_reader.pipeline`; this module consumes its outcomes in
+Fetching and parsing happen in :mod:`pln_reader.refresh.pipeline`; this module consumes its outcomes in
 the thread that owns the database connection.
 """
 

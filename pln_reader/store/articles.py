@@ -86,7 +86,7 @@ def queue_rows(store: Storage, *, list_id: int | None, oldest_first: bool) -> li
 
 
 def extracted_values(extracted: Any, url: str | None, now: datetime) -> dict[str, Any]:
-    """Column values for an :class:`~pln_reader.extract.Extracted`."""
+    """Column values for an :class:`~pln_reader.articles.extract.Extracted`."""
     return {
         "status": extracted.status, "error": extracted.error, "url": url,
         "title": extracted.title, "author": extracted.author,

@@ -1,7 +1,7 @@
 """The only module that speaks SQL: sources, lists, fetch state and user state.
 
 Entries and links (the refresh write path and the link queries) live in
-:mod:`pln_reader.storage_links`, which shares this connection.
+:mod:`pln_reader.store.links`, which shares this connection.
 
 The database runs in WAL mode with a busy timeout so the UI and a scheduled ``pln refresh``
 can use it at once. Connections are in autocommit mode; every unit of work that writes more
@@ -24,7 +24,7 @@ from ..core.models import CONTEXTS, Source, TopicList
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# The migrations of pln_reader.migrations, by name: when all are applied, opening the database
+# The migrations of pln_reader.store.migrations, by name: when all are applied, opening the database
 # does not import sqlite-utils at all (a test keeps this list equal to the registered ones).
 SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
                      "0005_social", "0006_entries_source_link",

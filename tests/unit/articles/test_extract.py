@@ -1,4 +1,4 @@
-"""Article extraction (pln_reader.extract) on real pages from the shared corpus; no mocks."""
+"""Article extraction (pln_reader.articles.extract) on real pages from the shared corpus; no mocks."""
 
 from __future__ import annotations
 

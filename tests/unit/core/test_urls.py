@@ -1,4 +1,4 @@
-"""Tests for pln_reader.links: canonical URLs are the dedupe key of every link."""
+"""Tests for pln_reader.core.urls: canonical URLs are the dedupe key of every link."""
 
 from __future__ import annotations
 
