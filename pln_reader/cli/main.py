@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from ..core.errors import PlnError
-from ..core.files import write_atomically
 from ..core.version import __version__
 from . import format as fmt
 from . import notes, reading, reflect, shares, social
@@ -217,6 +216,8 @@ def export_opml(library: Any, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
+        from ..core.files import write_atomically
+
         write_atomically(output, data)
         click.echo(f"wrote {output}", err=True)
 

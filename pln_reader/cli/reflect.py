@@ -10,8 +10,6 @@ from typing import Any
 import click
 
 from ..core.errors import InputError
-from ..core.files import write_atomically
-from ..core.periods import last_full_week, local_zone, period_between, period_for_week
 from . import format as fmt
 from .options import home_option, with_library
 
@@ -28,6 +26,8 @@ def _day(value: str, option: str) -> date:
 def choose_period(library: Any, week: str | None, since: str | None, until: str | None,
                   everything: bool) -> Any:
     """The period the options name (default: the last full ISO week, local time)."""
+    from ..core.periods import last_full_week, local_zone, period_between, period_for_week
+
     if sum((week is not None, since is not None or until is not None, everything)) > 1:
         raise click.UsageError("give one of --week, --since/--until or --all")
     if (since is None) != (until is None):
@@ -62,6 +62,8 @@ def learned(library: Any, week: str | None, since: str | None, until: str | None
     report = library.weekly_report(period, list_name=list_name)
     data = library.render_report(report, fmt_name, author=author)
     if output is not None:
+        from ..core.files import write_atomically
+
         write_atomically(output, data)
         what = "everything" if period is None else report.period.label
         click.echo(f"wrote {what} ({fmt.plural(len(report.items), 'link')}, {fmt_name}) to {output}",
