@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench-quick clean
+.PHONY: demo test wheel-check bench-quick clean
 
 # The last step byte-compiles our own modules (an editable install does not), so commands
 # start faster also where PYTHONDONTWRITEBYTECODE is set.
@@ -18,11 +18,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/pln demo
 
+# The suite, then pln as a user installs it: the wheel in a fresh venv outside the checkout.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+	$(MAKE) --no-print-directory wheel-check
+
+wheel-check: $(STAMP)
+	$(BIN)/python tests/package/smoke_wheel.py
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/bench_refresh.py --quick
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info
