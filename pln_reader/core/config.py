@@ -57,7 +57,10 @@ class SocialSettings:
     mastodon_account: str = ""
     """Your own Mastodon account (``@you@instance.example``), for `pln shares sync`."""
     mastodon_token: str = field(default="", repr=False)
-    """Access token with scope read (env PLN_MASTODON_TOKEN); never printed or exported."""
+    """Access token with scope read (env PLN_MASTODON_TOKEN); never printed or exported. It is
+    sent only to the instance of ``mastodon_account`` (or ``mastodon_instance``)."""
+    mastodon_instance: str = ""
+    """The instance the token belongs to, when ``mastodon_account`` is not set."""
     lookback_days: int = 7
     """How far back the first refresh of a new social source (and a share sync) reaches."""
     max_pages: int = 10

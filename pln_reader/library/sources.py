@@ -243,6 +243,6 @@ class SourcesMixin:
                                  "[social] mastodon_account = \"@you@your.instance\"")
             instance, _ = api.parse_account(social.mastodon_account)
         instance = origin(instance) if "://" in instance else f"https://{instance}"
-        token = api.need_token(social.mastodon_token, instance)
+        token = api.need_token(social, instance)
         with SocialClient(self.settings) as client:
             return instance, api.lists(client, instance, token)

@@ -52,7 +52,7 @@ def fetch_source(client: SocialClient, store: Storage, settings: Settings, *, ki
         target = mastodon.list_target(url)
         assert target is not None
         instance, list_id = target
-        token = mastodon.need_token(social.mastodon_token, instance)
+        token = mastodon.need_token(social, instance)
         api = mastodon.list_timeline_url(instance, list_id)
     elif kind == "mastodon_tag":
         tag = mastodon.tag_target(url)

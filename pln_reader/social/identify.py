@@ -47,7 +47,7 @@ def identify(settings: Settings, target: str) -> SocialSource | None:
             return None  # an ordinary site with such a path: add it as a site
         if listed is not None:
             list_id = listed[1]
-            token = mastodon.need_token(social.mastodon_token, instance)
+            token = mastodon.need_token(social, instance)
             info = mastodon.get_list(client, instance, list_id, token)
             return SocialSource("mastodon_list", f"{instance}/lists/{list_id}",
                                 str(info.get("title") or f"List {list_id}"), f"{instance}/lists/{list_id}")

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..core.config import SocialSettings
 from ..core.errors import FetchError, InputError
 from .client import SocialClient, exhausted, origin
 from .posts import Post, parse_time
@@ -183,11 +184,46 @@ def tag_timeline_url(instance: str, tag: str) -> str:
     return f"{instance}/api/v1/timelines/tag/{quote(tag)}"
 
 
-def need_token(settings_token: str, instance: str) -> str:
-    if not settings_token:
+def _same_instance(a: str, b: str) -> bool:
+    def key(url: str) -> tuple[str, str]:
+        parts = urlsplit(url.strip().lower())
+        default = {"https": 443, "http": 80}.get(parts.scheme)
+        host = parts.hostname or ""
+        port = parts.port if parts.port not in (None, default) else None
+        return parts.scheme, f"{host}:{port}" if port else host
+    return key(a) == key(b)
+
+
+def token_instance(social: SocialSettings) -> str | None:
+    """The instance the access token belongs to: that of ``[social] mastodon_account``, else
+    ``[social] mastodon_instance``; None when neither says."""
+    if social.mastodon_account:
+        return parse_account(social.mastodon_account)[0]
+    if social.mastodon_instance:
+        text = social.mastodon_instance.strip()
+        return origin(text if "://" in text else f"https://{text}")
+    return None
+
+
+def need_token(social: SocialSettings, instance: str) -> str:
+    """The access token, for ``instance`` only.
+
+    The token is sent to the instance it belongs to and nowhere else: a list on another
+    instance (a shared "follow my list" link, say) is refused, since a server that merely looks
+    like Mastodon would otherwise collect the token.
+    """
+    if not social.mastodon_token:
         raise InputError(f"a Mastodon list on {instance} needs an access token with scope read:lists: "
                          "set PLN_MASTODON_TOKEN (or [social] mastodon_token in settings.toml)")
-    return settings_token
+    home = token_instance(social)
+    if home is None:
+        raise InputError("which instance is your Mastodon token for? set [social] mastodon_account = "
+                         "\"@you@your.instance\" (or mastodon_instance = \"https://your.instance\") "
+                         "in settings.toml: pln sends the token to that instance only")
+    if not _same_instance(home, instance):
+        raise InputError(f"{origin(instance)} is not your Mastodon instance ({home}): its lists need "
+                         f"an account there, and pln sends your token to {home} only")
+    return social.mastodon_token
 
 
 def is_mastodon(client: SocialClient, instance: str) -> bool:

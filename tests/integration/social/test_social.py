@@ -42,6 +42,12 @@ def bluesky() -> Iterator[FakeBluesky]:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def token_instance(mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token belongs to the fake instance (the token goes to that instance only)."""
+    monkeypatch.setenv("PLN_READER_SOCIAL_MASTODON_INSTANCE", mastodon.base)
+
+
 def social_home(tmp_path: Path, bluesky: FakeBluesky, extra: str = "") -> Path:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
@@ -106,6 +112,27 @@ def test_mastodon_list_with_token(library: Library, mastodon: FakeMastodon) -> N
     for request in mastodon.requests_to("/api/v1/timelines/list/42"):
         assert request.header("Authorization") == f"Bearer {MASTODON_TOKEN}"
         assert MASTODON_TOKEN not in request.raw_path
+
+
+def test_the_token_goes_to_its_own_instance_only(library: Library, mastodon: FakeMastodon) -> None:
+    # A "follow my list" link to another server that answers like Mastodon: refused before any
+    # request carries the token.
+    with FakeMastodon() as stranger:
+        [result] = library.add([f"{stranger.base}/lists/42"])
+        assert result.error and stranger.base in result.error and mastodon.base in result.error
+        assert stranger.requests and all(r.header("Authorization") is None for r in stranger.requests)
+    assert library.sources() == []
+
+
+def test_a_token_without_an_instance_is_not_sent(tmp_path: Path, bluesky: FakeBluesky,
+                                                 mastodon: FakeMastodon,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PLN_READER_SOCIAL_MASTODON_INSTANCE")
+    monkeypatch.setenv("PLN_MASTODON_TOKEN", MASTODON_TOKEN)
+    with open_library(social_home(tmp_path, bluesky), clock=lambda: NOW) as library:
+        [result] = library.add([f"{mastodon.base}/lists/42"])
+    assert result.error and "mastodon_account" in result.error and "mastodon_instance" in result.error
+    assert all(r.header("Authorization") is None for r in mastodon.requests)
 
 
 def test_hostile_post_text_is_sanitised(library: Library, mastodon: FakeMastodon) -> None:
