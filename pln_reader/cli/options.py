@@ -13,6 +13,9 @@ from typing import Any, TypeVar
 
 import click
 
+from ..core.errors import PlnError
+from ..core.secrets import scrub
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -46,7 +49,11 @@ def with_library(f: F) -> F:
 
         home = click.get_current_context().find_root().meta.get("pln.home")
         with open_library(home) as library:
-            return f(library, *args, **kwargs)
+            try:
+                return f(library, *args, **kwargs)
+            except PlnError as exc:  # a message may quote a server, which may quote a secret
+                exc.args = (scrub(str(exc), library.settings.secrets()),)
+                raise
 
     return wrapper  # type: ignore[return-value]
 

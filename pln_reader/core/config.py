@@ -97,6 +97,10 @@ class Settings:
     def settings_path(self) -> Path:
         return self.home / SETTINGS_FILE
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret the settings hold, for :func:`pln_reader.core.secrets.scrub`."""
+        return tuple(s for s in (self.social.mastodon_token,) if s)
+
 
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
                               "ui": UISettings, "social": SocialSettings}

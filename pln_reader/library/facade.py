@@ -301,6 +301,8 @@ def open_library(
     settings = settings or load_settings(home)
     store = open_storage(settings.db_path)
     try:
+        if settings.secrets():
+            store.scrub_stored_secrets(settings.secrets())
         return Library(store, settings, clock=clock)
     except BaseException:
         store.close()

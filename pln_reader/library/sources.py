@@ -18,6 +18,7 @@ from ..core.errors import (
     PlnError,
 )
 from ..core.models import Source
+from ..core.secrets import scrub
 from ..core.urls import is_http_url, path_to_url
 from ..store import links as storage_links
 from ..store.db import Storage
@@ -80,7 +81,7 @@ class SourcesMixin:
             try:
                 results.append(self._add_one(target.strip(), lists))
             except PlnError as exc:
-                results.append(AddResult(target, error=str(exc)))
+                results.append(AddResult(target, error=scrub(str(exc), self.settings.secrets())))
         return results
 
     def _resolve_target(self, target: str) -> Response:
@@ -238,10 +239,10 @@ class SourcesMixin:
 
         social = self.settings.social
         if instance is None:
-            if not social.mastodon_account:
+            instance = api.token_instance(social)
+            if instance is None:
                 raise InputError("which instance? give --instance https://your.instance or set "
                                  "[social] mastodon_account = \"@you@your.instance\"")
-            instance, _ = api.parse_account(social.mastodon_account)
         instance = origin(instance) if "://" in instance else f"https://{instance}"
         token = api.need_token(social, instance)
         with SocialClient(self.settings) as client:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from ..core.config import Settings
 from ..core.errors import FetchError, OPMLError, PlnError
 from ..core.models import RefreshSummary, SourceResult
+from ..core.secrets import scrub
 from ..feeds.prepare import Prepared
 from ..net.fetch import seconds_until
 from ..store import links as storage_links
@@ -114,6 +115,7 @@ class Refresher:
     ) -> SourceResult:
         failures = int(row["failures"]) + 1
         due = next_due_error(self.settings, failures, retry_after, now)
+        message = scrub(message, self.settings.secrets())
         self.store.record_failure(job.id, now=now, reason=message, next_due=due, new_url=new_url)
         log.info("refresh failed: %s", message)
         return SourceResult(job.id, job.url, "failed", reason=message, title=row["title"])

@@ -17,6 +17,8 @@ import httpx
 
 from ..core.config import Settings
 from ..core.errors import FetchError
+from ..core.secrets import scrub
+from ..core.text import clean_text
 from ..net.fetch import network_error_message, parse_retry_after
 
 log = logging.getLogger("pln_reader")
@@ -85,7 +87,7 @@ class SocialClient:
             raise FetchError(network_error_message(url, exc), reason="network_error") from None
         code = response.status_code
         if code >= 400 or code < 200 or 300 <= code < 400:
-            raise self._error(url, where, code, body, response.headers, authenticated=bool(token))
+            raise self._error(url, where, code, body, response.headers, token=token)
         try:
             return json.loads(body), response.headers
         except ValueError:
@@ -105,12 +107,15 @@ class SocialClient:
 
     @staticmethod
     def _error(url: str, where: str, code: int, body: bytes, headers: Mapping[str, str], *,
-               authenticated: bool) -> FetchError:
+               token: str | None) -> FetchError:
+        authenticated = bool(token)
         detail = ""
         try:
             data = json.loads(body)
             if isinstance(data, dict):
-                detail = str(data.get("message") or data.get("error") or "")[:200]
+                # A server may echo the request's Authorization header: never show or store it.
+                detail = (clean_text(scrub(str(data.get("message") or data.get("error") or ""),
+                                           [token] if token else [])) or "")[:200]
         except ValueError:
             pass
         if code == 401 or (code == 403 and authenticated):

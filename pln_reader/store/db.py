@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, StorageError
 from ..core.models import CONTEXTS, Source, TopicList
+from ..core.secrets import HIDDEN, MIN_SECRET
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -391,6 +392,19 @@ class Storage:
         """A permanent redirect: the source now lives at ``new_url`` (unless another has it)."""
         if self.source_id_for_url(new_url) is None:
             self.conn.execute("UPDATE sources SET url = ? WHERE id = ?", [new_url, source_id])
+
+    def scrub_stored_secrets(self, secrets: Sequence[str]) -> int:
+        """Hide ``secrets`` where a server made an earlier pln store one (a fetch error that
+        quoted a header); returns the rows changed. Cheap when there is nothing to change."""
+        changed = 0
+        for secret in (s for s in secrets if len(s) >= MIN_SECRET):
+            if self.conn.execute("SELECT 1 FROM fetch_state WHERE instr(error, ?) > 0 LIMIT 1",
+                                 [secret]).fetchone() is None:
+                continue
+            with self.transaction() as conn:
+                changed += conn.execute("UPDATE fetch_state SET error = replace(error, ?, ?)"
+                                        " WHERE instr(error, ?) > 0", [secret, HIDDEN, secret]).rowcount
+        return changed
 
     def record_failure(
         self, source_id: int, *, now: datetime, reason: str, next_due: datetime, new_url: str | None
