@@ -29,6 +29,8 @@ class FetchSettings:
     read_timeout: float = 30.0
     max_body_mb: float = 10.0
     max_redirects: int = 5
+    allow_private_redirects: bool = False
+    """Follow a redirect from a public address to a private, loopback or link-local one."""
     user_agent: str = "pln_reader/0.1 (+https://github.com/pln-reader/pln_reader)"
 
 

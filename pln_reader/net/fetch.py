@@ -24,6 +24,7 @@ import httpx
 from ..core.config import FetchSettings
 from ..core.errors import FetchError, NotModified
 from ..core.urls import path_to_url
+from .addresses import PUBLIC_ONLY, Address, PrivateAddress, Resolve, first_private, system_resolve
 
 _PERMANENT = {301, 308}
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -119,15 +120,22 @@ class _Decoder:
 
 
 class _LazyTLSTransport(httpx.AsyncBaseTransport):
-    """An https transport (certificates verified) created on first use."""
+    """An https transport (certificates verified) created on first use, with the redirect
+    guard around httpcore's network backend."""
 
-    def __init__(self, limits: httpx.Limits):
+    def __init__(self, limits: httpx.Limits, resolve: Resolve):
         self._limits = limits
+        self._resolve = resolve
         self._transport: httpx.AsyncHTTPTransport | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._transport is None:
-            self._transport = httpx.AsyncHTTPTransport(limits=self._limits, trust_env=False)
+            from .tcp_backend import GuardedBackend
+
+            transport = httpx.AsyncHTTPTransport(limits=self._limits, trust_env=False)
+            pool = transport._pool  # httpx (pinned below 0.29) offers no other way in
+            pool._network_backend = GuardedBackend(pool._network_backend, self._resolve)
+            self._transport = transport
         return await self._transport.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -137,6 +145,15 @@ class _LazyTLSTransport(httpx.AsyncBaseTransport):
 
 _NO_NAME = ("Name or service not known", "nodename nor servname", "getaddrinfo failed",
             "No address associated", "Temporary failure in name resolution")
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def network_error_message(url: str, exc: BaseException) -> str:
@@ -164,7 +181,7 @@ def _status_error(url: str, response: httpx.Response) -> FetchError:
     return FetchError(message, reason=f"http_error:{code}", retry_after=retry)
 
 
-def _plain_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+def _plain_http_transport(limits: httpx.Limits, resolve: Resolve) -> httpx.AsyncHTTPTransport:
     """httpx's transport for http://, its connection pool on asyncio sockets (see net/tcp_backend.py)."""
     from .tcp_backend import AsyncioBackend
 
@@ -175,7 +192,7 @@ def _plain_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
-        network_backend=AsyncioBackend(),
+        network_backend=AsyncioBackend(resolve),
     )
     return transport
 
@@ -183,8 +200,10 @@ def _plain_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
 class Fetcher:
     """An async fetcher bounded in total and per host. Use as ``async with Fetcher(...)``."""
 
-    def __init__(self, settings: FetchSettings, *, concurrency: int = 16, per_host: int = 8):
+    def __init__(self, settings: FetchSettings, *, concurrency: int = 16, per_host: int = 8,
+                 resolve: Resolve = system_resolve):
         self.settings = settings
+        self._resolve = resolve
         self.limit = int(settings.max_body_mb * 1024 * 1024)
         self._total = asyncio.Semaphore(max(1, concurrency))
         self._per_host_n = max(1, per_host)
@@ -197,7 +216,7 @@ class Fetcher:
         # URL merging) is not needed for a GET and cost a tenth of the CPU of a warm refresh.
         # Loading the CA store costs ~60 ms: plain http never needs it, so https gets its
         # (verifying) transport only when the first https URL comes along.
-        self._transports = [(_plain_http_transport(limits), _LazyTLSTransport(limits))
+        self._transports = [(_plain_http_transport(limits, resolve), _LazyTLSTransport(limits, resolve))
                             for _ in range(self._pools)]
         self._timeout = {"connect": settings.connect_timeout, "read": settings.read_timeout,
                          "write": settings.read_timeout, "pool": None}
@@ -249,7 +268,33 @@ class Fetcher:
             except httpx.InvalidURL as exc:
                 raise FetchError(f"{url}: invalid URL ({exc})", reason="invalid_url") from None
             except httpx.HTTPError as exc:
+                if _caused_by(exc, PrivateAddress):
+                    raise FetchError(f"{url}: redirected to a private address ({exc}); "
+                                     "[fetch] allow_private_redirects = true allows it",
+                                     reason="blocked_redirect") from None
                 raise FetchError(network_error_message(url, exc), reason="network_error") from None
+
+    async def _redirect_from_public(self, source: str, target: str) -> bool:
+        """Whether a redirect from ``source`` to ``target`` leaves a public address (so the next
+        connection must go to a public one); raises when ``target`` is private."""
+        if self.settings.allow_private_redirects:
+            return False
+        started = await self._addresses(source)
+        if not started or first_private(started) is not None:
+            return False  # the user asked for their own network: its redirects may stay there
+        private = first_private(await self._addresses(target))
+        if private is not None:
+            raise FetchError(f"{source}: redirected to {target}, a private address ({private}): "
+                             "refused; [fetch] allow_private_redirects = true allows it",
+                             reason="blocked_redirect")
+        return True
+
+    async def _addresses(self, url: str) -> list[Address]:
+        parts = urlsplit(url)
+        try:
+            return await self._resolve(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        except OSError:
+            return []
 
     async def _fetch(self, url: str, etag: str | None, last_modified: str | None,
                      accept: str | None) -> Response:
@@ -261,45 +306,59 @@ class Fetcher:
         current = url
         permanent = True
         seen = {url}
+        public_only = False  # set for the hop after a redirect from a public address
         for _ in range(self.settings.max_redirects + 1):
-            async with self._get(current, headers) as response:
-                code = response.status_code
-                if code != 200:
-                    await _drain(response)  # a fully read response leaves its connection reusable
-                if code in _REDIRECTS and "location" in response.headers:
-                    target = urljoin(current, response.headers["location"].strip())
-                    if urlsplit(target).scheme not in ("http", "https"):
-                        raise FetchError(f"{url}: redirect to a non-http URL {target}", reason="bad_redirect")
-                    if target in seen:
-                        raise FetchError(f"{url}: redirect loop at {target}", reason="redirect_loop")
-                    seen.add(target)
-                    permanent = permanent and code in _PERMANENT
-                    current = target
-                    continue
-                if code == 304:
-                    raise NotModified(permanent_url=current if permanent and current != url else None)
-                if code >= 400 or code < 200:
-                    raise _status_error(url, response)
-                length = response.headers.get("content-length")
-                encoding = response.headers.get("content-encoding", "")
-                if length and length.isdigit() and not encoding and int(length) > self.limit:
-                    raise FetchError(
-                        f"{url}: response larger than {self.limit // (1024 * 1024)} MB",
-                        reason="too_large",
-                    )
-                decoder = _Decoder(encoding, self.limit, url)
-                async for chunk in response.aiter_raw():
-                    decoder.feed(chunk)
-                body = decoder.finish()
-                kept = {k: response.headers[k] for k in _KEEP_HEADERS if k in response.headers}
-                return Response(
-                    url=current,
-                    body=body,
-                    headers=kept,
-                    permanent_url=current if permanent and current != url else None,
-                    requested=url,
-                )
+            guard = PUBLIC_ONLY.set(public_only)  # read by the backends at connect time
+            try:
+                async with self._get(current, headers) as response:
+                    result = await self._answer(url, current, response, seen, permanent)
+            finally:
+                PUBLIC_ONLY.reset(guard)
+            if isinstance(result, Response):
+                return result
+            target, moved = result
+            public_only = await self._redirect_from_public(current, target)
+            permanent = permanent and moved
+            current = target
         raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects", reason="too_many_redirects")
+
+    async def _answer(self, url: str, current: str, response: httpx.Response, seen: set[str],
+                      permanent: bool) -> Response | tuple[str, bool]:
+        """The response read, or a redirect's (target, permanent)."""
+        code = response.status_code
+        if code != 200:
+            await _drain(response)  # a fully read response leaves its connection reusable
+        if code in _REDIRECTS and "location" in response.headers:
+            target = urljoin(current, response.headers["location"].strip())
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FetchError(f"{url}: redirect to a non-http URL {target}", reason="bad_redirect")
+            if target in seen:
+                raise FetchError(f"{url}: redirect loop at {target}", reason="redirect_loop")
+            seen.add(target)
+            return target, code in _PERMANENT
+        if code == 304:
+            raise NotModified(permanent_url=current if permanent and current != url else None)
+        if code >= 400 or code < 200:
+            raise _status_error(url, response)
+        length = response.headers.get("content-length")
+        encoding = response.headers.get("content-encoding", "")
+        if length and length.isdigit() and not encoding and int(length) > self.limit:
+            raise FetchError(
+                f"{url}: response larger than {self.limit // (1024 * 1024)} MB",
+                reason="too_large",
+            )
+        decoder = _Decoder(encoding, self.limit, url)
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+        body = decoder.finish()
+        kept = {k: response.headers[k] for k in _KEEP_HEADERS if k in response.headers}
+        return Response(
+            url=current,
+            body=body,
+            headers=kept,
+            permanent_url=current if permanent and current != url else None,
+            requested=url,
+        )
 
 
 async def _drain(response: httpx.Response, limit: int = 65536) -> None:

@@ -18,6 +18,41 @@ from typing import Any
 import httpcore
 from httpcore._utils import is_socket_readable  # the same readiness check the anyio backend uses
 
+from .addresses import PUBLIC_ONLY, PrivateAddress, Resolve, allowed, system_resolve
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's own backend (TLS through anyio), with the redirect guard: while
+    :data:`~pln_reader.net.addresses.PUBLIC_ONLY` is set, the name is resolved here, checked,
+    and the checked address connected to; otherwise the backend is used as it is."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, resolve: Resolve = system_resolve) -> None:
+        self._inner = inner
+        self._resolve = resolve
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        if not PUBLIC_ONLY.get():
+            return await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = allowed(host, await self._resolve(host, port))
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"timed out connecting to {host}") from None
+        except OSError as exc:  # PrivateAddress, or the name does not resolve
+            raise httpcore.ConnectError(str(exc)) from exc
+        # The certificate is still checked against the name: httpcore passes it to start_tls.
+        return await self._inner.connect_tcp(addresses[0].ip, port, timeout, local_address,
+                                             socket_options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        return await self._inner.connect_unix_socket(path, timeout, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
 
 class AsyncioStream(httpcore.AsyncNetworkStream):
     def __init__(self, sock: socket.socket) -> None:
@@ -64,16 +99,23 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    """Plain TCP on asyncio sockets; names resolved by ``resolve``, addresses checked by
+    :func:`pln_reader.net.addresses.allowed` (a redirected fetch reaches public ones only)."""
+
+    def __init__(self, resolve: Resolve = system_resolve) -> None:
+        self._resolve = resolve
+
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                           local_address: str | None = None,
                           socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
-                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                addresses = allowed(host, await self._resolve(host, port))
                 error: OSError | None = None
-                for family, kind, proto, _, address in infos:
-                    sock = socket.socket(family, kind, proto)
+                for resolved in addresses:
+                    family, address = resolved.family, resolved.sockaddr
+                    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
                     try:
                         sock.setblocking(False)
                         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -93,6 +135,8 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                 raise error or OSError(f"no address for {host}")
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"timed out connecting to {host}") from None
+        except PrivateAddress as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
         except OSError as exc:
             # asyncio says "Connect call failed"; say what happened, as the OS does.
             if isinstance(exc, socket.gaierror) or not exc.errno:
