@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 from ..core.config import SocialSettings
 from ..core.errors import FetchError, InputError
 from .client import SocialClient, exhausted, origin
-from .posts import Post, parse_time
+from .posts import Post, parse_time, web_url
 
 PAGE = 40
 _LIST_PATH = re.compile(r"/lists/(\d+)/?")
@@ -106,7 +106,7 @@ def status_posts(status: Mapping[str, Any], instance_host: str) -> list[Post]:
     base = {
         "author": str(sharer.get("display_name") or sharer.get("username") or "") or None,
         "sharer_handle": _handle(sharer, instance_host),
-        "post_url": original.get("url") or original.get("uri"),
+        "post_url": web_url(original.get("url")) or web_url(original.get("uri")),
         "text": text,
         "published": parse_time(status.get("created_at")),
     }

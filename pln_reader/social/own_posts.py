@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from ..core.errors import InputError, PlnError
 from ..store.links import link_id_for
-from ..store.shares import add_share
+from ..store.shares import add_share, has_share
 from . import bluesky, mastodon
 from .client import SocialClient
 from .fetch import rows_for
@@ -48,9 +48,13 @@ def _record(store: Storage, settings: Settings, channel: str, found: Iterable[Po
         if link_id is None:
             result.unmatched += 1
             continue
-        created = add_share(store, link_id, channel=channel, at=post.published or now,
-                            comment=row.post_text, post_url=post.post_url or post.key, origin=channel,
-                            now=now)
+        at = post.published or now
+        # Only a web address is kept as the post's URL (Post drops any other); without one, the
+        # share is known by its link, network and time.
+        known = post.post_url is None and has_share(store, link_id, origin=channel, at=at)
+        created = None if known else add_share(
+            store, link_id, channel=channel, at=at, comment=row.post_text, post_url=post.post_url,
+            origin=channel, now=now)
         if created is None:
             result.known += 1
         else:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ..core.models import EntryRow
 from ..core.text import clean_text
-from ..core.urls import canonical_or_none
+from ..core.urls import canonical_or_none, is_http_url
 
 TITLE_FROM_TEXT = 120
 """A post without a link card is titled by the start of its text."""
@@ -25,8 +25,18 @@ class Post:
     author: str | None
     sharer_handle: str
     post_url: str | None
+    """The post's web address: http(s) only (an API's ``javascript:`` or other URL is dropped)."""
     text: str | None
     published: datetime | None
+
+    def __post_init__(self) -> None:
+        if self.post_url is not None and web_url(self.post_url) is None:
+            object.__setattr__(self, "post_url", None)
+
+
+def web_url(value: object) -> str | None:
+    """``value`` when it is an http(s) URL, else None."""
+    return value if isinstance(value, str) and is_http_url(value) else None
 
 
 def parse_time(value: object) -> datetime | None:

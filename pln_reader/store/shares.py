@@ -23,6 +23,12 @@ def add_share(store: Storage, link_id: int, *, channel: str, at: datetime, comme
         return int(cur.lastrowid or 0) if cur.rowcount else None
 
 
+def has_share(store: Storage, link_id: int, *, origin: str, at: datetime) -> bool:
+    """Whether a share of this link from ``origin`` at ``at`` is logged already."""
+    return store.conn.execute("SELECT 1 FROM shares WHERE link_id = ? AND origin = ? AND shared_at = ?"
+                              " LIMIT 1", [link_id, origin, to_db(at)]).fetchone() is not None
+
+
 def delete_share(store: Storage, share_id: int) -> Share:
     found = list_shares(store, share_id=share_id)
     if not found:

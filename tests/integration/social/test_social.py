@@ -276,6 +276,24 @@ def test_shares_sync_records_own_posts_once(tmp_path: Path, bluesky: FakeBluesky
         assert second.recorded == 0 and second.known == first.recorded
 
 
+def test_shares_sync_keeps_only_web_post_urls(tmp_path: Path, bluesky: FakeBluesky,
+                                             mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLN_MASTODON_TOKEN", MASTODON_TOKEN)
+    hostile = mastodon.new_status("reader", "Worth it", url=EVIDENCE)
+    hostile["url"] = "javascript:alert(document.cookie)"
+    hostile["uri"] = "javascript:alert(1)"
+    mastodon.add_own_status(hostile)
+    extra = f'mastodon_account = "{mastodon.base}/@reader"\n'
+    with open_library(social_home(tmp_path, bluesky, extra), clock=lambda: NOW) as library:
+        add_one(library, f"{mastodon.base}/lists/42")
+        first = library.sync_own_posts()
+        mine = [s for s in library.shares() if (s.comment or "").startswith("Worth it")]
+        assert len(mine) == 1 and mine[0].post_url is None
+        assert not any((s.post_url or "").lower().startswith("javascript") for s in library.shares())
+        second = library.sync_own_posts()  # known by link, network and time: not logged twice
+        assert second.recorded == 0 and second.known == first.recorded
+
+
 def test_token_in_a_readable_settings_file_is_refused(tmp_path: Path, bluesky: FakeBluesky) -> None:
     home = social_home(tmp_path, bluesky, 'mastodon_token = "secret-abc"\n')
     (home / "settings.toml").chmod(0o644)
