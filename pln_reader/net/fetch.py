@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import os
+import stat
 import zlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -369,23 +371,54 @@ async def _drain(response: httpx.Response, limit: int = 65536) -> None:
 
 
 def read_local(url_or_path: str, limit: int) -> Response:
-    """Read a local file (``file:`` URL or path) with the same size cap as a download."""
+    """Read a local file (``file:`` URL or path) with the same size cap as a download.
+
+    Regular files only: a device (``/dev/zero``), a FIFO or a socket is refused before it is
+    read (opened without blocking, checked on the open descriptor), and the cap counts the bytes
+    read rather than trusting the size the file system reports.
+    """
     path = Path(file_path(url_or_path))
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise FetchError(f"{path}: file larger than {limit // (1024 * 1024)} MB", reason="too_large")
-        body = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise FetchError(f"{path}: no such file", reason="not_found") from None
     except IsADirectoryError:
         raise FetchError(f"{path}: is a directory, not a feed file", reason="not_found") from None
     except PermissionError:
         raise FetchError(f"{path}: permission denied", reason="blocked") from None
-    except OSError as exc:
+    except OSError as exc:  # a socket cannot be opened at all (ENXIO): say what it is
+        with contextlib.suppress(OSError):
+            _refuse_special(path, os.stat(path).st_mode)
         raise FetchError(f"{path}: {exc.strerror or exc}", reason="network_error") from None
+    try:
+        _refuse_special(path, os.fstat(fd).st_mode)
+    except FetchError:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := handle.read(min(1 << 20, limit + 1 - size)):
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(f"{path}: file larger than {limit // (1024 * 1024)} MB",
+                                     reason="too_large")
+                chunks.append(chunk)
+        except OSError as exc:
+            raise FetchError(f"{path}: {exc.strerror or exc}", reason="network_error") from None
     url = path_to_url(path)
-    return Response(url=url, body=body, headers={}, requested=url)
+    return Response(url=url, body=b"".join(chunks), headers={}, requested=url)
+
+
+def _refuse_special(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    raise FetchError(f"{path}: is {kind}, not a feed file", reason="not_found")
 
 
 def file_path(url_or_path: str) -> str:

@@ -108,6 +108,39 @@ def test_local_files(tmp_path: Path) -> None:
         read_local(str(tmp_path / "missing.xml"), 1000)
 
 
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    import os
+    import socket
+    import time
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    unix = socket.socket(socket.AF_UNIX)
+    unix.bind(str(tmp_path / "sock"))
+    try:
+        cases = {"/dev/zero": "a device", str(fifo): "a FIFO", str(tmp_path / "sock"): "a socket",
+                 str(tmp_path): "a directory"}
+        for target, kind in cases.items():
+            started = time.monotonic()
+            with pytest.raises(FetchError, match=f"is {kind}, not a feed file"):
+                read_local(target, 1 << 20)
+            assert time.monotonic() - started < 1  # no hang on a FIFO, no reading /dev/zero
+    finally:
+        unix.close()
+
+
+def test_the_cap_counts_bytes_read_not_the_reported_size() -> None:
+    # /proc reports a size of 0 for files that have content: the cap still holds.
+    with pytest.raises(FetchError, match="larger than"):
+        read_local("/proc/self/status", 100)
+    assert b"Name:" in read_local("/proc/self/status", 1 << 20).body
+
+
+def test_adding_a_device_is_a_clean_error(library) -> None:  # type: ignore[no-untyped-def]
+    [result] = library.add(["/dev/zero"])
+    assert result.error and "is a device" in result.error and library.sources() == []
+
+
 def test_per_host_limit_bounds_concurrency(server: FeedServer) -> None:
     import threading
     import time
