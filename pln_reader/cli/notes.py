@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
 
-from ..core.errors import InputError
+from ..core.errors import InputError, PlnError
 from . import format as fmt
 from .options import echo_json, home_option, json_option, with_library
 
 
-def _from_editor(initial: str = "") -> str:
-    text = click.edit(initial, extension=".md")
-    if text is None:
+def _decode(data: bytes) -> str:
+    """What the editor saved: UTF-8, else the Windows or Latin-1 code page (never an error)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+@contextlib.contextmanager
+def _from_editor(initial: str = "") -> Iterator[str]:
+    """The text written in ``$EDITOR``. Its file is removed only once the body of the ``with``
+    has stored the text: if anything fails, the file stays and the error names it."""
+    fd, name = tempfile.mkstemp(prefix="pln-note-", suffix=".md")
+    path = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(initial)
+    before = path.stat().st_mtime_ns
+    try:
+        click.edit(filename=str(path))
+    except click.ClickException as exc:
+        raise InputError(f"{exc.format_message()}; what you typed is kept in {path}") from None
+    data = path.read_bytes()
+    if path.stat().st_mtime_ns == before and data == initial.encode("utf-8"):
+        path.unlink(missing_ok=True)
         raise InputError("the editor closed without saving: nothing changed")
-    return text
+    try:
+        yield _decode(data)
+    except PlnError as exc:
+        raise type(exc)(f"{exc}; what you typed is kept in {path}") from None
+    except BaseException:
+        click.echo(f"what you typed is kept in {path}", err=True)
+        raise
+    path.unlink(missing_ok=True)
 
 
 @click.command()
@@ -28,8 +63,10 @@ def _from_editor(initial: str = "") -> str:
 def note(library: Any, url: str, text: str | None, use_editor: bool) -> None:
     """Add a note (Markdown) to a link."""
     if use_editor or text is None:
-        text = _from_editor(text or "")
-    note_id = library.add_note(url, text)
+        with _from_editor(text or "") as written:
+            note_id = library.add_note(url, written)
+    else:
+        note_id = library.add_note(url, text)
     click.echo(f"note {note_id} added")
 
 
@@ -57,8 +94,10 @@ def edit_note(library: Any, annotation_id: int, text: str | None, comment: str |
         current = next((a for a in library.annotations() if a.id == annotation_id), None)
         if current is None:
             raise InputError(f"no note or highlight with id {annotation_id} (see `pln notes`)")
-        text = _from_editor(current.body)
-    library.edit_annotation(annotation_id, text=text, comment=comment)
+        with _from_editor(current.body) as written:
+            library.edit_annotation(annotation_id, text=written, comment=comment)
+    else:
+        library.edit_annotation(annotation_id, text=text, comment=comment)
     click.echo(f"updated {annotation_id}")
 
 

@@ -10,7 +10,13 @@ from .errors import InputError
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename.
+
+    The temporary file has a fresh random name (created exclusively, so a planted file or
+    symlink is never followed) and is removed when anything fails; ``path`` then keeps what it
+    had. Every failure (missing or read-only folder, full disk, a path that cannot hold files)
+    is one :class:`InputError` naming the path.
+    """
     path = path.expanduser()
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",

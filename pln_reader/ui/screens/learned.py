@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+from ...core.errors import PlnError
+from ...core.files import write_atomically
 from ...core.periods import Period, last_full_week, local_zone, period_for_week
 from ..text import plain
 from .link_actions import open_in_browser
@@ -77,11 +79,14 @@ class LearnedScreen(Screen[None]):
     def action_export(self) -> None:
         assert self.period is not None
         folder = self.app.library.settings.home / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"learned-{self.period.label}.md"
-        temporary = path.with_suffix(".md.tmp")
-        temporary.write_text(self.markdown, encoding="utf-8")
-        temporary.replace(path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, self.markdown.encode("utf-8"))
+        except (OSError, PlnError) as exc:
+            message = str(exc) if isinstance(exc, PlnError) else f"cannot write {path}: {exc.strerror or exc}"
+            self.notify(message, severity="error", markup=False)
+            return
         self.notify(f"wrote {path}", markup=False)
 
     @on(Markdown.LinkClicked)

@@ -123,3 +123,42 @@ def test_notes_command_filters_and_json(library: Library, page: str, pln, tmp_pa
     pln("edit-note", str(note_id), "edited text")
     pln("delete-note", str(items[2]["id"]))
     assert [i["text"] for i in json.loads(pln("notes", "--json").stdout) if i["kind"] == "note"] == ["edited text"]
+
+
+def _editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text(code)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "edits"))
+    (tmp_path / "edits").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR is read again
+
+
+def test_a_note_saved_in_latin_1_is_kept(library: Library, page: str, pln, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _editor(tmp_path, monkeypatch,
+            "import sys; open(sys.argv[1], 'wb').write('Caf\\u00e9 au lait, \\u00e0 revoir'.encode('latin-1'))")
+    assert "added" in pln("note", page, "--edit").stdout
+    assert [a.body for a in library.annotations()] == ["Café au lait, à revoir"]
+    assert list((tmp_path / "edits").iterdir()) == []  # stored, so the file is gone
+
+
+def test_what_was_typed_survives_a_failed_store(library: Library, pln, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _editor(tmp_path, monkeypatch, "import sys; open(sys.argv[1], 'w').write('my careful thoughts')")
+    result = pln("note", "not a web address", "--edit", ok=False)
+    assert result.exit_code == 1 and "what you typed is kept in" in result.stderr
+    [kept] = (tmp_path / "edits").iterdir()
+    assert kept.read_text() == "my careful thoughts" and str(kept) in result.stderr
+
+
+def test_an_editor_that_fails_keeps_the_file(library: Library, page: str, pln, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    _editor(tmp_path, monkeypatch,
+            "import sys; open(sys.argv[1], 'w').write('half a thought'); sys.exit(3)")
+    result = pln("note", page, "--edit", ok=False)
+    assert result.exit_code == 1 and "kept in" in result.stderr
+    assert [p.read_text() for p in (tmp_path / "edits").iterdir()] == ["half a thought"]
+    assert library.annotations() == []
