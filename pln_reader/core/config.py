@@ -7,6 +7,7 @@ the settings file, the defaults below. Every key is documented in ``config/setti
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -123,6 +124,18 @@ def default_home() -> Path:
 
 _KIND_NAMES = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
 
+# Allowed ranges of numeric settings (both ends included); other numbers: 0 to _MAX_NUMBER.
+_RANGES: dict[str, tuple[float, float]] = {
+    "fetch.connect_timeout": (0.1, 600), "fetch.read_timeout": (0.1, 3600),
+    "fetch.max_body_mb": (0.01, 1024), "fetch.max_redirects": (0, 50),
+    "refresh.concurrency": (1, 1024), "refresh.per_host": (1, 256),
+    "refresh.interval_minutes": (1, 525_600), "refresh.backoff_cap_hours": (0.1, 8760),
+    "refresh.workers": (0, 256),
+    "queue.stale_days": (1, 3650),
+    "social.lookback_days": (1, 3650), "social.max_pages": (1, 1000), "social.page_size": (1, 100),
+}
+_MAX_NUMBER = 1_000_000_000
+
 
 def _coerce(section: str, key: str, value: Any, target: Any) -> Any:
     where = f"{section}.{key}"
@@ -138,8 +151,12 @@ def _coerce(section: str, key: str, value: Any, target: Any) -> Any:
     if not isinstance(value, kind) or isinstance(value, bool) != isinstance(target, bool):
         shown = "a value of another kind (not shown: it may be a secret)" if "token" in key else repr(value)
         raise ConfigError(f"setting {where}: expected {wanted}, got {shown}")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-        raise ConfigError(f"setting {where}: must not be negative, got {value!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        low, high = _RANGES.get(where, (0, _MAX_NUMBER))
+        if not math.isfinite(value) or not low <= value <= high:
+            def num(x: float) -> str:
+                return f"{x:g}" if isinstance(x, float) else str(x)
+            raise ConfigError(f"setting {where}: must be between {num(low)} and {num(high)}, got {value!r}")
     return value
 
 
@@ -164,10 +181,22 @@ def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | No
             data = tomllib.loads(settings_file.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{settings_file}: {exc}") from None
-    for name in data:
+    try:
+        return _load(home_path, settings_file, data, env)
+    except ConfigError as exc:
+        if data and not str(exc).startswith(str(settings_file)):
+            raise ConfigError(f"{settings_file}: {exc}") from None
+        raise
+
+
+def _load(home_path: Path, settings_file: Path, data: dict[str, Any], env: Mapping[str, str]) -> Settings:
+    for name, value in data.items():
         if name not in _SECTIONS and name != "keys":
             known = ", ".join([*_SECTIONS, "keys"])
-            raise ConfigError(f"{settings_file}: unknown section [{name}] (known: {known})")
+            raise ConfigError(f"unknown section [{name}] (known: {known})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{name}] must be a section of settings (a table such as [{name}] "
+                              f"followed by key = value lines), not {type(value).__name__}")
     keys = dict(data.get("keys", {}))
     for action, value in keys.items():
         if not isinstance(value, str) or not value.strip():

@@ -31,13 +31,29 @@ def test_file_then_env_override(tmp_path: Path) -> None:
         ("[refresh]\nthreads = 3\n", "unknown setting refresh.threads"),
         ("[nope]\n", "unknown section [nope]"),
         ("[refresh\n", "settings.toml"),
-        ("[refresh]\ninterval_minutes = -1\n", "must not be negative"),
+        ("[refresh]\ninterval_minutes = -1\n", "must be between 1 and 525600, got -1"),
+        # each of these crashed on load or on the first refresh
+        ("[[refresh]]\ninterval_minutes = 5\n", "[refresh] must be a section of settings"),
+        ("refresh = 5\n", "[refresh] must be a section of settings"),
+        ("keys = 'j'\n", "[keys] must be a section of settings"),
+        ("[fetch]\nmax_body_mb = nan\n", "fetch.max_body_mb: must be between 0.01 and 1024, got nan"),
+        ("[fetch]\nmax_body_mb = inf\n", "fetch.max_body_mb: must be between 0.01 and 1024, got inf"),
+        ("[refresh]\ninterval_minutes = 99999999999999999\n", "refresh.interval_minutes: must be between"),
+        ("[fetch]\nmax_redirects = 100000\n", "fetch.max_redirects: must be between 0 and 50"),
+        ("[queue]\nstale_days = 1e400\n", "queue.stale_days"),
     ],
 )
 def test_bad_settings_file(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "settings.toml").write_text(text)
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[")) as caught:
         load_settings(tmp_path, env={})
+    # one line that names the file
+    assert str(caught.value).startswith(str(tmp_path / "settings.toml")) and "\n" not in str(caught.value)
+
+
+def test_a_bad_value_from_the_environment_names_the_setting(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="refresh.interval_minutes: must be between 1 and 525600"):
+        load_settings(tmp_path, env={"PLN_READER_REFRESH_INTERVAL_MINUTES": "0"})
 
 
 def test_home_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
