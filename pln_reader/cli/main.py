@@ -24,7 +24,7 @@ class PlnGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PlnError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {fmt.shown(str(exc))}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -75,12 +75,13 @@ def add(library: Any, targets: tuple[str, ...], lists: tuple[str, ...]) -> None:
     for result in library.add(targets, lists=lists):
         if result.error:
             failed += 1
-            click.echo(f"error: {result.error}", err=True)
+            click.echo(f"error: {fmt.shown(result.error)}", err=True)
             continue
         source = result.source
         verb = "added" if result.created else "exists"
-        line = f"{verb}: [{source.id}] {source.label} ({source.kind}, {fmt.plural(source.entries, 'entry', 'entries')})"
-        click.echo(line + (f": {result.note}" if result.note and result.created else ""))
+        line = (f"{verb}: [{source.id}] {fmt.shown(source.label)} ({source.kind}, "
+                f"{fmt.plural(source.entries, 'entry', 'entries')})")
+        click.echo(line + (f": {fmt.shown(result.note)}" if result.note and result.created else ""))
     if failed:
         sys.exit(1)
 
@@ -92,7 +93,7 @@ def add(library: Any, targets: tuple[str, ...], lists: tuple[str, ...]) -> None:
 def remove(library: Any, source: str) -> None:
     """Remove a source (by id, URL or title) and its entries; saved links stay."""
     removed = library.remove_source(source)
-    click.echo(f"removed: [{removed.id}] {removed.label}")
+    click.echo(f"removed: [{removed.id}] {fmt.shown(removed.label)}")
 
 
 @cli.command()
@@ -145,7 +146,7 @@ def list_options(f: F) -> F:
 def list_create(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None) -> None:
     """Create a topic list."""
     created = library.create_list(name, purpose=purpose, context=context, budget_minutes=budget)
-    click.echo(f"created list: {created.name}")
+    click.echo(f"created list: {fmt.shown(created.name)}")
 
 
 @list_group.command("edit")
@@ -169,7 +170,7 @@ def list_edit(library: Any, name: str, purpose: str | None, context: str | None,
     if not changes:
         raise click.UsageError("nothing to change: give --purpose, --context, --budget or --rename")
     edited = library.edit_list(name, **changes)
-    click.echo(f"updated list: {edited.name}")
+    click.echo(f"updated list: {fmt.shown(edited.name)}")
 
 
 @list_group.command("delete")
@@ -179,7 +180,7 @@ def list_edit(library: Any, name: str, purpose: str | None, context: str | None,
 def list_delete(library: Any, name: str) -> None:
     """Delete a topic list (its sources and links stay)."""
     library.delete_list(name)
-    click.echo(f"deleted list: {name}")
+    click.echo(f"deleted list: {fmt.shown(name)}")
 
 
 # -- OPML --------------------------------------------------------------------------------------
@@ -194,9 +195,9 @@ def import_cmd(library: Any, file: Path) -> None:
     result = library.import_opml_file(file)
     click.echo(f"imported {file}: {result.lists_created} new lists, {result.sources_created} new sources")
     for note in result.repairs:
-        click.echo(f"repaired: {note}", err=True)
+        click.echo(f"repaired: {fmt.shown(note)}", err=True)
     for note in result.skipped:
-        click.echo(f"skipped: {note}", err=True)
+        click.echo(f"skipped: {fmt.shown(note)}", err=True)
     if result.sources_created:
         click.echo("run `pln refresh` to fetch them", err=True)
 
@@ -289,7 +290,7 @@ def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit:
 def hide(library: Any, url: str, undo: bool) -> None:
     """Hide a link from every list (`pln links --hidden` lists hidden links)."""
     link = library.hide(url, hidden=not undo)
-    click.echo(f"{'shown again' if undo else 'hidden'}: {link.url}")
+    click.echo(f"{'shown again' if undo else 'hidden'}: {fmt.shown(link.url)}")
 
 
 @cli.command()
@@ -298,7 +299,7 @@ def hide(library: Any, url: str, undo: bool) -> None:
 @with_library
 def unhide(library: Any, url: str) -> None:
     """Show a hidden link again."""
-    click.echo(f"shown again: {library.hide(url, hidden=False).url}")
+    click.echo(f"shown again: {fmt.shown(library.hide(url, hidden=False).url)}")
 
 
 @cli.command()
@@ -323,7 +324,7 @@ def search(library: Any, query: tuple[str, ...], limit: int, as_json: bool) -> N
 def save(library: Any, url: str) -> None:
     """Save a link to the reading queue (any URL, also one in no feed)."""
     link = library.save(url)
-    click.echo(f"saved: {link.url}")
+    click.echo(f"saved: {fmt.shown(link.url)}")
 
 
 @cli.command()
@@ -333,7 +334,7 @@ def save(library: Any, url: str) -> None:
 def unsave(library: Any, url: str) -> None:
     """Take a link out of the reading queue."""
     link = library.unsave(url)
-    click.echo(f"unsaved: {link.url}")
+    click.echo(f"unsaved: {fmt.shown(link.url)}")
 
 
 @cli.command("mark-read")
@@ -349,7 +350,7 @@ def mark_read(library: Any, url: str | None, list_name: str | None, all_lists: b
         raise click.UsageError("give exactly one of URL, --list NAME or --all")
     if url is not None:
         link = library.mark_read(url, read=not undo)
-        click.echo(f"{'unread' if undo else 'read'}: {link.url}")
+        click.echo(f"{'unread' if undo else 'read'}: {fmt.shown(link.url)}")
     else:
         count = len(library.mark_list_read(list_name))
         click.echo(f"marked {fmt.plural(count, 'link')} read" + (f" in {list_name}" if list_name else ""))
@@ -383,7 +384,7 @@ def demo(keep: bool, no_ui: bool) -> None:
             click.echo("\nTopic lists")
             fmt.print_lists(library.lists())
             for topic in library.lists():
-                click.echo(f"\n== {topic.name} ==")
+                click.echo(f"\n== {fmt.shown(topic.name)} ==")
                 fmt.print_links(library.links(list_name=topic.name, limit=5))
         if temporary and not keep:
             click.echo("\n(the demo library was temporary: `pln --home DIR demo` keeps one in DIR "

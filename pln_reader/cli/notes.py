@@ -120,7 +120,7 @@ def delete_note(library: Any, annotation_id: int) -> None:
 def tag(library: Any, url: str, tags: tuple[str, ...], remove: bool) -> None:
     """Tag a link (or --remove tags)."""
     now = library.tag(url, tags, remove=remove)
-    click.echo(f"tags: {', '.join(now) or '-'}")
+    click.echo(f"tags: {fmt.shown(', '.join(now)) or '-'}")
 
 
 def _since(value: str | None) -> datetime | None:
@@ -161,7 +161,7 @@ def notes(library: Any, list_name: str | None, since: str | None, url: str | Non
         if a.comment:
             click.echo(f"    ({fmt.shown(a.comment)})")
         if a.tags:
-            click.echo(f"    tags: {', '.join(a.tags)}")
+            click.echo(f"    tags: {fmt.shown(', '.join(a.tags))}")
 
 
 COMMANDS = (note, highlight, edit_note, delete_note, tag, notes)

@@ -211,6 +211,21 @@ def test_what_i_learned_shows_the_week_and_writes_it(seeded: Seeded) -> None:
     assert "Homework: quality over quantity" in written.read_text("utf-8")
 
 
+def test_an_escape_in_a_list_name_never_reaches_the_terminal(seeded: Seeded) -> None:
+    from pln_reader.ui.screens.learned import LearnedScreen
+
+    seeded.library.create_list("Evil\x1b[2J\x1b]52;c;aGk=\x07 list")  # typed at the CLI
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("w")
+        assert isinstance(app.screen, LearnedScreen)
+        shown = app.screen.query_one(Markdown).source
+        assert "Evil" in shown and "\x1b" not in shown and "\x07" not in shown
+        assert "\x1b" in app.screen.markdown  # the export itself is exact (as written to a file)
+
+    drive(seeded, scenario)
+
+
 def test_q_in_search_results_goes_back_and_the_read_link_is_redrawn(seeded: Seeded) -> None:
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         await pilot.press("slash", *"supervision", "enter")

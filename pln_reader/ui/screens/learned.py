@@ -15,6 +15,7 @@ from textual.widgets import Footer, Markdown, Static
 from ...core.errors import PlnError
 from ...core.files import write_atomically
 from ...core.periods import Period, last_full_week, local_zone, period_for_week
+from ...core.text import clean_text
 from ..text import plain
 from .link_actions import open_in_browser
 
@@ -56,7 +57,9 @@ class LearnedScreen(Screen[None]):
         assert self.period is not None
         library = self.app.library
         self.markdown = library.render_report(library.weekly_report(self.period), "md").decode("utf-8")
-        self.query_one("#learned-text", Markdown).update(self.markdown)
+        # The file gets the export as it is; the screen gets no escape sequence (a list name
+        # typed with an ESC in it would reach the terminal through the Markdown widget).
+        self.query_one("#learned-text", Markdown).update(clean_text(self.markdown, multiline=True) or "")
         self.query_one("#learned-status", Static).update(plain(
             f"{self.period.label} ({self.period.dates}) · [ and ] change the week · e writes it to a file"))
         self.query_one("#learned-body", VerticalScroll).scroll_home(animate=False)

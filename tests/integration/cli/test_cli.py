@@ -183,3 +183,16 @@ def test_hidden_links_can_be_listed_and_shown_again(pln, library, tmp_path) -> N
     assert [(k["url"], k["hidden"]) for k in hidden] == [("https://b.example/1", True)]
     pln("unhide", "https://b.example/1")
     assert len(json.loads(pln("links", "--json").output)) == 2
+
+
+def test_typed_text_is_cleaned_wherever_it_is_printed(pln, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    evil = "Evil\x1b]52;c;aGk=\x07\x1b[2J"
+    outputs = [pln("list", "create", evil), pln("list", "edit", evil, "--purpose", "p")]
+    pln("save", "https://example.org/a")
+    outputs.append(pln("tag", "https://example.org/a", f"t{evil}"))
+    outputs.append(pln("notes"))
+    outputs.append(pln("list", "delete", "no such\x1b[2J list", ok=False))
+    outputs.append(pln("list", "delete", evil))
+    for result in outputs:
+        assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
+    assert "Evil" in outputs[0].stdout and "tags: tEvil" in outputs[2].stdout
