@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..core.errors import PlnError
+from ..core.errors import PlnError, database_error
 from ..core.secrets import scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,6 +45,8 @@ def with_library(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
         from ..library import open_library
 
         home = click.get_current_context().find_root().meta.get("pln.home")
@@ -54,6 +56,8 @@ def with_library(f: F) -> F:
             except PlnError as exc:  # a message may quote a server, which may quote a secret
                 exc.args = (scrub(str(exc), library.settings.secrets()),)
                 raise
+            except sqlite3.Error as exc:  # a damaged, read-only or full database: one line
+                raise database_error(exc, library.settings.db_path) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -32,6 +32,28 @@ class StorageError(PlnError):
     """The database could not be opened, migrated or written."""
 
 
+_DATABASE_ADVICE = (
+    ("malformed", "the database is damaged: restore a backup of it, or see pln doctor"),
+    ("vtable constructor failed", "its search index is damaged: restore a backup, or see pln doctor"),
+    ("not a database", "it is damaged or another program's file: restore a backup, or see pln doctor"),
+    ("readonly", "the database cannot be written: check the permissions of the file and its folder"),
+    ("read-only", "the database cannot be written: check the permissions of the file and its folder"),
+    ("disk is full", "the disk is full: free some space and try again (nothing was half-written)"),
+    ("disk i/o", "the disk could not be read or written: check the disk, then pln doctor"),
+    ("unable to open", "the database cannot be opened: check that its folder exists and is writable"),
+    ("locked", "another pln is writing the database and did not finish in time: try again"),
+)
+
+
+def database_error(error: Exception, path: object) -> StorageError:
+    """A :class:`StorageError` for an ``sqlite3`` error: one line, what happened, what to do."""
+    detail = str(error) or type(error).__name__
+    lowered = detail.lower()
+    advice = next((text for marker, text in _DATABASE_ADVICE if marker in lowered),
+                  "the database could not be used: see pln doctor")
+    return StorageError(f"{path}: {detail}; {advice}")
+
+
 class NotFoundError(PlnError):
     """A source, topic list or link named by the user does not exist."""
 

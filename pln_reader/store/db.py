@@ -18,9 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import InputError, NotFoundError, StorageError
+from ..core.errors import InputError, NotFoundError, StorageError, database_error
 from ..core.models import CONTEXTS, Source, TopicList
 from ..core.secrets import HIDDEN, MIN_SECRET
+from ..core.version import __version__
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -82,7 +83,7 @@ class Storage:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StorageError(f"database is busy or locked ({exc}); try again") from None
+            raise database_error(exc, self.path or "the database") from None
         try:
             yield self.conn
         except BaseException:
@@ -444,10 +445,18 @@ def open_storage(path: Path | str | None) -> Storage:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
         store = Storage(conn, path if path is None else Path(path))
-        if _pending(conn):
+        applied = _applied(conn)
+        newer = sorted(applied - set(SCHEMA_MIGRATIONS))
+        if newer:
+            conn.close()
+            raise StorageError(
+                f"{path} was made by a newer pln_reader than this one ({__version__}): it has "
+                f"{', '.join(newer)}, which {__version__} does not know; upgrade pln_reader "
+                "(this version does not write to it)")
+        if not set(SCHEMA_MIGRATIONS) <= applied:
             _migrate(store)
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"cannot open the database {path}: {exc}") from None
+        raise database_error(exc, f"cannot open the database {path}") from None
     except OSError as exc:
         raise StorageError(f"cannot open the database {path}: {exc.strerror or exc}") from None
     return store
@@ -468,14 +477,17 @@ def _migrate(store: Storage) -> None:
         conn.execute("PRAGMA foreign_keys = ON")
 
 
-def _pending(conn: sqlite3.Connection) -> bool:
+def _applied(conn: sqlite3.Connection) -> set[str]:
+    """The migrations applied to the database (none for a new one)."""
     try:
         rows = conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'pln_reader'"
         ).fetchall()
-    except sqlite3.OperationalError:  # no migrations table: a new database
-        return True
-    return not set(SCHEMA_MIGRATIONS) <= {row[0] for row in rows}
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # a new database
+            return set()
+        raise
+    return {row[0] for row in rows}
 
 
 def backoff(failures: int, *, base_minutes: int, cap_hours: float) -> timedelta:
