@@ -218,9 +218,17 @@ def _load(home_path: Path, settings_file: Path, data: dict[str, Any], env: Mappi
 
 def _check_private(path: Path) -> None:
     """A file holding a token must be readable by its owner only."""
+    problem = private_file_problem(path)
+    if problem:
+        raise ConfigError(problem)
+
+
+def private_file_problem(path: Path) -> str | None:
+    """Why ``path``, which holds a token, is not private enough (None when it is private)."""
     if os.name != "posix":
-        return
+        return None
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise ConfigError(f"{path} holds a Mastodon token but others can read it (mode {mode:o}): "
-                          f"run `chmod 600 {path}`, or set PLN_MASTODON_TOKEN instead")
+        return (f"{path} holds a Mastodon token but others can read it (mode {mode:o}): "
+                f"run `chmod 600 {path}`, or set PLN_MASTODON_TOKEN instead")
+    return None
