@@ -181,6 +181,8 @@ def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | No
             data = tomllib.loads(settings_file.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{settings_file}: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{settings_file}: cannot be read ({exc.strerror or exc})") from None
     try:
         return _load(home_path, settings_file, data, env)
     except ConfigError as exc:

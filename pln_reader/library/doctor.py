@@ -51,7 +51,10 @@ CLICK_EDITOR_FALLBACKS = ("sensible-editor", "vim", "nano")
 MAX_HOSTS = 20
 HOST_TIMEOUT_S = 3.0
 HOST_CONCURRENCY = 8
-_SECRET_ENV = ("PLN_MASTODON_TOKEN", "PLN_READER_SOCIAL_MASTODON_TOKEN")
+SECRET_SETTINGS = (("social", "mastodon_token"),)
+"""Settings that hold a secret, as (section, key): never shown; the file must be mode 600."""
+SECRET_ENV = ("PLN_MASTODON_TOKEN", "PLN_READER_SOCIAL_MASTODON_TOKEN")
+"""Environment variables that hold a secret (the PLN_READER_<SECTION>_<KEY> forms included)."""
 _SECRET_SHOWN = "[secret]"
 
 
@@ -109,23 +112,27 @@ class Context:
         return self.loaded[0] or Settings(home=self.home)
 
     @cached_property
-    def file_token(self) -> str | None:
-        """The Mastodon token written in the settings file, if it can be read."""
+    def file_secrets(self) -> dict[str, str]:
+        """The secrets written in the settings file (``section.key`` -> value), if it parses."""
         try:
             data = tomllib.loads(self.settings_path.read_text("utf-8"))
         except (OSError, ValueError):
-            return None
-        social = data.get("social")
-        token = social.get("mastodon_token") if isinstance(social, dict) else None
-        return token if isinstance(token, str) and token else None
+            return {}
+        found = {}
+        for section, key in SECRET_SETTINGS:
+            table = data.get(section)
+            value = table.get(key) if isinstance(table, dict) else None
+            if isinstance(value, str) and value:
+                found[f"{section}.{key}"] = value
+        return found
 
     @cached_property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be shown, whatever a message quotes."""
-        found = {self.env.get(name, "") for name in _SECRET_ENV}
-        found.add(self.file_token or "")
-        if self.loaded[0] is not None:
-            found.add(self.loaded[0].social.mastodon_token)
+        found = {self.env.get(name, "") for name in SECRET_ENV} | set(self.file_secrets.values())
+        settings = self.loaded[0]
+        if settings is not None:
+            found |= {str(getattr(getattr(settings, section), key, "")) for section, key in SECRET_SETTINGS}
         return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
 
     @cached_property
@@ -182,14 +189,19 @@ def check_settings(ctx: Context) -> CheckResult:
     name, path = "settings", ctx.settings_path
     error = ctx.loaded[1]
     if error is not None:
-        if path.is_file() and ctx.file_token and private_file_problem(path):
-            return fail(name, f"{path} holds a Mastodon token but others can read it (mode {_mode(path)})",
-                        f"run `chmod 600 {path}`, or move the token to PLN_MASTODON_TOKEN")
+        private = private_file_problem(path) if path.is_file() and ctx.file_secrets else None
+        if private:
+            held = ", ".join(ctx.file_secrets)
+            also = "" if error == private else f"; also {error}"
+            return fail(name, f"{path} holds a secret ({held}) but others can read it "
+                              f"(mode {_mode(path)}){also}",
+                        f"run `chmod 600 {path}`, or move the secret to its environment variable "
+                        "(PLN_MASTODON_TOKEN for the Mastodon token)")
         return fail(name, error, f"correct it in {path} (or in the environment variable named); "
                                  "config/settings.example.toml lists every key with its default")
     if not path.is_file():
         return ok(name, f"no {SETTINGS_FILE} in the data directory: the defaults apply")
-    private = ", holds a token, mode 600" if ctx.file_token else ""
+    private = f", holds a secret, mode {_mode(path)}" if ctx.file_secrets else ""
     return ok(name, f"{path} (valid{private})")
 
 

@@ -73,7 +73,8 @@ async def _probe_all(urls: Sequence[str], user_agent: str, timeout: float, concu
         return list(await asyncio.gather(*(one(u) for u in urls)))
 
 
-def probe_hosts(urls: Sequence[str], *, user_agent: str, timeout: float = 3.0, concurrency: int = 8) -> list[Probe]:
+def probe_hosts(urls: Sequence[str], *, user_agent: str, timeout: float = 3.0,
+                concurrency: int = 8) -> list[Probe]:
     """HEAD each URL (one per host, say) at once; every result is returned, none raises."""
     if not urls:
         return []

@@ -8,6 +8,7 @@ import os
 import socket
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from pln_reader.cli.main import cli
 from pln_reader.library import open_library
 from tests.integration.server import FeedServer
 
-RSS = b"<rss version='2.0'><channel><title>T</title><item><title>A</title><link>https://example.org/a</link></item></channel></rss>"
+RSS = (b"<rss version='2.0'><channel><title>T</title>"
+       b"<item><title>A</title><link>https://example.org/a</link></item></channel></rss>")
 TOKEN = "tok-SECRET-7f3a9c1e55"
+
+Pln = Callable[..., Result]
+"""The `pln` fixture: run the CLI on the test's home."""
 
 
 @pytest.fixture
@@ -39,7 +44,7 @@ def tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return bin_dir
 
 
-def doctor(pln, *args: str) -> tuple[Result, list[dict[str, str | None]]]:  # type: ignore[no-untyped-def]
+def doctor(pln: Pln, *args: str) -> tuple[Result, list[dict[str, str | None]]]:
     """Run `pln doctor` twice, as text and as JSON; both must agree on the exit status."""
     text = pln("doctor", *args, ok=False)
     data = pln("doctor", "--json", *args, ok=False)
@@ -59,7 +64,7 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/feed.xml"
 
 
-def test_healthy_home_is_all_ok(pln, home: Path, server: FeedServer, tools: Path) -> None:  # type: ignore[no-untyped-def]
+def test_healthy_home_is_all_ok(pln: Pln, home: Path, server: FeedServer, tools: Path) -> None:
     pln("add", server.serve("/a.xml", RSS))
     result, items = doctor(pln)
     assert result.exit_code == 0, result.output
@@ -80,7 +85,8 @@ def test_healthy_home_is_all_ok(pln, home: Path, server: FeedServer, tools: Path
     assert result.stdout.rstrip().endswith("9 ok, 0 warnings, 0 failures")
 
 
-def test_missing_tools_are_warnings_not_failures(pln, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_missing_tools_are_warnings_not_failures(pln: Pln, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
@@ -109,8 +115,8 @@ def test_missing_tools_are_warnings_not_failures(pln, tmp_path: Path, monkeypatc
     ("[nonsense]\nx = 1\n", "unknown section [nonsense]"),
     ("social = 'not a section'\n", "social must be a section"),
 ])
-def test_broken_settings_fail_and_the_rest_still_runs(pln, home: Path, tools: Path, content: str,  # type: ignore[no-untyped-def]
-                                                      expected: str) -> None:
+def test_broken_settings_fail_and_the_rest_still_runs(pln: Pln, home: Path, tools: Path,
+                                                      content: str, expected: str) -> None:
     (home / "settings.toml").write_text(content)
     result, items = doctor(pln, "--offline")
     assert result.exit_code == 1
@@ -123,8 +129,8 @@ def test_broken_settings_fail_and_the_rest_still_runs(pln, home: Path, tools: Pa
     assert result.stdout.rstrip().endswith("1 failure")
 
 
-def test_a_token_in_a_readable_settings_file_fails_and_is_never_shown(pln, home: Path, tools: Path,  # type: ignore[no-untyped-def]
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_readable_token_fails_and_is_never_shown(pln: Pln, home: Path, tools: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     settings = home / "settings.toml"
     settings.write_text(f'[social]\nmastodon_token = "{TOKEN}"\n')
     settings.chmod(0o644)
@@ -134,7 +140,8 @@ def test_a_token_in_a_readable_settings_file_fails_and_is_never_shown(pln, home:
     assert result.exit_code == 1
     checks = by_check(items)
     assert checks["settings"]["status"] == "fail"
-    assert "others can read it (mode 644)" in str(checks["settings"]["message"])
+    assert checks["settings"]["message"] == (f"{settings} holds a secret (social.mastodon_token) "
+                                             "but others can read it (mode 644)")
     assert f"chmod 600 {settings}" in str(checks["settings"]["fix"])
     assert "[secret]" in str(checks["editor"]["message"])
     everything = result.output + result.stderr + json.dumps(items)
@@ -144,11 +151,12 @@ def test_a_token_in_a_readable_settings_file_fails_and_is_never_shown(pln, home:
     monkeypatch.setenv("EDITOR", "nano")
     result, items = doctor(pln, "--offline")
     assert result.exit_code == 0, result.output
-    assert by_check(items)["settings"]["message"] == f"{settings} (valid, holds a token, mode 600)"
+    assert by_check(items)["settings"]["message"] == f"{settings} (valid, holds a secret, mode 600)"
     assert TOKEN not in result.output + json.dumps(items)
 
 
-def test_a_corrupt_database_fails_with_its_reason_and_is_left_untouched(pln, home: Path, tools: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_database_fails_with_its_reason_and_is_untouched(pln: Pln, home: Path,
+                                                                   tools: Path) -> None:
     db = home / "pln.db"
     garbage = b"this is not a database\x00\xff" * 400
     db.write_bytes(garbage)
@@ -168,7 +176,7 @@ def test_a_corrupt_database_fails_with_its_reason_and_is_left_untouched(pln, hom
     assert other.exit_code == 1 and other.stderr.startswith("error: cannot open the database")
 
 
-def test_a_database_from_a_newer_pln_reader_fails(pln, home: Path, tools: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_from_a_newer_pln_reader_fails(pln: Pln, home: Path, tools: Path) -> None:
     pln("lists")
     with sqlite3.connect(home / "pln.db") as conn:
         conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
@@ -183,7 +191,8 @@ def test_a_database_from_a_newer_pln_reader_fails(pln, home: Path, tools: Path) 
     assert by_check(items)["database"]["status"] == "ok"
 
 
-def test_a_data_directory_that_is_a_file_fails(tmp_path: Path, tools: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_data_directory_that_is_a_file_fails(tmp_path: Path, tools: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     not_a_dir = tmp_path / "home-file"
     not_a_dir.write_text("I am a file")
     monkeypatch.setenv("PLN_READER_HOME", str(not_a_dir))
@@ -207,7 +216,7 @@ def test_a_data_directory_that_cannot_be_created_fails(tmp_path: Path, tools: Pa
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write to any directory")
-def test_a_read_only_data_directory_fails(pln, home: Path, tools: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_only_data_directory_fails(pln: Pln, home: Path, tools: Path) -> None:
     home.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
         result, items = doctor(pln, "--offline")
@@ -218,8 +227,8 @@ def test_a_read_only_data_directory_fails(pln, home: Path, tools: Path) -> None:
     assert "is not writable" in str(by_check(items)["data directory"]["message"])
 
 
-def test_hosts_that_answer_and_one_that_does_not(pln, home: Path, server: FeedServer, tools: Path,  # type: ignore[no-untyped-def]
-                                                 tmp_path: Path) -> None:
+def test_hosts_that_answer_and_ones_that_do_not(pln: Pln, home: Path, server: FeedServer,
+                                                tools: Path, tmp_path: Path) -> None:
     up = server.serve("/up.xml", RSS)
     also_up = server.serve("/also.xml", RSS.replace(b"<title>T</title>", b"<title>U</title>"))
     local = tmp_path / "local.xml"
@@ -239,7 +248,8 @@ def test_hosts_that_answer_and_one_that_does_not(pln, home: Path, server: FeedSe
                         "message": f"127.0.0.1:{server.server_address[1]} answers (HTTP 200)"}
     down_host = down.split("/")[2]
     assert hosts[1]["status"] == "warn"
-    assert hosts[1]["message"] == f"{down_host} does not answer: the server 127.0.0.1 refused the connection (is the address right?)"
+    assert hosts[1]["message"] == (f"{down_host} does not answer: the server 127.0.0.1 refused the "
+                                   "connection (is the address right?)")
     assert "internet connection" in str(hosts[1]["fix"])
     # The tests' name lookups fail for every name but loopback, as when offline.
     assert hosts[2]["message"] == ("feeds.example.org does not answer: cannot find the server "
@@ -249,7 +259,7 @@ def test_hosts_that_answer_and_one_that_does_not(pln, home: Path, server: FeedSe
     assert str(local) not in result.stdout
 
 
-def test_offline_makes_no_connection(pln, home: Path, server: FeedServer, tools: Path,  # type: ignore[no-untyped-def]
+def test_offline_makes_no_connection(pln: Pln, home: Path, server: FeedServer, tools: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     pln("add", server.serve("/a.xml", RSS))
     hits = sum(server.hits.values())
@@ -266,7 +276,7 @@ def test_offline_makes_no_connection(pln, home: Path, server: FeedServer, tools:
         "the sources' hosts are not checked (--offline)"]
 
 
-def test_json_shape_and_exit_codes(pln, home: Path, tools: Path) -> None:  # type: ignore[no-untyped-def]
+def test_json_shape_and_exit_codes(pln: Pln, home: Path, tools: Path) -> None:
     out = pln("doctor", "--json", "--offline")
     items = json.loads(out.stdout)
     assert isinstance(items, list) and items

@@ -12,6 +12,7 @@ from pln_reader.library.doctor import (
     DISK_WARN_BYTES,
     CheckResult,
     Context,
+    check_data_directory,
     check_editor,
     check_media_player,
     check_settings,
@@ -52,7 +53,8 @@ def test_editor_visual_first_with_arguments(tmp_path: Path, bin_dir: Path) -> No
 
 
 def test_media_player_in_preference_order(tmp_path: Path, bin_dir: Path) -> None:
-    assert check_media_player(Context(tmp_path, env={"PATH": str(bin_dir)})).message == f"vlc ({bin_dir / 'vlc'})"
+    found = check_media_player(Context(tmp_path, env={"PATH": str(bin_dir)}))
+    assert found.message == f"vlc ({bin_dir / 'vlc'})"
     assert check_media_player(Context(tmp_path, env={"PATH": str(tmp_path)})).status == "warn"
 
 
@@ -89,3 +91,23 @@ def test_results_are_cleaned_secret_free_and_a_broken_check_is_one_fail(tmp_path
         CheckResult("broken", "fail", "the check itself failed: RuntimeError: boom",
                     "please report this, with the output of `pln doctor`"),
     ]
+
+
+def test_a_data_directory_everyone_may_write_to_is_a_warning(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o777)
+    result = check_data_directory(Context(home, env={}))
+    assert result.status == "warn" and "mode 777" in result.message
+    assert result.fix == f"run `chmod o-w {home}`"
+
+
+def test_a_readable_secret_is_reported_with_the_other_problem(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[social]\nmastodon_token = "abcd-1234-secret"\n[fetch]\nread_timeout = "slow"\n')
+    settings.chmod(0o640)
+    result = check_settings(Context(tmp_path, env={}))
+    assert result.status == "fail"
+    assert result.message.startswith(f"{settings} holds a secret (social.mastodon_token) but others "
+                                     "can read it (mode 640); also setting fetch.read_timeout")
+    assert f"chmod 600 {settings}" in str(result.fix)
