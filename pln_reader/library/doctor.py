@@ -7,7 +7,8 @@ reported and left as it is). A check that cannot do its work reports that as its
 Each check is a small function of a :class:`Context` that returns one :class:`CheckResult` (or
 several, or none); :data:`CHECKS` runs them in the order shown. Adding a check is a function and
 one line in :data:`CHECKS`. Every message and fix is cleaned for the terminal (text comes from
-settings, paths and servers) and never holds a secret from the settings or the environment.
+settings, paths and servers) and has every secret of the settings or the environment hidden
+(:func:`pln_reader.core.secrets.scrub`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..core.config import (
     private_file_problem,
 )
 from ..core.errors import ConfigError
+from ..core.secrets import scrub
 from ..core.text import clean_text
 
 if TYPE_CHECKING:
@@ -52,10 +54,11 @@ MAX_HOSTS = 20
 HOST_TIMEOUT_S = 3.0
 HOST_CONCURRENCY = 8
 SECRET_SETTINGS = (("social", "mastodon_token"),)
-"""Settings that hold a secret, as (section, key): never shown; the file must be mode 600."""
+"""Settings that hold a secret, as (section, key): read from the file itself (it may not load) to
+hide them and to name them when the file is not mode 600. Keep it in step with
+``Settings.secrets()``."""
 SECRET_ENV = ("PLN_MASTODON_TOKEN", "PLN_READER_SOCIAL_MASTODON_TOKEN")
 """Environment variables that hold a secret (the PLN_READER_<SECTION>_<KEY> forms included)."""
-_SECRET_SHOWN = "[secret]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +135,8 @@ class Context:
         found = {self.env.get(name, "") for name in SECRET_ENV} | set(self.file_secrets.values())
         settings = self.loaded[0]
         if settings is not None:
-            found |= {str(getattr(getattr(settings, section), key, "")) for section, key in SECRET_SETTINGS}
-        return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+            found |= set(settings.secrets())
+        return tuple(s for s in found if s)
 
     @cached_property
     def database(self) -> DatabaseHealth:
@@ -384,11 +387,7 @@ CHECKS: list[Check] = [
 
 
 def _safe(text: str | None, secrets: Sequence[str]) -> str | None:
-    if text is None:
-        return None
-    for secret in secrets:
-        text = text.replace(secret, _SECRET_SHOWN)
-    return clean_text(text) or ""
+    return None if text is None else clean_text(scrub(text, secrets)) or ""
 
 
 def _run_one(check: Check, ctx: Context) -> list[CheckResult]:

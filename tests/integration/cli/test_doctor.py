@@ -143,7 +143,7 @@ def test_a_readable_token_fails_and_is_never_shown(pln: Pln, home: Path, tools: 
     assert checks["settings"]["message"] == (f"{settings} holds a secret (social.mastodon_token) "
                                              "but others can read it (mode 644)")
     assert f"chmod 600 {settings}" in str(checks["settings"]["fix"])
-    assert "[secret]" in str(checks["editor"]["message"])
+    assert "[hidden]" in str(checks["editor"]["message"])
     everything = result.output + result.stderr + json.dumps(items)
     assert TOKEN not in everything
 

@@ -87,7 +87,7 @@ def test_results_are_cleaned_secret_free_and_a_broken_check_is_one_fail(tmp_path
                          checks=[loud, leaky, broken, silent])
     assert results == [
         CheckResult("name", "warn", "host says hi there", "fix it"),
-        CheckResult("leak", "ok", "token is [secret]"),
+        CheckResult("leak", "ok", "token is [hidden]"),
         CheckResult("broken", "fail", "the check itself failed: RuntimeError: boom",
                     "please report this, with the output of `pln doctor`"),
     ]
