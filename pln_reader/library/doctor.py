@@ -195,7 +195,7 @@ def check_settings(ctx: Context) -> CheckResult:
         private = private_file_problem(path) if path.is_file() and ctx.file_secrets else None
         if private:
             held = ", ".join(ctx.file_secrets)
-            also = "" if error == private else f"; also {error}"
+            also = "" if error == private else f"; also {error.removeprefix(f'{path}: ')}"
             return fail(name, f"{path} holds a secret ({held}) but others can read it "
                               f"(mode {_mode(path)}){also}",
                         f"run `chmod 600 {path}`, or move the secret to its environment variable "

@@ -113,7 +113,7 @@ def test_missing_tools_are_warnings_not_failures(pln: Pln, tmp_path: Path,
     ("[fetch\nconnect_timeout = 2\n", "settings.toml: "),
     ('[fetch]\nconnect_timeout = "soon"\n', "setting fetch.connect_timeout: expected a number"),
     ("[nonsense]\nx = 1\n", "unknown section [nonsense]"),
-    ("social = 'not a section'\n", "social must be a section"),
+    ("social = 'not a section'\n", "[social] must be a section of settings"),
 ])
 def test_broken_settings_fail_and_the_rest_still_runs(pln: Pln, home: Path, tools: Path,
                                                       content: str, expected: str) -> None:
