@@ -181,6 +181,8 @@ def load_settings(home: Path | str | None = None, *, env: Mapping[str, str] | No
             data = tomllib.loads(settings_file.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{settings_file}: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{settings_file}: cannot be read ({exc.strerror or exc})") from None
     try:
         return _load(home_path, settings_file, data, env)
     except ConfigError as exc:
@@ -218,9 +220,17 @@ def _load(home_path: Path, settings_file: Path, data: dict[str, Any], env: Mappi
 
 def _check_private(path: Path) -> None:
     """A file holding a token must be readable by its owner only."""
+    problem = private_file_problem(path)
+    if problem:
+        raise ConfigError(problem)
+
+
+def private_file_problem(path: Path) -> str | None:
+    """Why ``path``, which holds a token, is not private enough (None when it is private)."""
     if os.name != "posix":
-        return
+        return None
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise ConfigError(f"{path} holds a Mastodon token but others can read it (mode {mode:o}): "
-                          f"run `chmod 600 {path}`, or set PLN_MASTODON_TOKEN instead")
+        return (f"{path} holds a Mastodon token but others can read it (mode {mode:o}): "
+                f"run `chmod 600 {path}`, or set PLN_MASTODON_TOKEN instead")
+    return None

@@ -26,6 +26,7 @@ from .sources import AddResult, ImportResult, SourcesMixin
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
     from ..refresh.run import Progress
+    from .doctor import CheckResult
     from .reading import ArticleProgress, ArticleResult
 
 log = logging.getLogger("pln_reader")
@@ -285,6 +286,12 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
         # links read one by one or opened.
         storage_links.set_state(self.store, ids, "read_at", self.clock())
         return [url for _, url in found]
+
+    def doctor(self, *, offline: bool = False) -> list[CheckResult]:
+        """The `pln doctor` checks on this library's data directory (the UI can show them)."""
+        from .doctor import run_checks
+
+        return run_checks(self.settings.home, offline=offline)
 
     def view_counts(self) -> dict[str, int]:
         """Counts for the fixed views: ``all`` (unread), ``saved`` (in the queue), ``shared``."""

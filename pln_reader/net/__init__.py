@@ -1,2 +1,3 @@
-"""Network I/O: HTTP fetches with limits and conditional GET (httpx), a plain-TCP backend for it.
+"""Network I/O: HTTP fetches with limits and conditional GET (httpx), a plain-TCP backend for it,
+host probes for `pln doctor`.
 May import core/ only."""

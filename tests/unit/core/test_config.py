@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,12 @@ def test_example_settings_file_is_valid_and_matches_defaults(tmp_path: Path) -> 
     assert load_settings(tmp_path, env={}) == load_settings(tmp_path / "empty", env={}).__class__(
         home=tmp_path
     )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may read any file")
+def test_unreadable_settings_file(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("[fetch]\n")
+    path.chmod(0)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_settings(tmp_path, env={})
