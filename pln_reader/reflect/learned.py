@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..core.models import Sharer
 from .report import (
     POSITIONS,
     Funnel,
@@ -45,8 +47,91 @@ CHANNEL_PHRASES = {
     "meeting": "in a meeting", "other": "elsewhere",
 }
 
+NETWORK_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky"}
+STYLES = ("post", "report")
+"""``post``: the list to paste (links annotated or shared, who brought them, your words; nothing
+private). ``report``: everything, with the funnel, skim time, queue and practice map."""
+INCLUDES = ("read",)
+"""What ``--include`` adds to a post: ``read``, links read without a note or a share."""
+SHOWN_PEOPLE = 3
+"""Up to this many sharers are named; more are "A, B and N others"."""
+
 
 # -- shared wording ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A piece of a sentence: ``kind`` is text (our words), title, person, author or source;
+    ``url`` is where it links (the article for a title, the sharer's post for a person)."""
+
+    text: str
+    url: str | None = None
+    kind: str = "text"
+
+
+def _names(people: Sequence[Sharer]) -> list[Words]:
+    named = [Words(p.label, web_url(p.post_url), "person") for p in people]
+    if len(named) > SHOWN_PEOPLE:
+        named = [*named[: SHOWN_PEOPLE - 1], Words(f"{len(people) - SHOWN_PEOPLE + 1} others")]
+    out: list[Words] = []
+    for i, words in enumerate(named):
+        if i:
+            out.append(Words(" and " if i == len(named) - 1 else ", "))
+        out.append(words)
+    return out
+
+
+def credit(item: Item, *, with_title: bool = True) -> list[Words]:
+    """Who brought ``item``, worded as people do: "Priya Raman shared <title> on Mastodon.",
+    "<title>, shared by Priya Raman, Sam Lee and 2 others.", "<title> by Priya Raman in School
+    Leadership Weekly." Without the title: "Priya Raman shared it", "Shared by ...", "By ...";
+    an empty list when nobody is known (and, without the title, for plain sources)."""
+    title = Words(item.title or item.url, web_url(item.url), "title") if with_title else Words("it")
+    people = item.sharers
+    if len(people) == 1:
+        out = [*_names(people), Words(" shared "), title]
+    elif people:
+        out = ([title, Words(", shared by ")] if with_title else [Words("Shared by ")]) + _names(people)
+    else:
+        out = [title] if with_title else []
+    networks = {p.network for p in people}
+    if len(networks) == 1:
+        out.append(Words(" on " + NETWORK_NAMES.get(next(iter(networks)), next(iter(networks)))))
+    if item.authors:
+        lead = (", by " if people else " by ") if out else "By "
+        out.append(Words(lead))
+        for i, author in enumerate(item.authors[:2]):
+            if i:
+                out.append(Words(" and "))
+            out += [Words(author.name, None, "author"), Words(" in "), Words(author.source, None, "source")]
+    elif not people and item.sources and with_title:
+        out.append(Words(", from "))
+        for i, source in enumerate(item.sources):
+            if i:
+                out.append(Words(" and " if i == len(item.sources) - 1 else ", "))
+            out.append(Words(source, None, "source"))
+    if not with_title and not out:
+        return []
+    if with_title and len(out) == 1:
+        return out
+    return [*out, Words(".")]
+
+
+def credit_text(item: Item, *, with_title: bool = True) -> str:
+    return "".join(w.text for w in credit(item, with_title=with_title))
+
+
+def post_items(report: WeeklyReport, include: Iterable[str] = ()) -> list[Item]:
+    """The links of a post: annotated or shared in the period (``include`` "read": also read),
+    each once, in the report's order."""
+    wanted = {"annotated", "shared"} | ({"read"} if "read" in include else set())
+    return [i for i in report.items if wanted & set(i.activity)]
+
+
+def post_subtitle(report: WeeklyReport) -> str:
+    """The post's line under its title: the dates and how many links (nothing private)."""
+    return report.period.dates
 
 
 def iso(dt: datetime | None) -> str | None:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
-from ..core.models import STEPS, TopicList
+from ..core.models import STEPS, Author, Sharer, TopicList
 from ..core.periods import (
     Period,
     last_days,
@@ -29,6 +29,7 @@ from ..core.periods import (
     period_between,
     period_for_week,
 )
+from ..store import links as storage_links
 from ..store import reflect as sql
 from ..store.db import _split, from_db
 
@@ -136,6 +137,10 @@ class Item:
     notes: tuple[Note, ...] = ()
     highlights: tuple[Note, ...] = ()
     shares: tuple[ShareRecord, ...] = ()
+    sharers: tuple[Sharer, ...] = ()
+    """People whose posts (or boosts) shared it with you."""
+    authors: tuple[Author, ...] = ()
+    """Who wrote its feed entries, and in which feed."""
 
     @property
     def has_words(self) -> bool:
@@ -379,6 +384,7 @@ class _Details:
             self.notes.setdefault(r["link_id"], []).append(Note(
                 r["kind"], r["body"], r["comment"], from_db(r["created_at"]),  # type: ignore[arg-type]
                 from_db(r["updated_at"])))  # type: ignore[arg-type]
+        self.credits = storage_links.link_credits(store, list(link_ids))
         self.shares: dict[int, list[ShareRecord]] = {}
         for r in sql.share_rows(store, link_ids, end):
             self.shares.setdefault(r["link_id"], []).append(ShareRecord(
@@ -396,7 +402,9 @@ class _Details:
             first_activity=min(done.values()), last_activity=max(done.values()),
             notes=tuple(n for n in notes if n.kind == "note"),
             highlights=tuple(n for n in notes if n.kind == "highlight"),
-            shares=tuple(self.shares.get(link_id, [])))
+            shares=tuple(self.shares.get(link_id, [])),
+            sharers=credits.sharers if (credits := self.credits.get(link_id)) else (),
+            authors=credits.authors if credits else ())
 
 
 def build_review(library: Library, days: int, now: datetime | None = None) -> Review:
