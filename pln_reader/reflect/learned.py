@@ -1,11 +1,11 @@
-"""The weekly "what I learned" export as Markdown and JSON, and the wording every format shares
-(:mod:`.render` picks the format; HTML and Atom have a module each).
+"""The weekly "what I learned" export: JSON, and the wording and escaping every format shares
+(:mod:`.render` renders Markdown, HTML and Atom from the templates in ``templates/``).
 
-Text from the network (titles, source names, highlighted passages) is escaped for each format;
-the user's own words (notes, comments) are kept verbatim in Markdown and JSON, and as escaped
-text in HTML and Atom, so an export never changes a note. The one exception is forced by XML:
-control characters other than tab, newline and carriage return cannot be written in HTML (as
-XHTML) or Atom, and are left out there.
+Text from the network (titles, source and sharer names, highlighted passages) is escaped for
+each format; the user's own words (notes, comments) are kept verbatim in Markdown and JSON, and
+rendered from Markdown, then sanitised, in HTML and Atom (:mod:`.notes`). XML forces one more
+rule: control characters other than tab, newline and carriage return cannot be written in HTML
+(as XHTML) or Atom, and are left out there.
 
 The JSON shape (``to_json``) is documented in the README and kept stable: fields may be added,
 none removed or changed.
@@ -29,7 +29,6 @@ from .report import (
     Note,
     Placement,
     QueueState,
-    Section,
     ShareRecord,
     WeeklyReport,
 )
@@ -249,78 +248,6 @@ def md_link(text: str | None, url: str) -> str:
     return f"[{label}]({md_url(safe)})" if safe else label
 
 
-def _md_quote(text: str) -> str:
-    return "\n".join("> " + line if line else ">" for line in text.split("\n"))
-
-
-def _md_item(item: Item, zone: tzinfo | None) -> list[str]:
-    meta = [", ".join(md_text(s) for s in item.sources) or "not from a feed", ", ".join(item.activity)]
-    if item.tags:
-        meta.append(" ".join("\\#" + md_text(t) for t in item.tags))
-    out = [f"### {md_link(item.title, item.url)}", " \u00b7 ".join(meta)]
-    out += [n.text for n in item.notes]
-    for h in item.highlights:
-        out.append(_md_quote(md_text(h.text)))
-        if h.comment:
-            out.append(h.comment)
-    for s in item.shares:
-        line = share_phrase(s, zone)
-        if s.comment:
-            line += f": \u201c{s.comment}\u201d"
-        post = web_url(s.post_url)
-        if post:
-            line += f" ([post]({md_url(post)}))"
-        out.append(line)
-    return out
-
-
-QUIET_LIST = "Nothing saved, read, annotated or shared from this list."
-
-
-def _md_section(section: Section, report: WeeklyReport) -> list[str]:
-    out = [f"## {md_text(section.title)}"]
-    if section.purpose:
-        out.append(f"*{md_text(section.purpose)}*")
-    if section.list_name is not None:
-        out.append(f"{funnel_line(section.funnel)} \u00b7 "
-                   f"skim time {skim_line(section.skim_minutes, section.budget_minutes)}")
-    if not section.items:
-        out.append(QUIET_LIST)
-    for item in section.items:
-        out += _md_item(item, report.period.zone)
-    return out
-
-
-def to_markdown(report: WeeklyReport) -> str:
-    """Markdown fit to paste into a blog post or weeknotes."""
-    out = [f"# {md_text(title_of(report))}", md_text(subtitle_of(report))]
-    if report.empty:
-        out.append("Nothing was saved, read, annotated or shared in this period.")
-    for section in report.sections:
-        out += _md_section(section, report)
-    t = report.totals
-    out += ["## Totals", "\n".join([
-        f"- Skimmed: {plural(t.seen, 'link')}", f"- Saved: {t.saved}", f"- Read: {t.read}",
-        f"- Annotated: {t.annotated}", f"- Shared: {t.shared}",
-        f"- Skim time: {skim_line(report.skim_minutes, report.budget_minutes)}"])]
-    out += ["## Reading queue", queue_line(report.queue, report.period.zone)]
-    if report.practice:
-        out += ["## Practice map", PRACTICE_KEY, _md_practice(report.practice)]
-    return "\n\n".join(out) + "\n"
-
-
-def _md_practice(placements: Iterable[Placement]) -> str:
-    cells, quiet = practice_cells(placements)
-    rows = ["| | " + " | ".join(POSITIONS) + " |", "|---" * (len(POSITIONS) + 1) + "|"]
-    for row, by_position in cells.items():
-        names = [", ".join(md_text(n) for n in by_position[p]) for p in POSITIONS]
-        rows.append(f"| **{row}** | " + " | ".join(names) + " |")
-    text = "\n".join(rows)
-    if quiet:
-        text += "\n\nQuiet (nothing happened): " + ", ".join(md_text(n) for n in quiet) + "."
-    return text
-
-
 # -- JSON --------------------------------------------------------------------------------------
 
 
@@ -344,6 +271,9 @@ def item_json(item: Item) -> dict[str, Any]:
         "highlights": [_note_json(h) for h in item.highlights],
         "shares": [{"channel": s.channel, "shared_at": iso(s.shared_at), "comment": s.comment,
                     "post_url": s.post_url} for s in item.shares],
+        "sharers": [{"name": p.name, "handle": p.handle, "network": p.network,
+                     "post_url": p.post_url} for p in item.sharers],
+        "authors": [{"name": a.name, "source": a.source} for a in item.authors],
     }
 
 
