@@ -263,3 +263,10 @@ def test_template_errors_name_the_file_and_line(week: WeeklyReport, tmp_path: Pa
 def test_a_missing_template_is_one_clear_error(week: WeeklyReport, tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match=r"^template .*nowhere\.md\.j2: no such file$"):
         render(week, "md", template=tmp_path / "nowhere.md.j2")
+
+
+def test_the_readme_post_example_is_what_the_seed_gives() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text("utf-8")
+    block = readme.split("The post, on the week of `tests/post_seed.py`", 1)[1]
+    example = block.split("```markdown\n", 1)[1].split("```", 1)[0]
+    assert EXPECTED_POST.read_text("utf-8").startswith(example) and example.count("\n1. ") == 1
