@@ -403,8 +403,8 @@ class _Details:
             notes=tuple(n for n in notes if n.kind == "note"),
             highlights=tuple(n for n in notes if n.kind == "highlight"),
             shares=tuple(self.shares.get(link_id, [])),
-            sharers=credits.sharers if (credits := self.credits.get(link_id)) else (),
-            authors=credits.authors if credits else ())
+            sharers=found.sharers if (found := self.credits.get(link_id)) else (),
+            authors=found.authors if found else ())
 
 
 def build_review(library: Library, days: int, now: datetime | None = None) -> Review:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Select, TextArea
 
@@ -205,10 +207,52 @@ def test_what_i_learned_shows_the_week_and_writes_it(seeded: Seeded) -> None:
         assert "Homework" not in app.screen.query_one(Markdown).source
         await pilot.press("right_square_bracket", "e")
         await pilot.pause()
+        await pilot.press("enter")  # the dialog offers exports/learned-2026-W47.md
+        await pilot.pause()
 
     drive(seeded, scenario)
     [written] = (seeded.home / "exports").glob("learned-2026-W47.md")
     assert "Homework: quality over quantity" in written.read_text("utf-8")
+
+
+def test_the_weekly_list_in_a_style_and_format_to_a_chosen_file_and_the_clipboard(
+        seeded: Seeded, tmp_path: Path) -> None:
+    from pln_reader.ui.dialogs.path import PathDialog
+    from pln_reader.ui.screens.learned import LearnedScreen
+
+    seeded.library.add_note(seeded.shared_url, "Homework: **quality** over quantity")
+    seeded.clock.advance(days=7)
+    target = tmp_path / "blog" / "week.html"
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, LearnedScreen) and screen.kind == "post"
+        post = screen.query_one(Markdown).source
+        assert "Homework: **quality** over quantity" in post and "## Totals" not in post
+        await pilot.press("s")
+        assert screen.kind == "report" and "## Totals" in screen.query_one(Markdown).source
+        await pilot.press("s", "f")
+        assert (screen.kind, screen.fmt) == ("post", "html")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("c")
+        await pilot.pause()
+        page = app.clipboard
+        assert page.startswith("<!DOCTYPE html>") and "<strong>quality</strong>" in page
+        await pilot.press("e")  # the dialog now offers the last file chosen
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value == str(target)
+        await pilot.press("escape")
+
+    drive(seeded, scenario)
+    html = target.read_text("utf-8")
+    assert "<strong>quality</strong>" in html and 'class="post"' in html and "Totals" not in html
 
 
 def test_q_in_search_results_goes_back_and_the_read_link_is_redrawn(seeded: Seeded) -> None:
