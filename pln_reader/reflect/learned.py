@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
+from ..core.markdown import md_text, md_url
 from ..core.models import Sharer
 from .report import (
     POSITIONS,
@@ -226,21 +227,6 @@ def practice_grid(placements: Iterable[Placement], clean: Callable[[str], str] =
 
 
 # -- Markdown ----------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_MD_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
-
-
-def md_text(value: str | None) -> str:
-    """Untrusted text as inert inline Markdown: one line, every markup character escaped."""
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join((value or "").split()))
-    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
-
-
-def md_url(url: str) -> str:
-    """A URL safe inside ``(...)`` of a Markdown link."""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
-
 
 def md_link(text: str | None, url: str) -> str:
     safe = web_url(url)

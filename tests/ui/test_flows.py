@@ -313,3 +313,32 @@ def test_reader_keys_scroll_copy_open_and_fetch_again(seeded: Seeded, monkeypatc
         assert "conversation afterwards" in app.screen.query_one(Markdown).source
 
     drive(seeded, scenario)
+
+
+def test_notes_are_rendered_from_markdown_in_the_preview_and_the_reader(seeded: Seeded) -> None:
+    from pln_reader.ui.widgets.preview import notes_markdown
+
+    seeded.library.add_note(seeded.article_url, "Try **two-question starters**\n\n- no marks")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        row = next(i for i, k in enumerate(table.links) if k.url == seeded.article_url)
+        table.move_cursor(row=row)
+        await pilot.pause()
+        notes = app.screen.query_one("#preview-notes", Markdown)
+        assert notes.display and notes.source == "Try **two-question starters**\n\n- no marks"
+        assert notes.query("MarkdownBulletList")  # rendered, not shown as source
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        reader_notes = app.screen.query_one("#reader-notes", Markdown)
+        assert reader_notes.display and "**two-question starters**" in reader_notes.source
+        assert reader_notes.query("MarkdownBulletList")
+
+    drive(seeded, scenario)
+    # A highlighted passage is article text: it is quoted and escaped, so it stays text.
+    from pln_reader.core.models import Annotation
+
+    passage = Annotation(1, "u", None, "highlight", "**not bold** [x](javascript:1)", "my *view*",
+                         seeded.clock(), seeded.clock())
+    assert notes_markdown([passage]) == "> \\*\\*not bold\\*\\* \\[x\\](javascript:1)\n\nmy *view*"
