@@ -117,3 +117,18 @@ def test_template_errors_are_one_line(pln, tmp_path: Path) -> None:  # type: ign
 def test_markdown_keeps_the_note(pln) -> None:  # type: ignore[no-untyped-def]
     assert NOTE_COACHING in pln("learned").stdout
     assert NOTE_COACHING in pln("learned", "--style", "report").stdout
+
+
+def test_review_json_names_the_people_behind_what_you_kept(pln) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(pln("review", "--json").stdout)
+    sharers = {s["handle"]: s for s in data["sharers"]}
+    assert sharers["@heidi@mastodon.example"] == {"name": "Heidi Siwak", "handle": "@heidi@mastodon.example",
+                                                 "network": "mastodon", "links": 1}
+    assert sharers["@noname.bsky.social"]["name"] is None
+    assert "@brian.bsky.social" in sharers  # FAILURE was shared; COURAGE (read only) does not count
+    assert sharers["@brian.bsky.social"]["links"] == 1
+    assert data["authors"] == [{"name": "Priya Raman", "source": "School Leadership Weekly", "links": 1}]
+    text = pln("review").stdout
+    assert "People who brought the links you saved, annotated or shared" in text
+    assert "Heidi Siwak (@heidi@mastodon.example on mastodon)" in text
+    assert "Priya Raman (in School Leadership Weekly)" in text
