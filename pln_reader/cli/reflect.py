@@ -84,8 +84,8 @@ def learned(library: Any, week: str | None, since: str | None, until: str | None
 
         write_atomically(output, data)
         what = "everything" if period is None else report.period.label
-        click.echo(f"wrote {what} ({fmt.plural(len(report.items), 'link')}, {fmt_name}) to {output}",
-                   err=True)
+        count = library.report_links(report, fmt_name, style=style, include=include or None)
+        click.echo(f"wrote {what} ({fmt.plural(count, 'link')}, {fmt_name}) to {output}", err=True)
     elif sys.stdout.isatty():  # a terminal: nothing in it may be read as an escape sequence
         click.echo(fmt.shown_multiline(data.decode("utf-8")))
     else:

@@ -42,6 +42,19 @@ class ReflectionMixin:
                       intro=learned.intro if intro is None else intro, include=include,
                       template=template or self.learned_template(fmt))
 
+    def report_links(self, report: WeeklyReport, fmt: str, *, style: str | None = None,
+                     include: Iterable[str] | None = None) -> int:
+        """How many links the export lists: the post's (annotated or shared, ``include`` read),
+        or every link of the report (JSON is always the whole report)."""
+        from ..reflect.learned import post_items
+
+        learned = self._settings().learned
+        if fmt == "json" or (style or learned.style) != "post":
+            return len(report.items)
+        if include is None:
+            include = [learned.include] if learned.include else []
+        return len(post_items(report, include))
+
     def learned_template(self, fmt: str) -> Path | None:
         """The ``[learned] template`` file if it is set and its name says ``fmt`` (a name that
         says no format is taken as Markdown)."""

@@ -55,7 +55,9 @@ def _xml_finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return Markup(NOT_XML.sub("", value))
-    return NOT_XML.sub("", str(value))
+    # Escaped here (not by autoescape) to keep a carriage return as written: a parser folds a
+    # raw one into a newline.
+    return Markup(str(escape(NOT_XML.sub("", str(value)))).replace("\r", "&#13;"))
 
 
 def _md_link(text: Any, url: str | None) -> Md:

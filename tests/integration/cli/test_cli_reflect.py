@@ -66,7 +66,8 @@ def test_output_file_is_written_whole(pln, tmp_path: Path, fmt: str) -> None:  #
     target.write_text("old content")
     result = pln("learned", "--format", fmt, "-o", str(target))
     assert result.stdout == ""
-    assert result.stderr == f"wrote 2026-W46 (6 links, {fmt}) to {target}\n"
+    links = 6 if fmt == "json" else 3  # the post lists the links annotated or shared
+    assert result.stderr == f"wrote 2026-W46 ({links} links, {fmt}) to {target}\n"
     assert target.read_bytes() == pln("learned", "--format", fmt).stdout_bytes
     assert [p.name for p in out_dir.iterdir()] == [target.name]  # no temporary file left
 

@@ -35,6 +35,7 @@ from tests.post_seed import (
     PASSAGE,
     PLAIN,
     POSTS,
+    at,
     seed,
 )
 
@@ -270,3 +271,16 @@ def test_the_readme_post_example_is_what_the_seed_gives() -> None:
     block = readme.split("The post, on the week of `tests/post_seed.py`", 1)[1]
     example = block.split("```markdown\n", 1)[1].split("```", 1)[0]
     assert EXPECTED_POST.read_text("utf-8").startswith(example) and example.count("\n1. ") == 1
+
+
+def test_a_share_comment_keeps_its_line_ends_in_html_and_atom(library: Library) -> None:
+    library.share(INFERENCE, channel="blog", comment="Windows\r\nline ends & <tags>",
+                  post_url="https://me.example/p", at=at(12, 9), fetch_new=False)
+    week = build_weekly(library, period_for_week("2026-W46", ZoneInfo("Europe/London")))
+    for style in ("post", "report"):
+        root = _html(week, style)
+        spans = root.xpath("//h:span[@class='share-comment']/text()", namespaces=XHTML)
+        assert "Windows\r\nline ends & <tags>" in spans
+    feed = feedparser.parse(to_atom(week, style="post"))
+    content = etree.fromstring(f"<div>{feed.entries[0].content[0].value}</div>".encode())
+    assert content.xpath("//span[@class='share-comment']/text()") == ["Windows\r\nline ends & <tags>"]
