@@ -90,7 +90,8 @@ class LearnedSettings:
     ``week.atom.j2``), used instead of the built-in one for that format; ``~`` and paths
     relative to the home are allowed."""
     output: str = ""
-    """Where the UI writes the weekly list (default: ``learned-WEEK.EXT`` in the home)."""
+    """Where the UI writes the weekly list: ``{week}`` and ``{ext}`` are filled in, a relative
+    path is in the home (default: ``exports/learned-{week}.{ext}``)."""
     format: str = "md"
     """The format the UI writes: md, html or atom."""
 
