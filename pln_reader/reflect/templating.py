@@ -41,16 +41,18 @@ class Md(str):
 
 
 def _md_finalize(value: Any) -> str:
+    """Every ``{{ value }}`` in Markdown: inert text, unless made Markdown on purpose (Md)."""
     if value is None:
         return ""
     if isinstance(value, Md):
         return value
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        value = str(value)
-    return md_text(str(value)) if isinstance(value, str) else str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return md_text(str(value))
 
 
 def _xml_finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` in HTML and Atom: escaped, without the characters XML cannot carry."""
     if value is None:
         return ""
     if isinstance(value, Markup):
