@@ -284,3 +284,13 @@ def test_a_share_comment_keeps_its_line_ends_in_html_and_atom(library: Library) 
     feed = feedparser.parse(to_atom(week, style="post"))
     content = etree.fromstring(f"<div>{feed.entries[0].content[0].value}</div>".encode())
     assert content.xpath("//span[@class='share-comment']/text()") == ["Windows\r\nline ends & <tags>"]
+
+
+def test_the_report_says_who_brought_each_link(week: WeeklyReport) -> None:
+    text = to_markdown(week, style="report")
+    assert "\n\nBy Priya Raman in School Leadership Weekly.\n\n" in text
+    assert (f"\n\n[Heidi Siwak]({POSTS['heidi']}) shared it on Mastodon.\n\n") in text
+    assert "## Totals" in text and "## Practice map" in text and NOTE_COACHING in text
+    feed = feedparser.parse(to_atom(week, style="report"))
+    coaching = next(e for e in feed.entries if e.link == COACHING)
+    assert "By Priya Raman in School Leadership Weekly." in coaching.content[0].value
