@@ -293,4 +293,5 @@ def test_the_report_says_who_brought_each_link(week: WeeklyReport) -> None:
     assert "## Totals" in text and "## Practice map" in text and NOTE_COACHING in text
     feed = feedparser.parse(to_atom(week, style="report"))
     coaching = next(e for e in feed.entries if e.link == COACHING)
-    assert "By Priya Raman in School Leadership Weekly." in coaching.content[0].value
+    content = etree.fromstring(f"<div>{coaching.content[0].value}</div>".encode())
+    assert content.xpath("string(p[@class='credit-line'])") == "By Priya Raman in School Leadership Weekly."
