@@ -216,8 +216,11 @@ def test_atom_post(week: WeeklyReport) -> None:
     eve = etree.fromstring(f"<div>{hostile.content[0].value}</div>".encode())
     assert " ".join(eve.xpath("string(p[@class='credit-line'])").split()) == (
         f"{' '.join(HOSTILE_NAME.split())} shared it on Mastodon.")
+    assert all(not e.get("tags") for e in feed.entries)  # no list names in a post
     report = feedparser.parse(to_atom(week, style="report"))
     assert len(report.entries) == 6
+    assert [t.term for t in next(e for e in report.entries if e.link == COACHING).tags] == [
+        "Leadership", "Teaching"]
 
 
 # -- templates --------------------------------------------------------------------------------
