@@ -10,7 +10,7 @@ from typing import Any, Self
 
 import click
 
-from ..core.models import Link, RefreshSummary, Source, SourceResult, TopicList
+from ..core.models import Credits, Link, RefreshSummary, Source, SourceResult, TopicList
 from ..core.text import clean_text, shown
 
 
@@ -75,7 +75,22 @@ def list_json(t: TopicList) -> dict[str, Any]:
     }
 
 
-def link_json(k: Link) -> dict[str, Any]:
+def credits_json(c: Credits | None) -> dict[str, Any]:
+    """``sharers`` (people whose posts shared the link) and ``authors`` (of its feed entries)."""
+    c = c or Credits()
+    return {"sharers": [{"name": s.name, "handle": s.handle, "network": s.network,
+                         "post_url": s.post_url} for s in c.sharers],
+            "authors": [{"name": a.name, "source": a.source} for a in c.authors]}
+
+
+def links_json(library: Any, links: list[Link]) -> list[dict[str, Any]]:
+    """Links as JSON objects, each with who brought it (one query for them all)."""
+    credits = library.credits([k.id for k in links])
+    return [link_json(k, credits.get(k.id)) for k in links]
+
+
+def link_json(k: Link, credits: Credits | None = None) -> dict[str, Any]:
+    """A link as JSON; ``sharers`` and ``authors`` come with ``credits`` (empty without)."""
     return {
         "url": k.url,
         "title": k.title,
@@ -92,7 +107,7 @@ def link_json(k: Link) -> dict[str, Any]:
         "shared_by": k.shared_by,
         "annotations": k.annotations,
         "reading_minutes": k.reading_minutes,
-    }
+    } | credits_json(credits)
 
 
 def result_json(r: SourceResult) -> dict[str, Any]:

@@ -277,7 +277,7 @@ def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit:
     items = library.links(list_name=list_name, unread=unread, saved=saved, limit=limit, sort=sort,
                           since=since, hidden=hidden)
     if as_json:
-        echo_json([fmt.link_json(k) for k in items])
+        echo_json(fmt.links_json(library, items))
     else:
         fmt.print_links(items)
 
@@ -312,7 +312,7 @@ def search(library: Any, query: tuple[str, ...], limit: int, as_json: bool) -> N
     """Full-text search over titles, summaries, article text and notes (every word must match)."""
     items = library.search(" ".join(query), limit=limit)
     if as_json:
-        echo_json([fmt.link_json(k) for k in items])
+        echo_json(fmt.links_json(library, items))
     else:
         fmt.print_links(items)
 

@@ -83,7 +83,8 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
     """The reading queue: saved links not yet archived, newest saved first."""
     items = library.queue(list_name=list_name, oldest_first=oldest)
     if as_json:
-        echo_json([{**fmt.link_json(i.link), "reading_minutes": i.reading_minutes,
+        credits = library.credits([i.link.id for i in items])
+        echo_json([{**fmt.link_json(i.link, credits.get(i.link.id)), "reading_minutes": i.reading_minutes,
                     "article_status": i.article_status, "stale": i.stale} for i in items])
         return
     if not items:

@@ -14,6 +14,9 @@ from . import format as fmt
 from .options import home_option, with_library
 
 FORMATS = ("md", "html", "json", "atom")  # as reflect.render.FORMATS (not imported: --help stays light)
+STYLES = ("post", "report")  # as reflect.learned.STYLES
+TEMPLATE_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".atom": "atom",
+                    ".xml": "atom"}  # as reflect.templating.format_of
 
 
 def _day(value: str, option: str) -> date:
@@ -50,24 +53,39 @@ def choose_period(library: Any, week: str | None, since: str | None, until: str 
 @click.option("--until", metavar="DATE", help="Last day of the period, included (with --since).")
 @click.option("--all", "everything", is_flag=True, help="The whole history (to publish, e.g. as Atom).")
 @click.option("--list", "list_name", metavar="NAME", help="Only this topic list.")
-@click.option("--format", "fmt_name", type=click.Choice(FORMATS), default="md", show_default=True,
-              help="Markdown, a standalone HTML page, JSON (see README) or an Atom feed.")
+@click.option("--format", "fmt_name", type=click.Choice(FORMATS), default=None,
+              help="Markdown (default), a standalone HTML page, JSON (see README) or an Atom feed.")
+@click.option("--style", type=click.Choice(STYLES), default=None,
+              help="post: the list to paste, nothing private (default, or [learned] style); "
+                   "report: everything, with funnel, skim time, queue and practice map.")
+@click.option("--intro", metavar="TEXT", help="A paragraph (Markdown) under the post's title.")
+@click.option("--include", type=click.Choice(["read"]), multiple=True,
+              help="read: the post also lists links read without a note or a share.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your own Jinja2 template (see README); its name says the format (week.html.j2).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--author", default="pln_reader", show_default=True, help="The author named in an Atom feed.")
 @with_library
 def learned(library: Any, week: str | None, since: str | None, until: str | None, everything: bool,
-            list_name: str | None, fmt_name: str, output: Path | None, author: str) -> None:
-    """What I learned: the links saved, read, annotated and shared, with notes, per list."""
+            list_name: str | None, fmt_name: str | None, style: str | None, intro: str | None,
+            include: tuple[str, ...], template: Path | None, output: Path | None, author: str) -> None:
+    """What I learned: the weekly list to paste (who shared each link, your notes), or the report."""
+    if fmt_name is None:
+        named = [TEMPLATE_FORMATS.get(s.lower()) for s in template.suffixes] if template else []
+        fmt_name = next((f for f in reversed(named) if f), "md")
+    if template is not None and fmt_name == "json":
+        raise click.UsageError("--template is for md, html and atom (JSON is always the whole report)")
     period = choose_period(library, week, since, until, everything)
     report = library.weekly_report(period, list_name=list_name)
-    data = library.render_report(report, fmt_name, author=author)
+    data = library.render_report(report, fmt_name, author=author, style=style, intro=intro,
+                                 include=include or None, template=template)
     if output is not None:
         from ..core.files import write_atomically
 
         write_atomically(output, data)
         what = "everything" if period is None else report.period.label
-        click.echo(f"wrote {what} ({fmt.plural(len(report.items), 'link')}, {fmt_name}) to {output}",
-                   err=True)
+        count = library.report_links(report, fmt_name, style=style, include=include or None)
+        click.echo(f"wrote {what} ({fmt.plural(count, 'link')}, {fmt_name}) to {output}", err=True)
     elif sys.stdout.isatty():  # a terminal: nothing in it may be read as an escape sequence
         click.echo(fmt.shown_multiline(data.decode("utf-8")))
     else:

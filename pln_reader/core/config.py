@@ -82,6 +82,27 @@ class UISettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnedSettings:
+    """`pln learned` and the UI's weekly list (each overridden by the command's options)."""
+
+    style: str = "post"
+    """``post``: the list to paste (nothing private); ``report``: everything, with the figures."""
+    intro: str = ""
+    """A paragraph (Markdown) under the post's title, e.g. "Here are some of the things I learned"."""
+    include: str = ""
+    """``read``: a post also lists links read without a note or a share."""
+    template: str = ""
+    """Your own template file (its name says its format: ``week.md.j2``, ``week.html.j2``,
+    ``week.atom.j2``), used instead of the built-in one for that format; ``~`` and paths
+    relative to the home are allowed."""
+    output: str = ""
+    """Where the UI writes the weekly list: ``{week}`` and ``{ext}`` are filled in, a relative
+    path is in the home (default: ``exports/learned-{week}.{ext}``)."""
+    format: str = "md"
+    """The format the UI writes: md, html or atom."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -89,6 +110,7 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     ui: UISettings = field(default_factory=UISettings)
     social: SocialSettings = field(default_factory=SocialSettings)
+    learned: LearnedSettings = field(default_factory=LearnedSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
@@ -106,7 +128,10 @@ class Settings:
 
 
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
-                              "ui": UISettings, "social": SocialSettings}
+                              "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings}
+
+_CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
+            ("learned", "format"): ("md", "html", "atom")}
 
 # Names the social features document (besides the PLN_READER_SOCIAL_* form).
 _SOCIAL_ENV = {"PLN_BLUESKY_APPVIEW": "bluesky_appview", "PLN_MASTODON_TOKEN": "mastodon_token"}
@@ -157,6 +182,10 @@ def _coerce(section: str, key: str, value: Any, target: Any) -> Any:
             def num(x: float) -> str:
                 return f"{x:g}" if isinstance(x, float) else str(x)
             raise ConfigError(f"setting {where}: must be between {num(low)} and {num(high)}, got {value!r}")
+    choices = _CHOICES.get((section, key))
+    if choices is not None and value not in choices:
+        shown = ", ".join(repr(c) for c in choices if c) + (" or empty" if "" in choices else "")
+        raise ConfigError(f"setting {where}: expected one of {shown}, got {value!r}")
     return value
 
 

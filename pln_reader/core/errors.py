@@ -12,7 +12,8 @@ CLI and the UI can catch one type and show its message (never a traceback)::
     │   └── NotModified        (not an error for users) 304 / unchanged body
     ├── ParseError             bytes that are not a feed we can read
     ├── DiscoveryError         no feed found at a site URL
-    └── OPMLError              malformed OPML (nothing is imported)
+    ├── OPMLError              malformed OPML (nothing is imported)
+    └── TemplateError          an export template cannot be read or rendered (names file and line)
 
 Messages name the thing that failed and, where there is one, what to do.
 """
@@ -90,3 +91,15 @@ class DiscoveryError(PlnError):
 
 class OPMLError(PlnError):
     """An OPML document is malformed; nothing was imported."""
+
+
+class TemplateError(PlnError):
+    """An export template is missing, malformed or fails while rendering.
+
+    The message is one line: ``template FILE, line N: what is wrong``.
+    """
+
+    def __init__(self, message: str, *, filename: str | None = None, lineno: int | None = None):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno

@@ -11,6 +11,8 @@ FETCH_STATUSES = ("ok", "not_modified", "error", "never")
 SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "blog", "email", "team", "meeting", "other")
 EVENT_KINDS = ("seen", "opened", "read", "saved")
 STEPS = ("seen", "saved", "read", "annotated", "shared")
+NETWORKS = {"mastodon_list": "mastodon", "mastodon_tag": "mastodon", "bluesky_list": "bluesky"}
+"""The social network of each kind of social source (its entries are people's posts)."""
 """The funnel of the weekly report and the review, in order."""
 
 # What an article's status says (the article pipeline sets it; the README and the reader show it).
@@ -205,6 +207,40 @@ class LinkEntry:
     sharer_handle: str | None = None
     post_url: str | None = None
     post_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sharer:
+    """A person whose post (or boost) shared a link with you."""
+
+    name: str | None
+    """Their display name as their network gave it (None when they have none)."""
+    handle: str
+    """``@user@instance.example`` on Mastodon, ``@user.bsky.social`` on Bluesky."""
+    network: str
+    """``mastodon`` or ``bluesky`` (:data:`NETWORKS`)."""
+    post_url: str | None = None
+    """Their post that shared it (the first one seen)."""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.handle
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote a feed entry for a link, and in which feed."""
+
+    name: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    """Who brought a link to you: people who shared it, and the authors of the feed entries."""
+
+    sharers: tuple[Sharer, ...] = ()
+    authors: tuple[Author, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

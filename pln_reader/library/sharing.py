@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..core.config import Settings
 from ..core.errors import InputError
-from ..core.models import SHARE_CHANNELS, LinkEntry, Share
+from ..core.models import SHARE_CHANNELS, Credits, LinkEntry, Share
 from ..store.db import Storage
 
 if TYPE_CHECKING:
@@ -80,6 +80,12 @@ class SharingMixin:
         from ..store.links import link_entries
 
         return link_entries(self.store, self._link_id(url))
+
+    def credits(self, link_ids: Sequence[int]) -> dict[int, Credits]:
+        """Who brought each link (by id): the people who shared it and the feed authors."""
+        from ..store.links import link_credits
+
+        return link_credits(self.store, link_ids)
 
     def source_posts(self, ref: str, *, limit: int = 50) -> list[LinkEntry]:
         """A source's entries, newest first, including social posts that share no link."""

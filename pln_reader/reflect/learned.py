@@ -1,11 +1,11 @@
-"""The weekly "what I learned" export as Markdown and JSON, and the wording every format shares
-(:mod:`.render` picks the format; HTML and Atom have a module each).
+"""The weekly "what I learned" export: JSON, and the wording and escaping every format shares
+(:mod:`.render` renders Markdown, HTML and Atom from the templates in ``templates/``).
 
-Text from the network (titles, source names, highlighted passages) is escaped for each format;
-the user's own words (notes, comments) are kept verbatim in Markdown and JSON, and as escaped
-text in HTML and Atom, so an export never changes a note. The one exception is forced by XML:
-control characters other than tab, newline and carriage return cannot be written in HTML (as
-XHTML) or Atom, and are left out there.
+Text from the network (titles, source and sharer names, highlighted passages) is escaped for
+each format; the user's own words (notes, comments) are kept verbatim in Markdown and JSON, and
+rendered from Markdown, then sanitised, in HTML and Atom (:mod:`.notes`). XML forces one more
+rule: control characters other than tab, newline and carriage return cannot be written in HTML
+(as XHTML) or Atom, and are left out there.
 
 The JSON shape (``to_json``) is documented in the README and kept stable: fields may be added,
 none removed or changed.
@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
+from ..core.markdown import md_text, md_url
+from ..core.models import Sharer
 from .report import (
     POSITIONS,
     Funnel,
@@ -27,7 +30,6 @@ from .report import (
     Note,
     Placement,
     QueueState,
-    Section,
     ShareRecord,
     WeeklyReport,
 )
@@ -45,8 +47,91 @@ CHANNEL_PHRASES = {
     "meeting": "in a meeting", "other": "elsewhere",
 }
 
+NETWORK_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky"}
+STYLES = ("post", "report")
+"""``post``: the list to paste (links annotated or shared, who brought them, your words; nothing
+private). ``report``: everything, with the funnel, skim time, queue and practice map."""
+INCLUDES = ("read",)
+"""What ``--include`` adds to a post: ``read``, links read without a note or a share."""
+SHOWN_PEOPLE = 3
+"""Up to this many sharers are named; more are "A, B and N others"."""
+
 
 # -- shared wording ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A piece of a sentence: ``kind`` is text (our words), title, person, author or source;
+    ``url`` is where it links (the article for a title, the sharer's post for a person)."""
+
+    text: str
+    url: str | None = None
+    kind: str = "text"
+
+
+def _names(people: Sequence[Sharer]) -> list[Words]:
+    named = [Words(p.label, web_url(p.post_url), "person") for p in people]
+    if len(named) > SHOWN_PEOPLE:
+        named = [*named[: SHOWN_PEOPLE - 1], Words(f"{len(people) - SHOWN_PEOPLE + 1} others")]
+    out: list[Words] = []
+    for i, words in enumerate(named):
+        if i:
+            out.append(Words(" and " if i == len(named) - 1 else ", "))
+        out.append(words)
+    return out
+
+
+def credit(item: Item, *, with_title: bool = True) -> list[Words]:
+    """Who brought ``item``, worded as people do: "Priya Raman shared <title> on Mastodon.",
+    "<title>, shared by Priya Raman, Sam Lee and 2 others.", "<title> by Priya Raman in School
+    Leadership Weekly." Without the title: "Priya Raman shared it", "Shared by ...", "By ...";
+    an empty list when nobody is known (and, without the title, for plain sources)."""
+    title = Words(item.title or item.url, web_url(item.url), "title") if with_title else Words("it")
+    people = item.sharers
+    if len(people) == 1:
+        out = [*_names(people), Words(" shared "), title]
+    elif people:
+        out = ([title, Words(", shared by ")] if with_title else [Words("Shared by ")]) + _names(people)
+    else:
+        out = [title] if with_title else []
+    networks = {p.network for p in people}
+    if len(networks) == 1:
+        out.append(Words(" on " + NETWORK_NAMES.get(next(iter(networks)), next(iter(networks)))))
+    if item.authors:
+        lead = (", by " if people else " by ") if out else "By "
+        out.append(Words(lead))
+        for i, author in enumerate(item.authors[:2]):
+            if i:
+                out.append(Words(" and "))
+            out += [Words(author.name, None, "author"), Words(" in "), Words(author.source, None, "source")]
+    elif not people and item.sources and with_title:
+        out.append(Words(", from "))
+        for i, source in enumerate(item.sources):
+            if i:
+                out.append(Words(" and " if i == len(item.sources) - 1 else ", "))
+            out.append(Words(source, None, "source"))
+    if not with_title and not out:
+        return []
+    if with_title and len(out) == 1:
+        return out
+    return [*out, Words(".")]
+
+
+def credit_text(item: Item, *, with_title: bool = True) -> str:
+    return "".join(w.text for w in credit(item, with_title=with_title))
+
+
+def post_items(report: WeeklyReport, include: Iterable[str] = ()) -> list[Item]:
+    """The links of a post: annotated or shared in the period (``include`` "read": also read),
+    each once, in the report's order."""
+    wanted = {"annotated", "shared"} | ({"read"} if "read" in include else set())
+    return [i for i in report.items if wanted & set(i.activity)]
+
+
+def post_subtitle(report: WeeklyReport) -> str:
+    """The post's line under its title: the dates and how many links (nothing private)."""
+    return report.period.dates
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -143,97 +228,10 @@ def practice_grid(placements: Iterable[Placement], clean: Callable[[str], str] =
 
 # -- Markdown ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_MD_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
-
-
-def md_text(value: str | None) -> str:
-    """Untrusted text as inert inline Markdown: one line, every markup character escaped."""
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join((value or "").split()))
-    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
-
-
-def md_url(url: str) -> str:
-    """A URL safe inside ``(...)`` of a Markdown link."""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
-
-
 def md_link(text: str | None, url: str) -> str:
     safe = web_url(url)
     label = md_text(text or url)
     return f"[{label}]({md_url(safe)})" if safe else label
-
-
-def _md_quote(text: str) -> str:
-    return "\n".join("> " + line if line else ">" for line in text.split("\n"))
-
-
-def _md_item(item: Item, zone: tzinfo | None) -> list[str]:
-    meta = [", ".join(md_text(s) for s in item.sources) or "not from a feed", ", ".join(item.activity)]
-    if item.tags:
-        meta.append(" ".join("\\#" + md_text(t) for t in item.tags))
-    out = [f"### {md_link(item.title, item.url)}", " \u00b7 ".join(meta)]
-    out += [n.text for n in item.notes]
-    for h in item.highlights:
-        out.append(_md_quote(md_text(h.text)))
-        if h.comment:
-            out.append(h.comment)
-    for s in item.shares:
-        line = share_phrase(s, zone)
-        if s.comment:
-            line += f": \u201c{s.comment}\u201d"
-        post = web_url(s.post_url)
-        if post:
-            line += f" ([post]({md_url(post)}))"
-        out.append(line)
-    return out
-
-
-QUIET_LIST = "Nothing saved, read, annotated or shared from this list."
-
-
-def _md_section(section: Section, report: WeeklyReport) -> list[str]:
-    out = [f"## {md_text(section.title)}"]
-    if section.purpose:
-        out.append(f"*{md_text(section.purpose)}*")
-    if section.list_name is not None:
-        out.append(f"{funnel_line(section.funnel)} \u00b7 "
-                   f"skim time {skim_line(section.skim_minutes, section.budget_minutes)}")
-    if not section.items:
-        out.append(QUIET_LIST)
-    for item in section.items:
-        out += _md_item(item, report.period.zone)
-    return out
-
-
-def to_markdown(report: WeeklyReport) -> str:
-    """Markdown fit to paste into a blog post or weeknotes."""
-    out = [f"# {md_text(title_of(report))}", md_text(subtitle_of(report))]
-    if report.empty:
-        out.append("Nothing was saved, read, annotated or shared in this period.")
-    for section in report.sections:
-        out += _md_section(section, report)
-    t = report.totals
-    out += ["## Totals", "\n".join([
-        f"- Skimmed: {plural(t.seen, 'link')}", f"- Saved: {t.saved}", f"- Read: {t.read}",
-        f"- Annotated: {t.annotated}", f"- Shared: {t.shared}",
-        f"- Skim time: {skim_line(report.skim_minutes, report.budget_minutes)}"])]
-    out += ["## Reading queue", queue_line(report.queue, report.period.zone)]
-    if report.practice:
-        out += ["## Practice map", PRACTICE_KEY, _md_practice(report.practice)]
-    return "\n\n".join(out) + "\n"
-
-
-def _md_practice(placements: Iterable[Placement]) -> str:
-    cells, quiet = practice_cells(placements)
-    rows = ["| | " + " | ".join(POSITIONS) + " |", "|---" * (len(POSITIONS) + 1) + "|"]
-    for row, by_position in cells.items():
-        names = [", ".join(md_text(n) for n in by_position[p]) for p in POSITIONS]
-        rows.append(f"| **{row}** | " + " | ".join(names) + " |")
-    text = "\n".join(rows)
-    if quiet:
-        text += "\n\nQuiet (nothing happened): " + ", ".join(md_text(n) for n in quiet) + "."
-    return text
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -259,6 +257,9 @@ def item_json(item: Item) -> dict[str, Any]:
         "highlights": [_note_json(h) for h in item.highlights],
         "shares": [{"channel": s.channel, "shared_at": iso(s.shared_at), "comment": s.comment,
                     "post_url": s.post_url} for s in item.shares],
+        "sharers": [{"name": p.name, "handle": p.handle, "network": p.network,
+                     "post_url": p.post_url} for p in item.sharers],
+        "authors": [{"name": a.name, "source": a.source} for a in item.authors],
     }
 
 

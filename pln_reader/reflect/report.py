@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
-from ..core.models import STEPS, TopicList
+from ..core.models import STEPS, Author, Sharer, TopicList
 from ..core.periods import (
     Period,
     last_days,
@@ -29,6 +29,7 @@ from ..core.periods import (
     period_between,
     period_for_week,
 )
+from ..store import links as storage_links
 from ..store import reflect as sql
 from ..store.db import _split, from_db
 
@@ -136,6 +137,10 @@ class Item:
     notes: tuple[Note, ...] = ()
     highlights: tuple[Note, ...] = ()
     shares: tuple[ShareRecord, ...] = ()
+    sharers: tuple[Sharer, ...] = ()
+    """People whose posts (or boosts) shared it with you."""
+    authors: tuple[Author, ...] = ()
+    """Who wrote its feed entries, and in which feed."""
 
     @property
     def has_words(self) -> bool:
@@ -247,6 +252,22 @@ class ListReview:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonReview:
+    """Someone who brought links you kept in the period: a sharer (``network`` and ``handle``
+    set) or a feed author (``source`` set); ``links``: how many you saved, annotated or shared."""
+
+    name: str | None
+    links: int
+    handle: str | None = None
+    network: str | None = None
+    source: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.handle or "?"
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     period: Period
     generated: datetime
@@ -256,6 +277,8 @@ class Review:
     budget_minutes: int | None
     sources: tuple[SourceReview, ...]
     practice: tuple[Placement, ...]
+    people: tuple[PersonReview, ...] = ()
+    """Who brought the links saved, annotated or shared in the period, most links first."""
 
 
 # -- gathering --------------------------------------------------------------------------------
@@ -379,6 +402,7 @@ class _Details:
             self.notes.setdefault(r["link_id"], []).append(Note(
                 r["kind"], r["body"], r["comment"], from_db(r["created_at"]),  # type: ignore[arg-type]
                 from_db(r["updated_at"])))  # type: ignore[arg-type]
+        self.credits = storage_links.link_credits(store, list(link_ids))
         self.shares: dict[int, list[ShareRecord]] = {}
         for r in sql.share_rows(store, link_ids, end):
             self.shares.setdefault(r["link_id"], []).append(ShareRecord(
@@ -396,7 +420,9 @@ class _Details:
             first_activity=min(done.values()), last_activity=max(done.values()),
             notes=tuple(n for n in notes if n.kind == "note"),
             highlights=tuple(n for n in notes if n.kind == "highlight"),
-            shares=tuple(self.shares.get(link_id, [])))
+            shares=tuple(self.shares.get(link_id, [])),
+            sharers=found.sharers if (found := self.credits.get(link_id)) else (),
+            authors=found.authors if found else ())
 
 
 def build_review(library: Library, days: int, now: datetime | None = None) -> Review:
@@ -414,7 +440,22 @@ def build_review(library: Library, days: int, now: datetime | None = None) -> Re
         skim_minutes=_minutes(sum(act.skim.values())), budget_minutes=_total_budget(lists, days),
         sources=tuple(_source_review(r, period, now)
                       for r in sql.source_rows(library.store, now - timedelta(days=days), now)),
-        practice=_placements(lists, funnels))
+        practice=_placements(lists, funnels), people=_people(library, act))
+
+
+def _people(library: Library, act: _Activity) -> tuple[PersonReview, ...]:
+    kept = [k for k, steps in act.steps.items() if {"saved", "annotated", "shared"} & set(steps)]
+    sharers: dict[tuple[str, str], tuple[Sharer, int]] = {}
+    authors: dict[tuple[str, str], tuple[Author, int]] = {}
+    for credits in storage_links.link_credits(library.store, kept).values():
+        for p in credits.sharers:
+            sharers[p.network, p.handle] = (p, sharers.get((p.network, p.handle), (p, 0))[1] + 1)
+        for a in credits.authors:
+            key = (a.source, a.name.casefold())
+            authors[key] = (authors.get(key, (a, 0))[0], authors.get(key, (a, 0))[1] + 1)
+    people = [PersonReview(p.name, n, handle=p.handle, network=p.network) for p, n in sharers.values()]
+    people += [PersonReview(a.name, n, source=a.source) for a, n in authors.values()]
+    return tuple(sorted(people, key=lambda p: (-p.links, p.label.casefold())))
 
 
 def _source_review(r: sqlite3.Row, period: Period, now: datetime) -> SourceReview:
@@ -438,7 +479,7 @@ def _source_review(r: sqlite3.Row, period: Period, now: datetime) -> SourceRevie
 
 
 __all__ = [
-    "Funnel", "Item", "ListReview", "Note", "Period", "Placement", "QueueState", "Review",
+    "Funnel", "Item", "ListReview", "Note", "Period", "PersonReview", "Placement", "QueueState", "Review",
     "Section", "ShareRecord", "SourceReview", "WeeklyReport", "build_history", "build_review",
     "build_weekly", "last_days", "last_full_week", "local_zone", "period_all", "period_between",
     "period_for_week", "position_of", "queue_state",

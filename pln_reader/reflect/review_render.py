@@ -40,6 +40,10 @@ def review_json(review: Review) -> dict[str, Any]:
             "error_since": iso(s.error_since), "flags": list(s.flags),
         } for s in review.sources],
         "practice_map": [placement_json(p) for p in review.practice],
+        "sharers": [{"name": p.name, "handle": p.handle, "network": p.network, "links": p.links}
+                    for p in review.people if p.handle],
+        "authors": [{"name": p.name, "source": p.source, "links": p.links}
+                    for p in review.people if not p.handle],
         "thresholds": {"noisy_links_per_week": NOISY_LINKS_PER_WEEK, "idle_days": IDLE_DAYS,
                        "broken_days": BROKEN_DAYS},
     }
@@ -79,6 +83,12 @@ def review_lines(review: Review) -> list[str]:
                    f"{shown(s.label, 50)}{lists}")
     out.append(f"  noisy: {NOISY_LINKS_PER_WEEK}+ links a week and none saved or shared; "
                f"idle: no new entry for {IDLE_DAYS} days; broken: failing for {BROKEN_DAYS}+ days")
+    if review.people:
+        out.append("\nPeople who brought the links you saved, annotated or shared")
+        for p in review.people:
+            where = f"{p.handle} on {p.network}" if p.handle else f"in {p.source}"
+            out.append(f"  {p.links:>5}  {shown(p.name or p.handle or '', 40)}"
+                       + (f" ({shown(where, 60)})" if p.name or not p.handle else f" on {p.network}"))
     if review.practice:
         out.append("\nPractice map (visitor: reading only; resident: notes and shares)")
         out.extend(f"  {line}" for line in practice_grid(review.practice, clean=lambda n: shown(n, 30)))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..core.errors import InputError, NotFoundError
-from ..core.models import EntryRow, Link, LinkEntry
+from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, Sharer
 from .db import Storage, _split, from_db, to_db
 
 
@@ -317,6 +317,34 @@ def link_entries(store: Storage, link_id: int) -> list[LinkEntry]:
         " FROM entries e JOIN sources s ON s.id = e.source_id"
         " WHERE e.link_id = ? ORDER BY e.first_seen, e.id", [link_id])
     return [_entry(r) for r in rows]
+
+
+def link_credits(store: Storage, link_ids: Sequence[int]) -> dict[int, Credits]:
+    """Who brought each link: the people whose posts shared it (one per network and handle,
+    in the order they were first seen, named as in their latest post) and the feed authors."""
+    found: dict[int, tuple[dict[tuple[str, str], Sharer], dict[tuple[str, str], Author]]] = {}
+    ids = list(dict.fromkeys(link_ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = store.query(
+            "SELECT e.link_id, s.kind, coalesce(s.title, s.url) AS source, e.author,"
+            " e.sharer_handle, e.post_url FROM entries e JOIN sources s ON s.id = e.source_id"
+            f" WHERE e.link_id IN ({marks}) AND (e.sharer_handle IS NOT NULL OR e.author IS NOT NULL)"
+            " ORDER BY e.first_seen, e.id", chunk)
+        for r in rows:
+            sharers, authors = found.setdefault(r["link_id"], ({}, {}))
+            network = NETWORKS.get(r["kind"])
+            if network and r["sharer_handle"]:
+                key = (network, r["sharer_handle"])
+                known = sharers.get(key)
+                name = (r["author"] or "").strip() or (known.name if known else None)
+                sharers[key] = Sharer(name=name, handle=r["sharer_handle"], network=network,
+                                      post_url=(known.post_url if known else None) or r["post_url"])
+            elif not network and (r["author"] or "").strip():
+                author = Author(name=r["author"].strip(), source=r["source"])
+                authors.setdefault((author.name.casefold(), author.source), author)
+    return {k: Credits(tuple(s.values()), tuple(a.values())) for k, (s, a) in found.items()}
 
 
 def search_links(store: Storage, query: str, *, limit: int = 50) -> list[Link]:

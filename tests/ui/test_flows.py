@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Select, TextArea
 
@@ -205,6 +207,8 @@ def test_what_i_learned_shows_the_week_and_writes_it(seeded: Seeded) -> None:
         assert "Homework" not in app.screen.query_one(Markdown).source
         await pilot.press("right_square_bracket", "e")
         await pilot.pause()
+        await pilot.press("enter")  # the dialog offers exports/learned-2026-W47.md
+        await pilot.pause()
 
     drive(seeded, scenario)
     [written] = (seeded.home / "exports").glob("learned-2026-W47.md")
@@ -217,13 +221,53 @@ def test_an_escape_in_a_list_name_never_reaches_the_terminal(seeded: Seeded) -> 
     seeded.library.create_list("Evil\x1b[2J\x1b]52;c;aGk=\x07 list")  # typed at the CLI
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
-        await pilot.press("w")
+        await pilot.press("w", "s")  # the report names every list (the post names none)
         assert isinstance(app.screen, LearnedScreen)
         shown = app.screen.query_one(Markdown).source
         assert "Evil" in shown and "\x1b" not in shown and "\x07" not in shown
         assert "\x1b" in app.screen.markdown  # the export itself is exact (as written to a file)
 
     drive(seeded, scenario)
+
+
+def test_the_weekly_list_in_a_style_and_format_to_a_chosen_file_and_the_clipboard(
+        seeded: Seeded, tmp_path: Path) -> None:
+    from pln_reader.ui.dialogs.path import PathDialog
+    from pln_reader.ui.screens.learned import LearnedScreen
+
+    seeded.library.add_note(seeded.shared_url, "Homework: **quality** over quantity")
+    seeded.clock.advance(days=7)
+    target = tmp_path / "blog" / "week.html"
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, LearnedScreen) and screen.kind == "post"
+        post = screen.query_one(Markdown).source
+        assert "Homework: **quality** over quantity" in post and "## Totals" not in post
+        await pilot.press("s")
+        assert screen.kind == "report" and "## Totals" in screen.query_one(Markdown).source
+        await pilot.press("s", "f")
+        assert (screen.kind, screen.fmt) == ("post", "html")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PathDialog)
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("c")
+        await pilot.pause()
+        page = app.clipboard
+        assert page.startswith("<!DOCTYPE html>") and "<strong>quality</strong>" in page
+        await pilot.press("e")  # the dialog now offers the last file chosen
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value == str(target)
+        await pilot.press("escape")
+
+    drive(seeded, scenario)
+    html = target.read_text("utf-8")
+    assert "<strong>quality</strong>" in html and 'class="post"' in html and "Totals" not in html
 
 
 def test_q_in_search_results_goes_back_and_the_read_link_is_redrawn(seeded: Seeded) -> None:
@@ -284,3 +328,32 @@ def test_reader_keys_scroll_copy_open_and_fetch_again(seeded: Seeded, monkeypatc
         assert "conversation afterwards" in app.screen.query_one(Markdown).source
 
     drive(seeded, scenario)
+
+
+def test_notes_are_rendered_from_markdown_in_the_preview_and_the_reader(seeded: Seeded) -> None:
+    from pln_reader.ui.widgets.preview import notes_markdown
+
+    seeded.library.add_note(seeded.article_url, "Try **two-question starters**\n\n- no marks")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        row = next(i for i, k in enumerate(table.links) if k.url == seeded.article_url)
+        table.move_cursor(row=row)
+        await pilot.pause()
+        notes = app.screen.query_one("#preview-notes", Markdown)
+        assert notes.display and notes.source == "Try **two-question starters**\n\n- no marks"
+        assert notes.query("MarkdownBulletList")  # rendered, not shown as source
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        reader_notes = app.screen.query_one("#reader-notes", Markdown)
+        assert reader_notes.display and "**two-question starters**" in reader_notes.source
+        assert reader_notes.query("MarkdownBulletList")
+
+    drive(seeded, scenario)
+    # A highlighted passage is article text: it is quoted and escaped, so it stays text.
+    from pln_reader.core.models import Annotation
+
+    passage = Annotation(1, "u", None, "highlight", "**not bold** [x](javascript:1)", "my *view*",
+                         seeded.clock(), seeded.clock())
+    assert notes_markdown([passage]) == "> \\*\\*not bold\\*\\* \\[x\\](javascript:1)\n\nmy *view*"

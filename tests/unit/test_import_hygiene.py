@@ -49,5 +49,6 @@ def test_help_is_lazy() -> None:
         "import sys\nsys.argv=['pln','--help']\nfrom pln_reader.cli.main import cli\n"
         "try:\n    cli()\nexcept SystemExit:\n    pass"
     )
-    for heavy in ("httpx", "sqlite_utils", "feedparser", "trafilatura", "textual", "lxml"):
+    for heavy in ("httpx", "sqlite_utils", "feedparser", "trafilatura", "textual", "lxml", "jinja2",
+                  "markdown_it", "nh3"):
         assert heavy not in loaded, heavy

@@ -66,9 +66,12 @@ class ReaderScreen(Screen[None]):
         with VerticalScroll(id="reader-body"):
             yield Static("", id="reader-status")
             yield Markdown("", id="reader-text", open_links=False)
+            yield Static("", id="reader-notes-title")
+            yield Markdown("", id="reader-notes", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.show_notes()
         library = self.app.library
         library.record_opened(self.link.url)
         library.mark_read(self.link.url)
@@ -79,6 +82,17 @@ class ReaderScreen(Screen[None]):
             self.fetch_article(force=False)
             return
         self._show()
+
+    def show_notes(self) -> None:
+        """Your notes and highlights on this link, rendered from Markdown, under the article."""
+        from ..widgets.preview import notes_markdown
+
+        annotations = self.app.library.annotations(url=self.link.url)
+        title = self.query_one("#reader-notes-title", Static)
+        notes = self.query_one("#reader-notes", Markdown)
+        title.display = notes.display = bool(annotations)
+        title.update(Content.styled("Your notes", "bold $text-accent"))
+        notes.update(notes_markdown(annotations))
 
     def _loading(self, on: bool) -> None:
         self.query_one("#reader-loading").display = on
@@ -171,7 +185,7 @@ class ReaderScreen(Screen[None]):
         self.notify("saved to the reading queue")
 
     def action_note(self) -> None:
-        ask_note(self.app, self.link.url, self.link.title or self.link.url, lambda: None)
+        ask_note(self.app, self.link.url, self.link.title or self.link.url, self.show_notes)
 
     def action_share(self) -> None:
         ask_share(self.app, self.link.url, self.link.title or self.link.url, lambda: None)
@@ -194,5 +208,6 @@ class ReaderScreen(Screen[None]):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify("highlight saved")
+            self.show_notes()
 
         self.app.push_screen(HighlightDialog(article.text or "", passage=selected), done)

@@ -1,4 +1,5 @@
-"""The preview pane: a link's summary, every source and sharer behind it, and the list's purpose."""
+"""The preview pane: a link's summary, every source and sharer behind it, the list's purpose,
+and your notes rendered from Markdown (their own pane under the rest)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from dataclasses import dataclass, field
 
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import Markdown, Static
 
+from ...core.markdown import md_text
 from ...core.models import Annotation, Link, LinkEntry, Share
+from ...core.text import clean_text
 from ..text import plain, plain_block
 
 SUMMARY_LIMIT = 1200
@@ -66,12 +69,7 @@ def render_preview(data: PreviewData) -> Content:
             if share.comment:
                 parts.append(Content.assemble("    ", plain_block(share.comment, style="italic")))
     if data.annotations:
-        parts += [Content(""), _heading("Your notes")]
-        for note in data.annotations:
-            prefix = "> " if note.kind == "highlight" else "• "
-            parts.append(Content.assemble(prefix, plain_block(note.body)))
-            if note.comment:
-                parts.append(Content.assemble("    ", plain_block(note.comment, style="italic")))
+        parts += [Content(""), _heading("Your notes")]  # the notes follow, as Markdown
     if data.tags:
         parts.append(Content.assemble("tags: ", plain(", ".join(data.tags))))
     if data.purpose:
@@ -79,13 +77,34 @@ def render_preview(data: PreviewData) -> Content:
     return Content("\n").join(parts)
 
 
+def notes_markdown(annotations: Sequence[Annotation]) -> str:
+    """Your notes as one Markdown document: a note as you wrote it, a highlight as a quote of the
+    passage (article text: escaped, so it stays text) and your comment under it."""
+    blocks = []
+    for note in annotations:
+        if note.kind == "highlight":
+            blocks.append("> " + md_text(note.body))
+            if note.comment:
+                blocks.append(clean_text(note.comment, multiline=True) or "")
+        else:
+            blocks.append(clean_text(note.body, multiline=True) or "")
+        blocks.append("---")
+    return "\n\n".join(blocks[:-1])
+
+
 class Preview(VerticalScroll, can_focus=True):
     """Shows :class:`PreviewData` (or a hint when nothing is selected)."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="preview-body")
+        notes = Markdown("", id="preview-notes", open_links=False)
+        notes.display = False
+        yield notes
 
     def show(self, data: PreviewData | None, *, empty: str = "Nothing selected.") -> None:
         body = self.query_one("#preview-body", Static)
         body.update(render_preview(data) if data else Content.styled(empty, "dim"))
+        notes = self.query_one("#preview-notes", Markdown)
+        notes.display = bool(data and data.annotations)
+        notes.update(notes_markdown(data.annotations) if data and data.annotations else "")
         self.scroll_home(animate=False)

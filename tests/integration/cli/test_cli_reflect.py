@@ -16,6 +16,7 @@ from tests.reflect_seed import FIREHOSE, NOTE_A, NOTE_F, A, at, seed
 
 NOW = at(16, 0)  # Monday 16 November 2026, 00:00 UTC: week 46 has just ended
 EXPECTED_MD = Path(__file__).parents[2] / "unit" / "reflect" / "learned_2026-W46.md"
+EXPECTED_POST = Path(__file__).parents[2] / "unit" / "reflect" / "post_2026-W46.md"
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +28,12 @@ def seeded(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "Europe/London")
 
 
-def test_default_is_last_full_week_in_markdown(pln) -> None:  # type: ignore[no-untyped-def]
+def test_default_is_last_full_week_as_a_markdown_post(pln) -> None:  # type: ignore[no-untyped-def]
     result = pln("learned")
-    assert result.stdout == EXPECTED_MD.read_text("utf-8")
-    assert pln("learned", "--week", "2026-W46", "--format", "md").stdout == result.stdout
+    assert result.stdout == EXPECTED_POST.read_text("utf-8")
+    assert pln("learned", "--week", "2026-W46", "--format", "md", "--style", "post").stdout == result.stdout
+    report = pln("learned", "--style", "report")
+    assert report.stdout == EXPECTED_MD.read_text("utf-8")
 
 
 def test_every_format(pln) -> None:  # type: ignore[no-untyped-def]
@@ -39,13 +42,20 @@ def test_every_format(pln) -> None:  # type: ignore[no-untyped-def]
     assert [s["title"] for s in data["sections"]] == ["Teaching", "Leadership", "Home", "Elsewhere"]
     assert data["sections"][0]["items"][0]["notes"][0]["text"] == NOTE_A
 
-    page = pln("learned", "--format", "html").stdout_bytes
-    root = etree.fromstring(page)
-    assert root.tag == "{http://www.w3.org/1999/xhtml}html"
+    for style in ("post", "report"):
+        page = pln("learned", "--format", "html", "--style", style).stdout_bytes
+        root = etree.fromstring(page)
+        assert root.tag == "{http://www.w3.org/1999/xhtml}html"
+        assert (root.find(".//{*}table") is None) == (style == "post")  # no totals or map in a post
+    assert pln("learned", "--format", "html").stdout_bytes == pln(
+        "learned", "--format", "html", "--style", "post").stdout_bytes
 
     feed = feedparser.parse(pln("learned", "--format", "atom", "--author", "Sam").stdout_bytes)
-    assert not feed.bozo and len(feed.entries) == 6 and feed.feed.author == "Sam"
-    assert feed.entries[0].link == A and NOTE_A in feed.entries[0].content[0].value
+    assert not feed.bozo and len(feed.entries) == 3 and feed.feed.author == "Sam"  # annotated or shared
+    assert feed.entries[0].link == A and "two-question starters" in feed.entries[0].content[0].value
+    report = feedparser.parse(pln("learned", "--format", "atom", "--style", "report").stdout_bytes)
+    assert len(report.entries) == 6
+    assert json.loads(pln("learned", "--format", "json", "--style", "post").stdout) == data
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "atom"])
@@ -56,7 +66,8 @@ def test_output_file_is_written_whole(pln, tmp_path: Path, fmt: str) -> None:  #
     target.write_text("old content")
     result = pln("learned", "--format", fmt, "-o", str(target))
     assert result.stdout == ""
-    assert result.stderr == f"wrote 2026-W46 (6 links, {fmt}) to {target}\n"
+    links = 6 if fmt == "json" else 3  # the post lists the links annotated or shared
+    assert result.stderr == f"wrote 2026-W46 ({links} links, {fmt}) to {target}\n"
     assert target.read_bytes() == pln("learned", "--format", fmt).stdout_bytes
     assert [p.name for p in out_dir.iterdir()] == [target.name]  # no temporary file left
 
@@ -91,7 +102,7 @@ def test_date_range_and_one_list(pln) -> None:  # type: ignore[no-untyped-def]
     assert ranged["sections"] == week["sections"] and ranged["totals"] == week["totals"]
     assert ranged["title"] == "What I learned: 9\u201315 November 2026"
 
-    one = pln("learned", "--list", "teaching").stdout
+    one = pln("learned", "--list", "teaching", "--style", "report").stdout
     assert one.startswith("# What I learned: week 46 of 2026 (Teaching)\n")
     assert "## Teaching" in one and "## Leadership" not in one and "## Elsewhere" not in one
     missing = pln("learned", "--list", "Nope", ok=False)
@@ -99,7 +110,9 @@ def test_date_range_and_one_list(pln) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_an_empty_week_says_so(pln) -> None:  # type: ignore[no-untyped-def]
-    text = pln("learned", "--week", "2026-W10").stdout
+    post = pln("learned", "--week", "2026-W10").stdout
+    assert post == "# What I learned: week 10 of 2026\n\n2\u20138 March 2026\n\nNothing annotated or shared in this period.\n"
+    text = pln("learned", "--week", "2026-W10", "--style", "report").stdout
     assert text.startswith("# What I learned: week 10 of 2026\n\n2\u20138 March 2026 \u00b7 0 links")
     assert "Nothing was saved, read, annotated or shared in this period." in text
     assert "## Teaching" not in text and "- Skimmed: 0 links" in text
@@ -107,11 +120,13 @@ def test_an_empty_week_says_so(pln) -> None:  # type: ignore[no-untyped-def]
 
 def test_all_history_as_atom(pln, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "learned.atom"
-    pln("learned", "--all", "--format", "atom", "-o", str(target))
+    pln("learned", "--all", "--format", "atom", "--style", "report", "-o", str(target))
     feed = feedparser.parse(target.read_bytes())
     assert not feed.bozo and feed.feed.id == "tag:pln-reader.example,2026:learned"
     assert len(feed.entries) == 7
     assert any(NOTE_F in e.content[0].value for e in feed.entries)  # October's note too
+    post = feedparser.parse(pln("learned", "--all", "--format", "atom").stdout_bytes)
+    assert len(post.entries) == 5  # the links ever annotated or shared
     assert json.loads(pln("learned", "--all", "--format", "json").stdout)["period"]["start"] is None
 
 

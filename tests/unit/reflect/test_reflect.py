@@ -14,9 +14,9 @@ from lxml import etree
 
 from pln_reader.core.errors import InputError
 from pln_reader.library.facade import Library
-from pln_reader.reflect.learned import to_json, to_markdown
+from pln_reader.reflect.learned import to_json
 from pln_reader.reflect.learned_atom import entry_id
-from pln_reader.reflect.render import to_atom, to_html
+from pln_reader.reflect.render import to_atom, to_html, to_markdown
 from pln_reader.reflect.report import (
     Funnel,
     Placement,
@@ -235,6 +235,7 @@ def test_json_shape(week) -> None:  # type: ignore[no-untyped-def]
                         "created": "2026-11-10T12:00:00Z", "updated": "2026-11-10T12:00:00Z"}],
         "shares": [{"channel": "mastodon", "shared_at": "2026-11-10T16:00:00Z", "comment": SHARE_A,
                     "post_url": POST_A}],
+        "sharers": [], "authors": [],
     }
     assert data["totals"] == {"seen": 17, "saved": 3, "read": 4, "annotated": 2, "shared": 2,
                               "skim_minutes": 50, "budget_minutes": 126}
@@ -256,7 +257,13 @@ def test_html_is_a_well_formed_escaped_page(week) -> None:  # type: ignore[no-un
     assert find("string(//h:title)") == "What I learned: week 46 of 2026"
     assert find("//h:h2/text()") == ["Teaching", "Leadership", "Home", "Elsewhere", "Totals",
                                      "Reading queue", "Practice map"]
-    assert find("//h:div[@class='note']/text()") == [NOTE_A, NOTE_D]
+    # Notes are Markdown, rendered (and sanitised) in the page.
+    notes = find("//h:div[@class='note']")
+    assert len(notes) == 2 and find("string(//h:div[@class='note']//h:strong)") == "two-question starters"
+    assert [li.text for li in notes[0].iter("{http://www.w3.org/1999/xhtml}li")] == [
+        "no marks", '"mini whiteboards"']
+    assert find("string((//h:div[@class='note'])[2])") == NOTE_D
+    assert find("string(//h:div[@class='comment'])") == "My comment: Matches what the department found."
     assert find("string(//h:blockquote[@class='highlight'])") == PASSAGE
     assert find("//h:p[@class='purpose']/text()")[0] == "Better lessons for my Year 9 classes."
     assert find("string(//h:h3/h:a[@href=$u])", u=B) == TITLES[B]
@@ -282,9 +289,14 @@ def test_atom_is_a_valid_feed_with_one_entry_per_link(week) -> None:  # type: ig
     a = feed.entries[0]
     assert a.title == TITLES[A] and a.updated == "2026-11-10T16:00:00Z"
     assert a.published == "2026-11-10T09:00:00Z"
-    assert a.content[0].type == "text/plain"
-    assert a.content[0].value == (f"{NOTE_A}\n\n\u201c{PASSAGE}\u201d\n\nMatches what the department "
-                                  f"found.\n\nShared on Mastodon, 10 November 2026: \u201c{SHARE_A}\u201d ({POST_A})")
+    assert a.content[0].type == "text/html"  # the note rendered from Markdown
+    content = etree.fromstring(f"<div>{a.content[0].value}</div>".encode())
+    assert content.xpath("string(.//strong)") == "two-question starters"
+    assert content.xpath("string(.//blockquote)") == PASSAGE
+    assert content.xpath("string(.//div[@class='comment'])") == "My comment: Matches what the department found."
+    assert content.xpath("string(.//p[@class='share'])") == (
+        f"Shared on Mastodon, 10 November 2026: {SHARE_A} (post)")
+    assert content.xpath(".//p[@class='share']/a/@href") == [POST_A]
     assert feed.entries[1].title == TITLES[B]  # as text, not markup
     assert [t.term for t in feed.entries[2].tags] == ["Leadership", "Teaching"]
     root = etree.fromstring(data)
@@ -319,17 +331,28 @@ def test_exports_never_lose_or_alter_a_note(library: Library) -> None:
     markdown = to_markdown(report)
     assert all(text in markdown for text in ROUND_TRIP)
 
+    # HTML and Atom render each note from Markdown: every note is there, as its Markdown says.
+    xhtml = {"h": "http://www.w3.org/1999/xhtml"}
     root = etree.fromstring(to_html(report).encode("utf-8"))
-    divs = root.xpath("//h:article[.//h:a[@href=$u]]//h:div[@class='note']/text()",
-                      namespaces={"h": "http://www.w3.org/1999/xhtml"}, u=G)
-    assert divs == ROUND_TRIP
+    divs = root.xpath("//h:article[.//h:a[@href=$u]]//h:div[@class='note']", namespaces=xhtml, u=G)
+    assert len(divs) == len(ROUND_TRIP)
+    assert [e.text for e in divs[0].iter("{*}strong", "{*}em", "{*}code")] == ["Bold", "italic", "code"]
+    assert divs[0].xpath("string(.//h:a/@href)", namespaces=xhtml) == "https://example.org"
+    assert divs[1].xpath("string(.//h:h1)", namespaces=xhtml) == "A heading in a note"
+    assert divs[1].xpath("string(.//h:code)", namespaces=xhtml) == "print('<b>&amp;</b>')\n"
+    # <angle brackets> is an (unknown) HTML tag in Markdown: the sanitiser drops it.
+    assert divs[2].xpath("string()") == ROUND_TRIP[2].replace("<angle brackets>", "").replace("&amp;", "&")
+    assert divs[3].xpath("string()") == ROUND_TRIP[3]
+    assert divs[4].xpath("string()") == "Windows line ends\nkept\nas written"
+    assert divs[5].xpath("count(h:p)", namespaces=xhtml) == 46
+    assert " ".join(divs[5].xpath("string()").split()) == " ".join(ROUND_TRIP[5].split())
     assert root.xpath("//h:article[.//h:a[@href=$u]]//h:span[@class='share-comment']/text()",
-                      namespaces={"h": "http://www.w3.org/1999/xhtml"}, u=G) == [ROUND_TRIP[2]]
+                      namespaces=xhtml, u=G) == [ROUND_TRIP[2]]
 
     entry = next(e for e in feedparser.parse(to_atom(report)).entries if e.link == G)
-    content = entry.content[0].value
-    assert content.startswith(ROUND_TRIP[0])
-    assert all(text in content for text in ROUND_TRIP) and ROUND_TRIP[2] in content
+    content = etree.fromstring(f"<div>{entry.content[0].value}</div>".encode())
+    notes = content.xpath("div[@class='note']")
+    assert [n.xpath("string()") for n in notes] == [d.xpath("string()") for d in divs]
 
 
 def test_xml_forbidden_characters_are_left_out_of_html_and_atom(library: Library) -> None:
