@@ -14,7 +14,7 @@ import click
 
 from ..core.errors import PlnError
 from ..core.version import __version__
-from . import completion, doctor, notes, reading, reflect, shares, social
+from . import backup, completion, doctor, notes, reading, reflect, shares, social
 from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 
@@ -401,6 +401,6 @@ def main() -> None:
 
 
 # The command modules define their commands; only this module puts them on the group.
-for _module in (doctor, notes, reading, reflect, shares, social, completion):
+for _module in (doctor, notes, reading, reflect, shares, social, completion, backup):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -52,6 +52,7 @@ def with_library(f: F) -> F:
         home = click.get_current_context().find_root().meta.get("pln.home")
         with open_library(home) as library:
             try:
+                library.daily_backup()  # once a day, when pln is used
                 return f(library, *args, **kwargs)
             except PlnError as exc:  # a message may quote a server, which may quote a secret
                 exc.args = (scrub(str(exc), library.settings.secrets()),)

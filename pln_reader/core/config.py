@@ -75,6 +75,13 @@ class SocialSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BackupSettings:
+    keep: int = 7
+    """Automatic backups kept in the data directory's backups/ (one a day at most, and one before
+    every migration); 0 turns them off."""
+
+
+@dataclass(frozen=True, slots=True)
 class UISettings:
     theme: str = "auto"
     """A Textual theme name, or ``auto``: the terminal's own colours (ansi-light on a light
@@ -111,6 +118,7 @@ class Settings:
     ui: UISettings = field(default_factory=UISettings)
     social: SocialSettings = field(default_factory=SocialSettings)
     learned: LearnedSettings = field(default_factory=LearnedSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
@@ -122,13 +130,18 @@ class Settings:
     def settings_path(self) -> Path:
         return self.home / SETTINGS_FILE
 
+    @property
+    def backup_dir(self) -> Path:
+        return self.home / "backups"
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret the settings hold, for :func:`pln_reader.core.secrets.scrub`."""
         return tuple(s for s in (self.social.mastodon_token,) if s)
 
 
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
-                              "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings}
+                              "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings,
+                              "backup": BackupSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
             ("learned", "format"): ("md", "html", "atom")}
@@ -156,7 +169,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "refresh.concurrency": (1, 1024), "refresh.per_host": (1, 256),
     "refresh.interval_minutes": (1, 525_600), "refresh.backoff_cap_hours": (0.1, 8760),
     "refresh.workers": (0, 256),
-    "queue.stale_days": (1, 3650),
+    "queue.stale_days": (1, 3650), "backup.keep": (0, 1000),
     "social.lookback_days": (1, 3650), "social.max_pages": (1, 1000), "social.page_size": (1, 100),
 }
 _MAX_NUMBER = 1_000_000_000

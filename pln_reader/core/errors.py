@@ -34,7 +34,8 @@ class StorageError(PlnError):
 
 
 _DATABASE_ADVICE = (
-    ("malformed", "the database is damaged: restore a backup of it, or see pln doctor"),
+    ("malformed", ("the database is damaged: restore a backup (pln restore FILE; see the backups "
+                  "folder beside it), or see pln doctor")),
     ("vtable constructor failed", "its search index is damaged: restore a backup, or see pln doctor"),
     ("not a database", "it is damaged or another program's file: restore a backup, or see pln doctor"),
     ("readonly", "the database cannot be written: check the permissions of the file and its folder"),

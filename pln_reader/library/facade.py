@@ -293,6 +293,20 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
 
         return run_checks(self.settings.home, offline=offline)
 
+    # -- backups -------------------------------------------------------------------------------
+
+    def backup(self, target: Path | None = None) -> Path:
+        """Copy the database now (to ``target``, a file or folder, or to the backups folder)."""
+        from .backups import make_backup
+
+        return make_backup(self.store, self.settings, target, self.clock())
+
+    def daily_backup(self) -> Path | None:
+        """The day's automatic backup, if it is due (see ``[backup] keep``)."""
+        from .backups import daily_backup
+
+        return daily_backup(self.store, self.settings, self.clock())
+
     def view_counts(self) -> dict[str, int]:
         """Counts for the fixed views: ``all`` (unread), ``saved`` (in the queue), ``shared``."""
         return storage_links.view_counts(self.store)
@@ -306,7 +320,8 @@ def open_library(
 ) -> Library:
     """Open the library in ``home`` (default: ``PLN_READER_HOME`` or the user data dir)."""
     settings = settings or load_settings(home)
-    store = open_storage(settings.db_path)
+    store = open_storage(settings.db_path,
+                         backup_dir=settings.backup_dir if settings.backup.keep > 0 else None)
     try:
         if settings.secrets():
             store.scrub_stored_secrets(settings.secrets())

@@ -394,6 +394,11 @@ class Storage:
         if self.source_id_for_url(new_url) is None:
             self.conn.execute("UPDATE sources SET url = ? WHERE id = ?", [new_url, source_id])
 
+    def has_content(self) -> bool:
+        """Whether the user has put anything in: a source or a link."""
+        row = self.conn.execute("SELECT EXISTS (SELECT 1 FROM sources) OR EXISTS (SELECT 1 FROM links)")
+        return bool(row.fetchone()[0])
+
     def scrub_stored_secrets(self, secrets: Sequence[str]) -> int:
         """Hide ``secrets`` where a server made an earlier pln store one (a fetch error that
         quoted a header); returns the rows changed. Cheap when there is nothing to change."""
@@ -421,10 +426,11 @@ class Storage:
                 self.move_source_url(source_id, new_url)
 
 
-def open_storage(path: Path | str | None) -> Storage:
+def open_storage(path: Path | str | None, *, backup_dir: Path | None = None) -> Storage:
     """Open (creating if needed) the database at ``path`` and apply pending migrations.
 
-    ``None`` opens a private in-memory database (tests, dry runs).
+    ``None`` opens a private in-memory database (tests, dry runs). With ``backup_dir``, a
+    database that has data is copied there before a migration changes it.
     """
     try:
         if path is None:
@@ -454,6 +460,12 @@ def open_storage(path: Path | str | None) -> Storage:
                 f"{', '.join(newer)}, which {__version__} does not know; upgrade pln_reader "
                 "(this version does not write to it)")
         if not set(SCHEMA_MIGRATIONS) <= applied:
+            if backup_dir is not None and applied and path is not None:
+                from .backup import backup_database, backup_name, free_name
+
+                first = next(name for name in SCHEMA_MIGRATIONS if name not in applied)
+                backup_database(conn, free_name(backup_dir, backup_name(
+                    f"before-{first.replace('_', '-')}", datetime.now(UTC))))
             _migrate(store)
     except sqlite3.DatabaseError as exc:
         raise database_error(exc, f"cannot open the database {path}") from None
