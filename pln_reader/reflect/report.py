@@ -119,6 +119,14 @@ class ShareRecord:
     shared_at: datetime
     comment: str | None
     post_url: str | None
+    origin: str = "manual"
+    """``manual`` (typed by the user) or the network a share sync read it from."""
+
+    @property
+    def from_network(self) -> bool:
+        """A comment read from a post (a boost's is a stranger's words): web text, escaped in
+        every format, where a comment the user typed is kept as written."""
+        return self.origin != "manual"
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,7 +414,8 @@ class _Details:
         self.shares: dict[int, list[ShareRecord]] = {}
         for r in sql.share_rows(store, link_ids, end):
             self.shares.setdefault(r["link_id"], []).append(ShareRecord(
-                r["channel"], from_db(r["shared_at"]), r["comment"], r["post_url"]))  # type: ignore[arg-type]
+                r["channel"], from_db(r["shared_at"]), r["comment"], r["post_url"],  # type: ignore[arg-type]
+                r["origin"] or "manual"))
 
     def item(self, link_id: int, steps: dict[str, datetime]) -> Item:
         row = self.rows[link_id]

@@ -298,3 +298,19 @@ def test_the_report_says_who_brought_each_link(week: WeeklyReport) -> None:
     coaching = next(e for e in feed.entries if e.link == COACHING)
     content = etree.fromstring(f"<div>{coaching.content[0].value}</div>".encode())
     assert content.xpath("string(p[@class='credit-line'])") == "By Priya Raman in School Leadership Weekly."
+
+
+def test_a_synced_comment_is_web_text_and_a_typed_one_the_users_words(library: Library) -> None:
+    # `pln shares sync` logs a boost with the boosted post's text: a stranger's words.
+    hostile = "<img src=x onerror=alert(1)> <script>alert(2)</script> [win](javascript:alert(3))"
+    library.share(INFERENCE, channel="mastodon", comment=hostile, post_url="https://social.example/@me/9",
+                  origin="mastodon", at=at(12, 10), fetch_new=False)
+    library.share(FAILURE, channel="team", comment="**do** try <this>", at=at(12, 11), fetch_new=False)
+    week = build_weekly(library, period_for_week("2026-W46", ZoneInfo("Europe/London")))
+    for style in ("post", "report"):
+        text = to_markdown(week, style=style)
+        html = MarkdownIt("commonmark").render(text)
+        assert "\\<img src=x onerror" in text  # escaped, so a blog engine shows it as text
+        assert "<img" not in html and "<script>alert(2)" not in html and 'href="javascript' not in html
+        assert "alert(1)" in text and "alert(2)" in html  # still there, as text
+        assert "**do** try <this>" in text  # the user's own Markdown, kept as written
