@@ -181,6 +181,8 @@ def print_refresh_summary(summary: RefreshSummary) -> None:
     )
     for r in failed:
         click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(r.reason)}")
+    if summary.skipped:
+        click.echo(f"skipped {plural(summary.skipped, 'source')} another refresh is fetching now")
 
 
 class Progress:

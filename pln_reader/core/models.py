@@ -118,6 +118,8 @@ class SourceResult:
 @dataclass(frozen=True, slots=True)
 class RefreshSummary:
     results: tuple[SourceResult, ...] = field(default=())
+    skipped: int = 0
+    """Due sources left to another refresh that was fetching them at the same time."""
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)

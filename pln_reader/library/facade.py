@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from ..core.config import Settings, load_settings
 from ..core.errors import (
@@ -30,6 +30,10 @@ if TYPE_CHECKING:  # the network and parsing stack loads only when a command nee
     from .reading import ArticleProgress, ArticleResult
 
 log = logging.getLogger("pln_reader")
+
+
+CLAIM_FOR = timedelta(hours=1)
+"""How long a refresh's claim on its sources lasts at most (a dead process's is cleared sooner)."""
 
 
 def utcnow() -> datetime:
@@ -99,28 +103,42 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
         """Fetch due sources (all with ``force``) and store what changed."""
         from ..refresh.opml_source import sync
         from ..refresh.run import Refresher, summary_of
+        from ..store import claims
 
         list_id = self._list_id_of(list_name)
         now = self.clock()
-        rows = self.store.due_sources(now, force=force, list_id=list_id)
-        refresher = Refresher(
-            self.store, self.settings, clock=self.clock, progress=progress,
-            sync_opml=lambda sid, body, url: sync(self.store, sid, body, url, now=self.clock()),
-        )
-        opml_rows = [r for r in rows if r["kind"] == "opml"]
-        if opml_rows:
-            refresher.run(opml_rows, total=len(rows))
-            # Feeds an OPML source just added are due now, so they join this run.
-            rows = self.store.due_sources(now, force=force, list_id=list_id)
-            done = {r.source_id for r in refresher.results}
-            rows = [r for r in rows if r["id"] not in done]
-        feed_rows = [r for r in rows if r["kind"] == "feed"]
-        social_rows = [r for r in rows if r["kind"] in SOCIAL_KINDS]
-        total = len(refresher.results) + len(feed_rows) + len(social_rows)
-        refresher.run(feed_rows, total=total)
-        if social_rows:
-            refresher.run_social(social_rows, total=total)
-        return summary_of(refresher.results)
+        owner = claims.new_owner()
+        until = now + CLAIM_FOR
+        skipped: set[int] = set()
+
+        def ours(rows: list[Any]) -> list[Any]:
+            # A source another refresh is fetching right now is left to it.
+            mine = claims.claim(self.store, [r["id"] for r in rows], owner=owner, now=now, until=until)
+            skipped.update(r["id"] for r in rows if r["id"] not in mine)
+            return [r for r in rows if r["id"] in mine]
+
+        try:
+            rows = ours(self.store.due_sources(now, force=force, list_id=list_id))
+            refresher = Refresher(
+                self.store, self.settings, clock=self.clock, progress=progress,
+                sync_opml=lambda sid, body, url: sync(self.store, sid, body, url, now=self.clock()),
+            )
+            opml_rows = [r for r in rows if r["kind"] == "opml"]
+            if opml_rows:
+                refresher.run(opml_rows, total=len(rows))
+                # Feeds an OPML source just added are due now, so they join this run.
+                done = {r.source_id for r in refresher.results}
+                rows = ours([r for r in self.store.due_sources(now, force=force, list_id=list_id)
+                             if r["id"] not in done and r["id"] not in skipped])
+            feed_rows = [r for r in rows if r["kind"] == "feed"]
+            social_rows = [r for r in rows if r["kind"] in SOCIAL_KINDS]
+            total = len(refresher.results) + len(feed_rows) + len(social_rows)
+            refresher.run(feed_rows, total=total)
+            if social_rows:
+                refresher.run_social(social_rows, total=total)
+        finally:
+            claims.release(self.store, owner)
+        return summary_of(refresher.results, skipped=len(skipped))
 
     # -- links ---------------------------------------------------------------------------------
 

@@ -198,5 +198,5 @@ class Refresher:
                     self.progress(len(self.results), total, result)
 
 
-def summary_of(results: list[SourceResult]) -> RefreshSummary:
-    return RefreshSummary(tuple(results))
+def summary_of(results: list[SourceResult], *, skipped: int = 0) -> RefreshSummary:
+    return RefreshSummary(tuple(results), skipped=skipped)

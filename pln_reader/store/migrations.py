@@ -316,6 +316,19 @@ def m0007_share_ids(db: Database) -> None:
     _execute_all(db, _V7)
 
 
+@migrations(name="0009_refresh_claims")
+def m0009_refresh_claims(db: Database) -> None:
+    # The sources a running refresh is fetching, so that a second refresh skips them.
+    db.execute("""CREATE TABLE refresh_claims (
+        source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+        owner TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        until TEXT NOT NULL
+    )""")
+    db.execute("CREATE INDEX refresh_claims_owner ON refresh_claims(owner)")
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

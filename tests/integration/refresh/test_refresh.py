@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -192,3 +193,43 @@ def test_big_refresh_runs_in_worker_processes(server: FeedServer, home, library:
     assert len(library.links()) == n
     warm = library.refresh(force=True)
     assert warm.count("not_modified") == n and len(warm.failed) == 1
+
+
+def test_a_second_refresh_skips_what_the_first_is_fetching(server: FeedServer, library: Library,
+                                                           home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    for n in range(4):
+        library.store.add_source("feed", server.url(f"/slow?s=3&n={n}"), now=library.clock())
+    env = {**os.environ, "PLN_READER_FETCH_READ_TIMEOUT": "20"}
+    first = subprocess.Popen([sys.executable, "-m", "pln_reader", "--home", str(home), "refresh", "--force"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while server.hits["/slow"] < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.hits["/slow"] == 4  # the first refresh is waiting on every source
+        second = library.refresh(force=True)
+        assert second.skipped == 4 and second.results == ()
+    finally:
+        _, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert server.hits["/slow"] == 4  # downloaded once, not twice
+    assert library.store.query("SELECT count(*) FROM refresh_claims")[0][0] == 0  # released
+
+
+def test_the_claims_of_a_refresh_that_died_are_cleared(server: FeedServer, library: Library) -> None:
+    import socket
+
+    url = server.serve("/f.xml", b"<rss version='2.0'><channel><title>F</title><item><title>A</title>"
+                                 b"<link>https://a.example/1</link></item></channel></rss>")
+    source_id, _ = library.store.add_source("feed", url, now=library.clock())
+    with library.store.transaction() as conn:  # a refresh killed mid-run left its claim
+        conn.execute("INSERT INTO refresh_claims (source_id, owner, host, pid, until)"
+                     " VALUES (?, 'gone', ?, 4194000, '2999-01-01T00:00:00+00:00')",
+                     [source_id, socket.gethostname()])
+    summary = library.refresh(force=True)
+    assert summary.skipped == 0 and [r.status for r in summary.results] == ["new"]
