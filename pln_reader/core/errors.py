@@ -12,7 +12,8 @@ CLI and the UI can catch one type and show its message (never a traceback)::
     │   └── NotModified        (not an error for users) 304 / unchanged body
     ├── ParseError             bytes that are not a feed we can read
     ├── DiscoveryError         no feed found at a site URL
-    └── OPMLError              malformed OPML (nothing is imported)
+    ├── OPMLError              malformed OPML (nothing is imported)
+    └── SyncError              the sync server refused, failed or is unreachable (has .reason)
 
 Messages name the thing that failed and, where there is one, what to do.
 """
@@ -68,3 +69,15 @@ class DiscoveryError(PlnError):
 
 class OPMLError(PlnError):
     """An OPML document is malformed; nothing was imported."""
+
+
+class SyncError(PlnError):
+    """A sync with the Google Reader API server failed; nothing local was lost.
+
+    ``reason``: ``unreachable`` (network, timeout, 5xx: changes wait in the outbox), ``auth``
+    (the password was refused), ``protocol`` (the server does not answer like the API).
+    """
+
+    def __init__(self, message: str, *, reason: str = "unreachable"):
+        super().__init__(message)
+        self.reason = reason

@@ -9,8 +9,9 @@ from pathlib import Path
 from .errors import InputError
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename
+    (``mode``: 0o600 for a file holding a secret, private before it has its name)."""
     path = path.expanduser()
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
@@ -22,7 +23,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
