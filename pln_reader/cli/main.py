@@ -15,7 +15,7 @@ import click
 from ..core.errors import PlnError
 from ..core.version import __version__
 from . import format as fmt
-from . import notes, reading, reflect, shares, social
+from . import notes, reading, reflect, shares, social, sync
 from .options import F, echo_json, home_option, json_option, with_library
 
 
@@ -400,6 +400,6 @@ def main() -> None:
 
 
 # The command modules define their commands; only this module puts them on the group.
-for _module in (notes, reading, reflect, shares, social):
+for _module in (notes, reading, reflect, shares, social, sync):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -188,6 +188,10 @@ class Storage:
         with self.transaction() as conn:
             conn.execute(f"UPDATE lists SET {assignments} WHERE id = ?", [*sets.values(), current.id])
 
+    def set_list_parent(self, list_id: int, parent_id: int | None) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE lists SET parent_id = ? WHERE id = ?", [parent_id, list_id])
+
     def delete_list(self, name: str) -> None:
         current = self.get_list(name)
         with self.transaction() as conn:

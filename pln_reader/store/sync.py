@@ -139,3 +139,29 @@ def item_states(store: Storage) -> list[sqlite3.Row]:
         " (st.saved_at IS NOT NULL) AS local_saved"
         " FROM sync_items si JOIN links k ON k.id = si.link_id"
         " LEFT JOIN link_state st ON st.link_id = si.link_id")
+
+
+# -- lists and memberships, as the server's folders move them -----------------------------------
+
+
+def move_list(store: Storage, list_id: int, *, name: str, parent_id: int | None) -> None:
+    """Rename and (re)nest a list in one write (a folder renamed or moved on the server)."""
+    with store.transaction() as conn:
+        conn.execute("UPDATE lists SET name = ?, parent_id = ? WHERE id = ?", [name, parent_id, list_id])
+
+
+def remove_from_list(store: Storage, list_id: int, source_id: int) -> None:
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM list_sources WHERE list_id = ? AND source_id = ?", [list_id, source_id])
+
+
+def list_is_empty(store: Storage, list_id: int) -> bool:
+    row = store.conn.execute(
+        "SELECT (SELECT count(*) FROM list_sources WHERE list_id = ?)"
+        " + (SELECT count(*) FROM lists WHERE parent_id = ?)", [list_id, list_id]).fetchone()
+    return int(row[0]) == 0
+
+
+def lists_of_source(store: Storage, source_id: int) -> set[int]:
+    return {r[0] for r in store.conn.execute("SELECT list_id FROM list_sources WHERE source_id = ?",
+                                             [source_id])}

@@ -1,0 +1,83 @@
+"""Two devices and one real FreshRSS: lists <-> folders and sources <-> subscriptions."""
+
+from __future__ import annotations
+
+from pln_reader.library.facade import Library
+from tests.integration.server import FeedServer
+
+from .conftest import Device, OtherClient, rss
+
+
+def names(lib: Library) -> dict[str, str | None]:
+    """list name -> its parent's name."""
+    by_id = {t.id: t.name for t in lib.lists()}
+    return {t.name: by_id.get(t.parent_id) if t.parent_id else None for t in lib.lists()}
+
+
+def feeds_of(lib: Library) -> dict[str, tuple[str, ...]]:
+    return {s.url: s.lists for s in lib.sources()}
+
+
+def test_lists_and_subscriptions_follow_from_device_to_device(
+        device: Device, feeds: FeedServer, other: OtherClient) -> None:
+    a_url = feeds.serve("/a.xml", rss("Feed A", [("A one", "https://a.example.org/1")]))
+    b_url = feeds.serve("/b.xml", rss("Feed B", [("B one", "https://b.example.org/1")]))
+    a, b = device("a"), device("b")
+
+    # create a list (with a feed: the API has no call for an empty folder)
+    a.create_list("Teaching", purpose="Classroom practice")
+    [added] = a.add([a_url], lists=["Teaching"])
+    assert added.error is None
+    a.sync()
+    assert other.folder_of(a_url) == "Teaching"
+    b.sync()
+    assert feeds_of(b) == {a_url: ("Teaching",)}
+    b.edit_list("Teaching", purpose="B's own purpose", budget_minutes=15)
+
+    # nest a list
+    a.create_list("Assessment", parent="Teaching")
+    a.add([b_url], lists=["Assessment"])
+    a.sync()
+    assert other.folder_of(b_url) == "Teaching/Assessment"
+    b.sync()
+    assert names(b) == {"Teaching": None, "Assessment": "Teaching"}
+    assert feeds_of(b)[b_url] == ("Assessment",)
+
+    # rename the parent: the nested folder follows; purpose and budget stay local
+    a.edit_list("Teaching", new_name="School")
+    a.sync()
+    assert other.folder_of(a_url) == "School"
+    assert other.folder_of(b_url) == "School/Assessment"
+    b.sync()
+    assert names(b) == {"School": None, "Assessment": "School"}
+    school = b.get_list("School")
+    assert (school.purpose, school.budget_minutes) == ("B's own purpose", 15)
+
+    # unsubscribe on A
+    a.remove_source(a_url)
+    a.sync()
+    assert a_url not in other.subscriptions()
+    b.sync()
+    assert a_url not in feeds_of(b)
+
+    # delete the nested list on A: its feed stays, in no list
+    a.delete_list("Assessment")
+    a.sync()
+    b.sync()
+    assert "Assessment" not in names(b)
+    assert feeds_of(b)[b_url] == ()
+    assert b.sync().waiting == 0
+
+
+def test_a_subscription_made_elsewhere_appears_in_its_list(
+        device: Device, feeds: FeedServer, other: OtherClient) -> None:
+    c_url = feeds.serve("/c.xml", rss("Feed C", [("C one", "https://c.example.org/1")]))
+    other.post("subscription/edit", [("ac", "subscribe"), ("s", f"feed/{c_url}"),
+                                     ("a", "user/-/label/Social work/Supervision")])
+    b = device("b")
+    b.sync()
+    assert names(b) == {"Social work": None, "Supervision": "Social work"}
+    assert feeds_of(b) == {c_url: ("Supervision",)}
+    other.post("subscription/edit", [("ac", "unsubscribe"), ("s", other.subscriptions()[c_url]["id"])])
+    b.sync()
+    assert feeds_of(b) == {}
