@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Self
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -129,7 +129,9 @@ class GReaderClient:
                                 "[sync] user and password, or run `pln sync setup` again",
                                 reason="auth")
             if code >= 500:
-                raise SyncError(f"sync: {self.where} failed (HTTP {code})")
+                error = SyncError(f"sync: {self.where} failed (HTTP {code})")
+                error.status = code  # type: ignore[attr-defined]
+                raise error
             return code, body
         raise AssertionError("unreachable")
 
@@ -195,7 +197,14 @@ class GReaderClient:
     # -- reading --------------------------------------------------------------------------------
 
     def unread_count(self) -> list[Any]:
-        data = self._json("/reader/api/0/unread-count")
+        """Per feed and folder: unread count and newest item (``[]`` where not implemented)."""
+        code, body = self._send("GET", "/reader/api/0/unread-count", params={"output": "json"})
+        try:
+            data = json.loads(body) if code == 200 else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            return []
         counts = data.get("unreadcounts")
         return counts if isinstance(counts, list) else []
 
@@ -218,15 +227,17 @@ class GReaderClient:
                                          folder))
         return subs
 
-    def item_ids(self, stream: str, *, exclude: str | None = None,
+    def item_ids(self, stream: str, *, exclude: str | None = None, since: int | None = None,
                  max_ids: int = 50_000) -> tuple[set[str], bool]:
-        """Ids in a stream, paged with continuation; (ids, complete)."""
+        """Ids in a stream (stored since ``since``, unix seconds), paged; (ids, complete)."""
         ids: set[str] = set()
         continuation = None
         while True:
             params: dict[str, Any] = {"s": stream, "n": PAGE}
             if exclude:
                 params["xt"] = exclude
+            if since is not None:
+                params["ot"] = since
             if continuation:
                 params["c"] = continuation
             data = self._json("/reader/api/0/stream/items/ids", params)
@@ -238,22 +249,6 @@ class GReaderClient:
                 return ids, True
             if len(ids) >= max_ids:
                 return ids, False
-
-    def items_since(self, ot: int, *, max_items: int = 5000) -> list[Item]:
-        """Items the server stored since ``ot`` (unix seconds), oldest first, paged."""
-        items: list[Item] = []
-        continuation = None
-        while len(items) < max_items:
-            params: dict[str, Any] = {"n": CONTENTS_BATCH, "r": "o", "ot": ot}
-            if continuation:
-                params["c"] = continuation
-            data = self._json("/reader/api/0/stream/contents/" + quote(READING_LIST), params)
-            page = [i for i in map(_item, data.get("items") or []) if i is not None]
-            items += page
-            continuation = data.get("continuation")
-            if not continuation or not page:
-                break
-        return items
 
     def items(self, ids: Iterable[str]) -> list[Item]:
         """The contents of items by id, in batches."""
@@ -353,8 +348,8 @@ def find_api(url: str, user: str, password: str, fetch: FetchSettings) -> tuple[
                 if exc.reason == "auth":
                     raise SyncError(f"sync: {candidate} answers like the Google Reader API but "
                                     f"refused the password for user {user!r}", reason="auth") from None
-                if exc.reason == "protocol":
-                    continue
+                if exc.reason == "protocol" or getattr(exc, "status", None):
+                    continue  # not the API (a page, a 404, a 501 to POST): try the next
                 raise
             return candidate, tried
     raise SyncError(f"sync: nothing at {url} answers like a Google Reader API (tried "

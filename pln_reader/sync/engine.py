@@ -7,8 +7,9 @@ an item meets a link, read and saved are the union of both sides (nothing is dro
 
 Requests stay within FreshRSS issue #2566's seven: ClientLogin, unread-count (a fingerprint:
 when it is unchanged, subscriptions and unread ids are not asked for again, for up to
-``FULL_CHECK``), subscription/list, stream/items/ids (unread, starred), stream/contents since
-the newest item seen, stream/items/contents for unknown ids; edits use token and edit-tag.
+``FULL_CHECK``), subscription/list, stream/items/ids (unread; starred; new since the last
+sync, with ``ot``), stream/items/contents for the ids pln does not know; edits use token and
+edit-tag. Servers without unread-count (Miniflux) get the full set each time.
 """
 
 from __future__ import annotations
@@ -243,6 +244,8 @@ class _Run:
         db.set_meta(self.store, "folders", json.dumps(sorted(names), ensure_ascii=False))
 
     def _push_rename(self, old: str, new: str) -> None:
+        """rename-tag, then each feed moved by itself: FreshRSS answers OK to a rename onto a
+        folder name it still keeps (empty, so no client sees it) and renames nothing."""
         known = self._server_folders()
         changed = {}
         for name in sorted(known, key=len):
@@ -255,6 +258,7 @@ class _Run:
         for row in db.subscriptions(self.store):
             target = folders.renamed(row["folder"] or "", old, new) if row["folder"] else None
             if target is not None:
+                self.api.move(row["stream_id"], target, row["folder"])
                 db.put_subscription(self.store, row["stream_id"], row["source_id"], row["url"], target)
 
     # -- pull --------------------------------------------------------------------------------------
@@ -263,7 +267,8 @@ class _Run:
         counts = self.api.unread_count()
         fingerprint = _fingerprint(counts)
         last_full = from_db(db.meta(self.store, "last_full"))
-        full = (fingerprint != db.meta(self.store, "fingerprint") or last_full is None
+        full = (fingerprint is None or fingerprint != db.meta(self.store, "fingerprint")
+                or last_full is None
                 or self.now - last_full >= FULL_CHECK)
         self.report.full = full
         unread: set[str] | None = None
@@ -274,27 +279,22 @@ class _Run:
             if self.reconcile_subscriptions(subs):
                 self.map_new_subscriptions(self.api.subscriptions())
             unread, unread_complete = self.api.item_ids(READING_LIST, exclude=READ)
-            newest = db.meta(self.store, "newest_item")
-            ot = int(newest) // 1_000_000 if newest else int((self.now - FIRST_LOOKBACK).timestamp())
-            new_items = self.api.items_since(ot)
+            last = from_db(db.meta(self.store, "last_sync"))
+            since = (last - timedelta(minutes=5)) if last else self.now - FIRST_LOOKBACK
+            recent, _ = self.api.item_ids(READING_LIST, since=int(since.timestamp()),
+                                          max_ids=MAX_UNKNOWN)
+        else:
+            recent = set()
         starred, starred_complete = self.api.item_ids(STARRED)
         known = db.known_items(self.store)
-        fetched = {i.id for i in new_items}
-        unknown = ((unread or set()) | starred) - known - fetched
+        unknown = (recent | (unread or set()) | starred) - known
         if unknown:
             newest_first = sorted(unknown, key=int, reverse=True)[:MAX_UNKNOWN]
-            new_items += self.api.items(newest_first)
+            new_items = self.api.items(newest_first)
         self.map_items(new_items)
         changed = self.reconcile_states(unread, unread_complete, starred, starred_complete)
         if changed:  # our own edits change the counts: take the fingerprint after them
             fingerprint = _fingerprint(self.api.unread_count())
-        if new_items:
-            newest_id = max(int(i.id) for i in new_items)
-            old = db.meta(self.store, "newest_item")
-            if old is None or newest_id > int(old):
-                db.set_meta(self.store, "newest_item", str(newest_id))
-        elif full and db.meta(self.store, "newest_item") is None:
-            db.set_meta(self.store, "newest_item", str(int(self.now.timestamp()) * 1_000_000))
         db.set_meta(self.store, "fingerprint", fingerprint)
         if full:
             db.set_meta(self.store, "last_full", to_db(self.now))
@@ -520,5 +520,7 @@ class _Run:
                 storage_links.set_state(self.store, [link_id], "saved_at", self.now if value else None)
 
 
-def _fingerprint(counts: list[Any]) -> str:
+def _fingerprint(counts: list[Any]) -> str | None:
+    if not counts:  # no unread-count on this server: nothing to compare, ask everything
+        return None
     return hashlib.sha256(json.dumps(counts, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,140 @@
+"""Faults the real server will not make on demand (a proxy makes them), a wrong password, and
+the CLI: setup finds the API, status never shows the password, offline changes wait."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pln_reader.cli.main import cli
+from pln_reader.core.config import load_settings
+from pln_reader.core.errors import ConfigError, SyncError
+from tests.integration.conftest import FAST_SETTINGS
+from tests.integration.server import FeedServer
+
+from .conftest import Device, FaultyProxy, FreshRSS, OtherClient, rss
+
+LINKS = [f"https://kill.example.org/{n}" for n in range(1, 4)]
+
+
+@pytest.mark.parametrize("drop_from", [2, 3, 4, 6, 9])
+def test_the_server_gone_mid_sync_loses_nothing(device: Device, feeds: FeedServer, other: OtherClient,
+                                                proxy: FaultyProxy, drop_from: int) -> None:
+    url = feeds.serve("/k.xml", rss("Kill", [(f"K {n}", u) for n, u in enumerate(LINKS, 1)]))
+    gone = feeds.serve("/gone.xml", rss("Gone", [("G", "https://gone.example.org/1")]))
+    a = device("a", server=proxy.url("/api/greader.php"))
+    a.add([url], lists=["Teaching"])
+    a.add([gone], lists=["Teaching"])
+    a.sync()
+    a.save(LINKS[0], fetch_new=False)
+    a.mark_read(LINKS[1])
+    a.tag(LINKS[2], ["later"])
+    a.edit_list("Teaching", new_name="School")
+    a.remove_source(gone)
+    proxy.drop_from = proxy.count + drop_from
+    with pytest.raises(SyncError) as failed:
+        a.sync()
+    assert failed.value.reason == "unreachable"
+    assert a.sync_status().waiting >= 1 or drop_from > 7
+    proxy.drop_from = None
+    print(a.sync(), proxy.paths)
+    assert a.sync_status().waiting == 0
+    assert other.state(LINKS[0]) == (False, True)
+    assert other.state(LINKS[1]) == (True, False)
+    assert "user/-/label/later" in other.items()[LINKS[2]]["categories"]
+    assert other.folder_of(url) == "School"
+    assert gone not in other.subscriptions()
+    assert a.get_link(LINKS[0]).saved and a.get_link(LINKS[1]).read
+
+
+def test_a_busy_server_is_waited_for_as_it_asks(device: Device, proxy: FaultyProxy) -> None:
+    a = device("a", server=proxy.url("/api/greader.php"))
+    proxy.busy = 1
+    started = time.monotonic()
+    report = a.sync()
+    assert time.monotonic() - started >= 1.0
+    assert report.requests >= 2
+
+
+def test_a_wrong_password_names_the_server(device: Device, freshrss: FreshRSS, tmp_path: Path) -> None:
+    a = device("a")
+    path = a.settings.settings_path
+    path.write_text(path.read_text().replace(freshrss.api_password, "wrong"))
+    a.settings = load_settings(a.settings.home)
+    with pytest.raises(SyncError) as failed:
+        a.sync()
+    assert failed.value.reason == "auth"
+    assert "127.0.0.1" in str(failed.value) and "refused the password" in str(failed.value)
+    assert "wrong" not in str(failed.value)
+    assert a.check_sync_server() == str(failed.value)
+
+
+def test_offline_changes_wait_and_nothing_fails(device: Device, feeds: FeedServer) -> None:
+    url = feeds.serve("/o.xml", rss("Off", [("O", "https://off.example.org/1")]))
+    a = device("a", server="http://127.0.0.1:9/api/greader.php")
+    a.add([url], lists=["Teaching"])
+    a.save("https://off.example.org/1", fetch_new=False)
+    a.mark_read("https://off.example.org/1")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--home", str(a.settings.home), "sync"])
+    assert result.exit_code == 1
+    assert "sync: server unreachable, 3 changes waiting" in result.stderr
+
+
+def pln(home: Path, *args: str, env: dict[str, str] | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["--home", str(home), *args], env=env, catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, (result.output, result.stderr)
+    return result
+
+
+def test_setup_finds_the_api_under_the_root_and_keeps_the_password_private(
+        freshrss: FreshRSS, other: OtherClient, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.toml").write_text(FAST_SETTINGS)
+    out = pln(home, "sync", "setup", freshrss.url, "--user", freshrss.user,
+              env={"PLN_SYNC_PASSWORD": freshrss.api_password})
+    assert f"found the Google Reader API at {freshrss.api_url}" in out.output
+    settings_file = home / "settings.toml"
+    assert stat.S_IMODE(os.stat(settings_file).st_mode) == 0o600
+    assert "[fetch]" in settings_file.read_text()  # the rest of the file is kept
+    status = pln(home, "sync", "status")
+    assert freshrss.api_url in status.output and "changes waiting: 0" in status.output
+    assert freshrss.api_password not in status.output
+    first = pln(home, "sync")
+    assert first.output.startswith("sync: ")
+    assert freshrss.api_password not in first.output + first.stderr
+    # a settings file others can read is refused while it holds the password
+    settings_file.chmod(0o644)
+    with pytest.raises(ConfigError, match="sync password"):
+        load_settings(home)
+    settings_file.chmod(0o600)
+    pln(home, "sync", "off")
+    assert "password" not in settings_file.read_text()
+    assert "not set up" in pln(home, "sync", "status", ok=False).stderr
+
+
+def test_setup_says_what_it_tried_when_nothing_answers(feeds: FeedServer, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    result = pln(home, "sync", "setup", feeds.base, "--user", "me", env={"PLN_SYNC_PASSWORD": "pw"},
+                 ok=False)
+    assert result.exit_code == 1
+    assert "answers like a Google Reader API" in result.stderr
+    assert f"{feeds.base}/api/greader.php/accounts/ClientLogin" in result.stderr
+    assert "pw" not in result.stderr.replace("pln", "")
+    assert not (home / "settings.toml").exists()
+
+
+def test_setup_with_a_wrong_password_says_it_was_refused(freshrss: FreshRSS, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    result = pln(home, "sync", "setup", freshrss.api_url, "--user", freshrss.user,
+                 env={"PLN_SYNC_PASSWORD": "not-it"}, ok=False)
+    assert "refused the password" in result.stderr and "not-it" not in result.stderr
