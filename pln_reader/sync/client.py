@@ -18,6 +18,8 @@ import httpx
 
 from ..core.config import FetchSettings
 from ..core.errors import SyncError
+from ..core.text import clean_text
+from ..core.urls import is_http_url
 from ..net.fetch import network_error_message, parse_retry_after
 
 log = logging.getLogger("pln_reader")
@@ -215,13 +217,15 @@ class GReaderClient:
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
                 continue
             folder = None
-            for cat in raw.get("categories") or []:
+            cats = raw.get("categories")
+            for cat in cats if isinstance(cats, list) else []:
                 cid = cat.get("id") if isinstance(cat, dict) else None
                 if isinstance(cid, str) and "/label/" in cid:
-                    folder = cid.split("/label/", 1)[1]
+                    folder = _label(cid.split("/label/", 1)[1])
                     break
             url = raw.get("url") or (raw["id"][5:] if raw["id"].startswith("feed/http") else None)
-            if isinstance(url, str):
+            # Only web feeds: a server must not make pln read a local file or another scheme.
+            if isinstance(url, str) and is_http_url(url):
                 title = raw.get("title")
                 subs.append(Subscription(raw["id"], url, title if isinstance(title, str) else None,
                                          folder))
@@ -241,11 +245,16 @@ class GReaderClient:
             if continuation:
                 params["c"] = continuation
             data = self._json("/reader/api/0/stream/items/ids", params)
-            for ref in data.get("itemRefs") or []:
-                if isinstance(ref, dict) and ref.get("id") is not None:
-                    ids.add(item_id(ref["id"]))
+            refs = data.get("itemRefs")
+            refs = refs if isinstance(refs, list) else []
+            for ref in refs:
+                if isinstance(ref, dict) and isinstance(ref.get("id"), (str, int)):
+                    try:
+                        ids.add(item_id(str(ref["id"])))
+                    except ValueError:
+                        continue  # not an item id: ignored
             continuation = data.get("continuation")
-            if not continuation or not data.get("itemRefs"):
+            if not isinstance(continuation, (str, int)) or not str(continuation) or not refs:
                 return ids, True
             if len(ids) >= max_ids:
                 return ids, False
@@ -257,7 +266,8 @@ class GReaderClient:
         for start in range(0, len(wanted), CONTENTS_BATCH):
             batch = wanted[start:start + CONTENTS_BATCH]
             data = self._json("/reader/api/0/stream/items/contents", data=[("i", i) for i in batch])
-            found += [i for i in map(_item, data.get("items") or []) if i is not None]
+            raw = data.get("items")
+            found += [i for i in map(_item, raw if isinstance(raw, list) else []) if i is not None]
         return found
 
     # -- editing --------------------------------------------------------------------------------
@@ -304,7 +314,7 @@ def _item(raw: Any) -> Item | None:
         return None
     try:
         iid = item_id(str(raw["id"]))
-    except ValueError:
+    except (ValueError, TypeError):
         return None
     url = None
     for key in ("canonical", "alternate"):
@@ -314,7 +324,8 @@ def _item(raw: Any) -> Item | None:
             if isinstance(href, str) and href:
                 url = href
                 break
-    cats = [c for c in raw.get("categories") or [] if isinstance(c, str)]
+    cats = raw.get("categories")
+    cats = [c for c in cats if isinstance(c, str)] if isinstance(cats, list) else []
     summary = raw.get("summary")
     summary = summary.get("content") if isinstance(summary, dict) else None
     src = raw.get("origin")
@@ -326,8 +337,13 @@ def _item(raw: Any) -> Item | None:
         stream_id=src.get("streamId") if isinstance(src, dict) else None,
         read=any(c.endswith("/state/com.google/read") for c in cats),
         starred=any(c.endswith("/state/com.google/starred") for c in cats),
-        labels=[c.split("/label/", 1)[1] for c in cats if "/label/" in c],
+        labels=[label for c in cats if "/label/" in c if (label := _label(c.split("/label/", 1)[1]))],
     )
+
+
+def _label(name: str) -> str | None:
+    """A folder or label name from the server, cleaned for the store and the terminal."""
+    return clean_text(name.replace("\x1f", " "))
 
 
 def find_api(url: str, user: str, password: str, fetch: FetchSettings) -> tuple[str, list[str]]:

@@ -40,6 +40,8 @@ FULL_CHECK = timedelta(hours=1)
 """How long an unchanged unread-count fingerprint is trusted before everything is asked again."""
 FIRST_LOOKBACK = timedelta(days=7)
 """How far back the first sync asks for items, besides every unread and starred one."""
+RETRY_REFUSED = timedelta(days=1)
+"""A feed the server would not subscribe to (it could not fetch it) is offered again after this."""
 MAX_UNKNOWN = 2000
 """Most unknown unread or starred items fetched in one sync (the newest first)."""
 
@@ -414,16 +416,23 @@ class _Run:
         mapped = {r["source_id"] for r in db.subscriptions(self.store) if r["source_id"] is not None}
         on_server = {s.url for s in server.values()}
         paths = self.paths()
+        refused: dict[str, str] = json.loads(db.meta(self.store, "refused") or "{}")
         sent = False
         for row in db.feed_sources(self.store):
             if row["id"] in mapped or row["url"] in on_server:
                 continue
+            when = from_db(refused.get(row["url"]))
+            if when is not None and self.now - when < RETRY_REFUSED:
+                continue  # the server could not subscribe to it lately: not asked every sync
             folder = paths.get(row["list_id"]) if row["list_id"] is not None else None
             if self.api.subscribe(row["url"], folder, row["title"]):
                 sent = True
                 self.report.sent += 1
+                refused.pop(row["url"], None)
             else:
                 log.info("sync: the server refused to subscribe to %s", row["url"])
+                refused[row["url"]] = to_db(self.now) or ""
+        db.set_meta(self.store, "refused", json.dumps(refused) if refused else None)
         return sent
 
     def map_new_subscriptions(self, subs: list[Subscription]) -> None:
