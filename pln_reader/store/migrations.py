@@ -341,6 +341,12 @@ _V8 = [
         starred INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID""",
     "CREATE INDEX sync_items_link ON sync_items(link_id)",
+    # Item labels (tags) both sides last agreed on, per item.
+    """CREATE TABLE sync_item_tags (
+        item_id TEXT NOT NULL REFERENCES sync_items(item_id) ON DELETE CASCADE,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (item_id, tag)
+    ) WITHOUT ROWID""",
     # Small facts about the account: last sync, folders seen, the unread-count fingerprint.
     """CREATE TABLE sync_meta (
         key TEXT PRIMARY KEY,

@@ -36,10 +36,16 @@ def outbox_count(store: Storage) -> int:
 
 
 def outbox_state_urls(store: Storage, after_id: int = 0) -> set[tuple[str, str]]:
-    """(kind, url) of read/star changes recorded after ``after_id`` (not pushed yet)."""
+    """(kind, url) of read/star changes, and ("tag:" + tag, url) of tag changes, recorded
+    after ``after_id`` (not pushed yet)."""
     rows = store.conn.execute(
-        "SELECT kind, payload FROM sync_outbox WHERE kind IN ('read', 'star') AND id > ?", [after_id])
-    return {(kind, json.loads(payload)["url"]) for kind, payload in rows}
+        "SELECT kind, payload FROM sync_outbox WHERE kind IN ('read', 'star', 'tag') AND id > ?",
+        [after_id])
+    found = set()
+    for kind, payload in rows:
+        data = json.loads(payload)
+        found.add((f"tag:{data['tag'].casefold()}" if kind == "tag" else kind, data["url"]))
+    return found
 
 
 def outbox_last_id(store: Storage) -> int:
@@ -63,7 +69,8 @@ def set_meta(store: Storage, key: str, value: str | None) -> None:
 def forget_all(store: Storage) -> None:
     """`pln sync off`: drop every trace of the account (the library itself stays)."""
     with store.transaction() as conn:
-        for table in ("sync_outbox", "sync_subscriptions", "sync_items", "sync_meta"):
+        for table in ("sync_outbox", "sync_subscriptions", "sync_item_tags", "sync_items",
+                      "sync_meta"):
             conn.execute(f"DELETE FROM {table}")
 
 
@@ -165,3 +172,33 @@ def list_is_empty(store: Storage, list_id: int) -> bool:
 def lists_of_source(store: Storage, source_id: int) -> set[int]:
     return {r[0] for r in store.conn.execute("SELECT list_id FROM list_sources WHERE source_id = ?",
                                              [source_id])}
+
+
+# -- item labels (tags) ---------------------------------------------------------------------------
+
+
+def item_tags(store: Storage) -> dict[str, set[str]]:
+    """item id -> the tags both sides last agreed on (case-folded)."""
+    found: dict[str, set[str]] = {}
+    for item, tag in store.conn.execute("SELECT item_id, tag FROM sync_item_tags"):
+        found.setdefault(item, set()).add(tag.casefold())
+    return found
+
+
+def set_item_tag(store: Storage, item_ids: Iterable[str], tag: str, present: bool) -> None:
+    with store.transaction() as conn:
+        if present:
+            conn.executemany("INSERT OR IGNORE INTO sync_item_tags (item_id, tag) VALUES (?, ?)",
+                             [(i, tag) for i in item_ids])
+        else:
+            conn.executemany("DELETE FROM sync_item_tags WHERE item_id = ? AND tag = ?",
+                             [(i, tag) for i in item_ids])
+
+
+def link_tags(store: Storage) -> dict[int, dict[str, str]]:
+    """link id -> {case-folded tag: tag}, for links mapped to server items."""
+    found: dict[int, dict[str, str]] = {}
+    for link_id, tag in store.conn.execute(
+            "SELECT link_id, tag FROM tags WHERE link_id IN (SELECT link_id FROM sync_items)"):
+        found.setdefault(link_id, {})[tag.casefold()] = tag
+    return found

@@ -210,6 +210,19 @@ class GReaderClient:
         counts = data.get("unreadcounts")
         return counts if isinstance(counts, list) else []
 
+    def tags(self) -> list[str]:
+        """Item labels (tags, not folders: FreshRSS marks them ``type: tag``)."""
+        data = self._json("/reader/api/0/tag/list")
+        names = []
+        raw = data.get("tags")
+        for tag in raw if isinstance(raw, list) else []:
+            if isinstance(tag, dict) and tag.get("type") == "tag" and isinstance(tag.get("id"), str) \
+                    and "/label/" in tag["id"]:
+                name = _label(tag["id"].split("/label/", 1)[1])
+                if name:
+                    names.append(name)
+        return names
+
     def subscriptions(self) -> list[Subscription]:
         data = self._json("/reader/api/0/subscription/list")
         subs = []

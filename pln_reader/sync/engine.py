@@ -7,8 +7,8 @@ an item meets a link, read and saved are the union of both sides (nothing is dro
 
 Requests stay within FreshRSS issue #2566's seven: ClientLogin, unread-count (a fingerprint:
 when it is unchanged, subscriptions and unread ids are not asked for again, for up to
-``FULL_CHECK``), subscription/list, stream/items/ids (unread; starred; new since the last
-sync, with ``ot``), stream/items/contents for the ids pln does not know; edits use token and
+``FULL_CHECK``), subscription/list, tag/list, stream/items/ids (unread; starred; each item
+label; new since the last sync, with ``ot``), stream/items/contents for the ids pln does not know; edits use token and
 edit-tag. Servers without unread-count (Miniflux) get the full set each time.
 """
 
@@ -42,6 +42,8 @@ FIRST_LOOKBACK = timedelta(days=7)
 """How far back the first sync asks for items, besides every unread and starred one."""
 RETRY_REFUSED = timedelta(days=1)
 """A feed the server would not subscribe to (it could not fetch it) is offered again after this."""
+MAX_LABELS = 50
+"""Most item labels (tags) whose items are asked for in one full sync."""
 MAX_UNKNOWN = 2000
 """Most unknown unread or starred items fetched in one sync (the newest first)."""
 
@@ -207,6 +209,7 @@ class _Run:
             if tag:
                 self.api.edit_tag(ids, add=LABEL + tag if value else None,
                                   remove=None if value else LABEL + tag)
+                db.set_item_tag(self.store, ids, tag.casefold(), value)
             return
         state, column = (READ, "read") if kind == "read" else (STARRED, "starred")
         self.api.edit_tag(ids, add=state if value else None, remove=None if value else state)
@@ -287,14 +290,23 @@ class _Run:
                                           max_ids=MAX_UNKNOWN)
         else:
             recent = set()
+        labelled: dict[str, tuple[str, set[str]]] | None = None
+        if full:
+            labelled = {}
+            for name in self.api.tags()[:MAX_LABELS]:
+                ids, _ = self.api.item_ids(LABEL + name, max_ids=MAX_UNKNOWN)
+                labelled[name.casefold()] = (name, ids)
         starred, starred_complete = self.api.item_ids(STARRED)
         known = db.known_items(self.store)
-        unknown = (recent | (unread or set()) | starred) - known
+        tagged = set().union(*(ids for _, ids in labelled.values())) if labelled else set()
+        unknown = (recent | (unread or set()) | starred | tagged) - known
         if unknown:
             newest_first = sorted(unknown, key=int, reverse=True)[:MAX_UNKNOWN]
             new_items = self.api.items(newest_first)
         self.map_items(new_items)
         changed = self.reconcile_states(unread, unread_complete, starred, starred_complete)
+        if labelled is not None:
+            self.reconcile_tags(labelled)
         if changed:  # our own edits change the counts: take the fingerprint after them
             fingerprint = _fingerprint(self.api.unread_count())
         db.set_meta(self.store, "fingerprint", fingerprint)
@@ -450,7 +462,6 @@ class _Run:
     def map_items(self, items: list[Item]) -> None:
         """Match new server items to links by canonical URL; the first meeting merges state."""
         known = db.known_items(self.store)
-        folder_names = self._server_folders()
         pushes: dict[tuple[str, bool], list[str]] = {}
         for item in items:
             if item.id in known:
@@ -471,9 +482,6 @@ class _Run:
                     storage_links.set_state(self.store, [link_id], "read_at", self.now)
                 if starred and not local_saved:
                     storage_links.set_state(self.store, [link_id], "saved_at", self.now)
-                tags = [t for t in item.labels if t not in folder_names and not folders.is_default(t)]
-                if tags:
-                    storage_notes.set_tags(self.store, link_id, tags, [], self.now)
                 db.map_item(self.store, item.id, link_id, read=read, starred=starred)
             known.add(item.id)
             self.report.items += 1
@@ -518,6 +526,49 @@ class _Run:
             self.api.edit_tag(ids, add=state if value else None, remove=None if value else state)
             self.report.sent += len(ids)
         return bool(edits)
+
+    def reconcile_tags(self, labelled: dict[str, tuple[str, set[str]]]) -> None:
+        """Tags <-> item labels, three ways like read and saved; ``labelled``: case-folded
+        label -> (its name, the ids of the items carrying it)."""
+        pending = db.outbox_state_urls(self.store, self.pushed_upto)
+        base = db.item_tags(self.store)
+        local = db.link_tags(self.store)
+        on_server: dict[str, set[str]] = {}
+        for cf, (_, ids) in labelled.items():
+            for iid in ids:
+                on_server.setdefault(iid, set()).add(cf)
+        pushes: dict[tuple[str, bool], tuple[str, list[str]]] = {}
+        for row in db.item_states(self.store):
+            iid, link_id, url = row["item_id"], row["link_id"], row["url"]
+            agreed = base.get(iid, set())
+            server = on_server.get(iid, set())
+            mine = local.get(link_id, {})
+            add_here: list[str] = []
+            drop_here: list[str] = []
+            for cf in server - agreed:  # labelled elsewhere
+                if (f"tag:{cf}", url) not in pending:
+                    if cf not in mine:
+                        add_here.append(labelled[cf][0])
+                    db.set_item_tag(self.store, [iid], cf, True)
+            for cf in (agreed - server) & set(labelled):  # label taken off elsewhere
+                if (f"tag:{cf}", url) not in pending:
+                    if cf in mine:
+                        drop_here.append(mine[cf])
+                    db.set_item_tag(self.store, [iid], cf, False)
+            for cf in set(mine) - agreed - server:  # tagged here, not sent yet
+                pushes.setdefault((cf, True), (mine[cf], []))[1].append(iid)
+                db.set_item_tag(self.store, [iid], cf, True)
+            for cf in (agreed & server & set(labelled)) - set(mine):  # untagged here
+                if (f"tag:{cf}", url) not in pending:
+                    pushes.setdefault((cf, False), (labelled[cf][0], []))[1].append(iid)
+                    db.set_item_tag(self.store, [iid], cf, False)
+            if add_here or drop_here:
+                storage_notes.set_tags(self.store, link_id, add_here, drop_here, self.now)
+                self.report.applied += len(add_here) + len(drop_here)
+        for (_, value), (name, ids) in pushes.items():
+            self.api.edit_tag(ids, add=LABEL + name if value else None,
+                              remove=None if value else LABEL + name)
+            self.report.sent += len(ids)
 
     def _apply_local(self, link_id: int, kind: str, value: bool) -> None:
         with self.store.transaction():

@@ -55,6 +55,8 @@ def liar() -> Iterator[tuple[ThreadingHTTPServer, dict[str, bytes]]]:
              "categories": [{"id": f"user/-/label/{EVIL}"}]},
             "not a subscription",
         ]}).encode(),
+        "/reader/api/0/tag/list": json.dumps({"tags": [5, {"id": f"user/-/label/{EVIL}",
+                                                            "type": "tag"}]}).encode(),
         "/reader/api/0/stream/items/ids": json.dumps({"itemRefs": [{"id": "zz-not-an-id"},
                                                                    {"id": None}]}).encode(),
         "/reader/api/0/stream/items/contents": json.dumps({"items": "no"}).encode(),

@@ -27,6 +27,12 @@ def pair(device: Device, feeds: FeedServer, other: OtherClient) -> tuple[Library
     return a, b
 
 
+def tags(lib: Library, url: str) -> tuple[str, ...]:
+    from pln_reader.store.notes import tags_of
+
+    return tags_of(lib.store, lib.get_link(url).id)
+
+
 def state(lib: Library, url: str) -> tuple[bool, bool]:
     link = lib.get_link(url)
     return link.read, link.saved
@@ -47,13 +53,29 @@ def test_save_read_and_tag_reach_the_other_device(pair: tuple[Library, Library],
     b.sync()
     assert state(b, LINKS[0]) == (False, True)
     assert state(b, LINKS[1]) == (True, False)
-    # and back: unsave and unread on B
+    assert tags(b, LINKS[0]) == ("assessment",)
+    # and back: unsave, unread and untag on B
     b.unsave(LINKS[0])
     b.mark_read(LINKS[1], read=False)
+    b.tag(LINKS[0], ["assessment"], remove=True)
+    b.tag(LINKS[3], ["feedback"])
     b.sync()
     a.sync()
     assert state(a, LINKS[0]) == (False, False)
     assert state(a, LINKS[1]) == (False, False)
+    assert tags(a, LINKS[0]) == ()
+    assert tags(a, LINKS[3]) == ("feedback",)
+
+
+def test_a_label_set_by_another_client_becomes_a_tag(pair: tuple[Library, Library],
+                                                     other: OtherClient) -> None:
+    a, _ = pair
+    other.edit(LINKS[2], add="user/-/label/to-try")
+    a.sync()
+    assert tags(a, LINKS[2]) == ("to-try",)
+    other.edit(LINKS[2], remove="user/-/label/to-try")
+    a.sync()
+    assert tags(a, LINKS[2]) == ()
 
 
 def test_changes_made_by_another_client_reach_pln(pair: tuple[Library, Library],

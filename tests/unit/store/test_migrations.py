@@ -103,7 +103,7 @@ def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) ->
     if stop_before <= "0004_shares_events":
         assert events == [("saved", "2026-01-01T09:00:00+00:00"), ("read", "2026-01-02T10:00:00+00:00")]
     assert {"shares", "skim_sessions", "annotations", "articles", "short_links", "sync_outbox",
-            "sync_subscriptions", "sync_items", "sync_meta"} <= set(store.db.table_names())
+            "sync_subscriptions", "sync_items", "sync_item_tags", "sync_meta"} <= set(store.db.table_names())
     store.conn.execute("DELETE FROM sources")  # foreign keys still cascade after the rebuild
     assert store.query("SELECT count(*) FROM entries")[0][0] == 0
     store.close()
