@@ -333,10 +333,12 @@ _V8 = [
         url TEXT NOT NULL,
         folder TEXT
     ) WITHOUT ROWID""",
-    # Server items mapped to links by canonical URL, with the state both sides last agreed on.
+    # Server items mapped to links by canonical URL, with the state both sides last agreed on,
+    # and the subscription they came from (its items go with it: that is no unsave or unread).
     """CREATE TABLE sync_items (
         item_id TEXT PRIMARY KEY,
         link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        stream_id TEXT,
         read INTEGER NOT NULL DEFAULT 0,
         starred INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID""",

@@ -95,8 +95,10 @@ def put_subscription(store: Storage, stream_id: str, source_id: int | None, url:
 
 
 def drop_subscription(store: Storage, stream_id: str) -> None:
+    """The subscription is gone from the server (or is being removed): forget it, its items too."""
     with store.transaction() as conn:
         conn.execute("DELETE FROM sync_subscriptions WHERE stream_id = ?", [stream_id])
+        conn.execute("DELETE FROM sync_items WHERE stream_id = ?", [stream_id])
 
 
 def feed_sources(store: Storage) -> list[sqlite3.Row]:
@@ -122,11 +124,20 @@ def items_of_link(store: Storage, link_id: int) -> list[str]:
                                              [link_id])]
 
 
-def map_item(store: Storage, item_id: str, link_id: int, *, read: bool, starred: bool) -> None:
+def map_item(store: Storage, item_id: str, link_id: int, *, stream_id: str | None, read: bool,
+             starred: bool) -> None:
     store.conn.execute(
-        "INSERT INTO sync_items (item_id, link_id, read, starred) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (item_id) DO UPDATE SET link_id = excluded.link_id, read = excluded.read,"
-        " starred = excluded.starred", [item_id, link_id, int(read), int(starred)])
+        "INSERT INTO sync_items (item_id, link_id, stream_id, read, starred) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (item_id) DO UPDATE SET link_id = excluded.link_id,"
+        " stream_id = excluded.stream_id, read = excluded.read, starred = excluded.starred",
+        [item_id, link_id, stream_id, int(read), int(starred)])
+
+
+def forget_items_of(store: Storage, stream_id: str) -> None:
+    """A subscription left the server and took its items: they no longer say anything about
+    the links' state (which stays as it is here)."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM sync_items WHERE stream_id = ?", [stream_id])
 
 
 def set_base(store: Storage, item_ids: Sequence[str], column: str, value: bool) -> None:

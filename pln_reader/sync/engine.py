@@ -323,9 +323,12 @@ class _Run:
         server = {s.stream_id: s for s in subs}
         old_folders = self._server_folders()
         new_folders = {s.folder for s in subs if s.folder and not folders.is_default(s.folder)}
+        # A folder gone while its feeds are still on the server was deleted there (its feeds
+        # moved out); one gone with its last feed unsubscribed was not: that list stays.
+        vanished = {f for f in old_folders - new_folders
+                    if any(r["folder"] == f and sid in server for sid, r in rows.items())}
         self._follow_folder_changes(rows, server, old_folders, new_folders)
         rows = {r["stream_id"]: r for r in db.subscriptions(store)}
-        vanished = old_folders - new_folders
         for s in subs:
             row = rows.get(s.stream_id)
             if row is None:
@@ -482,7 +485,8 @@ class _Run:
                     storage_links.set_state(self.store, [link_id], "read_at", self.now)
                 if starred and not local_saved:
                     storage_links.set_state(self.store, [link_id], "saved_at", self.now)
-                db.map_item(self.store, item.id, link_id, read=read, starred=starred)
+                db.map_item(self.store, item.id, link_id, stream_id=item.stream_id, read=read,
+                            starred=starred)
             known.add(item.id)
             self.report.items += 1
             if read and not item.read:

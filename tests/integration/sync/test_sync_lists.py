@@ -81,3 +81,55 @@ def test_a_subscription_made_elsewhere_appears_in_its_list(
     other.post("subscription/edit", [("ac", "unsubscribe"), ("s", other.subscriptions()[c_url]["id"])])
     b.sync()
     assert feeds_of(b) == {}
+
+
+def test_a_feed_in_several_lists_goes_to_the_server_in_its_first(
+        device: Device, feeds: FeedServer, other: OtherClient) -> None:
+    url = feeds.serve("/multi.xml", rss("Multi", [("M", "https://multi.example.org/1")]))
+    a, b = device("a"), device("b")
+    a.create_list("Teaching")
+    a.create_list("Research")
+    a.add([url], lists=["Teaching", "Research"])
+    a.sync()
+    assert other.folder_of(url) == "Teaching"
+    a.sync()
+    assert feeds_of(a)[url] == ("Research", "Teaching")  # the others stay in pln
+    b.sync()
+    assert feeds_of(b)[url] == ("Teaching",)
+
+
+def test_an_unsubscribe_elsewhere_keeps_saved_links_and_notes(
+        device: Device, feeds: FeedServer, other: OtherClient) -> None:
+    url = feeds.serve("/keep.xml", rss("Keep", [("Saved", "https://keep.example.org/1"),
+                                                ("Not saved", "https://keep.example.org/2")]))
+    b = device("b")
+    b.add([url], lists=["Teaching"])
+    b.sync()
+    b.save("https://keep.example.org/1", fetch_new=False)
+    note = b.add_note("https://keep.example.org/1", "Try with Year 9")
+    b.share("https://keep.example.org/1", channel="team", comment="worth a look")
+    b.sync()
+    other.post("subscription/edit", [("ac", "unsubscribe"), ("s", other.subscriptions()[url]["id"])])
+    b.sync()
+    assert url not in feeds_of(b)
+    kept = b.get_link("https://keep.example.org/1")
+    assert kept.saved and kept.annotations == 1 and kept.shares == 1
+    assert [n.id for n in b.annotations()] == [note]
+    assert [link.url for link in b.links(list_name="Teaching")] == []
+
+
+def test_the_member_feeds_of_a_subscribed_opml_list_sync_in_its_folder(
+        device: Device, feeds: FeedServer, other: OtherClient) -> None:
+    one = feeds.serve("/m1.xml", rss("Member one", [("1", "https://m1.example.org/1")]))
+    two = feeds.serve("/m2.xml", rss("Member two", [("2", "https://m2.example.org/1")]))
+    opml = feeds.serve("/roll.opml", (
+        '<?xml version="1.0"?><opml version="2.0"><head><title>Roll</title></head><body>'
+        f'<outline type="rss" text="one" xmlUrl="{one}"/><outline type="rss" text="two" xmlUrl="{two}"/>'
+        "</body></opml>").encode(), "text/x-opml")
+    a = device("a")
+    [added] = a.add([opml], lists=["Blogroll"])
+    assert added.error is None
+    a.sync()
+    subs = other.subscriptions()
+    assert set(subs) == {one, two}  # the OPML list itself stays local
+    assert {other.folder_of(one), other.folder_of(two)} == {"Blogroll"}
