@@ -112,6 +112,15 @@ def feed_sources(store: Storage) -> list[sqlite3.Row]:
         " AND (s.url LIKE 'http://%' OR s.url LIKE 'https://%') ORDER BY s.id")
 
 
+def first_list_of(store: Storage, source_id: int) -> int | None:
+    """The list a source is first in (by list position): its folder on the server."""
+    row = store.conn.execute(
+        "SELECT ls.list_id FROM list_sources ls JOIN lists l ON l.id = ls.list_id"
+        " WHERE ls.source_id = ? ORDER BY l.position, l.name COLLATE NOCASE LIMIT 1",
+        [source_id]).fetchone()
+    return int(row[0]) if row else None
+
+
 # -- items --------------------------------------------------------------------------------------
 
 

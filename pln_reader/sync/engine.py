@@ -120,11 +120,16 @@ class _Run:
         self.now = now
         self.report = report
         self.pushed_upto = 0
+        self._paths: tuple[int, dict[int, str]] | None = None
 
     # -- lists -----------------------------------------------------------------------------------
 
     def paths(self) -> dict[int, str]:
-        return folders.list_paths(self.store.list_tree())
+        """list id -> path, cached until the lists change (``total_changes`` moves on)."""
+        changes = self.store.conn.total_changes
+        if self._paths is None or self._paths[0] != changes:
+            self._paths = (changes, folders.list_paths(self.store.list_tree()))
+        return self._paths[1]
 
     def list_at(self, path: str | None) -> int | None:
         if folders.is_default(path):
@@ -281,8 +286,10 @@ class _Run:
         new_items: list[Item] = []
         if full:
             subs = self.api.subscriptions()
+            sent_before = self.report.sent
             if self.reconcile_subscriptions(subs):
                 self.map_new_subscriptions(self.api.subscriptions())
+            edited = self.report.sent > sent_before
             unread, unread_complete = self.api.item_ids(READING_LIST, exclude=READ)
             last = from_db(db.meta(self.store, "last_sync"))
             since = (last - timedelta(minutes=5)) if last else self.now - FIRST_LOOKBACK
@@ -290,6 +297,7 @@ class _Run:
                                           max_ids=MAX_UNKNOWN)
         else:
             recent = set()
+            edited = False
         labelled: dict[str, tuple[str, set[str]]] | None = None
         if full:
             labelled = {}
@@ -303,11 +311,13 @@ class _Run:
         if unknown:
             newest_first = sorted(unknown, key=int, reverse=True)[:MAX_UNKNOWN]
             new_items = self.api.items(newest_first)
+        sent_before = self.report.sent
         self.map_items(new_items)
-        changed = self.reconcile_states(unread, unread_complete, starred, starred_complete)
+        self.reconcile_states(unread, unread_complete, starred, starred_complete)
         if labelled is not None:
             self.reconcile_tags(labelled)
-        if changed:  # our own edits change the counts: take the fingerprint after them
+        if edited or self.report.sent > sent_before:
+            # our own edits change the counts: take the fingerprint after them
             fingerprint = _fingerprint(self.api.unread_count())
         db.set_meta(self.store, "fingerprint", fingerprint)
         if full:
@@ -380,10 +390,8 @@ class _Run:
                 db.put_subscription(self.store, r["stream_id"], r["source_id"], r["url"], target)
 
     def _local_path(self, source_id: int) -> str | None:
-        for row in db.feed_sources(self.store):
-            if row["id"] == source_id:
-                return self.paths().get(row["list_id"]) if row["list_id"] is not None else None
-        return None
+        list_id = db.first_list_of(self.store, source_id)
+        return self.paths().get(list_id) if list_id is not None else None
 
     def _place(self, source_id: int, old: str | None, new: str | None) -> None:
         """Move a source from the list of folder ``old`` to the list of folder ``new``."""
@@ -569,10 +577,10 @@ class _Run:
             if add_here or drop_here:
                 storage_notes.set_tags(self.store, link_id, add_here, drop_here, self.now)
                 self.report.applied += len(add_here) + len(drop_here)
-        for (_, value), (name, ids) in pushes.items():
-            self.api.edit_tag(ids, add=LABEL + name if value else None,
+        for (_, value), (name, item_ids) in pushes.items():
+            self.api.edit_tag(item_ids, add=LABEL + name if value else None,
                               remove=None if value else LABEL + name)
-            self.report.sent += len(ids)
+            self.report.sent += len(item_ids)
 
     def _apply_local(self, link_id: int, kind: str, value: bool) -> None:
         with self.store.transaction():

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 SEPARATOR = "/"
@@ -15,8 +15,9 @@ def is_default(folder: str | None) -> bool:
     return folder is None or folder.strip().casefold() in DEFAULT_FOLDERS
 
 
-def list_paths(rows: Iterable[Mapping[str, Any]]) -> dict[int, str]:
-    """list id -> its path of names from the top (a broken parent chain stops at the break)."""
+def list_paths(rows: Iterable[Any]) -> dict[int, str]:
+    """list id -> its path of names from the top (a broken parent chain stops at the break);
+    ``rows`` have ``id``, ``name`` and ``parent_id`` (sqlite3 rows or dicts)."""
     by_id = {int(r["id"]): (str(r["name"]), r["parent_id"]) for r in rows}
     paths: dict[int, str] = {}
     for list_id in by_id:
