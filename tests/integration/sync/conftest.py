@@ -184,8 +184,11 @@ class FaultyProxy(threading.Thread):
         self.drop_from: int | None = None
         """Requests from this number on (1 = the first) get their connection closed."""
         self.busy: int = 0
-        """This many next requests are answered 503 with Retry-After: 1."""
+        """This many next requests are answered ``busy_status`` with Retry-After: 1."""
+        self.busy_status = 503
         self.paths: list[str] = []
+        self.before: dict[str, Callable[[], None]] = {}
+        """Run once, before forwarding the first request whose path contains the key."""
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -219,9 +222,12 @@ class FaultyProxy(threading.Thread):
                 return  # hang up: no answer
             if self.busy:
                 self.busy -= 1
-                conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
-                             b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+                conn.sendall(b"HTTP/1.1 %d Busy\r\nRetry-After: 1\r\n" % self.busy_status
+                             + b"Content-Length: 0\r\nConnection: close\r\n\r\n")
                 return
+            for key in list(self.before):
+                if key in self.paths[-1]:
+                    self.before.pop(key)()
             head = head.replace(b"Connection: keep-alive", b"Connection: close")
             with socket.create_connection(self.target) as upstream:
                 upstream.sendall(head + b"\r\n\r\n" + rest)

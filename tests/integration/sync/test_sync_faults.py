@@ -52,9 +52,11 @@ def test_the_server_gone_mid_sync_loses_nothing(device: Device, feeds: FeedServe
     assert a.get_link(LINKS[0]).saved and a.get_link(LINKS[1]).read
 
 
-def test_a_busy_server_is_waited_for_as_it_asks(device: Device, proxy: FaultyProxy) -> None:
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_busy_server_is_waited_for_as_it_asks(device: Device, proxy: FaultyProxy,
+                                                status: int) -> None:
     a = device("a", server=proxy.url("/api/greader.php"))
-    proxy.busy = 1
+    proxy.busy, proxy.busy_status = 1, status
     started = time.monotonic()
     report = a.sync()
     assert time.monotonic() - started >= 1.0

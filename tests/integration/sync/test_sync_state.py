@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pln_reader.library.facade import Library
+from pln_reader.library.facade import Library, open_library
 from tests.integration.server import FeedServer
 
-from .conftest import Device, OtherClient, rss
+from .conftest import Device, FaultyProxy, OtherClient, rss
 
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
@@ -124,6 +124,29 @@ def test_each_order_of_a_local_and_a_remote_change(pair: tuple[Library, Library]
     a.sync()
     assert state(a, LINKS[3]) == (True, False)
     assert other.state(LINKS[3]) == (True, False)
+
+
+def test_a_local_change_made_during_a_sync_wins_over_the_server(
+        device: Device, feeds: FeedServer, other: OtherClient, proxy: FaultyProxy) -> None:
+    url = feeds.serve("/during.xml", rss("During", [("D", LINKS[0])]))
+    a = device("a", server=proxy.url("/api/greader.php"))
+    a.add([url], lists=["News"])
+    a.sync()
+    other.edit(LINKS[0], add=STARRED)  # the server's change
+
+    def meanwhile() -> None:  # on this device, after the push and before the pull
+        with open_library(a.settings.home, settings=a.settings) as same_home:
+            same_home.save(LINKS[0], fetch_new=False)
+            same_home.unsave(LINKS[0])
+
+    proxy.before["unread-count"] = meanwhile
+    a.sync()
+    assert state(a, LINKS[0]) == (False, False)  # not overwritten by the server's star
+    assert a.sync_status().waiting == 2
+    a.sync()
+    a.sync()
+    assert state(a, LINKS[0]) == (False, False)
+    assert other.state(LINKS[0]) == (False, False)
 
 
 def test_a_second_sync_with_nothing_new_makes_at_most_three_requests(
