@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -238,7 +239,7 @@ class GReaderClient:
                     break
             url = raw.get("url") or (raw["id"][5:] if raw["id"].startswith("feed/http") else None)
             # Only web feeds: a server must not make pln read a local file or another scheme.
-            if isinstance(url, str) and is_http_url(url):
+            if isinstance(url, str) and is_http_url(url) and not _UNPRINTABLE.search(url):
                 title = raw.get("title")
                 subs.append(Subscription(raw["id"], url, title if isinstance(title, str) else None,
                                          folder))
@@ -352,6 +353,9 @@ def _item(raw: Any) -> Item | None:
         starred=any(c.endswith("/state/com.google/starred") for c in cats),
         labels=[label for c in cats if "/label/" in c if (label := _label(c.split("/label/", 1)[1]))],
     )
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
 def _label(name: str) -> str | None:

@@ -51,6 +51,7 @@ def liar() -> Iterator[tuple[ThreadingHTTPServer, dict[str, bytes]]]:
         "/reader/api/0/unread-count": json.dumps({"unreadcounts": "nope"}).encode(),
         "/reader/api/0/subscription/list": json.dumps({"subscriptions": [
             {"id": "feed/1", "url": "file:///etc/passwd", "title": "passwd", "categories": []},
+            {"id": "feed/3", "url": "https://x.example.org/\x1b[2J", "title": "t", "categories": []},
             {"id": "feed/2", "url": "https://ok.example.org/feed", "title": EVIL,
              "categories": [{"id": f"user/-/label/{EVIL}"}]},
             "not a subscription",
