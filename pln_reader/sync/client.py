@@ -165,9 +165,10 @@ class GReaderClient:
         return value
 
     def _post(self, path: str, data: list[tuple[str, str]]) -> int:
-        """An edit; returns the status (200 done, 400 refused: for subscribe, often "already")."""
+        """An edit; returns the status: 200 done; 400 refused (for subscribe, often "already"),
+        404 nothing to edit (Miniflux: a folder already gone). Neither stops the sync."""
         code, _ = self._send("POST", path, data=[("T", self.action_token()), *data])
-        if code not in (200, 400):
+        if code not in (200, 400, 404):
             raise SyncError(f"sync: {self.where} answered HTTP {code} to {path}", reason="protocol")
         return code
 
