@@ -222,3 +222,23 @@ def link_tags(store: Storage) -> dict[int, dict[str, str]]:
             "SELECT link_id, tag FROM tags WHERE link_id IN (SELECT link_id FROM sync_items)"):
         found.setdefault(link_id, {})[tag.casefold()] = tag
     return found
+
+
+def list_row(store: Storage, list_id: int) -> sqlite3.Row | None:
+    """A list's ``name`` and ``parent_id``."""
+    row = store.conn.execute("SELECT name, parent_id FROM lists WHERE id = ?", [list_id]).fetchone()
+    return row  # type: ignore[no-any-return]
+
+
+def link_read_saved(store: Storage, link_id: int) -> tuple[bool, bool]:
+    """Whether a link is read (or archived) and saved here."""
+    row = store.conn.execute("SELECT read_at, archived_at, saved_at FROM link_state WHERE link_id = ?",
+                             [link_id]).fetchone()
+    if row is None:
+        return False, False
+    return bool(row[0] or row[1]), bool(row[2])
+
+
+def changes(store: Storage) -> int:
+    """Rows changed on this connection so far (a cache key for the list tree)."""
+    return store.conn.total_changes

@@ -126,7 +126,7 @@ class _Run:
 
     def paths(self) -> dict[int, str]:
         """list id -> path, cached until the lists change (``total_changes`` moves on)."""
-        changes = self.store.conn.total_changes
+        changes = db.changes(self.store)
         if self._paths is None or self._paths[0] != changes:
             self._paths = (changes, folders.list_paths(self.store.list_tree()))
         return self._paths[1]
@@ -152,8 +152,8 @@ class _Run:
             if existing is None:
                 existing = self.store.create_list(part, parent_id=parent, now=self.now)
                 self.report.lists += 1
-            elif self.store.query("SELECT parent_id FROM lists WHERE id = ?", [existing])[0][0] != parent \
-                    and existing != parent and not self._is_ancestor(existing, parent):
+            elif self._parent_of(existing) != parent and existing != parent \
+                    and not self._is_ancestor(existing, parent):
                 db.move_list(self.store, existing, name=part, parent_id=parent)
                 self.report.lists += 1
             parent = existing
@@ -165,9 +165,12 @@ class _Run:
             if other == list_id:
                 return True
             seen.add(other)
-            row = self.store.query("SELECT parent_id FROM lists WHERE id = ?", [other])
-            other = row[0][0] if row else None
+            other = self._parent_of(other)
         return False
+
+    def _parent_of(self, list_id: int) -> int | None:
+        row = db.list_row(self.store, list_id)
+        return row["parent_id"] if row else None
 
     # -- push --------------------------------------------------------------------------------------
 
@@ -364,7 +367,8 @@ class _Run:
         return self._send_local_feeds(server)
 
     def _name_of(self, list_id: int) -> str:
-        return str(self.store.query("SELECT name FROM lists WHERE id = ?", [list_id])[0][0])
+        row = db.list_row(self.store, list_id)
+        return str(row["name"]) if row else ""
 
     def _follow_folder_changes(self, rows: dict[str, Any], server: dict[str, Subscription],
                                old: set[str], new: set[str]) -> None:
@@ -483,10 +487,7 @@ class _Run:
             with self.store.transaction():
                 link_id = storage_links.ensure_link(
                     self.store, url, title=clean_text(html.unescape(item.title or "")), now=self.now)
-                st = self.store.query("SELECT read_at, archived_at, saved_at FROM link_state"
-                                      " WHERE link_id = ?", [link_id])
-                local_read = bool(st and (st[0]["read_at"] or st[0]["archived_at"]))
-                local_saved = bool(st and st[0]["saved_at"])
+                local_read, local_saved = db.link_read_saved(self.store, link_id)
                 read = local_read or item.read
                 starred = local_saved or item.starred
                 if read and not local_read:
