@@ -231,13 +231,18 @@ class _Run:
 
     def _push_one(self, kind: str, p: dict[str, Any]) -> None:
         if kind == "subscribe":
-            if self._sub_by_url(p["url"]) is None:
+            # Added and removed again before a sync: nothing to send.
+            if self._sub_by_url(p["url"]) is None and self.store.source_id_for_url(p["url"]):
                 self.api.subscribe(p["url"], p.get("folder"), p.get("title"))
         elif kind == "unsubscribe":
+            if self.store.source_id_for_url(p["url"]) is not None:
+                return  # removed and added again: it stays
             row = self._sub_by_url(p["url"])
             if row is not None:
                 self.api.unsubscribe(row["stream_id"])
                 db.drop_subscription(self.store, row["stream_id"])
+            else:  # sent, but its id not seen yet: unsubscribe when the list shows it
+                self._set_forget(self._forget() | {p["url"]})
         elif kind == "rename":
             self._push_rename(p["old"], p["new"])
         elif kind == "delete_list":
@@ -249,6 +254,12 @@ class _Run:
             if path in self._server_folders():
                 self.api.delete_folder(path)
                 self._set_server_folders(self._server_folders() - {path})
+
+    def _forget(self) -> set[str]:
+        return set(json.loads(db.meta(self.store, "forget") or "[]"))
+
+    def _set_forget(self, urls: set[str]) -> None:
+        db.set_meta(self.store, "forget", json.dumps(sorted(urls)) if urls else None)
 
     def _server_folders(self) -> set[str]:
         return set(json.loads(db.meta(self.store, "folders") or "[]"))
@@ -295,7 +306,8 @@ class _Run:
             edited = self.report.sent > sent_before
             unread, unread_complete = self.api.item_ids(READING_LIST, exclude=READ)
             last = from_db(db.meta(self.store, "last_sync"))
-            since = (last - timedelta(minutes=5)) if last else self.now - FIRST_LOOKBACK
+            # An hour's margin: the server stamps items by its own clock, not this machine's.
+            since = (last - timedelta(hours=1)) if last else self.now - FIRST_LOOKBACK
             recent, _ = self.api.item_ids(READING_LIST, since=int(since.timestamp()),
                                           max_ids=MAX_UNKNOWN)
         else:
@@ -304,7 +316,11 @@ class _Run:
         labelled: dict[str, tuple[str, set[str]]] | None = None
         if full:
             labelled = {}
-            for name in self.api.tags()[:MAX_LABELS]:
+            folder_names = {f.casefold() for f in self._server_folders()}
+            # A label named like a folder would read the folder's items (FreshRSS looks names
+            # up as folders first): such a label is left alone.
+            names = [n for n in self.api.tags() if n.casefold() not in folder_names]
+            for name in names[:MAX_LABELS]:
                 ids, _ = self.api.item_ids(LABEL + name, max_ids=MAX_UNKNOWN)
                 labelled[name.casefold()] = (name, ids)
         starred, starred_complete = self.api.item_ids(STARRED)
@@ -342,9 +358,14 @@ class _Run:
                     if any(r["folder"] == f and sid in server for sid, r in rows.items())}
         self._follow_folder_changes(rows, server, old_folders, new_folders)
         rows = {r["stream_id"]: r for r in db.subscriptions(store)}
+        forget = self._forget()
         for s in subs:
             row = rows.get(s.stream_id)
-            if row is None:
+            if row is None and s.url in forget and self.store.source_id_for_url(s.url) is None:
+                self.api.unsubscribe(s.stream_id)  # subscribed from here, then removed here
+                forget.discard(s.url)
+                self.report.sent += 1
+            elif row is None:
                 self._meet_subscription(s)
             elif row["source_id"] is None:
                 self.api.unsubscribe(s.stream_id)  # removed here, not pushed yet
@@ -364,6 +385,7 @@ class _Run:
                 store.delete_list(self._name_of(list_id))
                 self.report.lists += 1
         self._set_server_folders(new_folders)
+        self._set_forget(forget & {s.url for s in subs})
         return self._send_local_feeds(server)
 
     def _name_of(self, list_id: int) -> str:

@@ -140,3 +140,25 @@ def test_setup_with_a_wrong_password_says_it_was_refused(freshrss: FreshRSS, tmp
     result = pln(home, "sync", "setup", freshrss.api_url, "--user", freshrss.user,
                  env={"PLN_SYNC_PASSWORD": "not-it"}, ok=False)
     assert "refused the password" in result.stderr and "not-it" not in result.stderr
+
+
+def test_added_then_removed_is_not_brought_back(device: Device, feeds: FeedServer,
+                                                other: OtherClient, proxy: FaultyProxy) -> None:
+    one = feeds.serve("/once.xml", rss("Once", [("O", "https://once.example.org/1")]))
+    two = feeds.serve("/twice.xml", rss("Twice", [("T", "https://twice.example.org/1")]))
+    a = device("a", server=proxy.url("/api/greader.php"))
+    a.add([one], lists=["Teaching"])
+    a.remove_source(one)  # before any sync
+    a.add([two], lists=["Teaching"])
+    # the subscribe reaches the server, then the connection goes before its id is seen
+    proxy.drop_from = proxy.count + 4  # ClientLogin, token, subscribe, (dropped) unread-count
+    with pytest.raises(SyncError):
+        a.sync()
+    assert set(other.subscriptions()) == {two}
+    a.remove_source(two)
+    proxy.drop_from = None
+    a.sync()
+    assert other.subscriptions() == {}
+    assert a.sources() == []
+    a.sync()
+    assert a.sources() == []
