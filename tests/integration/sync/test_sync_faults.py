@@ -162,3 +162,15 @@ def test_added_then_removed_is_not_brought_back(device: Device, feeds: FeedServe
     assert a.sources() == []
     a.sync()
     assert a.sources() == []
+
+
+def test_setup_asks_for_the_password_without_echoing_it(freshrss: FreshRSS, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    result = CliRunner().invoke(cli, ["--home", str(home), "sync", "setup", freshrss.url, "--user",
+                                      freshrss.user], input=freshrss.api_password + "\n",
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert freshrss.api_password not in result.output + result.stderr
+    assert "found the Google Reader API" in result.output
+    assert load_settings(home).sync.password == freshrss.api_password
