@@ -65,6 +65,7 @@ def test_a_busy_server_is_waited_for_as_it_asks(device: Device, proxy: FaultyPro
 
 def test_a_wrong_password_names_the_server(device: Device, freshrss: FreshRSS, tmp_path: Path) -> None:
     a = device("a")
+    assert a.check_sync_server() is None  # what `pln doctor` calls: answers, takes the password
     path = a.settings.settings_path
     path.write_text(path.read_text().replace(freshrss.api_password, "wrong"))
     a.settings = load_settings(a.settings.home)
