@@ -229,13 +229,16 @@ class FaultyProxy(threading.Thread):
                 if key in self.paths[-1]:
                     self.before.pop(key)()
             head = head.replace(b"Connection: keep-alive", b"Connection: close")
-            with socket.create_connection(self.target) as upstream:
-                upstream.sendall(head + b"\r\n\r\n" + rest)
-                while True:
-                    chunk = upstream.recv(65536)
-                    if not chunk:
-                        break
-                    conn.sendall(chunk)
+            try:
+                with socket.create_connection(self.target) as upstream:
+                    upstream.sendall(head + b"\r\n\r\n" + rest)
+                    while True:
+                        chunk = upstream.recv(65536)
+                        if not chunk:
+                            break
+                        conn.sendall(chunk)
+            except OSError:
+                return  # the server is gone (killed on purpose): the client sees a hang-up
 
     def stop(self) -> None:
         self.sock.close()

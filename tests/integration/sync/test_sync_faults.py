@@ -175,3 +175,66 @@ def test_setup_asks_for_the_password_without_echoing_it(freshrss: FreshRSS, tmp_
     assert freshrss.api_password not in result.output + result.stderr
     assert "found the Google Reader API" in result.output
     assert load_settings(home).sync.password == freshrss.api_password
+
+
+def test_the_real_server_killed_mid_sync_loses_nothing(tmp_path: Path, feeds: FeedServer) -> None:
+    """A FreshRSS of its own, killed (SIGKILL) in the middle of a sync, then started again."""
+    import json as json_
+    import signal
+    import socket
+    import subprocess
+
+    from pln_reader.library.facade import open_library
+
+    from .conftest import START, FaultyProxy, OtherClient
+
+    where = tmp_path / "own-freshrss"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def start() -> FreshRSS:
+        done = subprocess.run(["bash", str(START.resolve()), str(where), str(port)], check=False,
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            pytest.fail(f"FreshRSS did not start: {done.stderr[-300:]}")
+        info = json_.loads(done.stdout.strip().splitlines()[-1])
+        return FreshRSS(info["url"], info["api_url"], info["user"], info["api_password"],
+                        info["root"], int(info["pid"]))
+
+    server = start()
+    proxy = FaultyProxy(server.url)
+    proxy.start()
+    links = [f"https://killed.example.org/{n}" for n in range(1, 4)]
+    url = feeds.serve("/killed.xml", rss("Killed", [(f"K {n}", u) for n, u in enumerate(links, 1)]))
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.toml").write_text(
+        FAST_SETTINGS + f'[sync]\nserver = "{proxy.url("/api/greader.php")}"\nuser = "{server.user}"'
+        f'\npassword = "{server.api_password}"\n')
+    (home / "settings.toml").chmod(0o600)
+    try:
+        with open_library(home, settings=load_settings(home)) as a:
+            a.add([url], lists=["Teaching"])
+            a.sync()
+            for link in links:
+                a.save(link, fetch_new=False)
+            a.mark_read(links[0])
+            pid = server.pid
+            proxy.before["edit-tag"] = lambda: os.kill(pid, signal.SIGKILL)
+            with pytest.raises(SyncError) as failed:
+                a.sync()
+            assert failed.value.reason == "unreachable"
+            assert a.sync_status().waiting == 4  # the batch the server died on is still waiting
+            server = start()
+            a.sync()
+            assert a.sync_status().waiting == 0
+            other = OtherClient(server)
+            assert [other.state(link) for link in links] == [(True, True), (False, True), (False, True)]
+            assert all(a.get_link(link).saved for link in links)
+    finally:
+        proxy.stop()
+        try:
+            os.kill(server.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
