@@ -15,12 +15,13 @@ from .options import echo_json, home_option, json_option, with_library
 def _report_json(report: Any) -> dict[str, Any]:
     return {"pushed": report.pushed, "sent": report.sent, "applied": report.applied,
             "added": report.added, "removed": report.removed, "lists": report.lists,
-            "items": report.items, "requests": report.requests, "waiting": report.waiting}
+            "items": report.items, "requests": report.requests, "waiting": report.waiting,
+            "full": report.full}
 
 
 @click.group(invoke_without_command=True)
 @home_option
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="Print what the sync did as a JSON object.")
 @click.pass_context
 def sync(ctx: click.Context, as_json: bool) -> None:
     """Sync with your feed server (FreshRSS, Miniflux, ...): push local changes, then pull."""
@@ -47,7 +48,7 @@ def _run_sync(library: Any, as_json: bool) -> None:
     parts = [f"pushed {fmt.plural(report.pushed + report.sent, 'change')}",
              f"pulled {fmt.plural(report.applied, 'change')}"]
     if report.added or report.removed:
-        parts.append(f"{report.added} sources added, {report.removed} removed")
+        parts.append(f"{fmt.plural(report.added, 'source')} added, {report.removed} removed")
     if report.lists:
         parts.append(f"{fmt.plural(report.lists, 'list change')}")
     if report.items:
