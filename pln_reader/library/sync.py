@@ -15,7 +15,7 @@ from ..store import sync as sync_db
 from ..store.db import Storage, from_db
 
 if TYPE_CHECKING:
-    from ..sync.engine import SyncReport
+    from ..sync.report import SyncReport
 
 
 @dataclass(frozen=True, slots=True)
