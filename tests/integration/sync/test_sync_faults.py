@@ -238,3 +238,24 @@ def test_the_real_server_killed_mid_sync_loses_nothing(tmp_path: Path, feeds: Fe
             os.kill(server.pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
+
+
+def test_the_password_and_token_are_never_stored_or_logged(
+        device: Device, feeds: FeedServer, other: OtherClient, freshrss: FreshRSS,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    url = feeds.serve("/secret.xml", rss("Secret", [("S", "https://secret.example.org/1")]))
+    a = device("a")
+    a.add([url], lists=["Teaching"])
+    a.save("https://secret.example.org/1", fetch_new=False)
+    with caplog.at_level(logging.DEBUG):
+        a.sync()
+        a.sync()
+    token = other.http.headers["Authorization"].split("auth=", 1)[1]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert token not in logged and freshrss.api_password not in logged
+    home = a.settings.home
+    stored = b"".join(p.read_bytes() for p in home.iterdir() if p.name.startswith("pln.db"))
+    assert token.encode() not in stored and freshrss.api_password.encode() not in stored
+    assert token not in (home / "settings.toml").read_text()
