@@ -38,8 +38,9 @@ def _run_sync(library: Any, as_json: bool) -> None:
     except SyncError as exc:
         waiting = library.sync_status().waiting if library.sync_enabled else 0
         if getattr(exc, "reason", "") == "unreachable":
+            why = str(exc).removeprefix("sync: ")
             click.echo(f"sync: server unreachable, {fmt.plural(waiting, 'change')} waiting "
-                       f"({fmt.shown(str(exc))})", err=True)
+                       f"({fmt.shown(why)})", err=True)
             sys.exit(1)
         raise
     if as_json:
