@@ -100,6 +100,7 @@ class _Run(FolderSync):
         self.now = now
         self.report = report
         self.pushed_upto = 0
+        self.subscribe_pending = False
         self._paths: tuple[int, dict[int, str]] | None = None
 
     # -- push --------------------------------------------------------------------------------------
@@ -161,9 +162,9 @@ class _Run(FolderSync):
 
     def _push_one(self, kind: str, p: dict[str, Any]) -> None:
         if kind == "subscribe":
-            # Added and removed again before a sync: nothing to send.
-            if self._sub_by_url(p["url"]) is None and self.store.source_id_for_url(p["url"]):
-                self.api.subscribe(p["url"], p.get("folder"), p.get("title"))
+            # Sent by the pull, which first reads the server's subscriptions: it may have this
+            # feed already, written another way (and one added and removed again sends nothing).
+            self.subscribe_pending = True
         elif kind == "unsubscribe":
             if self.store.source_id_for_url(p["url"]) is not None:
                 return  # removed and added again: it stays
@@ -210,7 +211,7 @@ class _Run(FolderSync):
         fingerprint = _fingerprint(counts)
         last_full = from_db(db.meta(self.store, "last_full"))
         full = (fingerprint is None or fingerprint != db.meta(self.store, "fingerprint")
-                or last_full is None
+                or last_full is None or self.subscribe_pending
                 or self.now - last_full >= FULL_CHECK)
         self.report.full = full
         unread: set[str] | None = None

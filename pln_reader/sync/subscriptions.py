@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..core.text import clean_text
+from ..core.urls import canonical_or_none
 from ..store import sync as db
 from ..store.db import Storage, from_db, to_db
 from . import folders
@@ -184,8 +185,20 @@ class FolderSync:
         if new_list is not None:
             self.store.add_to_list(new_list, [source_id])
 
+    def _source_for(self, url: str) -> int | None:
+        """The local feed with this URL, also when the server wrote it another way (host case,
+        default port, tracking parameters: the canonical form)."""
+        found = self.store.source_id_for_url(url)
+        if found is not None:
+            return found
+        wanted = canonical_or_none(url)
+        for row in db.feed_sources(self.store):
+            if wanted is not None and canonical_or_none(row["url"]) == wanted:
+                return int(row["id"])
+        return None
+
     def _meet_subscription(self, s: Subscription) -> None:
-        source_id = self.store.source_id_for_url(s.url)
+        source_id = self._source_for(s.url)
         folder = None if folders.is_default(s.folder) else s.folder
         if source_id is None:
             source_id, _ = self.store.add_source(
@@ -219,12 +232,14 @@ class FolderSync:
 
     def _send_local_feeds(self, server: dict[str, Subscription]) -> bool:
         mapped = {r["source_id"] for r in db.subscriptions(self.store) if r["source_id"] is not None}
-        on_server = {s.url for s in server.values()}
+        on_server = {s.url for s in server.values()} | {
+            c for s in server.values() if (c := canonical_or_none(s.url))}
         paths = self.paths()
         refused: dict[str, str] = json.loads(db.meta(self.store, "refused") or "{}")
         sent = False
         for row in db.feed_sources(self.store):
-            if row["id"] in mapped or row["url"] in on_server:
+            if row["id"] in mapped or row["url"] in on_server or \
+                    canonical_or_none(row["url"]) in on_server:
                 continue
             when = from_db(refused.get(row["url"]))
             if when is not None and self.now - when < RETRY_REFUSED:
@@ -244,7 +259,7 @@ class FolderSync:
         rows = {r["stream_id"] for r in db.subscriptions(self.store)}
         for s in subs:
             if s.stream_id not in rows:
-                source_id = self.store.source_id_for_url(s.url)
+                source_id = self._source_for(s.url)
                 if source_id is not None:
                     db.put_subscription(self.store, s.stream_id, source_id, s.url, s.folder)
         self._set_server_folders(self._server_folders() | {

@@ -133,3 +133,16 @@ def test_the_member_feeds_of_a_subscribed_opml_list_sync_in_its_folder(
     subs = other.subscriptions()
     assert set(subs) == {one, two}  # the OPML list itself stays local
     assert {other.folder_of(one), other.folder_of(two)} == {"Blogroll"}
+
+
+def test_a_feed_the_server_writes_another_way_is_not_doubled(
+        device: Device, feeds: FeedServer, other: OtherClient) -> None:
+    url = feeds.serve("/same.xml", rss("Same", [("S", "https://same.example.org/1")]))
+    other.post("subscription/edit", [("ac", "subscribe"), ("s", f"feed/{url}?utm_source=phone"),
+                                     ("a", "user/-/label/Teaching")])
+    a = device("a")
+    a.add([url], lists=["Teaching"])
+    a.sync()
+    a.sync()
+    assert [s.url for s in a.sources()] == [url]
+    assert len(other.subscriptions()) == 1
