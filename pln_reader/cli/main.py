@@ -14,7 +14,7 @@ import click
 
 from ..core.errors import PlnError
 from ..core.version import __version__
-from . import backup, completion, doctor, notes, reading, reflect, shares, social
+from . import backup, completion, doctor, notes, reading, reflect, shares, social, sync
 from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 
@@ -142,10 +142,13 @@ def list_options(f: F) -> F:
 @home_option
 @click.argument("name")
 @list_options
+@click.option("--parent", metavar="LIST", help="Nest the new list in this list.")
 @with_library
-def list_create(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None) -> None:
+def list_create(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None,
+                parent: str | None) -> None:
     """Create a topic list."""
-    created = library.create_list(name, purpose=purpose, context=context, budget_minutes=budget)
+    created = library.create_list(name, purpose=purpose, context=context, budget_minutes=budget,
+                                  parent=parent)
     click.echo(f"created list: {fmt.shown(created.name)}")
 
 
@@ -154,13 +157,16 @@ def list_create(library: Any, name: str, purpose: str | None, context: str | Non
 @click.argument("name")
 @list_options
 @click.option("--rename", metavar="NEW_NAME", help="Give the list a new name.")
+@click.option("--parent", metavar="LIST", help='Nest the list in this list ("" for the top).')
 @with_library
 def list_edit(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None,
-              rename: str | None) -> None:
-    """Change a topic list's name, purpose, context or budget."""
+              rename: str | None, parent: str | None) -> None:
+    """Change a topic list's name, purpose, context, budget or place."""
     changes: dict[str, Any] = {}
     if rename is not None:
         changes["new_name"] = rename
+    if parent is not None:
+        changes["parent"] = parent
     if purpose is not None:
         changes["purpose"] = purpose or None
     if context is not None:
@@ -168,7 +174,8 @@ def list_edit(library: Any, name: str, purpose: str | None, context: str | None,
     if budget is not None:
         changes["budget_minutes"] = budget
     if not changes:
-        raise click.UsageError("nothing to change: give --purpose, --context, --budget or --rename")
+        raise click.UsageError("nothing to change: give --purpose, --context, --budget, --rename "
+                               "or --parent")
     edited = library.edit_list(name, **changes)
     click.echo(f"updated list: {fmt.shown(edited.name)}")
 
@@ -401,6 +408,6 @@ def main() -> None:
 
 
 # The command modules define their commands; only this module puts them on the group.
-for _module in (doctor, notes, reading, reflect, shares, social, completion, backup):
+for _module in (doctor, notes, reading, reflect, shares, social, sync, completion, backup):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

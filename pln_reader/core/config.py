@@ -110,6 +110,21 @@ class LearnedSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncSettings:
+    server: str = ""
+    """The Google Reader API base (FreshRSS: ``https://host/api/greader.php``); empty: sync off."""
+    user: str = ""
+    password: str = field(default="", repr=False)
+    """The API password (env PLN_SYNC_PASSWORD); never printed, logged or sent elsewhere."""
+    interval_minutes: int = 10
+    """How often the UI syncs while it is open."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.server and self.user)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -119,6 +134,7 @@ class Settings:
     social: SocialSettings = field(default_factory=SocialSettings)
     learned: LearnedSettings = field(default_factory=LearnedSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
@@ -136,18 +152,21 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret the settings hold, for :func:`pln_reader.core.secrets.scrub`."""
-        return tuple(s for s in (self.social.mastodon_token,) if s)
+        return tuple(s for s in (self.social.mastodon_token, self.sync.password) if s)
 
 
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
                               "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings,
-                              "backup": BackupSettings}
+                              "backup": BackupSettings, "sync": SyncSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
             ("learned", "format"): ("md", "html", "atom")}
 
 # Names the social features document (besides the PLN_READER_SOCIAL_* form).
 _SOCIAL_ENV = {"PLN_BLUESKY_APPVIEW": "bluesky_appview", "PLN_MASTODON_TOKEN": "mastodon_token"}
+_SYNC_ENV = {"PLN_SYNC_PASSWORD": "password"}
+# Keys whose values are secrets: never shown in an error, and a file holding one must be private.
+_SECRETS = {("social", "mastodon_token"): "a Mastodon token", ("sync", "password"): "a sync password"}
 
 
 def default_home() -> Path:
@@ -169,7 +188,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "refresh.concurrency": (1, 1024), "refresh.per_host": (1, 256),
     "refresh.interval_minutes": (1, 525_600), "refresh.backoff_cap_hours": (0.1, 8760),
     "refresh.workers": (0, 256),
-    "queue.stale_days": (1, 3650), "backup.keep": (0, 1000),
+    "queue.stale_days": (1, 3650), "backup.keep": (0, 1000), "sync.interval_minutes": (1, 10_080),
     "social.lookback_days": (1, 3650), "social.max_pages": (1, 1000), "social.page_size": (1, 100),
 }
 _MAX_NUMBER = 1_000_000_000
@@ -187,7 +206,8 @@ def _coerce(section: str, key: str, value: Any, target: Any) -> Any:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or isinstance(value, bool) != isinstance(target, bool):
-        shown = "a value of another kind (not shown: it may be a secret)" if "token" in key else repr(value)
+        secret = "token" in key or "password" in key
+        shown = "a value of another kind (not shown: it may be a secret)" if secret else repr(value)
         raise ConfigError(f"setting {where}: expected {wanted}, got {shown}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         low, high = _RANGES.get(where, (0, _MAX_NUMBER))
@@ -254,25 +274,82 @@ def _load(home_path: Path, settings_file: Path, data: dict[str, Any], env: Mappi
                 values[key[len(prefix) :].lower()] = value
         if name == "social":
             values.update({field_: env[var] for var, field_ in _SOCIAL_ENV.items() if env.get(var)})
+        if name == "sync":
+            values.update({field_: env[var] for var, field_ in _SYNC_ENV.items() if env.get(var)})
         sections[name] = _apply(name, cls(), values)
-    if data.get("social", {}).get("mastodon_token"):
-        _check_private(settings_file)
+    for (section, key), what in _SECRETS.items():
+        if data.get(section, {}).get(key):
+            _check_private(settings_file, what, section, key)
     return Settings(home=home_path, keys=keys, **sections)
 
 
-def _check_private(path: Path) -> None:
-    """A file holding a token must be readable by its owner only."""
-    problem = private_file_problem(path)
+_SECRET_ENV = {("social", "mastodon_token"): "PLN_MASTODON_TOKEN", ("sync", "password"): "PLN_SYNC_PASSWORD"}
+
+
+def _check_private(path: Path, what: str, section: str, key: str) -> None:
+    """A file holding a secret must be readable by its owner only."""
+    problem = private_file_problem(path, what, _SECRET_ENV[(section, key)])
     if problem:
         raise ConfigError(problem)
 
 
-def private_file_problem(path: Path) -> str | None:
-    """Why ``path``, which holds a token, is not private enough (None when it is private)."""
+def private_file_problem(path: Path, what: str = "a Mastodon token",
+                         env: str = "PLN_MASTODON_TOKEN") -> str | None:
+    """Why ``path``, which holds a secret, is not private enough (None when it is private)."""
     if os.name != "posix":
         return None
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        return (f"{path} holds a Mastodon token but others can read it (mode {mode:o}): "
-                f"run `chmod 600 {path}`, or set PLN_MASTODON_TOKEN instead")
+        return (f"{path} holds {what} but others can read it (mode {mode:o}): "
+                f"run `chmod 600 {path}`, or set {env} instead")
     return None
+
+
+def _toml_string(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def _without_section(text: str, section: str) -> list[str]:
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        header = line.strip()
+        if header.startswith("[") and not header.startswith("[["):
+            inside = header.split("#", 1)[0].strip() == f"[{section}]"
+        if not inside:
+            kept.append(line)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
+
+
+def write_sync_settings(home: Path, *, server: str, user: str, password: str) -> Path:
+    """Write the ``[sync]`` section of ``settings.toml`` (the rest kept), as a file only its
+    owner can read: it holds the password."""
+    from .files import write_atomically
+
+    path = home / SETTINGS_FILE
+    text = path.read_text("utf-8") if path.is_file() else ""
+    lines = _without_section(text, "sync")
+    if lines:
+        lines.append("")
+    lines += ["[sync]", f"server = {_toml_string(server)}", f"user = {_toml_string(user)}"]
+    if password:
+        lines.append(f"password = {_toml_string(password)}")
+    home.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"), mode=0o600)
+    return path
+
+
+def remove_sync_settings(home: Path) -> None:
+    """Drop the ``[sync]`` section (server, user, password) from ``settings.toml``."""
+    from .files import write_atomically
+
+    path = home / SETTINGS_FILE
+    if not path.is_file():
+        return
+    lines = _without_section(path.read_text("utf-8"), "sync")
+    mode = path.stat().st_mode & 0o777
+    write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8") if lines else b"", mode=mode)

@@ -13,7 +13,8 @@ CLI and the UI can catch one type and show its message (never a traceback)::
     ├── ParseError             bytes that are not a feed we can read
     ├── DiscoveryError         no feed found at a site URL
     ├── OPMLError              malformed OPML (nothing is imported)
-    └── TemplateError          an export template cannot be read or rendered (names file and line)
+    ├── TemplateError          an export template cannot be read or rendered (names file and line)
+    └── SyncError              the sync server refused, failed or is unreachable (has .reason)
 
 Messages name the thing that failed and, where there is one, what to do.
 """
@@ -104,3 +105,15 @@ class TemplateError(PlnError):
         super().__init__(message)
         self.filename = filename
         self.lineno = lineno
+
+
+class SyncError(PlnError):
+    """A sync with the Google Reader API server failed; nothing local was lost.
+
+    ``reason``: ``unreachable`` (network, timeout, 5xx: changes wait in the outbox), ``auth``
+    (the password was refused), ``protocol`` (the server does not answer like the API).
+    """
+
+    def __init__(self, message: str, *, reason: str = "unreachable"):
+        super().__init__(message)
+        self.reason = reason

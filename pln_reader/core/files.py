@@ -9,13 +9,14 @@ from pathlib import Path
 from .errors import InputError
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory and a rename.
 
     The temporary file has a fresh random name (created exclusively, so a planted file or
     symlink is never followed) and is removed when anything fails; ``path`` then keeps what it
-    had. Every failure (missing or read-only folder, full disk, a path that cannot hold files)
-    is one :class:`InputError` naming the path.
+    had. ``mode`` is 0o600 for a file holding a secret (private before it has its name). Every
+    failure (missing or read-only folder, full disk, a path that cannot hold files) is one
+    :class:`InputError` naming the path.
     """
     path = path.expanduser()
     try:
@@ -28,7 +29,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -18,6 +18,7 @@ class AnnotationsMixin:
     clock: Callable[[], datetime]
     _link_id: Callable[..., int]
     _list_id_of: Callable[[str | None], int | None]
+    _sync_record: Callable[..., None]
 
     def add_note(self, url: str, text: str) -> int:
         text = text.strip()
@@ -65,7 +66,14 @@ class AnnotationsMixin:
         if not cleaned:
             raise InputError("give at least one tag")
         link_id = self._link_id(url)
-        set_tags(self.store, link_id, [] if remove else cleaned, cleaned if remove else [], self.clock())
+        with self.store.transaction():
+            before = set(tags_of(self.store, link_id))
+            set_tags(self.store, link_id, [] if remove else cleaned, cleaned if remove else [], self.clock())
+            after = set(tags_of(self.store, link_id))
+            for tag in sorted(after - before):
+                self._sync_record("tag", url=canonicalize(url), tag=tag, value=True)
+            for tag in sorted(before - after):
+                self._sync_record("tag", url=canonicalize(url), tag=tag, value=False)
         return tags_of(self.store, link_id)
 
     def annotations(self, *, list_name: str | None = None, since: datetime | None = None,

@@ -53,11 +53,12 @@ CLICK_EDITOR_FALLBACKS = ("sensible-editor", "vim", "nano")
 MAX_HOSTS = 20
 HOST_TIMEOUT_S = 3.0
 HOST_CONCURRENCY = 8
-SECRET_SETTINGS = (("social", "mastodon_token"),)
+SECRET_SETTINGS = (("social", "mastodon_token"), ("sync", "password"))
 """Settings that hold a secret, as (section, key): read from the file itself (it may not load) to
 hide them and to name them when the file is not mode 600. Keep it in step with
 ``Settings.secrets()``."""
-SECRET_ENV = ("PLN_MASTODON_TOKEN", "PLN_READER_SOCIAL_MASTODON_TOKEN")
+SECRET_ENV = ("PLN_MASTODON_TOKEN", "PLN_READER_SOCIAL_MASTODON_TOKEN", "PLN_SYNC_PASSWORD",
+              "PLN_READER_SYNC_PASSWORD")
 """Environment variables that hold a secret (the PLN_READER_<SECTION>_<KEY> forms included)."""
 
 
@@ -369,6 +370,25 @@ def check_hosts(ctx: Context) -> Iterator[CheckResult]:
                        "those with the most sources)")
 
 
+def check_sync(ctx: Context) -> CheckResult | None:
+    """The sync server answers and takes the password (nothing when sync is not set up)."""
+    name = "sync server"
+    if ctx.loaded[1] is not None or not ctx.settings.sync.enabled:
+        return None
+    server = ctx.settings.sync.server
+    if ctx.offline:
+        return ok(name, f"{server} is not checked (--offline)")
+    from ..sync.engine import check_server
+
+    problem = check_server(ctx.settings)
+    if problem is None:
+        return ok(name, f"{server} answers and takes the password of {ctx.settings.sync.user}")
+    if "password" in problem:
+        return fail(name, problem, "run `pln sync setup URL --user NAME` again with the right "
+                                   "password (or set PLN_SYNC_PASSWORD)")
+    return warn(name, problem, "check the address and the network; changes wait in the outbox")
+
+
 CHECKS: list[Check] = [
     check_data_directory,
     check_settings,
@@ -379,6 +399,7 @@ CHECKS: list[Check] = [
     check_browser,
     check_media_player,
     check_hosts,
+    check_sync,
 ]
 """Every check, in the order shown. Another one is one more line here."""
 

@@ -23,6 +23,7 @@ from .annotations import AnnotationsMixin
 from .reflection import ReflectionMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
+from .sync import SyncMixin
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
     from ..refresh.run import Progress
@@ -40,7 +41,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
+class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):
@@ -67,18 +68,65 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
 
     def create_list(
         self, name: str, *, purpose: str | None = None, context: str | None = None,
-        budget_minutes: int | None = None,
+        budget_minutes: int | None = None, parent: str | None = None,
     ) -> TopicList:
+        """Create a topic list (nested in the list named ``parent``, if given)."""
+        parent_id = self.store.get_list(parent).id if parent else None
         self.store.create_list(name, purpose=purpose, context=context, budget_minutes=budget_minutes,
-                               now=self.clock())
+                               parent_id=parent_id, now=self.clock())
         return self.store.get_list(name.strip())
 
+    def _list_paths(self) -> dict[int, str]:
+        from ..sync.folders import list_paths
+
+        return list_paths(self.store.list_tree())
+
     def edit_list(self, name: str, **changes: object) -> TopicList:
-        self.store.edit_list(name, **changes)
+        """Change a list; ``parent`` nests it in another list ("" takes it to the top)."""
+        current = self.store.get_list(name)
+        parent = changes.pop("parent", None)
+        old_paths = self._list_paths() if self.sync_enabled else {}
+        with self.store.transaction():
+            if parent is not None:
+                parent_id = self.store.get_list(str(parent)).id if parent else None
+                if parent_id is not None and (parent_id == current.id or current.id in
+                                              self._ancestors(parent_id)):
+                    raise InputError(f"{parent!r} is inside {current.name!r}: a list cannot be "
+                                     "nested in itself")
+                self.store.set_list_parent(current.id, parent_id)
+            self.store.edit_list(name, **changes)
+            if old_paths:
+                new_path = self._list_paths()[current.id]
+                if new_path != old_paths[current.id]:
+                    self._sync_record("rename", old=old_paths[current.id], new=new_path)
         return self.store.get_list(str(changes.get("new_name") or name))
 
+    def _ancestors(self, list_id: int) -> set[int]:
+        parents = {r["id"]: r["parent_id"] for r in self.store.list_tree()}
+        found: set[int] = set()
+        current = parents.get(list_id)
+        while current is not None and current not in found:
+            found.add(current)
+            current = parents.get(current)
+        return found
+
     def delete_list(self, name: str) -> None:
-        self.store.delete_list(name)
+        """Delete a list; its sources stay, and lists nested in it move to its parent."""
+        current = self.store.get_list(name)
+        with self.store.transaction():
+            old_paths = self._list_paths() if self.sync_enabled else {}
+            children = [r["id"] for r in self.store.list_tree() if r["parent_id"] == current.id]
+            for child in children:
+                self.store.set_list_parent(child, current.parent_id)
+            self.store.delete_list(name)
+            if old_paths:
+                new_paths = self._list_paths()
+                for list_id, path in sorted(old_paths.items(), key=lambda kv: len(kv[1])):
+                    if list_id in new_paths and new_paths[list_id] != path and \
+                            path.startswith(old_paths[current.id] + "/") and \
+                            path.count("/") == old_paths[current.id].count("/") + 1:
+                        self._sync_record("rename", old=path, new=new_paths[list_id])
+                self._sync_record("delete_list", path=old_paths[current.id])
 
     def _list_id_of(self, name: str | None) -> int | None:
         """The id of the list named ``name`` (NotFoundError if none), or None for no name."""
@@ -184,9 +232,11 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
         is_new = storage_links.link_id_for(self.store, canonical) is None
         link_id = self._link_id(url, create=True)
         now = self.clock()
-        storage_links.set_state(self.store, [link_id], "archived_at", None)
-        if storage_links.set_state(self.store, [link_id], "saved_at", now):
-            add_events(self.store, [link_id], "saved", now)
+        with self.store.transaction():
+            storage_links.set_state(self.store, [link_id], "archived_at", None)
+            if storage_links.set_state(self.store, [link_id], "saved_at", now):
+                add_events(self.store, [link_id], "saved", now)
+                self._sync_record("star", url=canonical, value=True)
         if is_new and fetch_new:
             self._fetch_articles([(link_id, canonical)])
         return self.get_link(url)
@@ -195,9 +245,11 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
         """Take a link out of the queue as read (it stays saved, for the record)."""
         link_id = self._link_id(url)
         now = self.clock()
-        if storage_links.set_state(self.store, [link_id], "read_at", now):
-            add_events(self.store, [link_id], "read", now)
-        storage_links.set_state(self.store, [link_id], "archived_at", now)
+        with self.store.transaction():
+            if storage_links.set_state(self.store, [link_id], "read_at", now):
+                add_events(self.store, [link_id], "read", now)
+                self._sync_record("read", url=canonicalize(url), value=True)
+            storage_links.set_state(self.store, [link_id], "archived_at", now)
         return self.get_link(url)
 
     # -- reading: articles and the queue ---------------------------------------------------------
@@ -253,8 +305,10 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
         """Take a link out of the reading queue (its save event is forgotten: it was undone)."""
         link = self.get_link(url)
         if link.saved_at is not None:
-            storage_links.set_state(self.store, [link.id], "saved_at", None)
-            drop_events_since(self.store, [link.id], "saved", link.saved_at)
+            with self.store.transaction():
+                storage_links.set_state(self.store, [link.id], "saved_at", None)
+                drop_events_since(self.store, [link.id], "saved", link.saved_at)
+                self._sync_record("star", url=link.url, value=False)
         return self.get_link(url)
 
     def mark_read(self, url: str, *, read: bool = True) -> Link:
@@ -274,11 +328,13 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
             read_at = storage_links.read_at(self.store, link_id)
             if (read_at is not None) == read:
                 continue
-            storage_links.set_state(self.store, [link_id], "read_at", now if read else None)
-            if read:
-                add_events(self.store, [link_id], "read", now)
-            elif read_at is not None:
-                drop_events_since(self.store, [link_id], "read", read_at)
+            with self.store.transaction():
+                storage_links.set_state(self.store, [link_id], "read_at", now if read else None)
+                if read:
+                    add_events(self.store, [link_id], "read", now)
+                elif read_at is not None:
+                    drop_events_since(self.store, [link_id], "read", read_at)
+                self._sync_record("read", url=canonicalize(url), value=read)
             changed.append(canonicalize(url))
         return changed
 
@@ -302,7 +358,10 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin):
         ids = [link_id for link_id, _ in found]
         # A bulk dismissal, not reading: no read events, so the review's funnel counts only
         # links read one by one or opened.
-        storage_links.set_state(self.store, ids, "read_at", self.clock())
+        with self.store.transaction():
+            storage_links.set_state(self.store, ids, "read_at", self.clock())
+            for _, url in found:
+                self._sync_record("read", url=url, value=True)
         return [url for _, url in found]
 
     def doctor(self, *, offline: bool = False) -> list[CheckResult]:

@@ -55,6 +55,9 @@ class SourcesMixin:
     clock: Callable[[], datetime]
     _list_id_of: Callable[[str | None], int | None]
     _list_ids: Callable[..., list[int]]
+    _sync_record: Callable[..., None]
+    _list_paths: Callable[[], dict[int, str]]
+    sync_enabled: bool
 
     # -- sources -------------------------------------------------------------------------------
 
@@ -68,7 +71,10 @@ class SourcesMixin:
     def remove_source(self, ref: str) -> Source:
         """Remove a source and its entries; links the user saved or annotated stay."""
         source = self.store.find_source(ref)
-        self.store.remove_source(source.id)
+        with self.store.transaction():
+            self.store.remove_source(source.id)
+            if source.kind == "feed" and is_http_url(source.url):
+                self._sync_record("unsubscribe", url=source.url)
         return source
 
     def add(self, targets: Sequence[str], *, lists: Sequence[str] = ()) -> list[AddResult]:
@@ -126,6 +132,9 @@ class SourcesMixin:
                 "feed", url, title=prepared.title, site_url=prepared.site_url, now=now)
             for list_id in list_ids:
                 self.store.add_to_list(list_id, [source_id])
+            if created and self.sync_enabled and is_http_url(url):
+                folder = self._list_paths().get(list_ids[0]) if list_ids else None
+                self._sync_record("subscribe", url=url, folder=folder, title=prepared.title)
             if created:
                 storage_links.write_entries(self.store, source_id, prepared.rows, now)
                 from ..refresh.run import next_due_ok

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # does not import sqlite-utils at all (a test keeps this list equal to the registered ones).
 SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
                      "0005_social", "0006_entries_source_link",
-                     "0007_share_ids", "0009_refresh_claims")
+                     "0007_share_ids", "0008_sync", "0009_refresh_claims")
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -189,6 +189,10 @@ class Storage:
         assignments = ", ".join(f"{key} = ?" for key in sets)
         with self.transaction() as conn:
             conn.execute(f"UPDATE lists SET {assignments} WHERE id = ?", [*sets.values(), current.id])
+
+    def set_list_parent(self, list_id: int, parent_id: int | None) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE lists SET parent_id = ? WHERE id = ?", [parent_id, list_id])
 
     def delete_list(self, name: str) -> None:
         current = self.get_list(name)

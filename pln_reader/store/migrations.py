@@ -316,6 +316,52 @@ def m0007_share_ids(db: Database) -> None:
     _execute_all(db, _V7)
 
 
+_V8 = [
+    # Sync with a Google Reader API server. Local changes made while sync is set up, in order,
+    # until pushed (``payload`` is JSON: what changed, by canonical URL or list path).
+    """CREATE TABLE sync_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    # Subscriptions as last seen on the server: the stream id, the feed URL and its folder. A
+    # source removed here keeps its row (source_id NULL) until the unsubscribe is pushed.
+    """CREATE TABLE sync_subscriptions (
+        stream_id TEXT PRIMARY KEY,
+        source_id INTEGER UNIQUE REFERENCES sources(id) ON DELETE SET NULL,
+        url TEXT NOT NULL,
+        folder TEXT
+    ) WITHOUT ROWID""",
+    # Server items mapped to links by canonical URL, with the state both sides last agreed on,
+    # and the subscription they came from (its items go with it: that is no unsave or unread).
+    """CREATE TABLE sync_items (
+        item_id TEXT PRIMARY KEY,
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        stream_id TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID""",
+    "CREATE INDEX sync_items_link ON sync_items(link_id)",
+    # Item labels (tags) both sides last agreed on, per item.
+    """CREATE TABLE sync_item_tags (
+        item_id TEXT NOT NULL REFERENCES sync_items(item_id) ON DELETE CASCADE,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (item_id, tag)
+    ) WITHOUT ROWID""",
+    # Small facts about the account: last sync, folders seen, the unread-count fingerprint.
+    """CREATE TABLE sync_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    ) WITHOUT ROWID""",
+]
+
+
+@migrations(name="0008_sync")
+def m0008_sync(db: Database) -> None:
+    _execute_all(db, _V8)
+
+
 @migrations(name="0009_refresh_claims")
 def m0009_refresh_claims(db: Database) -> None:
     # The sources a running refresh is fetching, so that a second refresh skips them.

@@ -27,6 +27,14 @@ class RefreshFinished(Message):
         self.summary, self.error, self.list_name = summary, error, list_name
 
 
+class SyncFinished(Message):
+    """A background sync ended: what it changed here, or why it failed (changes waiting)."""
+
+    def __init__(self, changed: int, error: str | None = None, waiting: int = 0) -> None:
+        super().__init__()
+        self.changed, self.error, self.waiting = changed, error, waiting
+
+
 @dataclass(frozen=True, slots=True)
 class Triage:
     """A triage action the user can undo: what was done to which links."""

@@ -2,7 +2,7 @@
 
     1  cli/  ui/            faces: library/ and core/ only (cli opens ui lazily, in one place)
     2  library/
-    3  refresh/  reflect/
+    3  refresh/  reflect/  sync/
     4  articles/  social/
     5  feeds/  opml/        pure parsing: core/ only
     6  net/  store/
@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pln_reader"
 LAYERS: dict[str, int] = {
     "cli": 1, "ui": 1,
     "library": 2,
-    "refresh": 3, "reflect": 3,
+    "refresh": 3, "reflect": 3, "sync": 3,
     "articles": 4, "social": 4,
     "feeds": 5, "opml": 5,
     "net": 6, "store": 6,

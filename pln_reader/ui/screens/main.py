@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from ...core.errors import PlnError
 from ...core.models import Link, SourceResult
-from ..messages import RefreshFinished, RefreshProgress, Triage
+from ..messages import RefreshFinished, RefreshProgress, SyncFinished, Triage
 from ..skim import SkimClock
 from ..views import FIXED_VIEWS, View
 from ..widgets.links_table import LinksTable
@@ -69,6 +69,8 @@ class MainScreen(TriageMixin, Screen[None]):
         self.undo_stack: list[Triage] = []
         self.skim = SkimClock(lambda: self.app.clock())
         self._seen: set[int] = set()
+        self.sync_state: str | None = None
+        """What the status line says about sync (last sync, or why it failed)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -86,6 +88,10 @@ class MainScreen(TriageMixin, Screen[None]):
         self.reload_lists()
         self.query_one(LinksTable).focus()
         self.set_interval(15, self._tick_skim)
+        if self.app.library.sync_enabled:
+            self.run_sync()
+            minutes = max(1, self.app.library.settings.sync.interval_minutes)
+            self.set_interval(minutes * 60, self.run_sync)
 
     # -- the views and the links ---------------------------------------------------------------
 
@@ -197,6 +203,8 @@ class MainScreen(TriageMixin, Screen[None]):
             bits.append(f"{shown}{'+' if not self.table.complete else ''} links")
             if view and view.budget_spent:
                 bits.append(f"today's {view.budget_minutes} min budget is spent")
+            if self.sync_state:
+                bits.append(self.sync_state)
             text = " · ".join(bits)
         from ..text import plain
 
@@ -303,6 +311,42 @@ class MainScreen(TriageMixin, Screen[None]):
         self.reload_lists()
         self.load_links(keep=current.url if current else None)
         self._update_status(text)
+        if self.app.library.sync_enabled:
+            self.run_sync()
+
+    # -- sync ----------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def run_sync(self) -> None:
+        """Sync in a thread with its own connection; key presses never wait on the server."""
+        from ...core.errors import SyncError
+
+        with self.app.open_worker_library() as library:
+            try:
+                report = library.sync()
+            except SyncError as exc:
+                waiting = library.sync_status().waiting
+                reason = "server unreachable" if exc.reason == "unreachable" else str(exc)
+                self.post_message(SyncFinished(0, reason, waiting))
+                return
+            except PlnError as exc:
+                self.post_message(SyncFinished(0, str(exc)))
+                return
+        changed = report.applied + report.added + report.removed + report.lists + report.items
+        self.post_message(SyncFinished(changed, None, report.waiting))
+
+    @on(SyncFinished)
+    def _sync_finished(self, event: SyncFinished) -> None:
+        if event.error:
+            waiting = f", {event.waiting} change{'s' if event.waiting != 1 else ''} waiting"
+            self.sync_state = f"sync: {event.error}{waiting if event.waiting else ''}"
+        else:
+            self.sync_state = f"synced {self.app.clock().astimezone().strftime('%H:%M')}"
+        if event.changed:
+            current = self.table.current
+            self.reload_lists()
+            self.load_links(keep=current.url if current else None)
+        self._update_status()
 
     # -- skim time -----------------------------------------------------------------------------
 

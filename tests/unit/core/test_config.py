@@ -83,3 +83,40 @@ def test_unreadable_settings_file(tmp_path: Path) -> None:
     path.chmod(0)
     with pytest.raises(ConfigError, match="cannot be read"):
         load_settings(tmp_path, env={})
+
+
+def test_sync_settings_keep_the_password_private(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from pln_reader.core.config import remove_sync_settings, write_sync_settings
+
+    (tmp_path / "settings.toml").write_text('[ui]\ntheme = "nord"\n')
+    write_sync_settings(tmp_path, server="https://rss.example.org/api/greader.php", user="sam",
+                        password='se"cret\\pw')
+    assert stat.S_IMODE(os.stat(tmp_path / "settings.toml").st_mode) == 0o600
+    settings = load_settings(tmp_path, env={})
+    assert settings.sync.password == 'se"cret\\pw' and settings.ui.theme == "nord"
+    assert settings.sync.enabled and settings.sync.interval_minutes == 10
+    assert "secret" not in repr(settings) and "se\"cret" not in repr(settings)
+    (tmp_path / "settings.toml").chmod(0o640)
+    with pytest.raises(ConfigError, match="sync password.*PLN_SYNC_PASSWORD"):
+        load_settings(tmp_path, env={})
+    remove_sync_settings(tmp_path)
+    settings = load_settings(tmp_path, env={})
+    assert not settings.sync.enabled and settings.ui.theme == "nord"
+
+
+def test_sync_password_from_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").write_text('[sync]\nserver = "https://r.example.org"\nuser = "u"\n')
+    (tmp_path / "settings.toml").chmod(0o644)  # no secret in the file: any mode will do
+    settings = load_settings(tmp_path, env={"PLN_SYNC_PASSWORD": "from-env"})
+    assert settings.sync.password == "from-env"
+
+
+def test_a_bad_sync_password_value_is_not_shown(tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").write_text("[sync]\npassword = 12345\n")
+    (tmp_path / "settings.toml").chmod(0o600)
+    with pytest.raises(ConfigError) as failed:
+        load_settings(tmp_path, env={})
+    assert "12345" not in str(failed.value)

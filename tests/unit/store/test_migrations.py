@@ -24,7 +24,7 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
     assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",),
                        ("0004_shares_events",), ("0005_social",), ("0006_entries_source_link",),
-                       ("0007_share_ids",), ("0009_refresh_claims",)]
+                       ("0007_share_ids",), ("0008_sync",), ("0009_refresh_claims",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     store = open_storage(path)  # second open applies nothing again
     assert [m.name for m in migrations.migrations.applied(store.db)] == [
         "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
-        "0005_social", "0006_entries_source_link", "0007_share_ids", "0009_refresh_claims"]
+        "0005_social", "0006_entries_source_link", "0007_share_ids", "0008_sync", "0009_refresh_claims"]
     store.close()
 
 
@@ -65,7 +65,8 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events",
-                                         "0005_social", "0006_entries_source_link", "0007_share_ids", "0009_refresh_claims"])
+                                         "0005_social", "0006_entries_source_link", "0007_share_ids",
+                                         "0008_sync", "0009_refresh_claims"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
     """A database of any earlier version opens current with every row kept (the sources table
     rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""
@@ -101,7 +102,8 @@ def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) ->
     events = [tuple(e) for e in store.query("SELECT kind, at FROM link_events ORDER BY at")]
     if stop_before <= "0004_shares_events":
         assert events == [("saved", "2026-01-01T09:00:00+00:00"), ("read", "2026-01-02T10:00:00+00:00")]
-    assert {"shares", "skim_sessions", "annotations", "articles", "short_links"} <= set(store.db.table_names())
+    assert {"shares", "skim_sessions", "annotations", "articles", "short_links", "sync_outbox",
+            "sync_subscriptions", "sync_items", "sync_item_tags", "sync_meta"} <= set(store.db.table_names())
     store.conn.execute("DELETE FROM sources")  # foreign keys still cascade after the rebuild
     assert store.query("SELECT count(*) FROM entries")[0][0] == 0
     store.close()
