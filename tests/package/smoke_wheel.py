@@ -161,6 +161,22 @@ def main() -> int:
 
         check("pln demo --no-ui", demo)
 
+        def learned() -> str:  # the templates are package data: render every format from them
+            home = str(work / "demo")
+            run([str(pln), "--home", home, "note", ("https://classroom-notes.example.org/2026/11/"
+                 "retrieval-without-fatigue"), "Try **two-question starters**"], cwd=outside, env=env)
+            sizes = []
+            for fmt in ("md", "html", "atom"):
+                out = run([str(pln), "--home", home, "learned", "--all", "--format", fmt], cwd=outside, env=env)
+                if "two-question starters" not in out:
+                    raise AssertionError(f"the {fmt} post lacks the note:\n{out[-2000:]}")
+                sizes.append(f"{fmt} {len(out)} chars")
+            return ", ".join(sizes)
+
+        check("pln learned from the packaged templates", learned)
+        check("pln doctor --offline", lambda: run([str(pln), "--home", str(work / "demo"), "doctor",
+                                                   "--offline"], cwd=outside, env=env).splitlines()[-1])
+
         def refresh() -> str:
             home = work / "feeds"
             feed = outside / FEED.name

@@ -53,3 +53,25 @@ def test_two_homes_through_the_cli(freshrss: FreshRSS, other: OtherClient, feeds
     pln("a", "sync")
     lists = {t["name"]: t for t in json.loads(pln("a", "lists", "--json").output)}
     assert lists["Assessment"]["parent_id"] is None
+
+
+def test_doctor_checks_the_sync_server(freshrss: FreshRSS, tmp_path: Path) -> None:
+    home = tmp_path / "doctor"
+    home.mkdir()
+    settings = home / "settings.toml"
+
+    def doctor(password: str, *args: str) -> Result:
+        settings.write_text(FAST_SETTINGS + f'[sync]\nserver = "{freshrss.api_url}"\n'
+                            f'user = "{freshrss.user}"\npassword = "{password}"\n')
+        settings.chmod(0o600)
+        return CliRunner().invoke(cli, ["--home", str(home), "doctor", "--json", *args])
+
+    good = json.loads(doctor(freshrss.api_password).output)
+    [check] = [c for c in good if c["check"] == "sync server"]
+    assert check["status"] == "ok" and "takes the password" in check["message"]
+    bad = doctor("not-the-password")
+    [check] = [c for c in json.loads(bad.output) if c["check"] == "sync server"]
+    assert bad.exit_code == 1 and check["status"] == "fail" and "password" in check["message"]
+    assert "not-the-password" not in bad.output and freshrss.api_password not in bad.output
+    offline = json.loads(doctor("not-the-password", "--offline").output)
+    assert [c["status"] for c in offline if c["check"] == "sync server"] == ["ok"]
