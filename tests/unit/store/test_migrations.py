@@ -24,7 +24,8 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     applied = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
     assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",),
                        ("0004_shares_events",), ("0005_social",), ("0006_entries_source_link",),
-                       ("0007_share_ids",), ("0008_sync",), ("0009_refresh_claims",)]
+                       ("0007_share_ids",), ("0008_sync",), ("0009_refresh_claims",),
+                       ("0011_vault_files",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -33,7 +34,8 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     store = open_storage(path)  # second open applies nothing again
     assert [m.name for m in migrations.migrations.applied(store.db)] == [
         "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
-        "0005_social", "0006_entries_source_link", "0007_share_ids", "0008_sync", "0009_refresh_claims"]
+        "0005_social", "0006_entries_source_link", "0007_share_ids", "0008_sync", "0009_refresh_claims",
+        "0011_vault_files"]
     store.close()
 
 
@@ -66,7 +68,7 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events",
                                          "0005_social", "0006_entries_source_link", "0007_share_ids",
-                                         "0008_sync", "0009_refresh_claims"])
+                                         "0008_sync", "0009_refresh_claims", "0011_vault_files"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
     """A database of any earlier version opens current with every row kept (the sources table
     rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""
