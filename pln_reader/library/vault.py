@@ -23,6 +23,9 @@ class VaultMixin:
     store: Storage
     settings: Settings
     clock: Callable[[], datetime]
+    vault_runner: Callable[[list[int]], None] | None = None
+    """Set by the UI to update the vault in a worker thread (so no key waits on the files);
+    None: the update runs at once, after the change."""
 
     def _vault_dir(self, folder: Path | str | None) -> Path:
         chosen = folder or self.settings.vault.dir
@@ -44,10 +47,17 @@ class VaultMixin:
         ids = [i for i in link_ids if i is not None]
         if not self.settings.vault.dir or not ids:
             return
+        if self.vault_runner is not None:
+            self.vault_runner(ids)
+            return
+        self.update_vault(ids)
+
+    def update_vault(self, link_ids: list[int]) -> None:
+        """The files of these links brought up to date now (``[vault] dir``)."""
         from ..core.periods import local_zone
         from ..reflect.vault import export_vault
 
         try:
-            export_vault(self.store, self._vault_dir(None), zone=local_zone(), link_ids=ids)
+            export_vault(self.store, self._vault_dir(None), zone=local_zone(), link_ids=link_ids)
         except PlnError as exc:
             log.warning("the vault was not updated: %s", exc)
