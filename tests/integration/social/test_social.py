@@ -206,14 +206,26 @@ def test_rate_limit_is_honoured(library: Library, mastodon: FakeMastodon) -> Non
     assert source.next_due is not None and (source.next_due - NOW).total_seconds() >= 100
 
 
-def test_hashtag_timeline_and_its_rss_fallback(library: Library, mastodon: FakeMastodon) -> None:
-    result = add_one(library, f"{mastodon.base}/tags/RetrievalPractice", "Tags")
-    assert (result.source.kind, result.source.url) == ("mastodon_tag", f"{mastodon.base}/tags/retrievalpractice")
-    assert "https://learning.example/retrieval-practice-guide" in {k.url for k in library.links()}
-    mastodon.tag_api_requires_token = True
-    [again] = library.refresh(force=True).results
-    assert again.status != "failed", again.reason
-    assert mastodon.requests_to("/tags/retrievalpractice.rss")
+def test_hashtag_timeline_and_its_rss_fallback(tmp_path: Path, bluesky: FakeBluesky, mastodon: FakeMastodon,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another instance than the token's: its tags are read without the token.
+    monkeypatch.setenv("PLN_MASTODON_TOKEN", MASTODON_TOKEN)
+    monkeypatch.setenv("PLN_READER_SOCIAL_MASTODON_INSTANCE", "https://home.example")
+    with open_library(social_home(tmp_path, bluesky), clock=lambda: NOW) as other:
+        result = add_one(other, f"{mastodon.base}/tags/RetrievalPractice", "Tags")
+        assert (result.source.kind, result.source.url) == ("mastodon_tag", f"{mastodon.base}/tags/retrievalpractice")
+        assert "https://learning.example/retrieval-practice-guide" in {k.url for k in other.links()}
+        mastodon.tag_api_requires_token = True  # sign-in required: the advertised RSS is read
+        [again] = other.refresh(force=True).results
+        assert again.status != "failed", again.reason
+        assert mastodon.requests_to("/tags/retrievalpractice.rss")
+        mastodon.advertise_tag_rss = False  # no feed named: a clear error, what was tried
+        [closed] = other.refresh(force=True).results
+        assert closed.status == "failed"
+        reason = closed.reason or ""
+        assert f"{mastodon.base} requires sign-in to read hashtags" in reason
+        assert "/api/v1/timelines/tag/retrievalpractice" in reason and "advertises no RSS feed" in reason
+    assert all(r.header("Authorization") is None for r in mastodon.requests)
 
 
 def test_same_article_across_mastodon_bluesky_and_a_feed_is_one_link(library: Library, mastodon: FakeMastodon) -> None:
