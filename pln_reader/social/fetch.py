@@ -68,7 +68,9 @@ def fetch_source(client: SocialClient, store: Storage, settings: Settings, *, ki
     except FetchError as exc:
         if kind == "mastodon_tag" and token is None and exc.reason in TAG_API_CLOSED:
             # Some instances keep the API for members: their tag's RSS, where they advertise one.
-            return tag_rss(settings, instance, name, mastodon.tag_refused(exc, social, instance, name))
+            refused = mastodon.tag_refused(exc, social, instance, name)
+            title, posts = tag_rss(settings, instance, name, refused)
+            return Fetched(rows_for(posts, store, settings, now), None, title)
         raise
     posts = [p for s in read.statuses for p in mastodon.status_posts(s, host)]
     return Fetched(rows_for(posts, store, settings, now), read.newest or cursor)
@@ -99,12 +101,11 @@ def no_feed(refused: FetchError, instance: str, tag: str) -> FetchError:
                       reason=refused.reason, retry_after=refused.retry_after)
 
 
-def tag_rss(settings: Settings, instance: str, tag: str, refused: FetchError) -> Fetched:
-    """A hashtag through the RSS feed its page advertises, when the timeline API is closed.
-
-    Raises ``refused`` (saying what was tried) when the page advertises no feed on the instance.
-    """
-    from ..feeds.prepare import prepare
+def tag_rss(settings: Settings, instance: str, tag: str, refused: FetchError) -> tuple[str | None, list[Post]]:
+    """A hashtag's title and posts through the RSS feed its page advertises, when the timeline
+    API is closed. Raises ``refused`` (saying what was tried) when the page advertises none."""
+    from ..core.errors import ParseError
+    from ..feeds.parse import parse_feed
     from ..net.fetch import fetch_one
 
     feed = advertised_rss(settings, instance, tag)
@@ -112,10 +113,10 @@ def tag_rss(settings: Settings, instance: str, tag: str, refused: FetchError) ->
         raise no_feed(refused, instance, tag)
     try:
         response = fetch_one(settings.fetch, feed)
+        parsed = parse_feed(response.body, url=response.url, headers=dict(response.headers))
+    except ParseError as exc:
+        raise FetchError(f"{refused}; its advertised RSS feed {feed}: {exc}", reason="parse_error") from None
     except FetchError as exc:
         raise FetchError(f"{refused}; its advertised RSS feed failed too: {exc}",
                          reason=exc.reason) from None
-    prepared = prepare(response.body, response.url, dict(response.headers))
-    if isinstance(prepared, str):
-        raise FetchError(f"{refused}; its advertised RSS feed {feed}: {prepared}", reason="parse_error")
-    return Fetched(prepared.rows, None, prepared.title)
+    return parsed.title, mastodon.rss_posts(parsed.entries, urlsplit(instance).netloc)

@@ -11,7 +11,7 @@ and the newest status is the first one the server returns (timelines are newest 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from ..core.config import SocialSettings
 from ..core.errors import FetchError, InputError
+from ..feeds.parsed import ParsedEntry
 from .client import SocialClient, exhausted, origin
 from .posts import Post, parse_time, web_url
 
@@ -126,6 +127,51 @@ def status_posts(status: Mapping[str, Any], instance_host: str) -> list[Post]:
             title=card.get("title") if is_card else None,
             summary=card.get("description") if is_card else None, **base))  # type: ignore[arg-type]
     return posts
+
+
+def rss_posts(entries: Iterable[ParsedEntry], instance_host: str) -> list[Post]:
+    """The posts of a hashtag's RSS feed (the fallback where the API needs sign-in).
+
+    An item links to its status; the articles are the links in its text, less mentions and
+    hashtags (whose text starts with ``@`` or ``#``: the feed's markup has lost their classes)
+    and the instance's own pages. The sharer is read from the status's address (``/@user/ID``).
+    """
+    posts: list[Post] = []
+    for entry in entries:
+        parts = urlsplit(entry.url or "")
+        user = parts.path.split("/")[1] if parts.path.startswith("/@") else ""
+        base = {
+            "author": None, "sharer_handle": f"{user}@{parts.netloc}" if user else parts.netloc or "?",
+            "post_url": web_url(entry.url), "text": entry.summary,
+            "published": entry.published or entry.updated,
+        }
+        links = [u for u in _item_links(entry.content) if not _on_instance(u, instance_host)]
+        if not links:
+            posts.append(Post(key=entry.id, link=None, title=None, summary=None, **base))  # type: ignore[arg-type]
+        posts.extend(Post(key=entry.id if i == 0 else f"{entry.id}#{i}", link=u, title=None,
+                          summary=None, **base)  # type: ignore[arg-type]
+                     for i, u in enumerate(links))
+    return posts
+
+
+def _item_links(html: str | None) -> list[str]:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not html:
+        return []
+    try:
+        doc = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    found: list[str] = []
+    for anchor in doc.iter("a"):
+        href = str(anchor.get("href") or "")
+        if anchor.text_content().strip().startswith(("@", "#")):
+            continue
+        if href.startswith(("http://", "https://")) and href not in found:
+            found.append(href)
+    return found
 
 
 # -- timelines -------------------------------------------------------------------------------

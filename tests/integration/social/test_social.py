@@ -230,10 +230,17 @@ def test_hashtag_timeline_and_its_rss_fallback(tmp_path: Path, bluesky: FakeBlue
         result = add_one(other, f"{mastodon.base}/tags/RetrievalPractice", "Tags")
         assert (result.source.kind, result.source.url) == ("mastodon_tag", f"{mastodon.base}/tags/retrievalpractice")
         assert "https://learning.example/retrieval-practice-guide" in {k.url for k in other.links()}
+        before = {k.url for k in other.links()}
         mastodon.tag_api_requires_token = True  # sign-in required: the advertised RSS is read
         [again] = other.refresh(force=True).results
         assert again.status != "failed", again.reason
         assert mastodon.requests_to("/tags/retrievalpractice.rss")
+        # The feed's items link to their statuses: the articles are the links in their text.
+        urls = {k.url for k in other.links()}
+        assert urls == before  # the same posts' articles, not their statuses, mentions or tags
+        rss = [e for e in other.link_entries("https://learning.example/retrieval-practice-guide")
+               if (e.post_url or "").startswith("https://") and e.sharer_handle]
+        assert rss and all(e.sharer_handle.startswith("@") for e in rss)
         mastodon.advertise_tag_rss = False  # no feed named: a clear error, what was tried
         [closed] = other.refresh(force=True).results
         assert closed.status == "failed"
