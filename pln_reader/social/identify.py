@@ -58,9 +58,10 @@ def identify(settings: Settings, target: str) -> SocialSource | None:
         try:
             client.get_json(mastodon.tag_timeline_url(instance, name), {"limit": 1}, token=token)
         except FetchError as exc:
-            if exc.reason == "rate_limited" or token is not None:
+            if exc.reason == "rate_limited" or (token is not None and exc.reason == "auth"):
                 raise  # a refused token is said now, not after the source is added
-            if exc.reason in TAG_API_CLOSED and advertised_rss(settings, instance, name) is None:
+            if token is None and exc.reason in TAG_API_CLOSED \
+                    and advertised_rss(settings, instance, name) is None:
                 raise no_feed(mastodon.tag_refused(exc, social, instance, name), instance, name) from None
         return SocialSource("mastodon_tag", f"{instance}/tags/{name}", f"#{name} on {instance.split('//')[1]}",
                             f"{instance}/tags/{name}")

@@ -208,8 +208,12 @@ def test_a_bad_token_and_an_unknown_list(tmp_path: Path, gts: GoToSocial,
     monkeypatch.setenv("PLN_MASTODON_TOKEN", "not-a-real-token-0123456789")
     with open_library(gts_home(tmp_path, gts)) as library:
         [bad] = library.add([f"{gts.url}/lists/{list_id}"])
+        [bad_tag] = library.add([f"{gts.url}/tags/{unique('b')}"])  # the token reads tags too
+        assert library.sources() == []
     assert bad.error and gts.url in bad.error and "rejected the access token" in bad.error
     assert "not-a-real-token-0123456789" not in bad.error
+    assert bad_tag.error and "rejected the access token" in bad_tag.error
+    assert "not-a-real-token-0123456789" not in bad_tag.error
     monkeypatch.setenv("PLN_MASTODON_TOKEN", gts.token("me"))
     with open_library(gts_home(tmp_path, gts)) as library:
         [unknown] = library.add([f"{gts.url}/lists/01M8SQNVNR6ASDZT5HQB2NXWPK"])
