@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, database_error
 from ..core.models import RefreshSummary
 from ..library.facade import Library, open_library, utcnow
 from .screens.help import HelpScreen, bindings_of
@@ -97,6 +97,20 @@ class PlnApp(App[None]):
     def _vault_worker(self, link_ids: list[int]) -> None:
         with self.open_worker_library() as library:  # its own SQLite connection
             library.update_vault(link_ids)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A damaged, read-only or full database (or one another program broke under us) ends
+        # the app with one line saying what happened and what to do, as the CLI does, instead of
+        # a traceback.
+        import sqlite3
+
+        if isinstance(error, sqlite3.Error):
+            problem = database_error(error, self.library.settings.db_path)
+            from rich.text import Text
+
+            self.exit(return_code=1, message=Text(f"error: {problem}", no_wrap=True, overflow="ignore"))
+            return
+        super()._handle_exception(error)
 
     def on_mount(self) -> None:
         self.theme = self._theme

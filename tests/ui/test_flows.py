@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Select, TextArea
 
@@ -377,3 +378,25 @@ def test_notes_are_rendered_from_markdown_in_the_preview_and_the_reader(seeded: 
     passage = Annotation(1, "u", None, "highlight", "**not bold** [x](javascript:1)", "my *view*",
                          seeded.clock(), seeded.clock())
     assert notes_markdown([passage]) == "> \\*\\*not bold\\*\\* \\[x\\](javascript:1)\n\nmy *view*"
+
+
+def test_a_database_error_ends_the_app_with_one_line(seeded: Seeded, capfd: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+
+    async def main() -> PlnApp:
+        app = PlnApp(seeded.library, clock=seeded.clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.library.store.conn.close()  # the database goes away under the running UI
+            app.screen.call_later(app.screen.run_action, "toggle_unread")  # U: the next query fails
+            for _ in range(100):  # the app ends on its own
+                if app.return_code is not None:
+                    break
+                await asyncio.sleep(0.05)
+        return app
+
+    app = asyncio.run(main())
+    assert app.return_code == 1 and app._exception is None  # no traceback to re-raise
+    err = "".join(capfd.readouterr().err.split())  # the terminal may wrap the line
+    assert err.startswith("error:") and "pln.db:Cannotoperateonaclosed" in err
+    assert "Traceback" not in err
