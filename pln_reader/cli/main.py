@@ -379,10 +379,9 @@ def demo(keep: bool, no_ui: bool) -> None:
     root = Path(tempfile.mkdtemp(prefix="pln-demo-")) if home is None else Path(home)
     try:
         with open_library(root) as library:
-            library.load_demo()
             click.echo(f"demo library in {root}\n")
             with fmt.refresh_progress() as progress:
-                summary = library.refresh(force=True, progress=progress.update)
+                summary = library.load_demo(progress=progress.update)
             fmt.print_refresh_summary(summary)
             interactive = sys.stdin.isatty() and sys.stdout.isatty()
             if interactive and not no_ui:
