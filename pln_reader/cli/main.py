@@ -19,10 +19,45 @@ from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 
 
+def usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line that names the option and the bad value: ``--week: 2026-W99
+    is not a week (YYYY-Www)``, ``no such option: --wek``."""
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+        hint = exc.param_hint
+        if hint is None and exc.param is not None:
+            hint = exc.param.get_error_hint(exc.ctx) if exc.ctx is not None else exc.param.name
+        names = hint if isinstance(hint, str) else " / ".join(hint or ())
+        names = names.replace("'", "").replace('"', "")
+        message = exc.message.strip().rstrip(".")
+        return f"{names}: {message}" if names else message
+    message = exc.format_message().strip().rstrip(".")
+    return message[:1].lower() + message[1:]
+
+
+class OneLineUsageError(click.UsageError):
+    """Shown as ``error: ...`` on stderr, exit status 2, without click's usage block."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {fmt.shown(self.message)}", err=True)
+
+
 class PlnGroup(click.Group):
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:  # the group's own options (`pln --hom x`)
+            raise OneLineUsageError(usage_line(exc)) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:  # a command's arguments and options, and its own checks
+            raise OneLineUsageError(usage_line(exc), ctx) from None
         except PlnError as exc:
             click.echo(f"error: {fmt.shown(str(exc))}", err=True)
             ctx.exit(1)

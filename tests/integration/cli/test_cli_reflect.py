@@ -78,20 +78,20 @@ def test_output_to_a_missing_directory_fails_cleanly(pln, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--week", "2026-W60"], "'2026-W60' is not an ISO week"),
-    (["--week", "46"], "is not an ISO week"),
-    (["--week", "2026-W46", "--since", "2026-11-01", "--until", "2026-11-02"], "give one of"),
-    (["--week", "2026-W46", "--all"], "give one of"),
-    (["--since", "2026-11-01"], "--since and --until go together"),
-    (["--until", "2026-11-01"], "--since and --until go together"),
-    (["--since", "2026-11-10", "--until", "2026-11-09"], "before it starts"),
-    (["--since", "last week", "--until", "2026-11-09"], "is not a date"),
-    (["--format", "pdf"], "'pdf' is not one of"),
+    (["--week", "2026-W60"], "--week: 2026-W60 is not a week (YYYY-Www)"),
+    (["--week", "46"], "--week: 46 is not a week (YYYY-Www)"),
+    (["--week", "2026-W46", "--since", "2026-11-01", "--until", "2026-11-02"],
+     "give one of --week, --since (with or without --until) or --all"),
+    (["--week", "2026-W46", "--all"], "give one of --week, --since (with or without --until) or --all"),
+    (["--until", "2026-11-01"], "--until needs --since (both dates are included)"),
+    (["--since", "2026-11-10", "--until", "2026-11-09"],
+     "--until: the period ends (2026-11-09) before it starts (2026-11-10)"),
+    (["--since", "last week", "--until", "2026-11-09"], "--since: last week is not a date (YYYY-MM-DD)"),
+    (["--format", "pdf"], "--format: 'pdf' is not one of 'md', 'html', 'json', 'atom'"),
 ])
 def test_bad_periods_are_usage_errors(pln, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
     result = pln("learned", *args, ok=False)
-    assert result.exit_code == 2 and message in result.stderr
-    assert result.stdout == ""
+    assert (result.exit_code, result.stderr, result.stdout) == (2, f"error: {message}\n", "")
 
 
 def test_date_range_and_one_list(pln) -> None:  # type: ignore[no-untyped-def]

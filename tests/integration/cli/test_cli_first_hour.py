@@ -1,0 +1,81 @@
+"""The first hour of a new user, through the real CLI (click's runner) on a real home: usage
+errors as one line, the periods of `pln learned`, and the demo's weekly list."""
+
+from __future__ import annotations
+
+import pytest
+
+from pln_reader.core.periods import last_full_week, local_zone, this_week
+from pln_reader.library.facade import utcnow
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["learned", "--week", "2026-W99"], "error: --week: 2026-W99 is not a week (YYYY-Www)\n"),
+    (["learned", "--week", "next"], "error: --week: next is not a week (YYYY-Www)\n"),
+    (["learned", "--since", "2026-13-01"], "error: --since: 2026-13-01 is not a date (YYYY-MM-DD)\n"),
+    # a bad date is a bad date, before any rule about which options go together
+    (["learned", "--since", "2026-13-01", "--week", "this"],
+     "error: --since: 2026-13-01 is not a date (YYYY-MM-DD)\n"),
+    (["learned", "--until", "yesterday", "--all"], "error: --until: yesterday is not a date (YYYY-MM-DD)\n"),
+    (["learned", "--week", "this", "--all"],
+     "error: give one of --week, --since (with or without --until) or --all\n"),
+    (["learned", "--until", "2026-11-01"], "error: --until needs --since (both dates are included)\n"),
+    (["learned", "--since", "2026-11-20", "--until", "2026-11-10"],
+     "error: --until: the period ends (2026-11-10) before it starts (2026-11-20)\n"),
+    (["learned", "--since", "2999-01-01"], "error: --since: 2999-01-01 is after today\n"),
+    (["learned", "--format", "docx"], "error: --format: 'docx' is not one of 'md', 'html', 'json', 'atom'\n"),
+    (["learned", "--wek", "this"], "error: no such option '--wek'. Did you mean '--week'?\n"),
+    (["review", "--days", "0"], "error: --days: 0 is not in the range x>=1\n"),
+    (["note"], "error: missing argument 'URL'\n"),
+    (["mark-read"], "error: give exactly one of URL, --list NAME or --all\n"),
+    (["list", "create"], "error: missing argument 'NAME'\n"),
+])
+def test_a_usage_error_is_one_line_naming_the_option_and_the_value(pln, args, message) -> None:  # type: ignore[no-untyped-def]
+    result = pln(*args, ok=False)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_the_groups_own_options_too(home) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from pln_reader.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["--hom", str(home), "lists"])
+    assert (result.exit_code, result.stderr) == (2, "error: no such option '--hom'. Did you mean '--home'?\n")
+
+
+def test_learned_weeks_this_last_and_since_alone(pln) -> None:  # type: ignore[no-untyped-def]
+    url = "https://example.org/tried-this-week"
+    pln("save", url)
+    pln("note", url, "Tried it with **9B**")
+    now = utcnow()
+    this, last = this_week(now, local_zone()), last_full_week(now, local_zone())
+
+    default = pln("learned")  # the last full week: empty, but this week is not
+    assert f"# What I learned: week {int(last.label[-2:])} of {last.label[:4]}" in default.stdout
+    assert default.stderr == (f"nothing annotated or shared in {last.label}, but this week so far "
+                              "has some: pln learned --week this\n")
+    assert pln("learned", "--week", "last").stderr == default.stderr
+    assert pln("learned", "--week", last.label).stdout == default.stdout
+
+    current = pln("learned", "--week", "this")
+    assert "Tried it with **9B**" in current.stdout and current.stderr == ""
+    assert pln("learned", "--week", this.label).stdout == current.stdout
+
+    assert this.first_day is not None
+    since = pln("learned", "--since", this.first_day.isoformat())  # from that day until now
+    assert "Tried it with **9B**" in since.stdout and since.stderr == ""
+
+
+def test_the_demo_weekly_list_and_review_have_something_on_first_open(pln) -> None:  # type: ignore[no-untyped-def]
+    pln("demo", "--no-ui")
+    this_week_post = pln("learned", "--week", "this").stdout
+    assert "Supervision that learns" in this_week_post
+    assert "Shared on Mastodon" in this_week_post
+    last_week_post = pln("learned").stdout
+    assert "Protecting teacher time" in last_week_post and "Shared with my team" in last_week_post
+    assert "> For most people, the letter is the service." in last_week_post
+    review = pln("review").stdout
+    assert "All lists" in review and "skim time 0 of" not in review
+    article = pln("article", "https://service-design.example.org/posts/start-with-the-letter").stdout
+    assert "Calls asking what a letter meant fell by a third" in article
