@@ -173,6 +173,8 @@ class SourcesMixin:
         from ..net.fetch import fetch_one
 
         candidates = feed_links(page.body, page.url)
+        if not candidates and not is_http_url(page.url):  # a local page has no site to ask
+            raise DiscoveryError(f"{target}: not a feed: an HTML page with no feed link")
         tried: list[str] = []
         for url in candidates or common_feed_urls(page.url):
             tried.append(url)
@@ -183,7 +185,7 @@ class SourcesMixin:
             if sniff(response.body, response.content_type) == "feed":
                 return response
         how = "the feeds it links to" if candidates else "the usual feed paths"
-        raise DiscoveryError(f"{target}: no feed found (the page announces none; tried {how}: "
+        raise DiscoveryError(f"{target}: not a feed: an HTML page with no feed link (tried {how}: "
                              f"{', '.join(tried)})" if not candidates else
                              f"{target}: no working feed found (tried {how}: {', '.join(tried)})")
 
