@@ -169,7 +169,34 @@ def print_links(items: list[Link]) -> None:
         click.echo(f"         {shown(k.url, width - 10)}")
 
 
-def print_refresh_summary(summary: RefreshSummary) -> None:
+def failure_reason(result: SourceResult) -> str:
+    """A failed source's reason without the URL it starts with (the line names the source)."""
+    reason = (result.reason or "failed").strip()
+    prefixes = [result.url + ": "]
+    if result.url.startswith("file:"):
+        from ..core.urls import file_path
+
+        prefixes.append(file_path(result.url) + ": ")
+    for prefix in prefixes:
+        if reason.startswith(prefix):
+            return reason[len(prefix):]
+    return reason
+
+
+def print_refresh_summary(summary: RefreshSummary, *, next_due: datetime | None = None,
+                          now: datetime | None = None) -> None:
+    """The refresh in a few lines: what changed, each failure once, and why nothing ran."""
+    from ..core.errors import is_connection_failure
+
+    if not summary.results and not summary.skipped:
+        if next_due is None:
+            click.echo("nothing to refresh: no sources yet (pln add URL)")
+            return
+        when = next_due.astimezone()
+        wait = f" ({until(next_due, now)})" if now is not None else ""
+        click.echo(f"nothing due: the next source is due at {when:%Y-%m-%d %H:%M}{wait}; "
+                   "`pln refresh --force` fetches every source now")
+        return
     new = summary.count("new")
     updated = summary.count("updated")
     unchanged = summary.count("unchanged") + summary.count("not_modified")
@@ -180,9 +207,21 @@ def print_refresh_summary(summary: RefreshSummary) -> None:
         f"{updated} updated, {unchanged} not modified, {len(failed)} failed"
     )
     for r in failed:
-        click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(r.reason)}")
+        click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(failure_reason(r))}")
+    if failed and all(is_connection_failure(r.reason) for r in failed):
+        click.echo("no server could be reached: this machine seems to be offline")
     if summary.skipped:
         click.echo(f"skipped {plural(summary.skipped, 'source')} another refresh is fetching now")
+
+
+def until(when: datetime, now: datetime) -> str:
+    """``in 52 minutes``, ``in 3 hours``, ``now``."""
+    minutes = round((when - now).total_seconds() / 60)
+    if minutes <= 0:
+        return "now"
+    if minutes < 90:
+        return f"in {plural(minutes, 'minute')}"
+    return f"in {plural(round(minutes / 60), 'hour')}"
 
 
 class Progress:
@@ -216,7 +255,7 @@ class Progress:
 def _describe_source(done: int, total: int, result: SourceResult) -> str:
     detail = {"new": f"{result.new} new", "updated": f"{result.updated} updated"}.get(result.status, "")
     if result.status == "failed":
-        detail = shown(result.reason, 100)
+        detail = shown(failure_reason(result), 100)
     name = shown(result.title or result.url, 60)
     return f"[{done}/{total}] {result.status:<12} {name}" + (f": {detail}" if detail else "")
 
