@@ -138,7 +138,7 @@ def test_review_text(pln) -> None:  # type: ignore[no-untyped-def]
         "            seen  saved   read  annotated  shared",
         "  links       15      2      3          1       1",
         "  of seen           13%    20%         7%      7%",
-        "  step              13%   150%        33%    100%",
+        "  step              13%   100%        33%    100%",
         "  skim time 35 of 70 minutes budgeted (50%)",
     ]
     leadership = lines.index("Leadership (both): Lead a school that learns.")
@@ -165,7 +165,7 @@ def test_review_json(pln, home: Path) -> None:  # type: ignore[no-untyped-def]
     assert data["period"]["start"] == "2026-11-09T00:00:00Z" and data["period"]["days"] == 7
     teaching = data["lists"][0]
     assert teaching["name"] == "Teaching" and teaching["funnel"]["seen"] == 2 + 1 + len(FIREHOSE)
-    assert teaching["of_seen"]["saved"] == round(2 / 15, 4) and teaching["step"]["read"] == 1.5
+    assert teaching["of_seen"]["saved"] == round(2 / 15, 4) and teaching["step"]["read"] == 1.0
     assert data["lists"][2]["of_seen"]["saved"] is None
     assert data["totals"]["skim_minutes"] == 50 and data["totals"]["budget_minutes"] == 126
     firehose = next(s for s in data["sources"] if s["title"] == "Firehose")
