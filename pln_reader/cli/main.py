@@ -166,8 +166,19 @@ def list_group() -> None:
     """Create, edit or delete a topic list."""
 
 
+def _budget(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    from ..core.models import budget_problem
+
+    if value is None:
+        return None
+    if (problem := budget_problem(value)) is not None:
+        raise click.BadParameter(problem)
+    return int(value)
+
+
 def list_options(f: F) -> F:
-    f = click.option("--budget", type=click.IntRange(min=0), help="Daily skim budget in minutes.")(f)
+    f = click.option("--budget", metavar="MINUTES", callback=_budget,
+                     help="Daily skim budget: 0 to 1440 minutes.")(f)
     f = click.option("--context", type=click.Choice(["professional", "personal", "both"]))(f)
     f = click.option("--purpose", help="One sentence: why you read this list.")(f)
     return f

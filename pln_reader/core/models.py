@@ -27,6 +27,19 @@ ARTICLE_STATUSES: tuple[str, ...] = (
     "network_error",
 )
 
+MAX_BUDGET_MINUTES = 24 * 60
+"""A list's daily skim budget is 0 to this many minutes (the CLI, the UI and the store agree)."""
+
+
+def budget_problem(value: object) -> str | None:
+    """Why ``value`` (an int, or text typed by the user) is not a daily budget, or None."""
+    text = str(value).strip()
+    if text.isascii() and text.isdecimal() and len(text) <= 5 and int(text) <= MAX_BUDGET_MINUTES:
+        return None
+    return (f"a budget is a whole number of minutes from 0 to {MAX_BUDGET_MINUTES} a day, "
+            f"not {text[:20]}")
+
+
 ARTICLE_STATUS_MEANINGS: dict[str, str] = {
     "ok": "The article text was extracted.",
     "empty": "The page was fetched but no main text was found on it.",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, StorageError, database_error
-from ..core.models import CONTEXTS, Source, TopicList
+from ..core.models import CONTEXTS, Source, TopicList, budget_problem
 from ..core.secrets import HIDDEN, MIN_SECRET
 from ..core.version import __version__
 
@@ -139,8 +139,8 @@ class Storage:
     def _check_list_fields(context: str | None, budget: int | None) -> None:
         if context is not None and context not in CONTEXTS:
             raise InputError(f"context must be one of {', '.join(CONTEXTS)}, not {context!r}")
-        if budget is not None and budget < 0:
-            raise InputError(f"budget must be 0 or more minutes, not {budget}")
+        if budget is not None and (problem := budget_problem(budget)) is not None:
+            raise InputError(problem)
 
     def create_list(
         self,

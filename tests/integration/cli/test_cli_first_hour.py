@@ -79,3 +79,21 @@ def test_the_demo_weekly_list_and_review_have_something_on_first_open(pln) -> No
     assert "All lists" in review and "skim time 0 of" not in review
     article = pln("article", "https://service-design.example.org/posts/start-with-the-letter").stdout
     assert "Calls asking what a letter meant fell by a third" in article
+
+
+@pytest.mark.parametrize("bad", ["99999", "1441", "-5", "ten"])
+def test_one_rule_for_budgets_in_the_cli_and_the_store(pln, library, bad: str) -> None:  # type: ignore[no-untyped-def]
+    from pln_reader.core.errors import InputError
+
+    message = f"a budget is a whole number of minutes from 0 to 1440 a day, not {bad}"
+    result = pln("list", "create", "Reading", "--budget", bad, ok=False)
+    assert (result.exit_code, result.stderr) == (2, f"error: --budget: {message}\n")
+    if bad.lstrip("-").isdigit():
+        with pytest.raises(InputError) as raised:
+            library.create_list("Reading", budget_minutes=int(bad))
+        assert str(raised.value) == message
+    pln("list", "create", "Reading", "--budget", "1440")
+    pln("list", "edit", "Reading", "--budget", "0")
+    assert library.get_list("Reading").budget_minutes == 0
+    result = pln("list", "edit", "Reading", "--budget", bad, ok=False)
+    assert (result.exit_code, result.stderr) == (2, f"error: --budget: {message}\n")
