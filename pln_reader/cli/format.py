@@ -11,7 +11,9 @@ from typing import Any, Self
 import click
 
 from ..core.models import Credits, Link, RefreshSummary, Source, SourceResult, TopicList
-from ..core.text import clean_text, shown
+from ..core.text import clean_text, plural, shown, shown_middle
+
+__all__ = ["plural", "shown", "shown_middle"]  # the commands' modules use them through here
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -32,10 +34,6 @@ def age(dt: datetime | None, now: datetime | None = None) -> str:
         if seconds >= size:
             return f"{int(seconds // size)}{unit}"
     return "now"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
 def _width() -> int:
@@ -130,11 +128,13 @@ def print_sources(items: list[Source]) -> None:
         click.echo("no sources yet: add one with `pln add URL`")
         return
     width = _width()
+    click.echo(f"{'id':>4}  {'kind':<4}  {'status':<12} {'entries':>7}  source  [lists]")
     for s in items:
         status = s.status if s.active else "inactive"
-        lists = ", ".join(s.lists) or "-"
-        title = shown(s.label, max(20, width - 50))
-        click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>5}  {title}  [{shown(lists)}]")
+        lists = shown(", ".join(s.lists) or "-", 30)
+        # cut in the middle: two files in one folder keep the names that tell them apart
+        title = shown_middle(s.label, max(30, width - 38 - len(lists)))
+        click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>7}  {title}  [{lists}]")
         if s.error and s.status == "error":
             click.echo(f"      last error: {shown(s.error, width - 18)}")
 
@@ -166,7 +166,7 @@ def print_links(items: list[Link]) -> None:
             origin = k.sources[0] if k.sources else "-"
         title = shown(k.title or k.url, max(20, width - 38))
         click.echo(f"{marks} {age(k.published, now):>4}  {title}  ({shown(origin, 28)})")
-        click.echo(f"         {shown(k.url, width - 10)}")
+        click.echo(f"         {shown_middle(k.url, width - 10)}")
 
 
 def failure_reason(result: SourceResult) -> str:

@@ -246,7 +246,8 @@ def list_delete(library: Any, name: str) -> None:
 def import_cmd(library: Any, file: Path) -> None:
     """Import topic lists and feeds from an OPML file (all or nothing)."""
     result = library.import_opml_file(file)
-    click.echo(f"imported {file}: {result.lists_created} new lists, {result.sources_created} new sources")
+    click.echo(f"imported {file}: {fmt.plural(result.lists_created, 'new list')}, "
+               f"{fmt.plural(result.sources_created, 'new source')}")
     for note in result.repairs:
         click.echo(f"repaired: {fmt.shown(note)}", err=True)
     for note in result.skipped:

@@ -19,6 +19,7 @@ from ..core.errors import (
 )
 from ..core.models import RefreshSummary, Source
 from ..core.secrets import scrub
+from ..core.text import plural
 from ..core.urls import is_http_url, path_to_url
 from ..store import links as storage_links
 from ..store.db import Storage
@@ -164,7 +165,7 @@ class SourcesMixin:
         refresher = Refresher(self.store, self.settings, clock=self.clock)
         refresher.run_social(self.store.due_sources(now, force=True, source_id=source_id))
         [result] = refresher.results
-        note = (f"{result.new} posts" if result.status != "failed"
+        note = (plural(result.new, "post") if result.status != "failed"
                 else f"added, but the first fetch failed: {result.reason}")
         return AddResult(target, self.store.get_source(source_id), True, note=note)
 
@@ -211,7 +212,7 @@ class SourcesMixin:
                 etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
                 body_hash=body_hash(response.body),
             )
-        note = f"{added} feeds into {', '.join(names)}; run `pln refresh` to fetch them"
+        note = f"{plural(added, 'feed')} into {', '.join(names)}; run `pln refresh` to fetch them"
         return AddResult(target, self.store.get_source(source_id), created, note=note)
 
     # -- OPML import / export ------------------------------------------------------------------

@@ -97,3 +97,31 @@ def test_one_rule_for_budgets_in_the_cli_and_the_store(pln, library, bad: str) -
     assert library.get_list("Reading").budget_minutes == 0
     result = pln("list", "edit", "Reading", "--budget", bad, ok=False)
     assert (result.exit_code, result.stderr) == (2, f"error: --budget: {message}\n")
+
+
+def test_sources_has_a_header_and_cuts_long_names_in_the_middle(pln, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "80")
+    folder = tmp_path / "a-rather-long-folder-name-that-every-feed-here-shares" / "bad"
+    folder.mkdir(parents=True)
+    untitled = b"<rss version='2.0'><channel><item><title>One</title><link>https://example.org/%s</link></item></channel></rss>"
+    for name in ("atoma__rss__x.xml", "fp__x.xml"):
+        (folder / name).write_bytes(untitled % name.encode())
+    pln("add", str(folder / "atoma__rss__x.xml"), str(folder / "fp__x.xml"))
+    lines = pln("sources").stdout.splitlines()
+    assert lines[0] == "  id  kind  status       entries  source  [lists]"
+    names = [line.split("  ")[-2] for line in lines[1:]]
+    assert "…" in names[0] and names[0].endswith("/bad/atoma__rss__x.xml")
+    assert "…" in names[1] and names[1].endswith("/bad/fp__x.xml")
+    assert names[0].startswith("file:///") and len(names[0]) == len(names[1]) == 80 - 38 - 1
+
+
+def test_numbers_agree_with_their_nouns(pln, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    one = tmp_path / "one.opml"
+    one.write_text("<opml version='2.0'><body><outline text='Reading'>"
+                   "<outline type='rss' text='A' xmlUrl='https://a.example.org/feed'/></outline></body></opml>")
+    assert pln("import", str(one)).stdout.splitlines()[0] == f"imported {one}: 1 new list, 1 new source"
+    pln("save", "https://example.org/a")
+    assert pln("mark-read", "--all").stdout == "marked 0 links read\n"
+    pln("save", "https://example.org/b")
+    pln("unsave", "https://example.org/b")
+    assert pln("mark-read", "--all").stdout == "marked 1 link read\n"
