@@ -8,7 +8,9 @@ from datetime import datetime
 SOURCE_KINDS = ("feed", "opml", "mastodon_list", "mastodon_tag", "bluesky_list")
 CONTEXTS = ("professional", "personal", "both")
 FETCH_STATUSES = ("ok", "not_modified", "error", "never")
-SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "blog", "email", "team", "meeting", "other")
+SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "twitter", "threads", "blog", "email", "team",
+                  "meeting", "other")
+"""Where a share went (``twitter`` is X); the shares table's CHECK lists the same (0010)."""
 EVENT_KINDS = ("seen", "opened", "read", "saved")
 STEPS = ("seen", "saved", "read", "annotated", "shared")
 NETWORKS = {"mastodon_list": "mastodon", "mastodon_tag": "mastodon", "bluesky_list": "bluesky"}

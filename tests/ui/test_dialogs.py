@@ -400,7 +400,7 @@ def test_share_picks_a_channel_and_validates_the_post_url() -> None:
 
     async def scenario(app: DialogHost, pilot: Pilot) -> None:
         assert app.screen.query_one("#channel", Select).value == "mastodon"
-        await pilot.press("enter", "down", "down", "down", "enter")  # mastodon -> blog
+        await pilot.press("enter", "down", "down", "down", "enter")  # mastodon -> twitter (X)
         await pilot.press("tab")
         await type_text(pilot, "Good read on feedback.")
         await pilot.press("tab")
@@ -413,7 +413,7 @@ def test_share_picks_a_channel_and_validates_the_post_url() -> None:
         await pilot.press("enter")
 
     app = run(dialog, scenario)
-    assert app.results == [ShareRequest("blog", "Good read on feedback.", "https://b.example/1")]
+    assert app.results == [ShareRequest("twitter", "Good read on feedback.", "https://b.example/1")]
 
 
 def test_share_optional_fields_left_blank_give_none() -> None:

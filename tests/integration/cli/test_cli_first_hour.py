@@ -125,3 +125,13 @@ def test_numbers_agree_with_their_nouns(pln, tmp_path) -> None:  # type: ignore[
     pln("save", "https://example.org/b")
     pln("unsave", "https://example.org/b")
     assert pln("mark-read", "--all").stdout == "marked 1 link read\n"
+
+
+@pytest.mark.parametrize(("channel", "phrase"), [("twitter", "on X (Twitter)"), ("threads", "on Threads")])
+def test_twitter_and_threads_are_share_channels(pln, channel: str, phrase: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    url = "https://example.org/worth-sharing"
+    logged = json.loads(pln("share", url, "--channel", channel, "--comment", "Worth it", "--json").stdout)
+    assert logged["channel"] == channel
+    assert f"Shared {phrase}, " in pln("learned", "--week", "this").stdout
