@@ -135,3 +135,25 @@ def test_twitter_and_threads_are_share_channels(pln, channel: str, phrase: str) 
     logged = json.loads(pln("share", url, "--channel", channel, "--comment", "Worth it", "--json").stdout)
     assert logged["channel"] == channel
     assert f"Shared {phrase}, " in pln("learned", "--week", "this").stdout
+
+
+def test_a_note_with_no_text_and_no_terminal_is_an_error_not_an_editor(pln, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    started = tmp_path / "editor-started"
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"import sys, pathlib; pathlib.Path({str(started)!r}).touch(); "
+                      "open(sys.argv[1], 'w').write('from the editor')")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    url = "https://example.org/a"
+    pln("save", url)
+    message = ("error: no TEXT given and stdin is not a terminal: give the note as TEXT, "
+               "or --edit to open $EDITOR anyway\n")
+    result = pln("note", url, ok=False)  # click's runner: stdin is not a terminal
+    assert (result.exit_code, result.stderr) == (2, message)
+    pln("note", url, "typed")
+    result = pln("edit-note", "1", ok=False)
+    assert (result.exit_code, result.stderr) == (2, message)
+    assert not started.exists()
+    pln("edit-note", "1", "--edit")  # asked for: the editor starts
+    assert started.exists()
