@@ -157,3 +157,21 @@ def test_a_note_with_no_text_and_no_terminal_is_an_error_not_an_editor(pln, tmp_
     assert not started.exists()
     pln("edit-note", "1", "--edit")  # asked for: the editor starts
     assert started.exists()
+
+
+def test_a_new_home_is_created_and_said_once(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from pln_reader.cli.main import cli
+
+    runner = CliRunner()
+    typo = tmp_path / "plnn-home"
+    first = runner.invoke(cli, ["--home", str(typo), "lists"])
+    assert (first.exit_code, first.stderr) == (0, f"new library at {typo}\n")
+    assert (typo / "pln.db").is_file() or any(typo.iterdir())
+    second = runner.invoke(cli, ["--home", str(typo), "lists"])
+    assert (second.exit_code, second.stderr) == (0, "")
+    from_env = tmp_path / "from-env"
+    monkeypatch.setenv("PLN_READER_HOME", str(from_env))
+    third = runner.invoke(cli, ["lists"])
+    assert (third.exit_code, third.stderr) == (0, f"new library at {from_env}\n")
