@@ -252,6 +252,15 @@ def what_it_is(data: bytes) -> str | None:
     return None
 
 
+_RSS_AUTHOR = re.compile(r"[^\s@()]+@[^\s@()]+\s*\((.+)\)")
+
+
+def _person(author: str | None) -> str | None:
+    """RSS's ``email (Name)`` author as the name people know: ``Alex Morgan``."""
+    match = _RSS_AUTHOR.fullmatch(author or "")
+    return (match.group(1).strip() or author) if match else author
+
+
 def _not_a_feed(data: bytes, warning: str | None) -> str:
     kind = what_it_is(data)
     if kind is not None:
@@ -341,7 +350,7 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
         id=entry_id,
         url=url,
         title=title,
-        author=clean_text(e.author),
+        author=_person(clean_text(e.author)),
         published=e.published,
         updated=e.updated,
         summary=summary,

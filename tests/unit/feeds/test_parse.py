@@ -540,3 +540,17 @@ def test_urljoin_fast_path_gives_what_feedparser_gives(uri: str, base: str | Non
     from pln_reader.feeds.raw import urljoin
 
     assert urljoin(base, uri) == _urljoin(base, uri)
+
+
+@pytest.mark.parametrize(("author", "shown"), [
+    ("team@service-design.example.org (Alex Morgan)", "Alex Morgan"),
+    ("Alex Morgan", "Alex Morgan"),
+    ("team@service-design.example.org", "team@service-design.example.org"),
+    ("A (B)", "A (B)"),
+])
+def test_an_rss_email_and_name_author_is_the_name(author: str, shown: str) -> None:
+    from xml.sax.saxutils import escape
+
+    doc = (f"<rss version='2.0'><channel><title>T</title><item><title>x</title>"
+           f"<link>https://example.org/x</link><author>{escape(author)}</author></item></channel></rss>")
+    assert parse_feed(doc.encode()).entries[0].author == shown
