@@ -158,6 +158,7 @@ def print_links(items: list[Link]) -> None:
         return
     width = _width()
     now = datetime.now(UTC)
+    click.echo(f"{'':2} {'age':>4}  title  (from)        S saved, • unread")
     for k in items:
         marks = ("S" if k.saved else " ") + (" " if k.read else "•")
         if k.shared_by > 1:

@@ -175,3 +175,10 @@ def test_a_new_home_is_created_and_said_once(tmp_path, monkeypatch) -> None:  # 
     monkeypatch.setenv("PLN_READER_HOME", str(from_env))
     third = runner.invoke(cli, ["lists"])
     assert (third.exit_code, third.stderr) == (0, f"new library at {from_env}\n")
+
+
+def test_links_have_a_header_row(pln) -> None:  # type: ignore[no-untyped-def]
+    pln("save", "https://example.org/a-saved-link")
+    lines = pln("links").stdout.splitlines()
+    assert lines[0] == "    age  title  (from)        S saved, • unread"
+    assert lines[1].startswith("S•")
