@@ -238,13 +238,16 @@ class SourcesMixin:
 
     def load_demo(self, *, progress: Progress | None = None) -> RefreshSummary:
         """Load the demo, all offline: its lists, a refresh of their bundled feeds (local files),
-        the bundled article pages stored as the links' articles, and a fortnight of activity."""
+        the bundled article pages stored as the links' articles, and (into a library with no
+        sources yet, so never twice) a fortnight of activity."""
         from ..demo import DEMO_OPML
 
+        fresh = not self.store.sources()  # the demo's activity never goes into a library in use
         self.import_opml_file(DEMO_OPML)
         summary: RefreshSummary = self.refresh(force=True, progress=progress)  # type: ignore[attr-defined]
         self._load_demo_articles()
-        self._load_demo_activity()
+        if fresh:
+            self._load_demo_activity()
         return summary
 
     def _load_demo_articles(self) -> None:

@@ -81,3 +81,12 @@ def test_demo_activity_falls_in_this_week_and_the_last(tmp_path: Path, now: date
             "https://service-design.example.org/posts/measuring-what-changed",
             "https://evidence-digest.example.net/homework-review-2026"]
 
+
+
+def test_loading_the_demo_again_adds_no_activity_twice(tmp_path: Path) -> None:
+    with demo_at(tmp_path, WEDNESDAY) as library:
+        notes, shares = len(library.annotations()), len(library.shares())
+        again = library.load_demo()
+        assert {r.status for r in again.results} == {"not_modified"}
+        assert (len(library.annotations()), len(library.shares())) == (notes, shares) == (4, 2)
+        assert all(library.article(k.url).ok for k in library.links())
