@@ -291,6 +291,8 @@ class _SocialServer(ThreadingHTTPServer):
         self._rate_limit_after: int | None = None
         self._window_count = 0
         self._window_reset = 0.0
+        self.server_error_after: int | None = None  # set with fail_after()
+        self._served_since_error_set = 0
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # clients hang up on purpose: not worth a traceback
@@ -316,6 +318,12 @@ class _SocialServer(ThreadingHTTPServer):
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def fail_after(self, requests: int | None) -> None:
+        """Answer 503 to every API request after this many more (a server failing mid-page);
+        None: never again."""
+        with self.lock:
+            self.server_error_after, self._served_since_error_set = requests, 0
 
     def requests_to(self, path_prefix: str) -> list[RecordedRequest]:
         with self.lock:
@@ -373,6 +381,13 @@ class _SocialServer(ThreadingHTTPServer):
             rate_headers.update(self._rate_headers(limit, remaining, reset, over))
             if over:
                 self._too_many(req, reset)
+                return
+            with self.lock:
+                failing = self.server_error_after is not None \
+                    and self._served_since_error_set >= self.server_error_after
+                self._served_since_error_set += 1
+            if failing:
+                req.send_json(503, {"error": "Service Unavailable"})
                 return
         try:
             self._route(req)

@@ -65,6 +65,10 @@ class FakeMastodon(_SocialServer):
     tag_api_requires_token = False
     """Like an instance that keeps its public timelines for members (the tag RSS stays open)."""
 
+    advertise_tag_rss = True
+    """The tag's page (``/tags/NAME``) names its RSS feed with ``<link rel="alternate">``, as
+    Mastodon's does; off, like GoToSocial's, whose tag pages advertise no feed."""
+
     def add_list_status(self, list_id: str, status: dict[str, Any]) -> dict[str, Any]:
         """Put ``status`` into list ``list_id``'s timeline (newest first by id) and return it."""
         with self.lock:
@@ -171,6 +175,11 @@ class FakeMastodon(_SocialServer):
         path = req.path
         if path.startswith("/tags/") and path.endswith(".rss"):
             self._tag_rss(req, path[len("/tags/"):-len(".rss")])
+            return
+        if path.startswith("/tags/") and path.count("/") == 2 and self._tag_statuses(path[6:]) is not None:
+            feed = f'<link rel="alternate" type="application/rss+xml" href="{self.base}{path}.rss">'
+            page = f"<!DOCTYPE html><html><head>{feed if self.advertise_tag_rss else ''}</head></html>"
+            req.send_body(200, page.encode(), "text/html; charset=utf-8")
             return
         if not path.startswith("/api/"):
             req.send_body(404, _NOT_FOUND_PAGE, "text/html; charset=utf-8")

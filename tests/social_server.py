@@ -15,6 +15,8 @@ counted in ``server.hits`` (by path).
     GET /api/v1/timelines/list/:id             (token)  list_timeline.json for "42"; max_id, min_id,
                                                         since_id, limit (default 20, max 40), Link
     GET /api/v1/timelines/tag/:name                     public statuses tagged :name, same paging
+    GET /tags/:name                                     HTML page advertising the RSS
+                                                        (``advertise_tag_rss``, as Mastodon's)
     GET /tags/:name.rss                                 RSS 2.0 of the same (the fallback)
     GET /api/v1/accounts/lookup?acct=                   Account
     GET /api/v1/accounts/verify_credentials    (token)  account.json (CredentialAccount)
@@ -36,6 +38,11 @@ window in which the first N requests pass and the rest get 429 until ``rate_limi
 (default 2 s) have passed; then a new window of N begins. ``= None`` turns it off. Mastodon's 429
 also has ``Retry-After`` (seconds); Bluesky's only if ``retry_after_header = True`` (the real
 AppView sends none). ``/tags/*.rss`` is never limited, so a test can fall back to it.
+``server.fail_after(N)`` answers 503 to every API request after the next N (a server failing
+mid-page); ``fail_after(None)`` stops it.
+
+Ids here are numeric, as Mastodon's; the real GoToSocial (tests/gotosocial.py) has ULIDs, and
+the client compares neither.
 
 Short links in the fixtures (no server expands them; :func:`short_link_routes` installs 301s on a
 ``FeedServer``). :data:`SHORT_LINKS` maps each to where it should lead:

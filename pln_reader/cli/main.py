@@ -258,7 +258,7 @@ def import_cmd(library: Any, file: Path) -> None:
 
 @cli.group("export")
 def export_group() -> None:
-    """Export your lists."""
+    """Export your lists (OPML) or your annotations (a Markdown vault)."""
 
 
 @export_group.command("opml")
@@ -275,6 +275,22 @@ def export_opml(library: Any, output: Path | None) -> None:
 
         write_atomically(output, data)
         click.echo(f"wrote {output}", err=True)
+
+
+@export_group.command("vault")
+@home_option
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_library
+def export_vault(library: Any, folder: Path | None) -> None:
+    """A Markdown file per link you annotated or shared, in FOLDER (default: [vault] dir).
+
+    Run it again at any time: only files whose content changed are written, and what you write
+    below the line <!-- your notes below --> in a file is kept.
+    """
+    result = library.export_vault(folder)
+    click.echo(f"vault {fmt.shown(str(result.folder))}: {fmt.plural(len(result.written), 'file')} "
+               f"written, {result.unchanged} unchanged"
+               + (f", {result.orphaned} with nothing annotated any more (kept)" if result.orphaned else ""))
 
 
 # -- refresh -----------------------------------------------------------------------------------

@@ -75,6 +75,13 @@ class SocialSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class VaultSettings:
+    dir: str = ""
+    """The Markdown vault's folder (``~`` and paths relative to the home allowed): notes,
+    highlights and shares are written there after each change. Empty: only `pln export vault`."""
+
+
+@dataclass(frozen=True, slots=True)
 class BackupSettings:
     keep: int = 7
     """Automatic backups kept in the data directory's backups/ (one a day at most, and one before
@@ -134,6 +141,7 @@ class Settings:
     social: SocialSettings = field(default_factory=SocialSettings)
     learned: LearnedSettings = field(default_factory=LearnedSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    vault: VaultSettings = field(default_factory=VaultSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
@@ -157,7 +165,8 @@ class Settings:
 
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
                               "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings,
-                              "backup": BackupSettings, "sync": SyncSettings}
+                              "backup": BackupSettings, "sync": SyncSettings,
+                              "vault": VaultSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
             ("learned", "format"): ("md", "html", "atom")}

@@ -19,6 +19,7 @@ class AnnotationsMixin:
     _link_id: Callable[..., int]
     _list_id_of: Callable[[str | None], int | None]
     _sync_record: Callable[..., None]
+    _vault_update: Callable[..., None]
 
     def add_note(self, url: str, text: str) -> int:
         text = text.strip()
@@ -26,7 +27,10 @@ class AnnotationsMixin:
             raise InputError("a note needs some text")
         from ..store.notes import add_annotation
 
-        return add_annotation(self.store, self._link_id(url), "note", text, None, self.clock())
+        link_id = self._link_id(url)
+        note_id = add_annotation(self.store, link_id, "note", text, None, self.clock())
+        self._vault_update([link_id])
+        return note_id
 
     def add_highlight(self, url: str, passage: str, *, comment: str | None = None) -> int:
         """Highlight a passage of the link's stored article (whitespace may differ)."""
@@ -43,21 +47,26 @@ class AnnotationsMixin:
                              f"run `pln fetch-articles {canonicalize(url)}`")
         if quoted.casefold() not in " ".join((article.text or "").split()).casefold():
             raise InputError(f"the passage {quoted[:60]!r} is not in the article text of {canonicalize(url)}")
-        return add_annotation(self.store, link_id, "highlight", quoted, comment, self.clock())
+        highlight_id = add_annotation(self.store, link_id, "highlight", quoted, comment, self.clock())
+        self._vault_update([link_id])
+        return highlight_id
 
     def edit_annotation(self, annotation_id: int, *, text: str | None = None,
                         comment: str | None = None) -> None:
-        from ..store.notes import annotation_kind, edit_annotation
+        from ..store.notes import annotation_kind, annotation_link_id, edit_annotation
 
         if text is not None and annotation_kind(self.store, annotation_id) == "highlight":
             raise InputError("a highlight's passage cannot be edited (change its --comment, "
                              "or delete it and highlight again)")
         edit_annotation(self.store, annotation_id, body=text, comment=comment, now=self.clock())
+        self._vault_update([annotation_link_id(self.store, annotation_id)])
 
     def delete_annotation(self, annotation_id: int) -> None:
-        from ..store.notes import delete_annotation
+        from ..store.notes import annotation_link_id, delete_annotation
 
+        link_id = annotation_link_id(self.store, annotation_id)
         delete_annotation(self.store, annotation_id)
+        self._vault_update([link_id])
 
     def tag(self, url: str, tags: Sequence[str], *, remove: bool = False) -> tuple[str, ...]:
         from ..store.notes import set_tags, tags_of
@@ -74,6 +83,7 @@ class AnnotationsMixin:
                 self._sync_record("tag", url=canonicalize(url), tag=tag, value=True)
             for tag in sorted(before - after):
                 self._sync_record("tag", url=canonicalize(url), tag=tag, value=False)
+        self._vault_update([link_id])
         return tags_of(self.store, link_id)
 
     def annotations(self, *, list_name: str | None = None, since: datetime | None = None,

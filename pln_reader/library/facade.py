@@ -24,6 +24,7 @@ from .reflection import ReflectionMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
 from .sync import SyncMixin
+from .vault import VaultMixin
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
     from ..refresh.run import Progress
@@ -41,7 +42,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin):
+class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):

@@ -31,6 +31,7 @@ class SharingMixin:
     _link_id: Callable[..., int]
     _list_id_of: Callable[[str | None], int | None]
     _fetch_articles: Callable[..., object]
+    _vault_update: Callable[..., None]
 
     def share(self, url: str, *, channel: str, at: datetime | None = None, comment: str | None = None,
               post_url: str | None = None, origin: str = "manual", fetch_new: bool = True) -> Share:
@@ -59,13 +60,17 @@ class SharingMixin:
             raise InputError(f"the post {post_url} is already logged as a share of this link")
         if is_new and fetch_new:
             self._fetch_articles([(link_id, canonicalize(url))])
+        self._vault_update([link_id])
         return list_shares(self.store, share_id=share_id)[0]
 
     def unshare(self, share_id: int) -> Share:
         """Delete a logged share; returns what was deleted."""
+        from ..store.links import link_id_for
         from ..store.shares import delete_share
 
-        return delete_share(self.store, share_id)
+        gone = delete_share(self.store, share_id)
+        self._vault_update([link_id_for(self.store, gone.link_url)])
+        return gone
 
     def shares(self, *, since: datetime | None = None, until: datetime | None = None,
                url: str | None = None) -> list[Share]:

@@ -8,6 +8,7 @@ from ..core.config import Settings
 from ..core.errors import FetchError
 from . import bluesky, mastodon
 from .client import SocialClient
+from .fetch import TAG_API_CLOSED, advertised_rss, no_feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +48,20 @@ def identify(settings: Settings, target: str) -> SocialSource | None:
             return None  # an ordinary site with such a path: add it as a site
         if listed is not None:
             list_id = listed[1]
-            token = mastodon.need_token(social, instance)
-            info = mastodon.get_list(client, instance, list_id, token)
+            list_token = mastodon.need_token(social, instance)
+            info = mastodon.get_list(client, instance, list_id, list_token)
             return SocialSource("mastodon_list", f"{instance}/lists/{list_id}",
                                 str(info.get("title") or f"List {list_id}"), f"{instance}/lists/{list_id}")
         assert tagged is not None
         name = tagged[1]
+        token = mastodon.tag_token(social, instance)
         try:
-            client.get_json(mastodon.tag_timeline_url(instance, name), {"limit": 1})
+            client.get_json(mastodon.tag_timeline_url(instance, name), {"limit": 1}, token=token)
         except FetchError as exc:
-            if exc.reason == "rate_limited":
-                raise
+            if exc.reason == "rate_limited" or (token is not None and exc.reason == "auth"):
+                raise  # a refused token is said now, not after the source is added
+            if token is None and exc.reason in TAG_API_CLOSED \
+                    and advertised_rss(settings, instance, name) is None:
+                raise no_feed(mastodon.tag_refused(exc, social, instance, name), instance, name) from None
         return SocialSource("mastodon_tag", f"{instance}/tags/{name}", f"#{name} on {instance.split('//')[1]}",
                             f"{instance}/tags/{name}")

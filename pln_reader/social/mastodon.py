@@ -2,23 +2,30 @@
 
 API: GET /api/v1/timelines/list/:id and /api/v1/timelines/tag/:name (paged with max_id and
 min_id, ``limit`` up to 40), /api/v1/lists, /api/v1/accounts/lookup, /api/v1/accounts/:id/statuses.
+
+Ids (of lists and statuses) are opaque strings: decimal on Mastodon, ULIDs on GoToSocial, flake
+ids on Pleroma and Akkoma. They are never compared: pages follow the server's ``Link`` header,
+and the newest status is the first one the server returns (timelines are newest first).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..core.config import SocialSettings
 from ..core.errors import FetchError, InputError
+from ..feeds.parsed import ParsedEntry
 from .client import SocialClient, exhausted, origin
 from .posts import Post, parse_time, web_url
 
 PAGE = 40
-_LIST_PATH = re.compile(r"/lists/(\d+)/?")
+_LIST_PATH = re.compile(r"/lists/([A-Za-z0-9._~-]+)/?")
+"""A list id is opaque (digits, a ULID, a flake id): any unreserved URL characters."""
 _TAG_PATH = re.compile(r"/tags/([^/?#]+?)(?:\.rss)?/?")
 
 
@@ -40,23 +47,15 @@ def tag_target(url: str) -> tuple[str, str] | None:
     return None
 
 
-def _id_key(status_id: str) -> tuple[int, str]:
-    """Mastodon ids are decimal strings that grow with time: compare by length, then text."""
-    return len(status_id), status_id
-
-
-def newest_id(ids: list[str]) -> str | None:
-    return max(ids, key=_id_key) if ids else None
-
-
 # -- the links of a status -------------------------------------------------------------------
 
 _ANCHOR = re.compile(r"<a\s([^>]*)>", re.IGNORECASE)
 _ATTR = re.compile(r'([a-zA-Z-]+)\s*=\s*"([^"]*)"')
 
 
-def content_links(html: str | None) -> list[str]:
-    """Links in a status's HTML that are articles: not mentions, hashtags or media."""
+def content_links(html: str | None, instance_host: str = "") -> list[str]:
+    """Links in a status's HTML that are articles: not mentions, hashtags, media or other pages
+    of the instance itself (``instance_host``, with its port if any)."""
     import html as html_lib
 
     found: list[str] = []
@@ -67,9 +66,14 @@ def content_links(html: str | None) -> list[str]:
         href = attrs.get("href", "")
         if "mention" in classes or "hashtag" in classes or "tag" in rels:
             continue
-        if href.startswith(("http://", "https://")) and href not in found:
+        if href.startswith(("http://", "https://")) and href not in found \
+                and not _on_instance(href, instance_host):
             found.append(href)
     return found
+
+
+def _on_instance(url: str, instance_host: str) -> bool:
+    return bool(instance_host) and urlsplit(url).netloc.lower() == instance_host.lower()
 
 
 def html_text(html: str | None) -> str | None:
@@ -99,8 +103,10 @@ def status_posts(status: Mapping[str, Any], instance_host: str) -> list[Post]:
     original = status.get("reblog") or status
     card = original.get("card") or {}
     text = html_text(original.get("content"))
-    links = content_links(original.get("content"))
+    links = content_links(original.get("content"), instance_host)
     card_url = card.get("url") if isinstance(card, Mapping) else None
+    if isinstance(card_url, str) and _on_instance(card_url, instance_host):
+        card_url = None  # a card of one of the instance's own pages is no article
     if card_url:
         links = [card_url] + [u for u in links if u != card_url]
     base = {
@@ -123,6 +129,51 @@ def status_posts(status: Mapping[str, Any], instance_host: str) -> list[Post]:
     return posts
 
 
+def rss_posts(entries: Iterable[ParsedEntry], instance_host: str) -> list[Post]:
+    """The posts of a hashtag's RSS feed (the fallback where the API needs sign-in).
+
+    An item links to its status; the articles are the links in its text, less mentions and
+    hashtags (whose text starts with ``@`` or ``#``: the feed's markup has lost their classes)
+    and the instance's own pages. The sharer is read from the status's address (``/@user/ID``).
+    """
+    posts: list[Post] = []
+    for entry in entries:
+        parts = urlsplit(entry.url or "")
+        user = parts.path.split("/")[1] if parts.path.startswith("/@") else ""
+        base = {
+            "author": None, "sharer_handle": f"{user}@{parts.netloc}" if user else parts.netloc or "?",
+            "post_url": web_url(entry.url), "text": entry.summary,
+            "published": entry.published or entry.updated,
+        }
+        links = [u for u in _item_links(entry.content) if not _on_instance(u, instance_host)]
+        if not links:
+            posts.append(Post(key=entry.id, link=None, title=None, summary=None, **base))  # type: ignore[arg-type]
+        posts.extend(Post(key=entry.id if i == 0 else f"{entry.id}#{i}", link=u, title=None,
+                          summary=None, **base)  # type: ignore[arg-type]
+                     for i, u in enumerate(links))
+    return posts
+
+
+def _item_links(html: str | None) -> list[str]:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not html:
+        return []
+    try:
+        doc = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    found: list[str] = []
+    for anchor in doc.iter("a"):
+        href = str(anchor.get("href") or "")
+        if anchor.text_content().strip().startswith(("@", "#")):
+            continue
+        if href.startswith(("http://", "https://")) and href not in found:
+            found.append(href)
+    return found
+
+
 # -- timelines -------------------------------------------------------------------------------
 
 
@@ -138,13 +189,29 @@ def link_header(headers: Mapping[str, str], base: str) -> dict[str, str]:
     return {rel: url for rel, url in found.items() if origin(url) == origin(base)}
 
 
-def timeline(client: SocialClient, url: str, *, token: str | None, cursor: str | None,
-             since: datetime, max_pages: int, page: int = PAGE) -> Iterator[dict[str, Any]]:
-    """Statuses newer than ``cursor`` (a status id); without one, back to ``since``.
+@dataclass
+class Timeline:
+    """Statuses read from a timeline, newest first as the server gave them, and the cursor."""
 
-    Pages follow the ``Link`` header as Mastodon asks (``prev`` for newer, ``next`` for older).
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    newest: str | None = None
+    """The id of the newest status read (the server's first on its newest page), for ``min_id``."""
+
+
+def _ids(found: list[Any]) -> list[dict[str, Any]]:
+    return [s for s in found if isinstance(s, dict) and s.get("id") is not None]
+
+
+def timeline(client: SocialClient, url: str, *, token: str | None, cursor: str | None,
+             since: datetime, max_pages: int, page: int = PAGE) -> Timeline:
+    """Statuses newer than ``cursor`` (a status id, as the server gave it); without one, back to
+    ``since``.
+
+    Pages follow the ``Link`` header as given (``prev`` for newer, ``next`` for older); ids are
+    never compared, only passed back to the server.
     """
     size = max(1, min(page, PAGE))
+    out = Timeline(newest=cursor)
     next_url = url
     params: dict[str, Any] | None
     if cursor:
@@ -152,28 +219,34 @@ def timeline(client: SocialClient, url: str, *, token: str | None, cursor: str |
         params = {"limit": size, "min_id": cursor}
         for _ in range(max_pages):
             found, headers = client.get_json(next_url, params, token=token)
-            if not isinstance(found, list) or not found:
-                return
-            yield from found
+            items = _ids(found) if isinstance(found, list) else []
+            if not items:
+                break
+            out.statuses[:0] = items  # each page is newer than the one before
+            last, out.newest = out.newest, str(items[0]["id"])
             newer = link_header(headers, url).get("prev")
-            if exhausted(headers):
-                return
+            if exhausted(headers) or out.newest == last:
+                break
             if newer:
                 next_url, params = newer, None
-            else:
-                params = {"limit": size, "min_id": newest_id([str(s.get("id")) for s in found])}
-        return
+            else:  # no Link header: ask for what follows the newest status of this page
+                next_url, params = url, {"limit": size, "min_id": out.newest}
+        return out
     params = {"limit": size}
     for _ in range(max_pages):
         found, headers = client.get_json(next_url, params, token=token)
-        if not isinstance(found, list) or not found:
-            return
-        yield from found
-        times = [t for t in (parse_time(s.get("created_at")) for s in found) if t]
+        items = _ids(found) if isinstance(found, list) else []
+        if not items:
+            break
+        if not out.statuses:
+            out.newest = str(items[0]["id"])
+        out.statuses.extend(items)
+        times = [t for t in (parse_time(s.get("created_at")) for s in items) if t]
         older = link_header(headers, url).get("next")
         if (times and min(times) < since) or exhausted(headers) or not older:
-            return
+            break
         next_url, params = older, None
+    return out
 
 
 def list_timeline_url(instance: str, list_id: str) -> str:
@@ -224,6 +297,34 @@ def need_token(social: SocialSettings, instance: str) -> str:
         raise InputError(f"{origin(instance)} is not your Mastodon instance ({home}): its lists need "
                          f"an account there, and pln sends your token to {home} only")
     return social.mastodon_token
+
+
+def own_instance(social: SocialSettings, instance: str) -> bool:
+    """Whether ``instance`` is the one the access token belongs to."""
+    home = token_instance(social)
+    return home is not None and _same_instance(home, instance)
+
+
+def tag_token(social: SocialSettings, instance: str) -> str | None:
+    """The access token for a hashtag timeline on ``instance``: on the token's own instance only
+    (where tags may need sign-in); None elsewhere, where tags are read without it."""
+    return (social.mastodon_token or None) if own_instance(social, instance) else None
+
+
+SIGN_IN_REASONS = ("auth", "http_error:422")
+"""How an instance says its hashtag timelines need a signed-in user (401, or Mastodon's 422)."""
+
+
+def tag_refused(exc: FetchError, social: SocialSettings, instance: str, tag: str) -> FetchError:
+    """A clear error for a hashtag timeline the instance would not serve."""
+    if exc.reason not in SIGN_IN_REASONS or tag_token(social, instance):
+        return exc  # with a token sent, the client's message (token rejected) is the right one
+    if own_instance(social, instance):
+        return FetchError(f"{instance} requires sign-in to read hashtags (#{tag}): set "
+                          "PLN_MASTODON_TOKEN (or [social] mastodon_token), your token there",
+                          reason="auth")
+    return FetchError(f"{instance} requires sign-in to read hashtags (#{tag}); pln sends your "
+                      "Mastodon token only to your own instance", reason="auth")
 
 
 def is_mastodon(client: SocialClient, instance: str) -> bool:
@@ -287,18 +388,18 @@ def account_statuses(client: SocialClient, account: str, *, token: str | None, s
     url = f"{instance}/api/v1/accounts/{quote(str(data['id']))}/statuses"
 
     def statuses() -> Iterator[dict[str, Any]]:
-        max_id: str | None = None
+        next_url: str = url
+        params: dict[str, Any] | None = {"limit": max(1, min(page, PAGE)), "exclude_replies": "true"}
         for _ in range(max_pages):
-            params: dict[str, Any] = {"limit": max(1, min(page, PAGE)), "exclude_replies": "true"}
-            if max_id:
-                params["max_id"] = max_id
-            found, headers = client.get_json(url, params, token=token)
-            if not isinstance(found, list) or not found:
+            found, headers = client.get_json(next_url, params, token=token)
+            items = _ids(found) if isinstance(found, list) else []
+            if not items:
                 return
-            yield from found
-            times = [t for t in (parse_time(s.get("created_at")) for s in found) if t]
-            if (times and min(times) < since) or exhausted(headers):
+            yield from items
+            times = [t for t in (parse_time(s.get("created_at")) for s in items) if t]
+            older = link_header(headers, url).get("next")
+            if (times and min(times) < since) or exhausted(headers) or not older:
                 return
-            max_id = min((str(s.get("id")) for s in found), key=_id_key)
+            next_url, params = older, None
 
     return instance, statuses()

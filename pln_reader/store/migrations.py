@@ -412,6 +412,16 @@ def m0010_share_channels(db: Database) -> None:
     _execute_all(db, _V10)
 
 
+@migrations(name="0011_vault_files")
+def m0011_vault_files(db: Database) -> None:
+    # The file each link has in the Markdown vault: chosen once, so a later title change does not
+    # rename it (the user's own section lives in that file).
+    db.execute("""CREATE TABLE vault_files (
+        link_id INTEGER PRIMARY KEY REFERENCES links(id) ON DELETE CASCADE,
+        name TEXT NOT NULL UNIQUE
+    )""")
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -38,6 +38,11 @@ def delete_annotation(store: Storage, annotation_id: int) -> None:
             raise NotFoundError(f"no note or highlight with id {annotation_id} (see `pln notes`)")
 
 
+def annotation_link_id(store: Storage, annotation_id: int) -> int | None:
+    row = store.conn.execute("SELECT link_id FROM annotations WHERE id = ?", [annotation_id]).fetchone()
+    return int(row[0]) if row else None
+
+
 def annotation_kind(store: Storage, annotation_id: int) -> str:
     row = store.conn.execute("SELECT kind FROM annotations WHERE id = ?", [annotation_id]).fetchone()
     if row is None:

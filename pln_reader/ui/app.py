@@ -88,6 +88,15 @@ class PlnApp(App[None]):
         self.last_refresh: RefreshSummary | None = None
         self._keymap_user = check_keymap(library.settings.keys)
         self._theme = choose_theme(library.settings.ui.theme)
+        library.vault_runner = self._update_vault  # the files are written off the key's path
+
+    def _update_vault(self, link_ids: list[int]) -> None:
+        self.run_worker(partial(self._vault_worker, list(link_ids)), thread=True, group="vault",
+                        exit_on_error=False)
+
+    def _vault_worker(self, link_ids: list[int]) -> None:
+        with self.open_worker_library() as library:  # its own SQLite connection
+            library.update_vault(link_ids)
 
     def on_mount(self) -> None:
         self.theme = self._theme

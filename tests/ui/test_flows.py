@@ -33,6 +33,26 @@ def test_note_from_the_main_screen_is_stored(seeded: Seeded) -> None:
     drive(seeded, scenario)
 
 
+def test_a_note_in_the_ui_reaches_the_vault_from_a_worker(seeded: Seeded, tmp_path: Path) -> None:
+    import dataclasses
+
+    from pln_reader.core.config import VaultSettings
+
+    vault = tmp_path / "vault"
+    seeded.library.settings = dataclasses.replace(seeded.library.settings,
+                                                  vault=VaultSettings(dir=str(vault)))
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("n")
+        app.screen.query_one(TextArea).insert("written in the terminal, kept in my vault")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)  # the file is written by a worker, off the key's path
+
+    drive(seeded, scenario)
+    [path] = vault.iterdir()
+    assert "written in the terminal, kept in my vault" in path.read_text("utf-8")
+
+
 def test_share_is_logged_and_shows_in_the_shared_view(seeded: Seeded) -> None:
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         url = current_url(app)

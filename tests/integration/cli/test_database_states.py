@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from pln_reader.cli.main import cli
 from pln_reader.library import open_library
+from tests.tmpfs import mounted_tmpfs
 
 FEED = "".join(
     f"<item><title>Entry {i} " + "word " * 200 + f"</title><link>https://b.example/{i}</link>"
@@ -53,16 +54,8 @@ def feed(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "fs"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "fs", "16m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_damaged_pages_are_one_clear_line(tmp_path: Path, feed: Path) -> None:

@@ -174,16 +174,31 @@ def test_paging_and_incremental_refresh(tmp_path: Path, bluesky: FakeBluesky, ma
         first = mastodon.requests_to("/api/v1/timelines/list/42")
         assert len(first) >= 3 and "max_id" in first[1].query  # 13 statuses, 5 a page
         entries_before = library.store.query("SELECT count(*) FROM entries")[0][0]
-        newest = max((r.query.get("max_id", "0") for r in first), key=lambda i: (len(i), i))
+        [(cursor,)] = library.store.query("SELECT cursor FROM fetch_state")
+        assert cursor == mastodon.list_timelines["42"][0]["id"]  # the server's first: its newest
         status = mastodon.new_status("alice", "A new one", url="https://fresh.example.org/post", card=True)
         mastodon.add_list_status("42", status)
         summary = library.refresh(force=True)
         assert [r.status for r in summary.results] == ["new"]
         later = mastodon.requests_to("/api/v1/timelines/list/42")[len(first):]
-        assert later[0].query.get("min_id") and later[0].query["min_id"] > newest
+        assert later[0].query.get("min_id") == cursor  # passed back as given, never compared
         assert "https://fresh.example.org/post" in {k.url for k in library.links()}
         assert library.store.query("SELECT count(*) FROM entries")[0][0] == entries_before + 1
         assert library.refresh(force=True).results[0].status == "unchanged"  # nothing twice
+
+
+def test_a_server_error_mid_page_loses_nothing(tmp_path: Path, bluesky: FakeBluesky,
+                                               mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLN_MASTODON_TOKEN", MASTODON_TOKEN)
+    with open_library(social_home(tmp_path, bluesky, "page_size = 5\n"), clock=lambda: NOW) as library:
+        mastodon.fail_after(2)  # the list, its first page; then 503 on the second page
+        [added] = library.add([f"{mastodon.base}/lists/42"], lists=["Network"])
+        assert added.error is None and "first fetch failed" in (added.note or "") and "503" in added.note
+        assert library.store.query("SELECT count(*) FROM entries")[0][0] == 0  # no half page kept
+        assert library.store.query("SELECT cursor FROM fetch_state")[0][0] is None
+        mastodon.fail_after(None)
+        [again] = library.refresh(force=True).results
+        assert again.status == "new" and EVIDENCE in {k.url for k in library.links()}
 
 
 def test_bluesky_paging_with_cursor(tmp_path: Path, bluesky: FakeBluesky) -> None:
@@ -206,14 +221,33 @@ def test_rate_limit_is_honoured(library: Library, mastodon: FakeMastodon) -> Non
     assert source.next_due is not None and (source.next_due - NOW).total_seconds() >= 100
 
 
-def test_hashtag_timeline_and_its_rss_fallback(library: Library, mastodon: FakeMastodon) -> None:
-    result = add_one(library, f"{mastodon.base}/tags/RetrievalPractice", "Tags")
-    assert (result.source.kind, result.source.url) == ("mastodon_tag", f"{mastodon.base}/tags/retrievalpractice")
-    assert "https://learning.example/retrieval-practice-guide" in {k.url for k in library.links()}
-    mastodon.tag_api_requires_token = True
-    [again] = library.refresh(force=True).results
-    assert again.status != "failed", again.reason
-    assert mastodon.requests_to("/tags/retrievalpractice.rss")
+def test_hashtag_timeline_and_its_rss_fallback(tmp_path: Path, bluesky: FakeBluesky, mastodon: FakeMastodon,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another instance than the token's: its tags are read without the token.
+    monkeypatch.setenv("PLN_MASTODON_TOKEN", MASTODON_TOKEN)
+    monkeypatch.setenv("PLN_READER_SOCIAL_MASTODON_INSTANCE", "https://home.example")
+    with open_library(social_home(tmp_path, bluesky), clock=lambda: NOW) as other:
+        result = add_one(other, f"{mastodon.base}/tags/RetrievalPractice", "Tags")
+        assert (result.source.kind, result.source.url) == ("mastodon_tag", f"{mastodon.base}/tags/retrievalpractice")
+        assert "https://learning.example/retrieval-practice-guide" in {k.url for k in other.links()}
+        before = {k.url for k in other.links()}
+        mastodon.tag_api_requires_token = True  # sign-in required: the advertised RSS is read
+        [again] = other.refresh(force=True).results
+        assert again.status != "failed", again.reason
+        assert mastodon.requests_to("/tags/retrievalpractice.rss")
+        # The feed's items link to their statuses: the articles are the links in their text.
+        urls = {k.url for k in other.links()}
+        assert urls == before  # the same posts' articles, not their statuses, mentions or tags
+        rss = [e for e in other.link_entries("https://learning.example/retrieval-practice-guide")
+               if (e.post_url or "").startswith("https://") and e.sharer_handle]
+        assert rss and all(e.sharer_handle.startswith("@") for e in rss)
+        mastodon.advertise_tag_rss = False  # no feed named: a clear error, what was tried
+        [closed] = other.refresh(force=True).results
+        assert closed.status == "failed"
+        reason = closed.reason or ""
+        assert f"{mastodon.base} requires sign-in to read hashtags" in reason
+        assert "/api/v1/timelines/tag/retrievalpractice" in reason and "advertises no RSS feed" in reason
+    assert all(r.header("Authorization") is None for r in mastodon.requests)
 
 
 def test_same_article_across_mastodon_bluesky_and_a_feed_is_one_link(library: Library, mastodon: FakeMastodon) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from pln_reader.core.errors import InputError
 from pln_reader.core.files import write_atomically
+from tests.tmpfs import mounted_tmpfs
 
 
 def test_a_file_is_written_whole_and_replaced(tmp_path: Path) -> None:
@@ -42,16 +42,8 @@ def test_an_unwritable_place_is_one_clear_error(tmp_path: Path, where: str) -> N
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A real file system of 64 KiB (tmpfs), mounted for the test; needs root."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "tiny", "64k") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 def test_a_full_disk_keeps_the_old_file_and_leaves_no_temporary(full_disk: Path) -> None:
