@@ -11,7 +11,9 @@ from typing import Any, Self
 import click
 
 from ..core.models import Credits, Link, RefreshSummary, Source, SourceResult, TopicList
-from ..core.text import clean_text, shown
+from ..core.text import clean_text, plural, shown, shown_middle
+
+__all__ = ["plural", "shown", "shown_middle"]  # the commands' modules use them through here
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -32,10 +34,6 @@ def age(dt: datetime | None, now: datetime | None = None) -> str:
         if seconds >= size:
             return f"{int(seconds // size)}{unit}"
     return "now"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
 def _width() -> int:
@@ -130,11 +128,13 @@ def print_sources(items: list[Source]) -> None:
         click.echo("no sources yet: add one with `pln add URL`")
         return
     width = _width()
+    click.echo(f"{'id':>4}  {'kind':<4}  {'status':<12} {'entries':>7}  source  [lists]")
     for s in items:
         status = s.status if s.active else "inactive"
-        lists = ", ".join(s.lists) or "-"
-        title = shown(s.label, max(20, width - 50))
-        click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>5}  {title}  [{shown(lists)}]")
+        lists = shown(", ".join(s.lists) or "-", 30)
+        # cut in the middle: two files in one folder keep the names that tell them apart
+        title = shown_middle(s.label, max(30, width - 38 - len(lists)))
+        click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>7}  {title}  [{lists}]")
         if s.error and s.status == "error":
             click.echo(f"      last error: {shown(s.error, width - 18)}")
 
@@ -158,6 +158,7 @@ def print_links(items: list[Link]) -> None:
         return
     width = _width()
     now = datetime.now(UTC)
+    click.echo(f"{'':2} {'age':>4}  title  (from)        S saved, • unread")
     for k in items:
         marks = ("S" if k.saved else " ") + (" " if k.read else "•")
         if k.shared_by > 1:
@@ -166,10 +167,37 @@ def print_links(items: list[Link]) -> None:
             origin = k.sources[0] if k.sources else "-"
         title = shown(k.title or k.url, max(20, width - 38))
         click.echo(f"{marks} {age(k.published, now):>4}  {title}  ({shown(origin, 28)})")
-        click.echo(f"         {shown(k.url, width - 10)}")
+        click.echo(f"         {shown_middle(k.url, width - 10)}")
 
 
-def print_refresh_summary(summary: RefreshSummary) -> None:
+def failure_reason(result: SourceResult) -> str:
+    """A failed source's reason without the URL it starts with (the line names the source)."""
+    reason = (result.reason or "failed").strip()
+    prefixes = [result.url + ": "]
+    if result.url.startswith("file:"):
+        from ..core.urls import file_path
+
+        prefixes.append(file_path(result.url) + ": ")
+    for prefix in prefixes:
+        if reason.startswith(prefix):
+            return reason[len(prefix):]
+    return reason
+
+
+def print_refresh_summary(summary: RefreshSummary, *, next_due: datetime | None = None,
+                          now: datetime | None = None) -> None:
+    """The refresh in a few lines: what changed, each failure once, and why nothing ran."""
+    from ..core.errors import is_connection_failure
+
+    if not summary.results and not summary.skipped:
+        if next_due is None:
+            click.echo("nothing to refresh: no sources yet (pln add URL)")
+            return
+        when = next_due.astimezone()
+        wait = f" ({until(next_due, now)})" if now is not None else ""
+        click.echo(f"nothing due: the next source is due at {when:%Y-%m-%d %H:%M}{wait}; "
+                   "`pln refresh --force` fetches every source now")
+        return
     new = summary.count("new")
     updated = summary.count("updated")
     unchanged = summary.count("unchanged") + summary.count("not_modified")
@@ -180,9 +208,21 @@ def print_refresh_summary(summary: RefreshSummary) -> None:
         f"{updated} updated, {unchanged} not modified, {len(failed)} failed"
     )
     for r in failed:
-        click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(r.reason)}")
+        click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(failure_reason(r))}")
+    if failed and all(is_connection_failure(r.reason) for r in failed):
+        click.echo("no server could be reached: this machine seems to be offline")
     if summary.skipped:
         click.echo(f"skipped {plural(summary.skipped, 'source')} another refresh is fetching now")
+
+
+def until(when: datetime, now: datetime) -> str:
+    """``in 52 minutes``, ``in 3 hours``, ``now``."""
+    minutes = round((when - now).total_seconds() / 60)
+    if minutes <= 0:
+        return "now"
+    if minutes < 90:
+        return f"in {plural(minutes, 'minute')}"
+    return f"in {plural(round(minutes / 60), 'hour')}"
 
 
 class Progress:
@@ -216,7 +256,7 @@ class Progress:
 def _describe_source(done: int, total: int, result: SourceResult) -> str:
     detail = {"new": f"{result.new} new", "updated": f"{result.updated} updated"}.get(result.status, "")
     if result.status == "failed":
-        detail = shown(result.reason, 100)
+        detail = shown(failure_reason(result), 100)
     name = shown(result.title or result.url, 60)
     return f"[{done}/{total}] {result.status:<12} {name}" + (f": {detail}" if detail else "")
 

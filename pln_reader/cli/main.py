@@ -19,10 +19,45 @@ from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 
 
+def usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line that names the option and the bad value: ``--week: 2026-W99
+    is not a week (YYYY-Www)``, ``no such option: --wek``."""
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+        hint = exc.param_hint
+        if hint is None and exc.param is not None:
+            hint = exc.param.get_error_hint(exc.ctx) if exc.ctx is not None else exc.param.name
+        names = hint if isinstance(hint, str) else " / ".join(hint or ())
+        names = names.replace("'", "").replace('"', "")
+        message = exc.message.strip().rstrip(".")
+        return f"{names}: {message}" if names else message
+    message = exc.format_message().strip().rstrip(".")
+    return message[:1].lower() + message[1:]
+
+
+class OneLineUsageError(click.UsageError):
+    """Shown as ``error: ...`` on stderr, exit status 2, without click's usage block."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {fmt.shown(self.message)}", err=True)
+
+
 class PlnGroup(click.Group):
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:  # the group's own options (`pln --hom x`)
+            raise OneLineUsageError(usage_line(exc)) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:  # a command's arguments and options, and its own checks
+            raise OneLineUsageError(usage_line(exc), ctx) from None
         except PlnError as exc:
             click.echo(f"error: {fmt.shown(str(exc))}", err=True)
             ctx.exit(1)
@@ -131,8 +166,19 @@ def list_group() -> None:
     """Create, edit or delete a topic list."""
 
 
+def _budget(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    from ..core.models import budget_problem
+
+    if value is None:
+        return None
+    if (problem := budget_problem(value)) is not None:
+        raise click.BadParameter(problem)
+    return int(value)
+
+
 def list_options(f: F) -> F:
-    f = click.option("--budget", type=click.IntRange(min=0), help="Daily skim budget in minutes.")(f)
+    f = click.option("--budget", metavar="MINUTES", callback=_budget,
+                     help="Daily skim budget: 0 to 1440 minutes.")(f)
     f = click.option("--context", type=click.Choice(["professional", "personal", "both"]))(f)
     f = click.option("--purpose", help="One sentence: why you read this list.")(f)
     return f
@@ -200,7 +246,8 @@ def list_delete(library: Any, name: str) -> None:
 def import_cmd(library: Any, file: Path) -> None:
     """Import topic lists and feeds from an OPML file (all or nothing)."""
     result = library.import_opml_file(file)
-    click.echo(f"imported {file}: {result.lists_created} new lists, {result.sources_created} new sources")
+    click.echo(f"imported {file}: {fmt.plural(result.lists_created, 'new list')}, "
+               f"{fmt.plural(result.sources_created, 'new source')}")
     for note in result.repairs:
         click.echo(f"repaired: {fmt.shown(note)}", err=True)
     for note in result.skipped:
@@ -267,7 +314,8 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
     if as_json:
         echo_json([fmt.result_json(r) for r in summary.results])
     else:
-        fmt.print_refresh_summary(summary)
+        dues = [s.next_due for s in library.sources(list_name=list_name) if s.next_due is not None]
+        fmt.print_refresh_summary(summary, next_due=min(dues, default=None), now=library.clock())
         if articles:
             ok = sum(a.status == "ok" for a in articles)
             click.echo(f"saved links: {fmt.plural(len(articles), 'article')} fetched, {ok} with text")
@@ -395,10 +443,9 @@ def demo(keep: bool, no_ui: bool) -> None:
     root = Path(tempfile.mkdtemp(prefix="pln-demo-")) if home is None else Path(home)
     try:
         with open_library(root) as library:
-            library.load_demo()
             click.echo(f"demo library in {root}\n")
             with fmt.refresh_progress() as progress:
-                summary = library.refresh(force=True, progress=progress.update)
+                summary = library.load_demo(progress=progress.update)
             fmt.print_refresh_summary(summary)
             interactive = sys.stdin.isatty() and sys.stdout.isatty()
             if interactive and not no_ui:

@@ -54,6 +54,16 @@ def _from_editor(initial: str = "") -> Iterator[str]:
     path.unlink(missing_ok=True)
 
 
+def _editor_needs_a_terminal(use_editor: bool) -> None:
+    """No TEXT and stdin not a terminal (a pipe, a script, cron): never start an editor there
+    unasked, where it would hang or read the pipe; ``--edit`` starts it anyway."""
+    import sys
+
+    if not use_editor and not sys.stdin.isatty():
+        raise click.UsageError("no TEXT given and stdin is not a terminal: give the note as TEXT, "
+                               "or --edit to open $EDITOR anyway")
+
+
 @click.command()
 @home_option
 @click.argument("url")
@@ -61,7 +71,9 @@ def _from_editor(initial: str = "") -> Iterator[str]:
 @click.option("--edit", "use_editor", is_flag=True, help="Write the note in $EDITOR.")
 @with_library
 def note(library: Any, url: str, text: str | None, use_editor: bool) -> None:
-    """Add a note (Markdown) to a link."""
+    """Add a note (Markdown) to a link (in $EDITOR when no TEXT is given on a terminal)."""
+    if text is None:
+        _editor_needs_a_terminal(use_editor)
     if use_editor or text is None:
         with _from_editor(text or "") as written:
             note_id = library.add_note(url, written)
@@ -87,10 +99,13 @@ def highlight(library: Any, url: str, passage: str, comment: str | None) -> None
 @click.argument("annotation_id", type=int)
 @click.argument("text", required=False)
 @click.option("--comment", help="A highlight's new comment.")
+@click.option("--edit", "use_editor", is_flag=True, help="Change the note in $EDITOR.")
 @with_library
-def edit_note(library: Any, annotation_id: int, text: str | None, comment: str | None) -> None:
-    """Change a note's text (in $EDITOR when no TEXT is given) or a highlight's comment."""
+def edit_note(library: Any, annotation_id: int, text: str | None, comment: str | None,
+              use_editor: bool) -> None:
+    """Change a note's text (in $EDITOR when no TEXT is given on a terminal) or a highlight's comment."""
     if text is None and comment is None:
+        _editor_needs_a_terminal(use_editor)
         current = next((a for a in library.annotations() if a.id == annotation_id), None)
         if current is None:
             raise InputError(f"no note or highlight with id {annotation_id} (see `pln notes`)")

@@ -47,10 +47,15 @@ def with_library(f: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import sqlite3
 
+        from ..core.config import default_home
         from ..library import open_library
 
         home = click.get_current_context().find_root().meta.get("pln.home")
+        folder = Path(home).expanduser() if home is not None else default_home()
+        new = not folder.exists()
         with open_library(home) as library:
+            if new:  # said once, so that a mistyped --home or PLN_READER_HOME is noticed
+                click.echo(f"new library at {fmt_path(folder)}", err=True)
             try:
                 library.daily_backup()  # once a day, when pln is used
                 return f(library, *args, **kwargs)
@@ -61,6 +66,13 @@ def with_library(f: F) -> F:
                 raise database_error(exc, library.settings.db_path) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def fmt_path(path: Path) -> str:
+    """A path for a message: absolute, cleaned for the terminal."""
+    from ..core.text import shown
+
+    return shown(str(path.absolute()))
 
 
 def echo_json(value: Any) -> None:

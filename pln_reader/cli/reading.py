@@ -91,6 +91,7 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
         click.echo("the reading queue is empty: save links with `pln save URL`")
         return
     now = datetime.now(UTC)
+    click.echo(f"{'':6}{'saved':>5} {'reading':<14}  link")
     for i in items:
         if i.article_status == "ok":
             reading = f"{i.reading_minutes} min"
@@ -100,7 +101,7 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
         click.echo(f"{flag:<6}{fmt.age(i.link.saved_at, now):>4}  {reading:<14}  "
                    f"{fmt.shown(i.link.title or i.link.url, 56)}")
         if i.link.title:
-            click.echo(f"{'':28}{fmt.shown(i.link.url, 70)}")
+            click.echo(f"{'':28}{fmt.shown_middle(i.link.url, 70)}")
     stale = sum(i.stale for i in items)
     click.echo(f"\n{fmt.plural(len(items), 'link')} saved" + (f", {stale} stale" if stale else ""))
 

@@ -23,34 +23,69 @@ def _day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-16", param_hint=option) from None
+        raise click.BadParameter(f"{value} is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+def _week(library: Any, value: str, tz: Any) -> Any:
+    from ..core.periods import last_full_week, period_for_week, this_week
+
+    word = value.strip().lower()
+    if word in ("this", "last"):
+        return (this_week if word == "this" else last_full_week)(library.clock(), tz)
+    try:
+        return period_for_week(value, tz)
+    except InputError:
+        raise click.BadParameter(f"{value} is not a week (YYYY-Www)", param_hint="--week") from None
 
 
 def choose_period(library: Any, week: str | None, since: str | None, until: str | None,
                   everything: bool) -> Any:
-    """The period the options name (default: the last full ISO week, local time)."""
-    from ..core.periods import last_full_week, local_zone, period_between, period_for_week
+    """The period the options name (default: the last full ISO week, local time).
 
-    if sum((week is not None, since is not None or until is not None, everything)) > 1:
-        raise click.UsageError("give one of --week, --since/--until or --all")
-    if (since is None) != (until is None):
-        raise click.UsageError("--since and --until go together (both dates are included)")
+    Each value is checked first (a bad date is a bad date), then how the options go together.
+    """
+    from ..core.periods import last_full_week, local_zone, period_between
+
     tz = local_zone()
-    try:
-        if week is not None:
-            return period_for_week(week, tz)
-        if since is not None and until is not None:
-            return period_between(_day(since, "--since"), _day(until, "--until"), tz)
-    except InputError as exc:
-        raise click.BadParameter(str(exc), param_hint="--week" if week else "--until") from None
+    first = _day(since, "--since") if since is not None else None
+    last = _day(until, "--until") if until is not None else None
+    chosen = _week(library, week, tz) if week is not None else None
+    if sum((week is not None, since is not None or until is not None, everything)) > 1:
+        raise click.UsageError("give one of --week, --since (with or without --until) or --all")
+    if last is not None and first is None:
+        raise click.UsageError("--until needs --since (both dates are included)")
+    if chosen is not None:
+        return chosen
+    if first is not None:
+        today = library.clock().astimezone(tz).date()
+        if last is None and first > today:
+            raise click.BadParameter(f"{first} is after today", param_hint="--since")
+        try:
+            return period_between(first, last or today, tz)
+        except InputError as exc:
+            raise click.BadParameter(str(exc), param_hint="--until") from None
     return None if everything else last_full_week(library.clock(), tz)
+
+
+def _empty_hint(library: Any, report: Any, list_name: str | None) -> str | None:
+    """When the chosen period is empty but this week is not, say so and name the option."""
+    from ..core.periods import local_zone, this_week
+
+    if report.period.label == "all" or not report.empty:
+        return None
+    now = this_week(library.clock(), local_zone())
+    if now.label == report.period.label or library.weekly_report(now, list_name=list_name).empty:
+        return None
+    return (f"nothing annotated or shared in {report.period.label}, but this week so far has "
+            f"some: pln learned --week this")
 
 
 @click.command()
 @home_option
-@click.option("--week", metavar="YYYY-Www", help="An ISO week, such as 2026-W46 (default: the last full week).")
-@click.option("--since", metavar="DATE", help="First day of the period (with --until).")
-@click.option("--until", metavar="DATE", help="Last day of the period, included (with --since).")
+@click.option("--week", metavar="this|last|YYYY-Www",
+              help="this (so far), last (the default: the last full week) or an ISO week such as 2026-W46.")
+@click.option("--since", metavar="DATE", help="First day of the period (alone: from DATE until now).")
+@click.option("--until", metavar="DATE", help="Last day of the period, included (needs --since).")
 @click.option("--all", "everything", is_flag=True, help="The whole history (to publish, e.g. as Atom).")
 @click.option("--list", "list_name", metavar="NAME", help="Only this topic list.")
 @click.option("--format", "fmt_name", type=click.Choice(FORMATS), default=None,
@@ -77,6 +112,9 @@ def learned(library: Any, week: str | None, since: str | None, until: str | None
         raise click.UsageError("--template is for md, html and atom (JSON is always the whole report)")
     period = choose_period(library, week, since, until, everything)
     report = library.weekly_report(period, list_name=list_name)
+    hint = _empty_hint(library, report, list_name) if period is not None else None
+    if hint is not None:
+        click.echo(hint, err=True)
     data = library.render_report(report, fmt_name, author=author, style=style, intro=intro,
                                  include=include or None, template=template)
     if output is not None:

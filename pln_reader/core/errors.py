@@ -74,6 +74,17 @@ class FetchError(PlnError):
         self.retry_after = retry_after
 
 
+NO_SERVER = "cannot find the server"
+REFUSED = "refused the connection"
+UNREACHABLE = "cannot reach the network"
+
+
+def is_connection_failure(message: str | None) -> bool:
+    """Whether a fetch error's message says no server could be reached at all (a name that
+    does not resolve, a refused or impossible connection): what being offline looks like."""
+    return any(marker in (message or "") for marker in (NO_SERVER, REFUSED, UNREACHABLE))
+
+
 class NotModified(FetchError):
     """The resource did not change since the last fetch (HTTP 304)."""
 

@@ -8,7 +8,9 @@ from datetime import datetime
 SOURCE_KINDS = ("feed", "opml", "mastodon_list", "mastodon_tag", "bluesky_list")
 CONTEXTS = ("professional", "personal", "both")
 FETCH_STATUSES = ("ok", "not_modified", "error", "never")
-SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "blog", "email", "team", "meeting", "other")
+SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "twitter", "threads", "blog", "email", "team",
+                  "meeting", "other")
+"""Where a share went (``twitter`` is X); the shares table's CHECK lists the same (0010)."""
 EVENT_KINDS = ("seen", "opened", "read", "saved")
 STEPS = ("seen", "saved", "read", "annotated", "shared")
 NETWORKS = {"mastodon_list": "mastodon", "mastodon_tag": "mastodon", "bluesky_list": "bluesky"}
@@ -26,6 +28,19 @@ ARTICLE_STATUSES: tuple[str, ...] = (
     "blocked",
     "network_error",
 )
+
+MAX_BUDGET_MINUTES = 24 * 60
+"""A list's daily skim budget is 0 to this many minutes (the CLI, the UI and the store agree)."""
+
+
+def budget_problem(value: object) -> str | None:
+    """Why ``value`` (an int, or text typed by the user) is not a daily budget, or None."""
+    text = str(value).strip()
+    if text.isascii() and text.isdecimal() and len(text) <= 5 and int(text) <= MAX_BUDGET_MINUTES:
+        return None
+    return (f"a budget is a whole number of minutes from 0 to {MAX_BUDGET_MINUTES} a day, "
+            f"not {text[:20]}")
+
 
 ARTICLE_STATUS_MEANINGS: dict[str, str] = {
     "ok": "The article text was extracted.",

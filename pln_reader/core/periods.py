@@ -106,6 +106,12 @@ def last_full_week(now: datetime, tz: tzinfo | None) -> Period:
     return period_for_week(f"{year}-W{number:02d}", tz)
 
 
+def this_week(now: datetime, tz: tzinfo | None) -> Period:
+    """The ISO week ``now`` is in, local time (so far: nothing after ``now`` has happened)."""
+    year, number, _ = now.astimezone(tz).date().isocalendar()
+    return period_for_week(f"{year}-W{number:02d}", tz)
+
+
 def last_days(now: datetime, days: int, tz: tzinfo | None) -> Period:
     """The ``days`` x 24 hours up to ``now`` (the review's rolling window)."""
     if days < 1:

@@ -53,6 +53,23 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str | None:
     return value or None
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 link``, ``2 links``, ``0 entries`` (with ``many``)."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def shown_middle(value: str | None, width: int) -> str:
+    """Like :func:`shown`, but cut in the middle, so names that share a long start (a folder,
+    a site) keep the ends that tell them apart: ``file:///…/bad/fp__x.xml``."""
+    text = clean_text(value) or ""
+    if len(text) <= width:
+        return text
+    if width < 8:
+        return text[: max(0, width - 1)] + "…"
+    head = max(3, width // 4)  # the end tells files and pages apart more often than the start
+    return text[:head] + "…" + text[len(text) - (width - head - 1):]
+
+
 def shown(value: str | None, width: int | None = None) -> str:
     """Text safe for the terminal, cut to ``width`` with an ellipsis (stored text is clean
     already; this is belt and braces)."""

@@ -193,3 +193,13 @@ def canonical_or_none(url: str | None) -> str | None:
 def path_to_url(path: Path) -> str:
     """A local file's ``file://`` URL (absolute, as links and sources store it)."""
     return path.resolve().as_uri()
+
+
+def file_path(url_or_path: str) -> str:
+    """The local path of a ``file://`` URL (a path is returned as it is)."""
+    if url_or_path.startswith("file://"):
+        from urllib.parse import urlsplit
+        from urllib.request import url2pathname
+
+        return url2pathname(urlsplit(url_or_path).path)
+    return url_or_path

@@ -72,7 +72,7 @@ def parse_feed(
 
             return _finish(parse_json_feed(data), url)
         if _HTML_PAGE.match(head) and not _FEED_TAG.search(data):
-            raise ParseError("not a feed: looks like an HTML page")
+            raise ParseError("not a feed: an HTML page with no feed link")
         if _NESTED_ENTITY.search(data, 0, 65536):
             # only an entity-expansion bomb needs entities built from entities; expat would
             # stop it, but only after a second or more of feedparser's per-character work
@@ -218,14 +218,60 @@ def _root_name(data: bytes) -> str:
     return m.group(1).decode("latin-1") if m else ""
 
 
+# Magic numbers of what people most often add by mistake, and what to call them.
+_MAGIC = (
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"ID3", "an MP3 audio file"),
+    (b"OggS", "an Ogg audio or video file"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+
+def what_it_is(data: bytes) -> str | None:
+    """What a document that is not a feed seems to be (``a JPEG image``), or None."""
+    head = data[:64]
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "a WebP image"
+    if head[4:8] == b"ftyp":
+        return "an MP4 audio or video file"
+    sample = data[:4096]
+    utf16 = sample[:2] in (b"\x00<", b"<\x00") or sample.startswith(tuple(b for b, _ in _BOMS))
+    if b"\x00" in sample and not utf16:
+        return "a binary file"
+    return None
+
+
+_RSS_AUTHOR = re.compile(r"[^\s@()]+@[^\s@()]+\s*\((.+)\)")
+
+
+def _person(author: str | None) -> str | None:
+    """RSS's ``email (Name)`` author as the name people know: ``Alex Morgan``."""
+    match = _RSS_AUTHOR.fullmatch(author or "")
+    return (match.group(1).strip() or author) if match else author
+
+
 def _not_a_feed(data: bytes, warning: str | None) -> str:
+    kind = what_it_is(data)
+    if kind is not None:
+        return f"not a feed: {kind}"
     root = _root_name(data)
     if root.lower() in ("html", "body", "head"):
-        return "not a feed: looks like an HTML page"
+        return "not a feed: an HTML page with no feed link"
     if root:
         return f"not a feed: root element <{root}> is not RSS, Atom or RDF"
     if b"<" not in data[:4096]:
-        return "not a feed: no XML or JSON found"
+        return "not a feed: a text file with no XML or JSON in it"
     if warning:
         return f"not a feed: empty document ({warning})"
     return "not a feed: empty document"
@@ -304,7 +350,7 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
         id=entry_id,
         url=url,
         title=title,
-        author=clean_text(e.author),
+        author=_person(clean_text(e.author)),
         published=e.published,
         updated=e.updated,
         summary=summary,

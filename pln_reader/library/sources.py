@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.config import Settings
 from ..core.errors import (
@@ -17,14 +17,16 @@ from ..core.errors import (
     ParseError,
     PlnError,
 )
-from ..core.models import Source
+from ..core.models import RefreshSummary, Source
 from ..core.secrets import scrub
+from ..core.text import plural
 from ..core.urls import is_http_url, path_to_url
 from ..store import links as storage_links
 from ..store.db import Storage
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
     from ..net.fetch import Response
+    from ..refresh.run import Progress
     from ..social.identify import SocialSource
 
 
@@ -163,7 +165,7 @@ class SourcesMixin:
         refresher = Refresher(self.store, self.settings, clock=self.clock)
         refresher.run_social(self.store.due_sources(now, force=True, source_id=source_id))
         [result] = refresher.results
-        note = (f"{result.new} posts" if result.status != "failed"
+        note = (plural(result.new, "post") if result.status != "failed"
                 else f"added, but the first fetch failed: {result.reason}")
         return AddResult(target, self.store.get_source(source_id), True, note=note)
 
@@ -172,6 +174,8 @@ class SourcesMixin:
         from ..net.fetch import fetch_one
 
         candidates = feed_links(page.body, page.url)
+        if not candidates and not is_http_url(page.url):  # a local page has no site to ask
+            raise DiscoveryError(f"{target}: not a feed: an HTML page with no feed link")
         tried: list[str] = []
         for url in candidates or common_feed_urls(page.url):
             tried.append(url)
@@ -182,7 +186,7 @@ class SourcesMixin:
             if sniff(response.body, response.content_type) == "feed":
                 return response
         how = "the feeds it links to" if candidates else "the usual feed paths"
-        raise DiscoveryError(f"{target}: no feed found (the page announces none; tried {how}: "
+        raise DiscoveryError(f"{target}: not a feed: an HTML page with no feed link (tried {how}: "
                              f"{', '.join(tried)})" if not candidates else
                              f"{target}: no working feed found (tried {how}: {', '.join(tried)})")
 
@@ -208,7 +212,7 @@ class SourcesMixin:
                 etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
                 body_hash=body_hash(response.body),
             )
-        note = f"{added} feeds into {', '.join(names)}; run `pln refresh` to fetch them"
+        note = f"{plural(added, 'feed')} into {', '.join(names)}; run `pln refresh` to fetch them"
         return AddResult(target, self.store.get_source(source_id), created, note=note)
 
     # -- OPML import / export ------------------------------------------------------------------
@@ -232,11 +236,89 @@ class SourcesMixin:
         """Import an OPML file; its relative feed paths resolve against the file's folder."""
         return self.import_opml(path.read_bytes(), base_url=path_to_url(path))
 
-    def load_demo(self) -> None:
-        """Import the demo lists; their feeds are local files, fetched by the next refresh."""
+    def load_demo(self, *, progress: Progress | None = None) -> RefreshSummary:
+        """Load the demo, all offline: its lists, a refresh of their bundled feeds (local files),
+        the bundled article pages stored as the links' articles, and (into a library with no
+        sources yet, so never twice) a fortnight of activity."""
         from ..demo import DEMO_OPML
 
+        fresh = not self.store.sources()  # the demo's activity never goes into a library in use
         self.import_opml_file(DEMO_OPML)
+        summary: RefreshSummary = self.refresh(force=True, progress=progress)  # type: ignore[attr-defined]
+        self._load_demo_articles()
+        if fresh:
+            self._load_demo_activity()
+        return summary
+
+    def _load_demo_articles(self) -> None:
+        """Each bundled page goes through the extraction a fetched page takes; none is fetched."""
+        import json
+
+        from ..articles.extract import extract_article
+        from ..demo import DEMO_ACTIVITY, DEMO_ARTICLES
+        from ..net.fetch import read_local
+        from ..store import articles as storage_articles
+
+        pages: dict[str, str] = json.loads(DEMO_ACTIVITY.read_text(encoding="utf-8"))["articles"]
+        limit = int(self.settings.fetch.max_body_mb * 1024 * 1024)
+        for url, name in pages.items():
+            link_id = storage_links.link_id_for(self.store, url)
+            if link_id is None:  # the feeds no longer link to it
+                continue
+            page = read_local(str(DEMO_ARTICLES / name), limit)
+            extracted = extract_article(page.body, url=url, content_type="text/html; charset=utf-8")
+            storage_articles.save_article(
+                self.store, link_id, storage_articles.extracted_values(extracted, url, self.clock()))
+
+    def _load_demo_activity(self) -> None:
+        """Saves, reads, notes, highlights, shares and skim time, placed in this week (so far)
+        and the last full week before the moment the demo is loaded."""
+        import json
+
+        from ..core.periods import last_full_week, local_zone
+        from ..demo import DEMO_ACTIVITY
+
+        actions: list[dict[str, Any]] = json.loads(
+            DEMO_ACTIVITY.read_text(encoding="utf-8"))["activity"]
+        clock = self.clock
+        now = clock()
+        last = last_full_week(now, local_zone())
+        assert last.start is not None and last.end is not None
+        spans = {"last": (last.start, last.end), "this": (last.end, now)}
+        every = [link.url for link in self.links()]  # type: ignore[attr-defined]
+        try:
+            for action in sorted(actions, key=lambda a: (a["week"] == "this", a["at"])):
+                start, end = spans[action["week"]]
+                at = start + (end - start) * float(action["at"])
+                self.clock = lambda at=at: at  # type: ignore[misc]  # each change at its own time
+                self._demo_action(action, at, every)
+        finally:
+            self.clock = clock  # type: ignore[method-assign]
+
+    def _demo_action(self, action: dict[str, Any], at: datetime, every: list[str]) -> None:
+        me: Any = self  # the facade, whose other parts do the work
+        url = action.get("url", "")
+        match action["do"]:
+            case "seen":
+                me.mark_seen(every if url == "*" else [url])
+            case "skim":
+                me.record_skim(action["list"], at, action["minutes"] * 60)
+            case "save":
+                me.save(url, fetch_new=False)
+            case "read":
+                if me.get_link(url).saved_at is not None:
+                    me.archive(url)
+                else:
+                    me.mark_read(url)
+            case "note":
+                me.add_note(url, action["text"])
+            case "highlight":
+                me.add_highlight(url, action["passage"], comment=action.get("comment"))
+            case "share":
+                me.share(url, channel=action["channel"], at=at, comment=action.get("comment"),
+                         fetch_new=False)
+            case other:
+                raise ValueError(f"unknown demo action {other!r}")
 
     # -- social --------------------------------------------------------------------------------
 

@@ -24,8 +24,8 @@ import httpcore
 import httpx
 
 from ..core.config import FetchSettings
-from ..core.errors import FetchError, NotModified
-from ..core.urls import path_to_url
+from ..core.errors import NO_SERVER, REFUSED, UNREACHABLE, FetchError, NotModified
+from ..core.urls import file_path, path_to_url
 from .addresses import PUBLIC_ONLY, Address, PrivateAddress, Resolve, first_private, system_resolve
 
 _PERMANENT = {301, 308}
@@ -163,9 +163,11 @@ def network_error_message(url: str, exc: BaseException) -> str:
     detail = str(exc) or type(exc).__name__
     host = urlsplit(url).hostname or url
     if any(marker in detail for marker in _NO_NAME):
-        return f"{url}: cannot find the server {host} (offline, or a mistyped address?)"
+        return f"{url}: {NO_SERVER} {host} (offline, or a mistyped address?)"
     if "Connection refused" in detail:
-        return f"{url}: the server {host} refused the connection (is the address right?)"
+        return f"{url}: the server {host} {REFUSED} (is the address right?)"
+    if "Network is unreachable" in detail:
+        return f"{url}: {UNREACHABLE} to {host} (offline?)"
     return f"{url}: {detail}"
 
 
@@ -419,14 +421,6 @@ def _refuse_special(path: Path, mode: int) -> None:
             else "a socket" if stat.S_ISSOCK(mode)
             else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
     raise FetchError(f"{path}: is {kind}, not a feed file", reason="not_found")
-
-
-def file_path(url_or_path: str) -> str:
-    if url_or_path.startswith("file://"):
-        from urllib.request import url2pathname
-
-        return url2pathname(urlsplit(url_or_path).path)
-    return url_or_path
 
 
 async def fetch_many(

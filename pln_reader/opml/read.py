@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from pln_reader.core.errors import InputError, OPMLError
+from pln_reader.core.models import budget_problem
 from pln_reader.core.text import clean_text
 from pln_reader.core.urls import canonicalize, is_http_url
 from pln_reader.opml.repair import _repair
@@ -55,7 +56,6 @@ CONTEXTS = ("professional", "personal", "both")
 # Deeper nesting is not a real subscription list; the limit also keeps the recursive walk far
 # from Python's recursion limit whatever libxml2's own depth limit is.
 MAX_DEPTH = 64
-_MAX_BUDGET_DIGITS = 9  # "non-negative int": refuse 4,000-digit numbers rather than parse them
 _FEED_TYPES = frozenset({"rss", "atom", "feed", "rdf", "json", "jsonfeed"})
 _URL_SHOWN = 200  # a skipped outline's URL is cut to this many characters in the reason
 
@@ -457,7 +457,7 @@ def _apply_settings(node: _Node, pln: dict[str, str]) -> None:
         node.context = context if context in CONTEXTS else None
     if node.budget is None:
         budget = (pln.get("budget") or "").strip()
-        if budget.isascii() and budget.isdigit() and len(budget) <= _MAX_BUDGET_DIGITS:
+        if budget and budget_problem(budget) is None:  # the one rule for budgets
             node.budget = int(budget)
 
 

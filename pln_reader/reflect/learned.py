@@ -43,6 +43,7 @@ ROWS = ("professional", "both", "personal")
 
 CHANNEL_PHRASES = {
     "mastodon": "on Mastodon", "bluesky": "on Bluesky", "linkedin": "on LinkedIn",
+    "twitter": "on X (Twitter)", "threads": "on Threads",
     "blog": "on my blog", "email": "by email", "team": "with my team",
     "meeting": "in a meeting", "other": "elsewhere",
 }

@@ -84,17 +84,24 @@ class Funnel:
     read: int = 0
     annotated: int = 0
     shared: int = 0
+    after_seen: dict[str, int] = field(default_factory=dict, compare=False)
+    """Per later step: the links that were seen and reached it."""
+    after_before: dict[str, int] = field(default_factory=dict, compare=False)
+    """Per later step: the links that reached the step before it and this one."""
 
     def counts(self) -> dict[str, int]:
         return {step: getattr(self, step) for step in STEPS}
 
     def of_seen(self) -> dict[str, float | None]:
-        """Each later step as a share of the links seen (None when nothing was seen)."""
-        return {step: _ratio(getattr(self, step), self.seen) for step in STEPS[1:]}
+        """Of the links seen, the share that reached each later step (at most 1)."""
+        return {step: _ratio(self.after_seen.get(step, min(getattr(self, step), self.seen)), self.seen)
+                for step in STEPS[1:]}
 
     def step_rates(self) -> dict[str, float | None]:
-        """Each step as a share of the step before it."""
-        return {step: _ratio(getattr(self, step), getattr(self, before))
+        """Of the links that reached the step before, the share that reached this one: of the
+        links saved, how many were read (at most 1)."""
+        return {step: _ratio(self.after_before.get(step, min(getattr(self, step), getattr(self, before))),
+                             getattr(self, before))
                 for before, step in pairwise(STEPS)}
 
     @property
@@ -301,10 +308,16 @@ def position_of(funnel: Funnel) -> str | None:
 
 def _funnel(steps: Iterable[dict[str, datetime]]) -> Funnel:
     counts = dict.fromkeys(STEPS, 0)
+    after_seen = dict.fromkeys(STEPS[1:], 0)
+    after_before = dict.fromkeys(STEPS[1:], 0)
     for done in steps:
         for step in done:
             counts[step] += 1
-    return Funnel(**counts)
+        for before, step in pairwise(STEPS):
+            if step in done:
+                after_seen[step] += "seen" in done
+                after_before[step] += before in done
+    return Funnel(**counts, after_seen=after_seen, after_before=after_before)
 
 
 def _budget(budget: int | None, days: int | None) -> int | None:

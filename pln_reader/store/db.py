@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, StorageError, database_error
-from ..core.models import CONTEXTS, Source, TopicList
+from ..core.models import CONTEXTS, Source, TopicList, budget_problem
 from ..core.secrets import HIDDEN, MIN_SECRET
 from ..core.version import __version__
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # does not import sqlite-utils at all (a test keeps this list equal to the registered ones).
 SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
                      "0005_social", "0006_entries_source_link",
-                     "0007_share_ids", "0008_sync", "0009_refresh_claims",
+                     "0007_share_ids", "0008_sync", "0009_refresh_claims", "0010_share_channels",
                      "0011_vault_files")
 
 BUSY_TIMEOUT_S = 30.0
@@ -140,8 +140,8 @@ class Storage:
     def _check_list_fields(context: str | None, budget: int | None) -> None:
         if context is not None and context not in CONTEXTS:
             raise InputError(f"context must be one of {', '.join(CONTEXTS)}, not {context!r}")
-        if budget is not None and budget < 0:
-            raise InputError(f"budget must be 0 or more minutes, not {budget}")
+        if budget is not None and (problem := budget_problem(budget)) is not None:
+            raise InputError(problem)
 
     def create_list(
         self,

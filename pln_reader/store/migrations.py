@@ -375,6 +375,43 @@ def m0009_refresh_claims(db: Database) -> None:
     db.execute("CREATE INDEX refresh_claims_owner ON refresh_claims(owner)")
 
 
+_V10 = [
+    # The share channels gain twitter (X) and threads: SQLite cannot change a CHECK, so the
+    # table is rebuilt as in 0007. Its AUTOINCREMENT counter is carried over, so an id deleted
+    # before the upgrade is still never given again.
+    "CREATE TEMP TABLE shares_seq AS SELECT seq FROM sqlite_sequence WHERE name = 'shares'",
+    """CREATE TABLE shares_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL CHECK (channel IN
+            ('mastodon', 'bluesky', 'linkedin', 'twitter', 'threads', 'blog', 'email', 'team',
+             'meeting', 'other')),
+        shared_at TEXT NOT NULL,
+        comment TEXT,
+        post_url TEXT,
+        origin TEXT NOT NULL DEFAULT 'manual',
+        created_at TEXT NOT NULL
+    )""",
+    """INSERT INTO shares_new (id, link_id, channel, shared_at, comment, post_url, origin, created_at)
+        SELECT id, link_id, channel, shared_at, comment, post_url, origin, created_at FROM shares""",
+    "DROP TABLE shares",
+    "ALTER TABLE shares_new RENAME TO shares",
+    "CREATE INDEX shares_link ON shares(link_id)",
+    "CREATE INDEX shares_at ON shares(shared_at)",
+    "CREATE UNIQUE INDEX shares_post ON shares(link_id, post_url) WHERE post_url IS NOT NULL",
+    """UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM temp.shares_seq))
+        WHERE name = 'shares' AND EXISTS (SELECT 1 FROM temp.shares_seq)""",
+    """INSERT INTO sqlite_sequence (name, seq) SELECT 'shares', seq FROM temp.shares_seq
+        WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'shares')""",
+    "DROP TABLE temp.shares_seq",
+]
+
+
+@migrations(name="0010_share_channels")
+def m0010_share_channels(db: Database) -> None:
+    _execute_all(db, _V10)
+
+
 @migrations(name="0011_vault_files")
 def m0011_vault_files(db: Database) -> None:
     # The file each link has in the Markdown vault: chosen once, so a later title change does not

@@ -295,13 +295,13 @@ def test_list_dialog_validation_errors_keep_it_open() -> None:
         await pilot.press("ctrl+u")
         await type_text(pilot, "Rust")
         budget = app.screen.query_one("#budget", Input)
-        for bad in ("abc", "-5", "1441", "2.5"):
+        for bad in ("abc", "-5", "1441", "2.5", "99999"):
             budget.focus()
             await pilot.press("ctrl+u")
             await type_text(pilot, bad)
             await pilot.press("enter")
-            assert error_text(app) == (
-                "the budget must be a whole number of minutes from 0 to 1440, or blank"
+            assert error_text(app) == (  # the same words as the CLI's and the store's
+                f"a budget is a whole number of minutes from 0 to 1440 a day, not {bad}"
             ), bad
             assert app.focused is budget
         await assert_still_open(app, pilot, dialog)
@@ -400,7 +400,7 @@ def test_share_picks_a_channel_and_validates_the_post_url() -> None:
 
     async def scenario(app: DialogHost, pilot: Pilot) -> None:
         assert app.screen.query_one("#channel", Select).value == "mastodon"
-        await pilot.press("enter", "down", "down", "down", "enter")  # mastodon -> blog
+        await pilot.press("enter", "down", "down", "down", "enter")  # mastodon -> twitter (X)
         await pilot.press("tab")
         await type_text(pilot, "Good read on feedback.")
         await pilot.press("tab")
@@ -413,7 +413,7 @@ def test_share_picks_a_channel_and_validates_the_post_url() -> None:
         await pilot.press("enter")
 
     app = run(dialog, scenario)
-    assert app.results == [ShareRequest("blog", "Good read on feedback.", "https://b.example/1")]
+    assert app.results == [ShareRequest("twitter", "Good read on feedback.", "https://b.example/1")]
 
 
 def test_share_optional_fields_left_blank_give_none() -> None:

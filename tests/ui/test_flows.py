@@ -217,11 +217,12 @@ def test_what_i_learned_shows_the_week_and_writes_it(seeded: Seeded) -> None:
     from pln_reader.ui.screens.learned import LearnedScreen
 
     seeded.library.add_note(seeded.shared_url, "Homework: quality over quantity")
-    seeded.clock.advance(days=7)  # the seeded week is now the last full week
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         await pilot.press("w")
-        assert isinstance(app.screen, LearnedScreen)
+        assert isinstance(app.screen, LearnedScreen)  # this week so far
+        assert str(app.screen.query_one("#learned-status").render()).startswith(
+            "2026-W47 so far (16–22 November 2026) · post · md")
         text = app.screen.query_one(Markdown).source
         assert "Homework: quality over quantity" in text and "Reading the evidence together" in text
         await pilot.press("left_square_bracket")
@@ -257,7 +258,6 @@ def test_the_weekly_list_in_a_style_and_format_to_a_chosen_file_and_the_clipboar
     from pln_reader.ui.screens.learned import LearnedScreen
 
     seeded.library.add_note(seeded.shared_url, "Homework: **quality** over quantity")
-    seeded.clock.advance(days=7)
     target = tmp_path / "blog" / "week.html"
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
@@ -317,12 +317,13 @@ def test_a_new_list_is_selected_and_future_weeks_are_refused(seeded: Seeded) -> 
         assert isinstance(app.screen, MainScreen) and app.screen.view.name == "Leadership"
         await pilot.press("w")
         assert isinstance(app.screen, LearnedScreen)
-        week = app.screen.period.label
-        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-        assert app.screen.period.label != week  # this week (so far) is there
-        later = app.screen.period.label
+        assert app.screen.period.label == "2026-W47"  # this week (so far)
         await pilot.press("right_square_bracket")
-        assert app.screen.period.label == later  # not the weeks after
+        assert app.screen.period.label == "2026-W47"  # not the weeks after
+        await pilot.press("left_square_bracket")
+        assert app.screen.period.label == "2026-W46"
+        status = str(app.screen.query_one("#learned-status").render())
+        assert status.startswith("2026-W46 (9–15 November 2026) · post")
 
     drive(seeded, scenario)
 

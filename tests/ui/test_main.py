@@ -8,7 +8,7 @@ from pln_reader.ui.app import PlnApp
 from pln_reader.ui.screens.main import MainScreen
 from pln_reader.ui.widgets.links_table import LinksTable
 from pln_reader.ui.widgets.lists_pane import ListsPane
-from tests.ui.conftest import Seeded, drive
+from tests.ui.conftest import Seeded, drive, settle
 
 
 def main_of(app: PlnApp) -> MainScreen:
@@ -268,3 +268,13 @@ def test_mark_all_read_is_a_dismissal_not_reading(seeded: Seeded) -> None:
     assert len(marked) == 4 and not library.links(list_name="Teaching", unread=True)
     reads = library.store.query("SELECT count(*) FROM link_events WHERE kind = 'read'")[0][0]
     assert reads == 1  # only the link read on its own
+
+
+def test_a_refresh_that_changed_nothing_says_nothing_new(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("r")  # the feeds have not changed since the seeded refresh
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#status").render())
+        assert status == "refreshed 3 sources: nothing new"
+
+    drive(seeded, scenario)

@@ -10,28 +10,25 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from pln_reader.core.models import CONTEXTS, TopicList
+from pln_reader.core.models import CONTEXTS, TopicList, budget_problem
 from pln_reader.core.text import clean_text
 
 from ._base import Dialog, plain
 from .results import ListEdit
 
-MAX_BUDGET = 24 * 60
 NAME_REQUIRED = "a topic list needs a name"
-BAD_BUDGET = f"the budget must be a whole number of minutes from 0 to {MAX_BUDGET}, or blank"
 
 
 def parse_budget(value: str) -> int | None:
-    """Minutes a day from the budget field (blank is no budget); ValueError when out of range."""
+    """Minutes a day from the budget field (blank is no budget); ValueError (with the rule's
+    message, the same as the CLI's and the store's) when it is not a budget."""
     value = value.strip()
     if not value:
         return None
-    if not value.isdecimal():
-        raise ValueError(value)
-    minutes = int(value)
-    if minutes > MAX_BUDGET:
-        raise ValueError(value)
-    return minutes
+    problem = budget_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return int(value)
 
 
 class ListDialog(Dialog[ListEdit | None]):
@@ -95,8 +92,8 @@ class ListDialog(Dialog[ListEdit | None]):
             return self._fail(f"there is already a topic list called {name}", "name")
         try:
             budget = parse_budget(self.query_one("#budget", Input).value)
-        except ValueError:
-            return self._fail(BAD_BUDGET, "budget")
+        except ValueError as exc:
+            return self._fail(str(exc), "budget")
         context = self.query_one("#context", Select)
         self.dismiss(
             ListEdit(

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from ...core.errors import PlnError
-from ...core.periods import Period, last_full_week, local_zone, period_for_week
+from ...core.periods import Period, local_zone, period_for_week, this_week
 from ...core.text import clean_text
 from ..text import plain
 from .link_actions import open_in_browser
@@ -29,7 +29,7 @@ FORMATS = ("md", "html", "atom")
 
 
 class LearnedScreen(Screen[None]):
-    """The weekly list of one ISO week (default: the last full week), shown as it will be pasted."""
+    """The weekly list of one ISO week (default: this week so far), shown as it will be pasted."""
 
     app: PlnApp  # type: ignore[assignment]
 
@@ -67,7 +67,7 @@ class LearnedScreen(Screen[None]):
         learned = self.app.library.settings.learned
         self.kind = learned.style if learned.style in STYLES else "post"
         self.fmt = learned.format if learned.format in FORMATS else "md"
-        self.period = last_full_week(self.app.clock(), self.zone)
+        self.period = this_week(self.app.clock(), self.zone)  # where you are now; `[` steps back
         self.show_week()
 
     def _export(self, fmt: str) -> bytes:
@@ -90,8 +90,9 @@ class LearnedScreen(Screen[None]):
 
     def _status(self) -> None:
         assert self.period is not None
+        so_far = " so far" if self.period.contains(self.app.clock()) else ""
         self.query_one("#learned-status", Static).update(plain(
-            f"{self.period.label} ({self.period.dates}) · {self.kind} · {self.fmt} · "
+            f"{self.period.label}{so_far} ({self.period.dates}) · {self.kind} · {self.fmt} · "
             "[ ] week · s style · f format · e write · c copy"))
 
     def default_path(self) -> Path:
@@ -107,8 +108,8 @@ class LearnedScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         assert self.period is not None and self.period.first_day is not None
         monday = self.period.first_day + timedelta(weeks=step)
-        latest = last_full_week(self.app.clock(), self.zone)
-        if latest.first_day is not None and monday > latest.first_day + timedelta(weeks=1):
+        latest = this_week(self.app.clock(), self.zone)
+        if latest.first_day is not None and monday > latest.first_day:
             self.notify("that week has not started yet")
             return
         year, number, _ = monday.isocalendar()

@@ -302,9 +302,13 @@ class MainScreen(TriageMixin, Screen[None]):
         summary = event.summary
         self.app.last_refresh = summary
         count = len(summary.results)
-        text = (f"refreshed {count} source{'s' if count != 1 else ''}: {summary.new_entries} new "
-                f"entr{'ies' if summary.new_entries != 1 else 'y'}, "
-                f"{summary.count('not_modified')} unchanged, {len(summary.failed)} failed")
+        sources = f"refreshed {count} source{'s' if count != 1 else ''}"
+        if not summary.failed and not summary.new_entries and not summary.count("updated"):
+            text = f"{sources}: nothing new"  # said anew, so it never looks like the last refresh
+        else:
+            text = (f"{sources}: {summary.new_entries} new "
+                    f"entr{'ies' if summary.new_entries != 1 else 'y'}, "
+                    f"{summary.count('not_modified')} unchanged, {len(summary.failed)} failed")
         if summary.failed:
             text += " (F lists them)"
         current = self.table.current

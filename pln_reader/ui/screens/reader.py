@@ -35,6 +35,12 @@ def status_meaning(status: str) -> str:
     return meanings.get(status) or meanings.get(status.split(":")[0], status)
 
 
+def no_text_reason(article: Article) -> str:
+    """Why an article has no text, said once: the extraction's own sentence (it names the
+    cause and carries the detail), else the status's general meaning."""
+    return (article.error or "").strip() or status_meaning(article.status)
+
+
 class ReaderScreen(Screen[None]):
     """Read one link in the terminal, even where the site is blocked at work (cached text)."""
 
@@ -142,10 +148,7 @@ class ReaderScreen(Screen[None]):
             text = clean_text(article.markdown or article.text, multiline=True) or ""
             self.query_one("#reader-text", Markdown).update(text)
         else:
-            meaning = status_meaning(article.status)
-            detail = article.error if article.error and article.error not in meaning else ""
-            detail = detail.removeprefix(meaning).strip()
-            self._status(f"No article text: {meaning}" + (f"\n{detail}" if detail else "") + "\n"
+            self._status(f"No article text: {no_text_reason(article)}\n"
                          "Press o to open it in the browser, r to fetch it again.")
             summary = self.link.summary or ""
             self.query_one("#reader-text", Markdown).update(clean_text(summary, multiline=True) or "")

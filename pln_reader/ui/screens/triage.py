@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlnError
+from ...core.text import plural
 from ..messages import Triage
 from .link_actions import ask_note, ask_share, open_in_browser
 
@@ -128,7 +129,7 @@ class TriageMixin:
             self._push(Triage("read_all", tuple(urls)))
             self.load_links()
             self.refresh_counts()
-            self._update_status(f"marked {len(urls)} links read (saved links kept unread; u undoes)")
+            self._update_status(f"marked {plural(len(urls), 'link')} read (saved links kept unread; u undoes)")
 
         self.app.push_screen(ConfirmDialog(f"Mark {what} read? Saved links stay unread."), confirmed)
 

@@ -56,7 +56,7 @@ def test_a_date_without_a_zone_is_local_time(feed_link: str, pln) -> None:  # ty
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["--channel", "myspace"], 2, "'myspace' is not one of"),
-    ([], 2, "Missing option '--channel'"),
+    ([], 2, "error: missing option '--channel' / '-c'. Choose from:"),
     (["-c", "blog", "--at", "next tuesday"], 2, "'next tuesday' is not a date"),
     (["-c", "blog", "--post", "ftp://files.example/x"], 1, "the post URL must be an http(s) URL"),
     (["-c", "blog", "--post", "not a url"], 1, "the post URL must be an http(s) URL"),

@@ -58,7 +58,24 @@ def test_site_without_feed_names_the_url(server: FeedServer, library: Library) -
     url = server.route("/nofeed/", lambda h: h.send_plain(200, html_page(), content_type="text/html"))
     [result] = library.add([url])
     assert result.source is None
-    assert result.error and url in result.error and "no feed found" in result.error
+    assert result.error and result.error.startswith(
+        f"{url}: not a feed: an HTML page with no feed link (tried the usual feed paths: ")
+    assert library.sources() == []
+
+
+def test_a_local_file_that_is_not_a_feed_says_what_it_is(library: Library, tmp_path: Path) -> None:
+    files = {"photo.jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01<cBlPH>", "paper.pdf": b"%PDF-1.4\n<<>>",
+             "page.html": b"<!DOCTYPE html><html><head><title>Hi</title></head><body>x</body></html>",
+             "bundle.zip": b"PK\x03\x04\x14\x00<x>"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    results = library.add([str(tmp_path / name) for name in files])
+    assert [r.error for r in results] == [
+        f"{tmp_path / 'photo.jpg'}: not a feed: a JPEG image",
+        f"{tmp_path / 'paper.pdf'}: not a feed: a PDF document",
+        f"{tmp_path / 'page.html'}: not a feed: an HTML page with no feed link",
+        f"{tmp_path / 'bundle.zip'}: not a feed: a ZIP archive",
+    ]
     assert library.sources() == []
 
 

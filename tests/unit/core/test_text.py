@@ -47,3 +47,21 @@ def test_single_line_output_is_always_clean() -> None:
         assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out), repr(raw)
         assert not re.search(r"\s\s", out) and out == out.strip(), repr(raw)
         assert clean_text(out) == out  # idempotent
+
+
+def test_shown_middle_keeps_both_ends_apart() -> None:
+    from pln_reader.core.text import shown_middle
+
+    a = shown_middle("file:///home/me/corpus/feeds/bad/atoma__rss__x.xml", 30)
+    b = shown_middle("file:///home/me/corpus/feeds/bad/fp__x.xml", 30)
+    assert (a, b) == ("file://…/bad/atoma__rss__x.xml", "file://…us/feeds/bad/fp__x.xml")
+    assert len(a) == len(b) == 30
+    assert shown_middle("short", 30) == "short"
+    assert shown_middle("\x1b[31mred\x1b[0m", 30) == "red"
+
+
+def test_plural() -> None:
+    from pln_reader.core.text import plural
+
+    assert [plural(n, "link") for n in (0, 1, 2)] == ["0 links", "1 link", "2 links"]
+    assert plural(1, "new source") == "1 new source" and plural(3, "entry", "entries") == "3 entries"

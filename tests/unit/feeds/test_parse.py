@@ -413,15 +413,20 @@ def test_content_type_charset_decides_the_encoding() -> None:
         (b"  \n\t ", "not a feed: empty document"),
         (
             b"<!DOCTYPE html><html><head><title>Hi</title></head><body>x</body></html>",
-            "looks like an HTML page",
+            "not a feed: an HTML page with no feed link",
         ),
         (
             b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'><body/></html>",
-            "looks like an HTML page",
+            "not a feed: an HTML page with no feed link",
         ),
         (b"<opml version='2.0'><body/></opml>", "root element <opml>"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a feed"),
-        (b"just some words", "not a feed: no XML or JSON found"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a feed: a PNG image"),
+        # binary files whose random bytes hold a "<": named, never "root element <cBlPH>"
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01<cBlPH>\x00", "not a feed: a JPEG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>>", "not a feed: a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00<word/document.xml>", "not a feed: a ZIP archive"),
+        (b"\x00\x01\x02<x>\x03\x04", "not a feed: a binary file"),
+        (b"just some words", "not a feed: a text file with no XML or JSON in it"),
         (b"/etc/passwd", "not a feed"),  # never read as a file name
         (b"[1, 2, 3]", "not a JSON Feed"),
         (
@@ -535,3 +540,17 @@ def test_urljoin_fast_path_gives_what_feedparser_gives(uri: str, base: str | Non
     from pln_reader.feeds.raw import urljoin
 
     assert urljoin(base, uri) == _urljoin(base, uri)
+
+
+@pytest.mark.parametrize(("author", "shown"), [
+    ("team@service-design.example.org (Alex Morgan)", "Alex Morgan"),
+    ("Alex Morgan", "Alex Morgan"),
+    ("team@service-design.example.org", "team@service-design.example.org"),
+    ("A (B)", "A (B)"),
+])
+def test_an_rss_email_and_name_author_is_the_name(author: str, shown: str) -> None:
+    from xml.sax.saxutils import escape
+
+    doc = (f"<rss version='2.0'><channel><title>T</title><item><title>x</title>"
+           f"<link>https://example.org/x</link><author>{escape(author)}</author></item></channel></rss>")
+    assert parse_feed(doc.encode()).entries[0].author == shown

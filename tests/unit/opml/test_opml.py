@@ -411,7 +411,8 @@ def test_pln_attributes_are_validated() -> None:
             '<outline text="C" pln:budget="1.5"/>'
             '<outline text="D" pln:budget="abc" pln:context=""/>'
             '<outline text="E" pln:budget="99999999999999999999"/>'
-            '<outline text="F" pln:budget=" 0 " pln:context="both"/>',
+            '<outline text="F" pln:budget=" 0 " pln:context="both"/>'
+            '<outline text="G" pln:budget="1441"/>',
             ns=True,
         )
     )
@@ -423,6 +424,7 @@ def test_pln_attributes_are_validated() -> None:
         "D": (None, None, None),
         "E": (None, None, None),
         "F": (None, "both", 0),
+        "G": (None, None, None),  # the one rule for budgets: 0 to 1440 minutes
     }
 
 

@@ -377,7 +377,8 @@ def test_review_figures(library: Library) -> None:
     assert t.funnel == Funnel(seen=15, saved=2, read=3, annotated=1, shared=1)
     assert t.funnel.of_seen() == pytest.approx({"saved": 2 / 15, "read": 3 / 15, "annotated": 1 / 15,
                                                 "shared": 1 / 15})
-    assert t.funnel.step_rates() == pytest.approx({"saved": 2 / 15, "read": 1.5, "annotated": 1 / 3,
+    # of the 2 links saved, both were read (3 were read, one without saving): never above 100%
+    assert t.funnel.step_rates() == pytest.approx({"saved": 2 / 15, "read": 1.0, "annotated": 1 / 3,
                                                    "shared": 1.0})
     assert (t.skim_minutes, t.budget_minutes) == (35, 70)
     lead = lists["Leadership"]

@@ -25,7 +25,7 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
     assert applied == [("0001_initial",), ("0002_articles",), ("0003_annotations",),
                        ("0004_shares_events",), ("0005_social",), ("0006_entries_source_link",),
                        ("0007_share_ids",), ("0008_sync",), ("0009_refresh_claims",),
-                       ("0011_vault_files",)]
+                       ("0010_share_channels",), ("0011_vault_files",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -35,7 +35,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     assert [m.name for m in migrations.migrations.applied(store.db)] == [
         "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
         "0005_social", "0006_entries_source_link", "0007_share_ids", "0008_sync", "0009_refresh_claims",
-        "0011_vault_files"]
+        "0010_share_channels", "0011_vault_files"]
     store.close()
 
 
@@ -68,7 +68,8 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("stop_before", ["0002_articles", "0003_annotations", "0004_shares_events",
                                          "0005_social", "0006_entries_source_link", "0007_share_ids",
-                                         "0008_sync", "0009_refresh_claims", "0011_vault_files"])
+                                         "0008_sync", "0009_refresh_claims", "0010_share_channels",
+                                         "0011_vault_files"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
     """A database of any earlier version opens current with every row kept (the sources table
     rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""
@@ -127,3 +128,37 @@ def test_opening_a_current_database_does_not_load_sqlite_utils(tmp_path: Path) -
             " print('sqlite_utils' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_0010_adds_twitter_and_threads_and_keeps_share_ids(tmp_path: Path) -> None:
+    """Shares survive the rebuild with their ids, the deleted highest id is never reused, and
+    the new channels are accepted (the old CHECK refused them)."""
+    path = tmp_path / "pln.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrations.migrations.apply(Database(conn), stop_before="0010_share_channels")
+    conn.executescript("""
+        INSERT INTO links (id, url, title, published, first_seen)
+            VALUES (1, 'https://x.example/', 'X', '2026-01-01', '2026-01-01');
+        INSERT INTO shares (link_id, channel, shared_at, comment, created_at)
+            VALUES (1, 'team', '2026-01-03T00:00:00+00:00', 'for Monday', '2026-01-03T00:00:00+00:00');
+        INSERT INTO shares (link_id, channel, shared_at, created_at)
+            VALUES (1, 'blog', '2026-01-04T00:00:00+00:00', '2026-01-04T00:00:00+00:00');
+        DELETE FROM shares WHERE id = 2;
+    """)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO shares (link_id, channel, shared_at, created_at)"
+                     " VALUES (1, 'twitter', '2026-01-05', '2026-01-05')")
+    conn.close()
+    store = open_storage(path)
+    assert [tuple(r) for r in store.query("SELECT id, channel, comment FROM shares")] == [
+        (1, "team", "for Monday")]
+    for channel in ("twitter", "threads"):
+        store.conn.execute("INSERT INTO shares (link_id, channel, shared_at, created_at)"
+                           " VALUES (1, ?, '2026-01-05', '2026-01-05')", [channel])
+    assert [r[0] for r in store.query("SELECT id FROM shares ORDER BY id")] == [1, 3, 4]
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute("INSERT INTO shares (link_id, channel, shared_at, created_at)"
+                           " VALUES (1, 'myspace', '2026-01-05', '2026-01-05')")
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
