@@ -1,0 +1,207 @@
+"""Imports from read-later services, through the real Library on a real SQLite file.
+
+The files are built here to follow each service's documented export, since no real export is
+at hand:
+- Pocket: the CSV of Pocket's help article "Exporting your Pocket list" (2025): header
+  ``title,url,time_added,tags,status``; time_added in Unix seconds; tags joined by ``|``;
+  status ``unread`` or ``archive``.
+- Instapaper: Settings > Export > CSV: header ``URL,Title,Selection,Folder,Timestamp`` (newer
+  files add ``Tags``, a JSON list); Folder ``Unread``, ``Archive``, ``Starred`` or the user's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pln_reader.core.errors import InputError
+from pln_reader.imports.records import ExportFileError
+from pln_reader.library.facade import Library
+from pln_reader.store.notes import tags_of
+
+T1 = 1_600_000_000  # 2020-09-13
+T2 = 1_700_000_000  # 2023-11-14
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), "utf-8")
+    return path
+
+
+def pocket_file(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "part_000000.csv", ["title", "url", "time_added", "tags", "status"], [
+        ["Retrieval practice works", "https://example.org/retrieval?utm_source=pocket", str(T1),
+         "teaching|memory", "unread"],
+        ["Old news", "https://example.org/old", str(T2), "", "archive"],
+        ["https://example.org/untitled", "https://example.org/untitled", str(T2), "memory", "unread"],
+        ["Not a web link", "javascript:alert(1)", str(T2), "", "unread"],
+    ])
+
+
+def instapaper_file(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "instapaper-export.csv",
+                     ["URL", "Title", "Selection", "Folder", "Timestamp", "Tags"], [
+        ["https://example.com/a", "Feedback that moves learning", "A passage I\nselected", "Unread",
+         str(T1), '["assessment"]'],
+        ["https://example.com/b", "Archived one", "", "Archive", str(T2), "[]"],
+        ["https://example.com/c", "A favourite", "", "Starred", str(T2), ""],
+        ["https://example.com/d", "In my folder", "", "Year 9", str(T2), '["maths", "#maths"]'],
+    ])
+
+
+def link_state(library: Library, url: str) -> tuple[bool, bool, bool]:
+    link = library.get_link(url)
+    return link.saved, link.read, link.archived
+
+
+# -- Pocket ------------------------------------------------------------------------------------
+
+
+def test_pocket_links_come_with_dates_tags_and_state(library: Library, tmp_path: Path) -> None:
+    result = library.import_reading(pocket_file(tmp_path))
+    assert result.format == "pocket"
+    assert (result.links, result.new_links, result.archived, result.tags, result.skipped) == (3, 3, 1, 2, 1)
+    assert result.summary() == "pocket: 3 links, 3 new, 1 archived, 2 tags, 1 skipped"
+    assert "line 5" in result.skip_reasons[0]
+    link = library.get_link("https://example.org/retrieval")  # canonical: tracking dropped
+    assert link.title == "Retrieval practice works"
+    assert link.saved_at == datetime.fromtimestamp(T1, UTC)
+    assert (link.saved, link.read, link.archived) == (True, False, False)
+    assert link_state(library, "https://example.org/old") == (True, True, True)
+    assert library.get_link("https://example.org/untitled").title is None  # Pocket's URL-as-title
+    assert tags_of(library.store, link.id) == ("memory", "teaching")
+    assert len(library.queue()) == 2  # the archived one is out of the queue
+
+
+def test_pocket_import_twice_duplicates_nothing(library: Library, tmp_path: Path) -> None:
+    path = pocket_file(tmp_path)
+    library.import_reading(path)
+    again = library.import_reading(path)
+    assert (again.links, again.new_links, again.highlights) == (3, 0, 0)
+    rows = library.store.query("SELECT (SELECT count(*) FROM links), (SELECT count(*) FROM tags),"
+                               " (SELECT count(*) FROM link_events)")
+    assert tuple(rows[0]) == (3, 3, 3)  # links, tags, save events
+
+
+def test_existing_state_and_notes_are_kept(library: Library, tmp_path: Path) -> None:
+    library.save("https://example.org/old", fetch_new=False)
+    library.add_note("https://example.org/old", "my own note")
+    before = library.get_link("https://example.org/old").saved_at
+    library.import_reading(pocket_file(tmp_path))
+    link = library.get_link("https://example.org/old")
+    assert link.saved_at == before  # pln's own save date stays
+    assert link.archived  # ... and what was empty is filled in
+    assert [a.body for a in library.annotations(url="https://example.org/old")] == ["my own note"]
+
+
+def test_an_import_never_unreads(library: Library, tmp_path: Path) -> None:
+    library.save("https://example.org/retrieval", fetch_new=False)
+    library.archive("https://example.org/retrieval")
+    library.import_reading(pocket_file(tmp_path))  # Pocket says unread
+    assert link_state(library, "https://example.org/retrieval") == (True, True, True)
+
+
+def test_malformed_pocket_names_the_line_and_imports_nothing(library: Library, tmp_path: Path) -> None:
+    path = pocket_file(tmp_path)
+    path.write_text(path.read_text("utf-8") + 'Broken,https://example.org/x,"not a time",,unread\r\n', "utf-8")
+    with pytest.raises(ExportFileError, match=r"line 6.*not a Unix time.*nothing was imported"):
+        library.import_reading(path)
+    assert library.store.query("SELECT count(*) FROM links")[0][0] == 0
+
+
+def test_broken_quote_and_bad_bytes_name_the_line(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b'title,url,time_added,tags,status\n"ok",https://e.org/1,1,,unread\n'
+                     b'"bad title \xff\xfe",https://e.org/2,1,,unread\n')
+    with pytest.raises(ExportFileError, match="not UTF-8"):
+        library.import_reading(path)
+    path.write_bytes(b'title,url,time_added,tags,status\nok,https://e.org/1,1,,unread\n'
+                     b'"open quote,https://e.org/2,1,,unread\n')
+    with pytest.raises(ExportFileError, match="line 3"):
+        library.import_reading(path)
+    assert library.store.query("SELECT count(*) FROM links")[0][0] == 0
+
+
+def test_hostile_text_is_cleaned(library: Library, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", ["title", "url", "time_added", "tags", "status"], [
+        ["\x1b]8;;https://evil.example\x07Click\x1b]8;;\x07 [@click=app.quit]me\u202e\x00",
+         "https://example.org/h", str(T1), "\x1b[31mred|  |#ok", "unread"]])
+    library.import_reading(path)
+    link = library.get_link("https://example.org/h")
+    assert link.title is not None and "\x1b" not in link.title and "\u202e" not in link.title
+    assert "\x00" not in link.title and "\x07" not in link.title
+    assert "[@click=app.quit]" in link.title  # kept as text; the UI renders titles as plain text
+    assert all("\x1b" not in t for t in tags_of(library.store, link.id))
+    assert "ok" in tags_of(library.store, link.id)
+
+
+# -- Instapaper --------------------------------------------------------------------------------
+
+
+def test_instapaper_folders_selection_and_tags(library: Library, tmp_path: Path) -> None:
+    result = library.import_reading(instapaper_file(tmp_path))
+    assert result.summary() == "instapaper: 4 links, 4 new, 1 archived, 1 starred, 3 tags, 1 highlights"
+    assert link_state(library, "https://example.com/a") == (True, False, False)
+    assert link_state(library, "https://example.com/b") == (True, True, True)
+    assert link_state(library, "https://example.com/c") == (True, False, False)  # starred: saved
+    [h] = library.annotations(url="https://example.com/a")
+    assert (h.kind, h.body, h.comment) == ("highlight", "A passage I selected", None)
+    assert h.created_at == datetime.fromtimestamp(T1, UTC)
+    d = library.get_link("https://example.com/d")
+    assert set(tags_of(library.store, d.id)) == {"Year 9", "maths"}  # the user's folder became a tag
+
+
+def test_instapaper_twice_adds_no_second_highlight(library: Library, tmp_path: Path) -> None:
+    path = instapaper_file(tmp_path)
+    library.import_reading(path)
+    assert library.import_reading(path).highlights == 0
+    assert len(library.annotations()) == 1
+
+
+def test_instapaper_bad_tags_column(library: Library, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "i.csv", ["URL", "Title", "Selection", "Folder", "Timestamp", "Tags"],
+                     [["https://example.com/a", "A", "", "Unread", str(T1), "[not json"]])
+    with pytest.raises(ExportFileError, match="line 2: Tags"):
+        library.import_reading(path)
+
+
+# -- telling formats apart ---------------------------------------------------------------------
+
+
+def test_a_file_mistaken_for_another_format(library: Library, tmp_path: Path) -> None:
+    with pytest.raises(ExportFileError, match=r"no url.*pocket export"):
+        library.import_reading(instapaper_file(tmp_path), fmt="pocket")
+    with pytest.raises(ExportFileError, match="instapaper"):
+        library.import_reading(pocket_file(tmp_path), fmt="instapaper")
+    assert library.store.query("SELECT count(*) FROM links")[0][0] == 0
+
+
+def test_an_unknown_file_asks_for_from(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("just some text\n")
+    with pytest.raises(InputError, match="--from"):
+        library.import_reading(path)
+
+
+def test_the_cli_detects_formats_and_keeps_opml(pln, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = pln("import", str(pocket_file(tmp_path)))
+    assert out.stdout.strip() == "pocket: 3 links, 3 new, 1 archived, 2 tags, 1 skipped"
+    assert "skipped: line 5" in out.stderr
+    out = pln("import", "--from", "instapaper", str(instapaper_file(tmp_path)))
+    assert out.stdout.startswith("instapaper: 4 links")
+    opml = tmp_path / "lists.xml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="Ed">'
+                    '<outline type="rss" text="F" xmlUrl="https://example.net/feed"/></outline>'
+                    '</body></opml>')
+    out = pln("import", str(opml))
+    assert "1 new lists, 1 new sources" in out.stdout
+    bad = pln("import", "--from", "pocket", str(instapaper_file(tmp_path)), ok=False)
+    assert bad.exit_code != 0 and "pocket" in bad.stderr and "Traceback" not in bad.stderr
