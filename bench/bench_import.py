@@ -22,10 +22,29 @@ import tempfile
 import time
 from pathlib import Path
 
-FORMATS = ("pocket", "instapaper")
+FORMATS = ("pocket", "instapaper", "wallabag")
+
+
+def make_wallabag(rows: int, path: Path) -> Path:
+    """A JSON array written entry by entry, each with 2 KB of article HTML, as wallabag's is."""
+    body = "<p>" + "Retrieval practice strengthens memory. " * 50 + "</p>"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("[")
+        for i in range(rows):
+            entry = {"id": i, "title": f"Article {i}", "url": f"https://site{i % 97}.example/post/{i}",
+                     "content": body, "is_archived": int(i % 4 == 0), "is_starred": int(i % 10 == 0),
+                     "created_at": "2020-01-02 03:04:05", "updated_at": "2020-01-02 03:04:05",
+                     "tags": [f"tag{i % 300}"],
+                     "annotations": [{"quote": f"passage {i}", "text": "my note",
+                                      "created_at": "2020-01-03T00:00:00+0000"}] if i % 10 == 0 else []}
+            f.write(("," if i else "") + "\n" + json.dumps(entry, indent=4))
+        f.write("\n]\n")
+    return path
 
 
 def make_file(fmt: str, rows: int, folder: Path) -> Path:
+    if fmt == "wallabag":
+        return make_wallabag(rows, folder / "wallabag.json")
     path = folder / f"{fmt}.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)

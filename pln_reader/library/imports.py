@@ -86,6 +86,10 @@ def _items(fmt: str, stream: IO[bytes], path: Path) -> Iterator[SavedItem]:
         from ..imports.instapaper import read_instapaper
 
         return read_instapaper(stream)
+    if fmt == "wallabag":
+        from ..imports.wallabag import read_wallabag
+
+        return read_wallabag(stream)
     raise InputError(f"pln cannot import {fmt} files yet")
 
 

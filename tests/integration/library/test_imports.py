@@ -7,12 +7,18 @@ at hand:
   status ``unread`` or ``archive``.
 - Instapaper: Settings > Export > CSV: header ``URL,Title,Selection,Folder,Timestamp`` (newer
   files add ``Tags``, a JSON list); Folder ``Unread``, ``Archive``, ``Starred`` or the user's own.
+- Wallabag: the JSON export of wallabag 2.x as its ``Entry`` entity serialises it (group
+  ``export_all``): an array of entries with ``url``, ``title``, ``is_archived``/``is_starred``
+  as 0 or 1, ``created_at`` (``2017-02-14 17:50:31`` or ISO 8601 with ``+0000``), ``tags`` as
+  label strings (the API's ``{"id", "label", "slug"}`` objects too) and ``annotations`` with
+  ``quote``, ``text``, ``ranges``, ``created_at``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -197,6 +203,8 @@ def test_the_cli_detects_formats_and_keeps_opml(pln, tmp_path: Path) -> None:  #
     assert "skipped: line 5" in out.stderr
     out = pln("import", "--from", "instapaper", str(instapaper_file(tmp_path)))
     assert out.stdout.startswith("instapaper: 4 links")
+    out = pln("import", str(wallabag_file(tmp_path)))
+    assert out.stdout.startswith("wallabag: 2 links, 2 new")
     opml = tmp_path / "lists.xml"
     opml.write_text('<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="Ed">'
                     '<outline type="rss" text="F" xmlUrl="https://example.net/feed"/></outline>'
@@ -205,3 +213,106 @@ def test_the_cli_detects_formats_and_keeps_opml(pln, tmp_path: Path) -> None:  #
     assert "1 new lists, 1 new sources" in out.stdout
     bad = pln("import", "--from", "pocket", str(instapaper_file(tmp_path)), ok=False)
     assert bad.exit_code != 0 and "pocket" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# -- Wallabag ----------------------------------------------------------------------------------
+
+
+def wallabag_entries() -> list[dict[str, object]]:
+    return [
+        {"id": 2847, "uid": None, "title": "Understanding formative assessment",
+         "url": "https://example.net/formative", "given_url": None, "content": "<p>Body</p>",
+         "domain_name": "example.net", "language": "en", "mimetype": "text/html", "reading_time": 12,
+         "preview_picture": None, "http_status": "200", "headers": None,
+         "is_archived": 1, "archived_at": "2025-03-20 14:22:10", "is_starred": 1,
+         "starred_at": "2025-03-15 09:10:00", "is_public": False, "is_not_parsed": False,
+         "created_at": "2025-03-15 09:08:33", "updated_at": "2025-03-20 14:22:10",
+         "published_at": None, "published_by": ["A. Author"], "tags": ["assessment", "research"],
+         "annotations": [
+             {"id": 5, "annotator_schema_version": "v1.0", "text": "**Use** this with Year 9\nnext term",
+              "quote": "Feedback should   move learning forward",
+              "ranges": [{"start": "/p[1]", "startOffset": 0, "end": "/p[1]", "endOffset": 40}],
+              "created_at": "2025-03-16T10:30:00+0000", "updated_at": "2025-03-16T10:30:00+0000"},
+             {"id": 6, "text": "A note on the whole article", "quote": "", "ranges": [],
+              "created_at": "2025-03-16T10:31:00+0000"}],
+         "user_name": "me", "user_email": "me@example.net", "user_id": 1},
+        {"id": 3102, "title": None, "url": "https://example.net/unread", "content": None,
+         "is_archived": 0, "is_starred": 0, "created_at": "2025-06-10T22:15:44+0200",
+         "updated_at": "2025-06-10T22:15:44+0200",
+         "tags": [{"id": 10, "label": "css", "slug": "css"}], "annotations": []},
+    ]
+
+
+def wallabag_file(tmp_path: Path, entries: list[dict[str, object]] | None = None) -> Path:
+    path = tmp_path / "All articles.json"
+    path.write_text(json.dumps(entries or wallabag_entries(), indent=4), "utf-8")
+    return path
+
+
+def test_wallabag_entries_tags_annotations(library: Library, tmp_path: Path) -> None:
+    result = library.import_reading(wallabag_file(tmp_path))
+    assert result.summary() == ("wallabag: 2 links, 2 new, 1 archived, 1 starred, 3 tags, "
+                                "1 highlights, 1 notes")
+    link = library.get_link("https://example.net/formative")
+    assert (link.saved, link.read, link.archived) == (True, True, True)
+    assert link.saved_at == datetime(2025, 3, 15, 9, 8, 33, tzinfo=UTC)
+    unread = library.get_link("https://example.net/unread")
+    assert unread.saved_at == datetime(2025, 6, 10, 20, 15, 44, tzinfo=UTC)
+    assert tags_of(library.store, unread.id) == ("css",)
+    by_kind = {a.kind: a for a in library.annotations(url="https://example.net/formative")}
+    assert by_kind["highlight"].body == "Feedback should move learning forward"
+    assert by_kind["highlight"].comment == "**Use** this with Year 9\nnext term"  # Markdown, lines kept
+    assert by_kind["highlight"].created_at == datetime(2025, 3, 16, 10, 30, tzinfo=UTC)
+    assert by_kind["note"].body == "A note on the whole article"
+
+
+def test_wallabag_twice_and_a_big_entry(library: Library, tmp_path: Path) -> None:
+    entries = wallabag_entries()
+    entries[1]["content"] = "<p>" + "x" * 3_000_000 + "</p>"  # longer than a read chunk
+    path = wallabag_file(tmp_path, entries)
+    library.import_reading(path)
+    again = library.import_reading(path)
+    assert (again.links, again.new_links, again.highlights, again.notes) == (2, 0, 0, 0)
+    assert len(library.annotations()) == 2
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[\n {\"url\": \"https://e.net/1\", \"is_archived\": 0, \"created_at\": null},\n {\"url\": ",
+     "line 3: not valid JSON"),
+    ("[\n {\"url\": \"https://e.net/1\", \"is_archived\": 0}\n {\"url\": \"x\"}]",
+     "line 3: expected a comma"),
+    ("[{\"url\": \"https://e.net/1\", \"is_archived\": 0, \"created_at\": \"yesterday\"}]",
+     "line 1 \\(entry 1\\): 'yesterday' is not a date"),
+    ("[{\"url\": \"https://e.net/1\", \"is_archived\": 2}]", "is_archived is 2"),
+    ("[\"just a string\"]", "not an object"),
+    ("[{\"url\": \"https://e.net/1\", \"is_archived\": 0}]  trailing", "more text after"),
+])
+def test_malformed_wallabag_names_the_line(library: Library, tmp_path: Path, text: str,
+                                           message: str) -> None:
+    path = tmp_path / "w.json"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ExportFileError, match=message):
+        library.import_reading(path, fmt="wallabag")
+    assert library.store.query("SELECT count(*) FROM links")[0][0] == 0
+
+
+def test_wallabag_mistaken_files(library: Library, tmp_path: Path) -> None:
+    with pytest.raises(ExportFileError, match="not a JSON list"):
+        library.import_reading(pocket_file(tmp_path), fmt="wallabag")
+    other = tmp_path / "feed.json"
+    other.write_text(json.dumps([{"id": 1, "name": "not wallabag"}]))
+    with pytest.raises(ExportFileError, match="is this a wallabag export"):
+        library.import_reading(other, fmt="wallabag")
+    with pytest.raises(ExportFileError, match="header"):
+        library.import_reading(wallabag_file(tmp_path), fmt="pocket")
+
+
+def test_wallabag_hostile_text(library: Library, tmp_path: Path) -> None:
+    entries = wallabag_entries()[:1]
+    entries[0]["title"] = "\x1b[2J\x1b]0;pwned\x07Title\u202e"
+    entries[0]["annotations"] = [{"quote": "pass\x1b[31mage", "text": "note\x00\x1b]8;;x\x07\nline two"}]
+    library.import_reading(wallabag_file(tmp_path, entries))
+    assert library.get_link("https://example.net/formative").title == "Title"
+    [h] = library.annotations()
+    assert h.body == "passage"
+    assert h.comment == "note\nline two"
