@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-FORMATS = ("pocket", "instapaper", "wallabag")
+FORMATS = ("pocket", "instapaper", "wallabag", "readwise")
 
 
 def make_wallabag(rows: int, path: Path) -> Path:
@@ -61,6 +61,13 @@ def make_file(fmt: str, rows: int, folder: Path) -> Path:
                 w.writerow([f"https://site{i % 97}.example/post/{i}", f"Article {i}",
                             f"A selected passage number {i}" if i % 10 == 0 else "", folder_name,
                             1_500_000_000 + i * 60, json.dumps([f"tag{i % 300}"])])
+        elif fmt == "readwise":  # one row a highlight: 2,000 books of 50 highlights
+            w.writerow(["Highlight", "Book Title", "Book Author", "Amazon Book ID", "Note", "Color",
+                        "Tags", "Location Type", "Location", "Highlighted at", "Document tags"])
+            for i in range(rows):
+                w.writerow([f"Highlighted passage number {i} of the book", f"Book {i // 50}", "An Author",
+                            f"B{i // 50:09d}", "a note" if i % 5 == 0 else "", "yellow", "", "page",
+                            i % 50, "2021-05-06 07:08:09+00:00", f"shelf{i // 50 % 20}"])
     return path
 
 

@@ -41,12 +41,17 @@ class SavedItem:
     where: str
     """Where it is in the file ("line 12", "metadata_0_to_20.json item 3"): for messages."""
     url: str
-    """As written in the file: the library canonicalises it (and skips it when it cannot)."""
+    """As written in the file: the library canonicalises it (and skips it when it cannot).
+    Several records may name one document (Readwise: one row a highlight)."""
     title: str | None = None
     saved_at: datetime | None = None
     tags: tuple[str, ...] = ()
     archived: bool = False
-    """Archived or read in the service."""
+    """Archived or read in the service (pln: read and archived)."""
+    saved: bool = True
+    """In the service's list of saved documents (pln: saved); highlights alone are not."""
+    read: bool = False
+    """Read, but not archived (pln: read)."""
     starred: bool = False
     highlights: tuple[Highlight, ...] = ()
     notes: tuple[str, ...] = ()

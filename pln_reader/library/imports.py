@@ -37,7 +37,7 @@ class ReadingImport:
 
     format: str
     links: int = 0
-    """Documents in the file with a usable URL."""
+    """Distinct documents in the file with a usable URL."""
     new_links: int = 0
     archived: int = 0
     starred: int = 0
@@ -86,6 +86,10 @@ def _items(fmt: str, stream: IO[bytes], path: Path) -> Iterator[SavedItem]:
         from ..imports.instapaper import read_instapaper
 
         return read_instapaper(stream)
+    if fmt == "readwise":
+        from ..imports.readwise import read_readwise
+
+        return read_readwise(stream)
     if fmt == "wallabag":
         from ..imports.wallabag import read_wallabag
 
@@ -137,28 +141,33 @@ def write_items(store: Storage, items: Iterator[SavedItem], result: ReadingImpor
     that got highlights or notes."""
     annotated: list[int] = []
     tags: set[str] = set()
+    seen: set[int] = set()
+    archived: set[int] = set()
+    starred: set[int] = set()
     for item in items:
         url = canonical_or_none(item.url)
         if url is None:
             result.skipped += 1
             if len(result.skip_reasons) < _SKIPS_SHOWN:
-                result.skip_reasons.append(f"{item.where}: not an http(s) URL: {item.url[:80]!r}")
+                why = f"not an http(s) URL: {item.url[:80]!r}" if item.url else "no URL"
+                result.skip_reasons.append(f"{item.where}: {why}")
             continue
-        result.links += 1
         when = item.saved_at or now
         link_id = storage_links.link_id_for(store, url)
         if link_id is None:
             link_id = storage_links.ensure_link(store, url, title=item.title, now=when)
             result.new_links += 1
-        # Every document of a read-later service was saved there; starred is pln's saved too.
-        if storage_links.set_state(store, [link_id], "saved_at", when):
+        seen.add(link_id)
+        # Every document of a read-later list was saved there; starred is pln's saved too.
+        if item.saved and storage_links.set_state(store, [link_id], "saved_at", when):
             add_events(store, [link_id], "saved", when)
-        if item.archived:
-            result.archived += 1
+        if item.archived or item.read:
             storage_links.set_state(store, [link_id], "read_at", when)
+        if item.archived:
+            archived.add(link_id)
             storage_links.set_state(store, [link_id], "archived_at", when)
         if item.starred:
-            result.starred += 1
+            starred.add(link_id)
         if item.tags:
             set_tags(store, link_id, list(item.tags), [], when)
             tags.update(item.tags)
@@ -176,6 +185,7 @@ def write_items(store: Storage, items: Iterator[SavedItem], result: ReadingImpor
                 added = True
         if added:
             annotated.append(link_id)
+    result.links, result.archived, result.starred = len(seen), len(archived), len(starred)
     result.tags = len(tags)
     return annotated
 

@@ -12,6 +12,9 @@ at hand:
   as 0 or 1, ``created_at`` (``2017-02-14 17:50:31`` or ISO 8601 with ``+0000``), ``tags`` as
   label strings (the API's ``{"id", "label", "slug"}`` objects too) and ``annotations`` with
   ``quote``, ``text``, ``ranges``, ``created_at``.
+- Readwise: the highlights CSV of readwise.io/export: header ``Highlight,Book Title,Book
+  Author,Amazon Book ID,Note,Color,Tags,Location Type,Location,Highlighted at,Document tags``,
+  one row a highlight, ``Highlighted at`` as ``2024-05-01 10:00:00+00:00``, comma-separated tags.
 """
 
 from __future__ import annotations
@@ -205,6 +208,8 @@ def test_the_cli_detects_formats_and_keeps_opml(pln, tmp_path: Path) -> None:  #
     assert out.stdout.startswith("instapaper: 4 links")
     out = pln("import", str(wallabag_file(tmp_path)))
     assert out.stdout.startswith("wallabag: 2 links, 2 new")
+    out = pln("import", str(readwise_file(tmp_path)))
+    assert out.stdout.startswith("readwise: 1 links")
     opml = tmp_path / "lists.xml"
     opml.write_text('<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="Ed">'
                     '<outline type="rss" text="F" xmlUrl="https://example.net/feed"/></outline>'
@@ -316,3 +321,73 @@ def test_wallabag_hostile_text(library: Library, tmp_path: Path) -> None:
     [h] = library.annotations()
     assert h.body == "passage"
     assert h.comment == "note\nline two"
+
+
+# -- Readwise ----------------------------------------------------------------------------------
+
+READWISE_HEADER = ["Highlight", "Book Title", "Book Author", "Amazon Book ID", "Note", "Color", "Tags",
+                   "Location Type", "Location", "Highlighted at", "Document tags"]
+
+
+def readwise_file(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "readwise-data.csv", READWISE_HEADER, [
+        ["Attention is trained, not given.\nA page read twice is a different page.", "The Slow Book",
+         "Mara Ellison", "B00X", "Key idea", "yellow", ".favorite, Deep Work", "page", "12",
+         "2020-10-05 10:15:30+00:00", "reading"],
+        ['She said "hello".', "The Slow Book", "Mara Ellison", "B00X", "", "", "", "location", "345",
+         "2020-10-06 08:00:00+00:00", "reading"],
+        ["", "The Slow Book", "Mara Ellison", "B00X", "A note on the whole book", "", "", "", "",
+         "2020-10-07 08:00:00+00:00", ""],
+        ["A passage from an article", "Some Article", "A. Writer", "", "", "", "", "", "",
+         "2021-01-01 00:00:00+00:00", ""],
+    ])
+
+
+def test_readwise_highlights_grouped_by_book(library: Library, tmp_path: Path) -> None:
+    result = library.import_reading(readwise_file(tmp_path))
+    assert result.summary() == ("readwise: 1 links, 1 new, 0 archived, 2 tags, 2 highlights, "
+                                "1 notes, 1 skipped")
+    assert result.skip_reasons == ["line 6: no URL"]
+    book = library.get_link("https://www.amazon.com/dp/B00X")
+    assert book.title == "The Slow Book"
+    assert (book.saved, book.read, book.archived) == (False, True, False)  # read, not in the queue
+    assert set(tags_of(library.store, book.id)) == {"reading", "Deep Work"}
+    notes = sorted(library.annotations(), key=lambda a: a.created_at)
+    assert [(a.kind, a.body, a.comment) for a in notes] == [
+        ("highlight", "Attention is trained, not given. A page read twice is a different page.", "Key idea"),
+        ("highlight", 'She said "hello".', None),
+        ("note", "A note on the whole book", None)]
+    assert notes[0].created_at == datetime(2020, 10, 5, 10, 15, 30, tzinfo=UTC)
+
+
+def test_readwise_twice_and_an_explicit_url(library: Library, tmp_path: Path) -> None:
+    path = readwise_file(tmp_path)
+    library.import_reading(path)
+    assert library.import_reading(path).highlights == 0
+    assert len(library.annotations()) == 3
+    with_url = write_csv(tmp_path / "r2.csv", [*READWISE_HEADER, "URL"], [
+        ["Quoted", "An article", "", "", "", "", "", "", "", "", "", "https://example.org/article"]])
+    library.import_reading(with_url)
+    assert [a.body for a in library.annotations(url="https://example.org/article")] == ["Quoted"]
+
+
+def test_readwise_malformed_and_mistaken(library: Library, tmp_path: Path) -> None:
+    bad = write_csv(tmp_path / "r.csv", READWISE_HEADER, [
+        ["ok", "Book", "", "B1", "", "", "", "", "", "2020-01-01 00:00:00+00:00", ""],
+        ["bad", "Book", "", "B1", "", "", "", "", "", "last tuesday", ""]])
+    with pytest.raises(ExportFileError, match="readwise: line 3: 'last tuesday' is not a date"):
+        library.import_reading(bad)
+    assert library.store.query("SELECT count(*) FROM links")[0][0] == 0
+    with pytest.raises(ExportFileError, match="Book Title"):
+        library.import_reading(pocket_file(tmp_path), fmt="readwise")
+    with pytest.raises(ExportFileError, match="header"):
+        library.import_reading(readwise_file(tmp_path), fmt="instapaper")
+
+
+def test_readwise_hostile_text(library: Library, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", READWISE_HEADER, [
+        ["pass\x1b[8mage\u202e", "\x1b]0;x\x07Book", "", "B2", "**bold**\x00\n\x1b[31mnext", "", "", "",
+         "", "", ""]])
+    library.import_reading(path)
+    [h] = library.annotations()
+    assert (h.body, h.comment, h.link_title) == ("passage", "**bold**\nnext", "Book")
