@@ -20,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
-FORMATS = ("pocket", "instapaper", "wallabag", "readwise")
+FORMATS = ("pocket", "instapaper", "wallabag", "readwise", "omnivore")
 
 
 def make_wallabag(rows: int, path: Path) -> Path:
@@ -42,7 +43,28 @@ def make_wallabag(rows: int, path: Path) -> Path:
     return path
 
 
+def make_omnivore(rows: int, path: Path) -> Path:
+    """Omnivore's ZIP: metadata members of 20 items, an HTML member each, highlights for one in ten."""
+    body = "<p>" + "Retrieval practice strengthens memory. " * 50 + "</p>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for start in range(0, rows, 20):
+            items = [{"id": f"id{i}", "slug": f"post-{i}", "title": f"Article {i}", "description": "",
+                      "author": None, "url": f"https://site{i % 97}.example/post/{i}",
+                      "state": "ARCHIVED" if i % 4 == 0 else "SUCCEEDED", "readingProgress": 0,
+                      "thumbnail": None, "labels": [f"tag{i % 300}"], "savedAt": "2020-01-02T03:04:05.000Z",
+                      "updatedAt": "2020-01-02T03:04:05.000Z", "publishedAt": None}
+                     for i in range(start, min(start + 20, rows))]
+            z.writestr(f"metadata_{start}_to_{start + len(items)}.json", json.dumps(items, indent=2))
+            for item in items:
+                z.writestr(f"content/{item['slug']}.html", body)
+                if int(str(item["id"])[2:]) % 10 == 0:
+                    z.writestr(f"highlights/{item['slug']}.md", f"> passage of {item['slug']} \n\nmy note")
+    return path
+
+
 def make_file(fmt: str, rows: int, folder: Path) -> Path:
+    if fmt == "omnivore":
+        return make_omnivore(rows, folder / "omnivore.zip")
     if fmt == "wallabag":
         return make_wallabag(rows, folder / "wallabag.json")
     path = folder / f"{fmt}.csv"

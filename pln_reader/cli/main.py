@@ -197,12 +197,12 @@ def list_delete(library: Any, name: str) -> None:
 @home_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--from", "source", type=click.Choice(
-    ["pocket", "instapaper", "wallabag", "readwise", "opml"]),
+    ["pocket", "instapaper", "omnivore", "wallabag", "readwise", "opml"]),
     help="The file's format (default: told from its content).")
 @with_library
 def import_cmd(library: Any, file: Path, source: str | None) -> None:
-    """Import an OPML file of lists and feeds, or the export of Pocket, Instapaper, Wallabag
-    or Readwise (saved links, tags, highlights). All or nothing."""
+    """Import an OPML file of lists and feeds, or the export of Pocket, Instapaper, Omnivore,
+    Wallabag or Readwise (saved links, tags, highlights). All or nothing."""
     from ..library.imports import sniff
 
     if source is None and sniff(file) is not None:

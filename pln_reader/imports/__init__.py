@@ -1,3 +1,3 @@
-"""Pure readers of other read-later services' export files (Pocket, Instapaper, Wallabag, ...):
-bytes in, typed records out, one module per format, no I/O of their own; they import only core/.
+"""Pure readers of the export files of Pocket, Instapaper, Omnivore, Wallabag and Readwise:
+an open file (or ZIP) in, typed records out, one module a format; they import only core/.
 """

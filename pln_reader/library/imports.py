@@ -77,7 +77,14 @@ def sniff(path: Path) -> str | None:
     return detect(head)
 
 
-def _items(fmt: str, stream: IO[bytes], path: Path) -> Iterator[SavedItem]:
+def _items(fmt: str, stream: IO[bytes], path: Path, progress: ImportProgress | None,
+           zipped: zipfile.ZipFile | None) -> Iterator[SavedItem]:
+    if fmt == "omnivore":
+        from ..imports.omnivore import read_omnivore
+
+        total = path.stat().st_size
+        step = None if progress is None else (lambda done, n: progress(done * total // n, total))
+        return read_omnivore(zipped, step)  # type: ignore[arg-type]
     if fmt == "pocket":
         from ..imports.pocket import read_pocket
 
@@ -200,12 +207,27 @@ def import_reading_file(store: Storage, path: Path, fmt: str | None, *, now: dat
                              "Omnivore, Wallabag or Readwise); say which with --from")
     if fmt not in FORMATS or fmt == "opml":
         raise InputError(f"unknown format {fmt!r}")
+    if fmt != "omnivore":
+        with path.open("rb") as f:
+            if f.read(4) == b"PK\x03\x04":
+                raise ExportFileError(f"{path.name}: a ZIP archive, not a {fmt} export "
+                                      "(Omnivore's export is a ZIP: --from omnivore)")
     result = ReadingImport(fmt)
     total = path.stat().st_size
     with path.open("rb") as raw, store.transaction():
         stream = _Counting(raw, total, progress)
         try:
-            annotated = write_items(store, _items(fmt, stream, path), result, now=now)  # type: ignore[arg-type]
+            zipped = None
+            if fmt == "omnivore":
+                from ..imports.omnivore import open_zip
+
+                zipped = open_zip(raw)
+            try:
+                items = _items(fmt, stream, path, progress, zipped)  # type: ignore[arg-type]
+                annotated = write_items(store, items, result, now=now)
+            finally:
+                if zipped is not None:
+                    zipped.close()
         except ExportFileError as exc:
             raise ExportFileError(f"{path.name}: {exc} (nothing was imported)") from None
     return result, annotated
