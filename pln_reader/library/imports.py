@@ -68,6 +68,8 @@ def sniff(path: Path) -> str | None:
     """The format of the file at ``path`` (None: not one pln reads)."""
     with path.open("rb") as f:
         head = f.read(65536)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") and detect(head) is None:
+            head += f.read(8 << 20)  # a first Wallabag entry holds its article before its flags
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as z:
