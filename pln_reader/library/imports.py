@@ -9,12 +9,13 @@ have yet (same link, kind and text), so a second import of a file changes nothin
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..core.errors import InputError
 from ..core.urls import canonical_or_none
@@ -86,7 +87,9 @@ def _items(fmt: str, stream: IO[bytes], path: Path, progress: ImportProgress | N
 
         total = path.stat().st_size
         step = None if progress is None else (lambda done, n: progress(done * total // n, total))
-        return read_omnivore(zipped, step)  # type: ignore[arg-type]
+        if zipped is None:
+            raise ValueError("an Omnivore export is read from its opened ZIP")
+        return read_omnivore(zipped, step)
     if fmt == "pocket":
         from ..imports.pocket import read_pocket
 
@@ -106,42 +109,22 @@ def _items(fmt: str, stream: IO[bytes], path: Path, progress: ImportProgress | N
     raise InputError(f"pln cannot import {fmt} files yet")
 
 
-class _Counting:
+class _Counting(io.RawIOBase):
     """A binary file that reports how far it has been read."""
 
     def __init__(self, raw: IO[bytes], total: int, progress: ImportProgress | None):
         self.raw, self.total, self.progress, self.done = raw, total, progress, 0
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        self.done += len(data)
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-        return data
-
-    def read1(self, size: int = -1) -> bytes:
-        return self.read(size)
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
     def readable(self) -> bool:
         return True
 
-    def writable(self) -> bool:
-        return False
-
-    def seekable(self) -> bool:
-        return False
-
-    @property
-    def closed(self) -> bool:
-        return self.raw.closed
-
-    def flush(self) -> None:
-        pass
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.done += len(data)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+        return len(data)
 
 
 def write_items(store: Storage, items: Iterator[SavedItem], result: ReadingImport, *,
@@ -217,7 +200,7 @@ def import_reading_file(store: Storage, path: Path, fmt: str | None, *, now: dat
     result = ReadingImport(fmt)
     total = path.stat().st_size
     with path.open("rb") as raw, store.transaction():
-        stream = _Counting(raw, total, progress)
+        stream = io.BufferedReader(_Counting(raw, total, progress))
         try:
             zipped = None
             if fmt == "omnivore":
@@ -225,7 +208,7 @@ def import_reading_file(store: Storage, path: Path, fmt: str | None, *, now: dat
 
                 zipped = open_zip(raw)
             try:
-                items = _items(fmt, stream, path, progress, zipped)  # type: ignore[arg-type]
+                items = _items(fmt, stream, path, progress, zipped)
                 annotated = write_items(store, items, result, now=now)
             finally:
                 if zipped is not None:

@@ -181,6 +181,17 @@ def test_instapaper_twice_adds_no_second_highlight(library: Library, tmp_path: P
     assert len(library.annotations()) == 1
 
 
+def test_instapaper_hostile_text(library: Library, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "i.csv", ["URL", "Title", "Selection", "Folder", "Timestamp"], [
+        ["https://example.com/h", "\x1b[1;31mLoud\x1b[0m\u2066 title", "sel\x1b]8;;x\x07ected\x00",
+         "\x1b[2JFolder", str(T1)]])
+    library.import_reading(path)
+    link = library.get_link("https://example.com/h")
+    assert link.title == "Loud title"
+    assert tags_of(library.store, link.id) == ("Folder",)
+    assert [a.body for a in library.annotations()] == ["selected"]
+
+
 def test_instapaper_bad_tags_column(library: Library, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "i.csv", ["URL", "Title", "Selection", "Folder", "Timestamp", "Tags"],
                      [["https://example.com/a", "A", "", "Unread", str(T1), "[not json"]])
