@@ -242,9 +242,40 @@ def list_delete(library: Any, name: str) -> None:
 @cli.command("import")
 @home_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "source", type=click.Choice(
+    ["pocket", "instapaper", "omnivore", "wallabag", "readwise", "opml"]),
+    help="The file's format (default: told from its content).")
 @with_library
-def import_cmd(library: Any, file: Path) -> None:
-    """Import topic lists and feeds from an OPML file (all or nothing)."""
+def import_cmd(library: Any, file: Path, source: str | None) -> None:
+    """Import an OPML file of lists and feeds, or the export of Pocket, Instapaper, Omnivore,
+    Wallabag or Readwise (saved links, tags, highlights). All or nothing."""
+    from ..library.imports import sniff
+
+    if source is None and sniff(file) is not None:
+        source = sniff(file)
+    if source is None or source == "opml":
+        _import_opml(library, file)
+        return
+    if sys.stderr.isatty():
+        with click.progressbar(length=file.stat().st_size, label=f"importing {file.name}",
+                               file=sys.stderr) as bar:
+            seen = [0]
+
+            def step(done: int, total: int) -> None:
+                bar.update(done - seen[0])
+                seen[0] = done
+
+            result = library.import_reading(file, fmt=source, progress=step)
+    else:
+        result = library.import_reading(file, fmt=source)
+    click.echo(result.summary())
+    for note in result.skip_reasons:
+        click.echo(f"skipped: {fmt.shown(note)}", err=True)
+    if result.skipped > len(result.skip_reasons):
+        click.echo(f"skipped: {result.skipped - len(result.skip_reasons):,} more", err=True)
+
+
+def _import_opml(library: Any, file: Path) -> None:
     result = library.import_opml_file(file)
     click.echo(f"imported {file}: {fmt.plural(result.lists_created, 'new list')}, "
                f"{fmt.plural(result.sources_created, 'new source')}")

@@ -20,6 +20,7 @@ from ..store import links as storage_links
 from ..store.db import Storage, open_storage
 from ..store.shares import add_events, drop_events_since
 from .annotations import AnnotationsMixin
+from .imports import ImportsMixin
 from .reflection import ReflectionMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
@@ -42,7 +43,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin):
+class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin,
+              ImportsMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):

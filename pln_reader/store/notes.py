@@ -21,6 +21,12 @@ def add_annotation(store: Storage, link_id: int, kind: str, body: str, comment: 
         return int(cur.lastrowid or 0)
 
 
+def has_annotation(store: Storage, link_id: int, kind: str, body: str) -> bool:
+    """Whether the link has an annotation of this kind and body (an import adds each once)."""
+    return store.conn.execute("SELECT 1 FROM annotations WHERE link_id = ? AND kind = ? AND body = ?",
+                              [link_id, kind, body]).fetchone() is not None
+
+
 def edit_annotation(store: Storage, annotation_id: int, *, body: str | None, comment: str | None,
                     now: datetime) -> None:
     with store.transaction() as conn:

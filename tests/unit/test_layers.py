@@ -4,7 +4,7 @@
     2  library/
     3  refresh/  reflect/  sync/
     4  articles/  social/
-    5  feeds/  opml/        pure parsing: core/ only
+    5  feeds/  opml/  imports/   pure parsing: core/ only
     6  net/  store/
     7  core/  demo/
 
@@ -28,14 +28,14 @@ LAYERS: dict[str, int] = {
     "library": 2,
     "refresh": 3, "reflect": 3, "sync": 3,
     "articles": 4, "social": 4,
-    "feeds": 5, "opml": 5,
+    "feeds": 5, "opml": 5, "imports": 5,
     "net": 6, "store": 6,
     "core": 7, "demo": 7,
 }
 FACES = {"cli", "ui"}
 FACES_MAY_USE = {"library", "core"}
 # Pure parsing does no I/O, so it reaches no store and no network: core/ only.
-PURE = {"feeds", "opml"}
+PURE = {"feeds", "opml", "imports"}
 # The one place a face may import the other: `pln ui` (and `pln demo`) open the app.
 LAZY_UI_OPEN = ("pln_reader.cli.main", "pln_reader.ui.app")
 # Root modules: the package's own __init__ (the public names, lazily) and `python -m pln_reader`.
