@@ -234,7 +234,7 @@ def test_the_cli_detects_formats_and_keeps_opml(pln, tmp_path: Path) -> None:  #
                     '<outline type="rss" text="F" xmlUrl="https://example.net/feed"/></outline>'
                     '</body></opml>')
     out = pln("import", str(opml))
-    assert "1 new lists, 1 new sources" in out.stdout
+    assert "1 new list, 1 new source" in out.stdout
     bad = pln("import", "--from", "pocket", str(instapaper_file(tmp_path)), ok=False)
     assert bad.exit_code != 0 and "pocket" in bad.stderr and "Traceback" not in bad.stderr
 
