@@ -33,8 +33,7 @@ def sync(store: Storage, source_id: int, body: bytes, url: str, *, now: datetime
     """
     local = url.startswith("file:")
     doc = parse_opml(body, base_url=url, allow_local=local)
-    list_ids = [r[0] for r in store.conn.execute(
-        "SELECT list_id FROM list_sources WHERE source_id = ?", [source_id])]
+    list_ids = store.lists_of_source(source_id)
     before = {row["url"]: (row["id"], bool(row["active"])) for row in store.children_of(source_id)}
     wanted: list[int] = []
     added = 0
@@ -57,5 +56,5 @@ def sync(store: Storage, source_id: int, body: bytes, url: str, *, now: datetime
     gone = [sid for u, (sid, active) in before.items() if active and sid not in set(wanted)]
     store.set_active(gone, False)
     if doc.title:
-        store.conn.execute("UPDATE sources SET title = coalesce(title, ?) WHERE id = ?", [doc.title, source_id])
+        store.title_if_missing(source_id, doc.title)
     return added, len(gone)

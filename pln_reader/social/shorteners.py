@@ -8,7 +8,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..core.config import Settings
-from ..store.db import Storage, from_db, to_db
+from ..store import short_links
+from ..store.db import Storage
 
 RETRY_FAILED_AFTER = timedelta(days=1)
 """A short link that could not be resolved is tried again after this long."""
@@ -54,21 +55,18 @@ def follow(settings: Settings, url: str, hosts: frozenset[str]) -> str:
 
 def resolve(store: Storage, settings: Settings, url: str, now: datetime) -> str:
     """The long form of a short link (the short link itself when it cannot be resolved)."""
-    row = store.conn.execute("SELECT target, error, resolved_at FROM short_links WHERE url = ?",
-                             [url]).fetchone()
-    if row is not None:
-        if row["target"]:
-            return str(row["target"])
-        resolved_at = from_db(row["resolved_at"])
-        if resolved_at and now - resolved_at < RETRY_FAILED_AFTER:
+    known = short_links.cached(store, url)
+    if known is not None:
+        target, tried = known
+        if target:
+            return target
+        if tried and now - tried < RETRY_FAILED_AFTER:
             return url
-    target: str | None
+    target_found: str | None
     error: str | None
     try:
-        target, error = follow(settings, url, shortener_hosts(settings)), None
+        target_found, error = follow(settings, url, shortener_hosts(settings)), None
     except (httpx.HTTPError, ValueError) as exc:
-        target, error = None, str(exc) or type(exc).__name__
-    with store.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO short_links (url, target, error, resolved_at)"
-                     " VALUES (?, ?, ?, ?)", [url, target, error, to_db(now)])
-    return target or url
+        target_found, error = None, str(exc) or type(exc).__name__
+    short_links.remember(store, url, target_found, error, now)
+    return target_found or url

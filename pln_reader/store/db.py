@@ -309,6 +309,15 @@ class Storage:
         with self.transaction() as conn:
             conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
 
+    def lists_of_source(self, source_id: int) -> list[int]:
+        """The topic lists a source is in."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT list_id FROM list_sources WHERE source_id = ?", [source_id])]
+
+    def title_if_missing(self, source_id: int, title: str) -> None:
+        """Give a source ``title`` unless it has one."""
+        self.conn.execute("UPDATE sources SET title = coalesce(title, ?) WHERE id = ?", [title, source_id])
+
     def set_active(self, source_ids: Iterable[int], active: bool) -> None:
         with self.transaction() as conn:
             conn.executemany(

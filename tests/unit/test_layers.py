@@ -287,3 +287,33 @@ def test_every_kind_of_import_is_read(tmp_path: Path) -> None:
     assert found == {("pln_reader.core.models", False, False), ("pln_reader.store.db", False, False),
                      ("pln_reader.net.fetch", False, False), ("pln_reader.library.facade", True, False),
                      ("pln_reader.refresh.run", False, True)}
+
+
+SQL_CALLS = {"execute", "executemany", "executescript", "query"}
+
+
+def sql_in(name: str, source: str) -> list[str]:
+    """Calls that run SQL (``.execute``, ``.query``, ...) or reach ``store.conn`` in a module
+    outside store/ (in ui/, ``.query`` is Textual's DOM query and does not count)."""
+    if folder(name) == "store":
+        return []
+    calls = SQL_CALLS - {"query"} if folder(name) == "ui" else SQL_CALLS
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in calls:
+            found.append(f"{name}:{node.lineno} calls .{node.func.attr}()")
+        elif isinstance(node, ast.Attribute) and node.attr == "conn" \
+                and isinstance(node.value, ast.Attribute) and node.value.attr == "store":
+            found.append(f"{name}:{node.lineno} reaches store.conn")
+    return found
+
+
+def test_only_the_store_speaks_sql() -> None:
+    assert [f for name, path in sorted(MODULES.items()) for f in sql_in(name, path.read_text("utf-8"))] == []
+
+
+def test_sql_outside_the_store_is_named() -> None:
+    code = "def f(library):\n    library.store.conn.execute('SELECT 1')\n"
+    assert len(sql_in("pln_reader.social.shorteners", code)) == 2
+    assert sql_in("pln_reader.store.links", code) == []
+    assert sql_in("pln_reader.ui.app", "def f(self):\n    self.query('Static')\n") == []
