@@ -78,7 +78,7 @@ class _Ctx:
             if old is None or depth <= old:
                 self.depths[key] = depth
                 setattr(self.raw, key, value)
-        elif self.kind == "feed" and key == "title":  # the only feed-level value we read
+        elif self.kind == "feed" and key in ("title", "title_type"):  # the only feed values we read
             setattr(self.raw, key, value)
 
 
@@ -201,11 +201,13 @@ class _Walker:
     # -- handlers --------------------------------------------------------------------------
     def h_title(self, el: etree._Element, name: str, ctx: _Ctx, depth: int) -> None:
         self.expecting(ctx)
-        if self.content_type(_attrs(el), "text/plain") == "application/xhtml+xml":
+        ctype = self.content_type(_attrs(el), "text/plain")
+        if ctype == "application/xhtml+xml":
             raise _Decline("xhtml title")
         value = _fix(_leaf(el).strip())
         if not (-1 < self.title_depth <= depth):
             ctx.store("title", value, depth)
+            ctx.store("title_type", ctype, depth)
         if value and name != "media_title":  # _end_media_title restores title_depth
             self.title_depth = depth
 
@@ -510,6 +512,7 @@ def _parse_fast(data: bytes, headers: Mapping[str, str]) -> RawFeed | None:
     return RawFeed(
         version=version,
         title=raw.title,
+        title_type=raw.title_type,
         link=raw.link,
         entries=walker.entries,
         warning=describe_bozo(result.get("bozo_exception")),

@@ -157,6 +157,7 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
         entries.append(
             RawEntry(
                 title=_str(get(e, "title")),
+                title_type=_detail_type(get(e, "title_detail")),
                 link=_str(get(e, "link")),
                 id=_str(get(e, "id")),
                 published=struct_to_datetime(get(e, "published_parsed")),
@@ -174,7 +175,19 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
         raise ParseError(_not_a_feed(data, warning))
     if not version:
         version = "cdf" if _root_name(data).lower() == "channel" else "unknown"
-    return RawFeed(version=version, title=title, link=link, entries=entries, warning=warning)
+    return RawFeed(
+        version=version,
+        title=title,
+        title_type=_detail_type(get(feed, "title_detail")),
+        link=link,
+        entries=entries,
+        warning=warning,
+    )
+
+
+def _detail_type(detail: object) -> str | None:
+    """The ``type`` of a feedparser ``*_detail`` dict, or None."""
+    return _str(dict.get(detail, "type")) if isinstance(detail, dict) else None
 
 
 def _str(value: object) -> str | None:
@@ -287,7 +300,7 @@ def _finish(raw: RawFeed, url: str | None) -> ParsedFeed:
     sanitizers = _Sanitizers()
     entries = tuple(_finish_entry(e, entry_base, sanitizers) for e in raw.entries)
     return ParsedFeed(
-        title=plain_title(raw.title),
+        title=plain_title(raw.title, raw.title_type),
         link=feed_link,
         version=raw.version,
         entries=entries,
@@ -311,16 +324,32 @@ _TITLE_TAGS = re.compile(
     r"strike|strong|sub|sup|time|tt|u|var)(?:\s[^<>]*)?>|<br\s*/?>", re.IGNORECASE)
 
 
-def plain_title(value: str | None) -> str | None:
-    """A title as plain text: inline markup removed, controls stripped, whitespace collapsed."""
-    if value and "<" in value:
+# An entity left over once the title's own markup is decoded (``That&#8217;s``, ``&amp;``):
+# the publisher escaped the title twice, and a reader should see the character.
+_LEFT_ESCAPED = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def plain_title(value: str | None, ctype: str | None = None) -> str | None:
+    """A title as the text a person reads, controls stripped and whitespace collapsed.
+
+    An HTML or XHTML title (``ctype``) loses all its markup and has its entities decoded; a
+    plain one loses only inline tags (so "Styling the <div> element" keeps its words). Either
+    way an entity still visibly escaped after that (escaped twice) is decoded too.
+    """
+    if not value:
+        return clean_text(value)
+    if ctype in _HTML_TYPES:
+        value = _strip(value)
+    elif "<" in value:
         value = _TITLE_TAGS.sub("", value)
+    if "&" in value and _LEFT_ESCAPED.search(value):
+        value = html.unescape(value)
     return clean_text(value)
 
 
 def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> ParsedEntry:
     url = _absolute_http(e.link, base)
-    title = plain_title(e.title)
+    title = plain_title(e.title, e.title_type)
 
     summary_src, summary_type = e.summary, e.summary_type
     if not (summary_src and summary_src.strip()) and e.contents:

@@ -21,6 +21,8 @@ class RawEntry:
     """An entry as a reader found it: strings not yet cleaned, links not yet absolute."""
 
     title: str | None = None
+    title_type: str | None = None
+    """The title's MIME type (``text/html`` means markup and entities; None: plain text)."""
     link: str | None = None
     id: str | None = None
     published: datetime | None = None
@@ -36,6 +38,7 @@ class RawEntry:
 class RawFeed:
     version: str
     title: str | None = None
+    title_type: str | None = None
     link: str | None = None
     entries: list[RawEntry] = field(default_factory=list)
     warning: str | None = None

@@ -384,16 +384,16 @@ def test_only_http_links_survive_and_are_stripped() -> None:
     assert [e.url for e in feed.entries] == ["https://ok.example/a", None, None, None]
 
 
-def test_title_keeps_what_feedparser_gives() -> None:
+def test_html_titles_are_decoded_once() -> None:
     doc = (
         b'<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">A &amp;amp; B</title>'
         b'<entry><id>urn:1</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; more</title></entry>'
         b"<entry><id>urn:2</id><title>Caf\xc3\xa9 &lt;3</title></entry></feed>"
     )
     feed = parse_feed(doc)
-    assert feed.title == "A &amp; B"
-    # Entities are left as feedparser gives them (never unescaped twice); inline tags go.
-    assert [e.title for e in feed.entries] == ["Bold &amp; more", "Café <3"]
+    assert feed.title == "A & B"
+    # An HTML title's markup goes and its entities are decoded; a text title keeps its "<".
+    assert [e.title for e in feed.entries] == ["Bold & more", "Café <3"]
 
 
 def test_content_type_charset_decides_the_encoding() -> None:
@@ -554,3 +554,38 @@ def test_an_rss_email_and_name_author_is_the_name(author: str, shown: str) -> No
     doc = (f"<rss version='2.0'><channel><title>T</title><item><title>x</title>"
            f"<link>https://example.org/x</link><author>{escape(author)}</author></item></channel></rss>")
     assert parse_feed(doc.encode()).entries[0].author == shown
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ('<title type="html">&lt;b&gt;&amp;#38;&lt;/b&gt;</title>', "&"),
+    ('<title type="html">&lt;img src="x.png" onabort="alert(1)"&gt;Photo</title>', "Photo"),
+    ('<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Example <b>Atom</b></div></title>',
+     "Example Atom"),
+    ("<title>That&amp;#8217;s &amp;amp; more</title>", "That\u2019s & more"),  # escaped twice
+    ('<title type="text">Styling the &lt;div&gt; element</title>', "Styling the <div> element"),
+    ('<title type="html">Use a &amp;lt;p&amp;gt; tag</title>', "Use a <p> tag"),
+])
+def test_titles_are_the_text_a_person_reads(title: str, expected: str) -> None:
+    """Issue 24.1: markup goes by the declared type, entities are decoded once (twice if the
+    publisher escaped twice); the feed's own title and both parsing paths agree."""
+    from pln_reader.feeds.parse import _parse_with_feedparser
+
+    doc = ('<feed xmlns="http://www.w3.org/2005/Atom">' + title + "<id>urn:f</id>"
+           "<entry><id>urn:1</id>" + title + "</entry></feed>").encode()
+    feed = parse_feed(doc)
+    assert (feed.title, feed.entries[0].title) == (expected, expected)
+    slow = _parse_with_feedparser(doc)
+    assert (slow.title, slow.entries[0].title) == (expected, expected)
+
+
+@needs_corpus
+def test_no_corpus_title_shows_an_escaped_entity() -> None:
+    left = re.compile(r"&(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos|nbsp);", re.IGNORECASE)
+    shown = []
+    for path in GOOD + BAD:
+        try:
+            feed = parse_feed(path.read_bytes())
+        except ParseError:
+            continue
+        shown += [t for t in [feed.title, *(e.title for e in feed.entries)] if t and left.search(t)]
+    assert shown == []
