@@ -589,3 +589,10 @@ def test_no_corpus_title_shows_an_escaped_entity() -> None:
             continue
         shown += [t for t in [feed.title, *(e.title for e in feed.entries)] if t and left.search(t)]
     assert shown == []
+
+
+@needs_corpus
+def test_linenoise_keeps_the_letter_after_a_c1_byte() -> None:
+    """Issue 24.10: feedparser's bozo_linenoise: \\x9d is mojibake, not the start of an OSC."""
+    feed = parse_feed(bad("fp__encoding__bozo_linenoise.xml"))
+    assert feed.entries[0].summary is not None and feed.entries[0].summary.endswith("\u0160")
