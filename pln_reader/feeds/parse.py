@@ -30,6 +30,7 @@ from feedparser.urls import _urljoin
 
 from pln_reader.core.errors import ParseError
 from pln_reader.core.text import clean_text
+from pln_reader.feeds.encoding import fix_encoding
 from pln_reader.feeds.fastfeed import parse_fast
 from pln_reader.feeds.parsed import ParsedEntry, ParsedFeed
 from pln_reader.feeds.raw import (
@@ -77,6 +78,7 @@ def parse_feed(
             # only an entity-expansion bomb needs entities built from entities; expat would
             # stop it, but only after a second or more of feedparser's per-character work
             raise ParseError("not a feed: the DTD declares nested entities (an expansion bomb?)")
+        data, hdrs, note = _right_encoding(data, hdrs)
         fp_headers = _feedparser_headers(url, hdrs)
         try:
             raw = parse_fast(data, fp_headers)
@@ -84,7 +86,7 @@ def parse_feed(
             raw = None
         if raw is None:
             raw = _read_with_feedparser(data, fp_headers)
-        return _finish(raw, url)
+        return _finish(_noted(raw, note), url)
     except ParseError:
         raise
     except Exception as exc:  # never let a parser bug escape as anything but ParseError
@@ -99,17 +101,38 @@ def _parse_fast(
     data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
 ) -> ParsedFeed | None:
     """The lxml fast path alone: a ParsedFeed, or None when it declines the document."""
-    raw = parse_fast(data, _feedparser_headers(url, _lower_headers(headers)))
-    return None if raw is None else _finish(raw, url)
+    data, hdrs, note = _right_encoding(data, _lower_headers(headers))
+    raw = parse_fast(data, _feedparser_headers(url, hdrs))
+    return None if raw is None else _finish(_noted(raw, note), url)
 
 
 def _parse_with_feedparser(
     data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
 ) -> ParsedFeed:
     """The feedparser path alone (same post-processing as the fast path)."""
-    return _finish(
-        _read_with_feedparser(data, _feedparser_headers(url, _lower_headers(headers))), url
-    )
+    data, hdrs, note = _right_encoding(data, _lower_headers(headers))
+    raw = _read_with_feedparser(data, _feedparser_headers(url, hdrs))
+    return _finish(_noted(raw, note), url)
+
+
+def _right_encoding(
+    data: bytes, hdrs: dict[str, str]
+) -> tuple[bytes, dict[str, str], str | None]:
+    """The document in an encoding both readers decode right (see :mod:`.encoding`), and a
+    note for the feed's warning when it had to be changed."""
+    fixed, ctype, note = fix_encoding(data, hdrs.get("content-type"))
+    if note is None:
+        return data, hdrs, None
+    if ctype is not None:
+        hdrs = {**hdrs, "content-type": ctype}
+    return fixed, hdrs, note
+
+
+def _noted(raw: RawFeed, note: str | None) -> RawFeed:
+    """``raw`` with the encoding note as its warning (a parser's own warning comes first)."""
+    if note is not None:
+        raw.warning = f"{raw.warning}; {note}" if raw.warning else note
+    return raw
 
 
 def _lower_headers(headers: Mapping[str, str] | None) -> dict[str, str]:

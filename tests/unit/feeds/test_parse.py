@@ -596,3 +596,41 @@ def test_linenoise_keeps_the_letter_after_a_c1_byte() -> None:
     """Issue 24.10: feedparser's bozo_linenoise: \\x9d is mojibake, not the start of an OSC."""
     feed = parse_feed(bad("fp__encoding__bozo_linenoise.xml"))
     assert feed.entries[0].summary is not None and feed.entries[0].summary.endswith("\u0160")
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "title", "entry_title"), [
+    ("fp__illformed__chardet__big5.xml", "我希望", None),  # Big5, no encoding information
+    ("fp__illformed__chardet__koi8r.xml", None, "Как пережить новогоднюю ночь"),
+    ("miniflux__windows-1252-incorrect-prolog.xml", "Euro €", None),  # UTF-8 under windows-1252
+    ("miniflux__utf8-incorrect-prolog.xml", "테스트 피드", "Café"),  # UTF-8 under ISO-8859-1
+])
+def test_wrong_or_missing_encodings_are_detected(
+    name: str, title: str | None, entry_title: str | None
+) -> None:
+    """Issue 24.6: a declaration that does not fit the bytes, or none, is not mojibake."""
+    feed = parse_feed(bad(name))
+    if title is not None:
+        assert feed.title is not None and feed.title.startswith(title)
+    if entry_title is not None:
+        assert feed.entries[0].title == entry_title
+    assert feed.warning and "encoding: document declared as" in feed.warning
+
+
+def test_encoding_detection_by_hand() -> None:
+    body = "<title>{}</title><item><title>{}</title><guid>g</guid></item>"
+    big5 = ("<rss version='2.0'><channel>" + body.format("中文新聞頻道", "我們的新聞：今天的天氣很好，明天會下雨。")
+            + "</channel></rss>").encode("big5")
+    feed = parse_feed(big5)
+    assert feed.entries[0].title == "我們的新聞：今天的天氣很好，明天會下雨。"
+    utf8 = ("<?xml version='1.0' encoding='windows-1252'?><rss version='2.0'><channel>"
+            + body.format("Euro €", "Crème brûlée") + "</channel></rss>").encode()
+    feed = parse_feed(utf8)
+    assert (feed.title, feed.entries[0].title) == ("Euro €", "Crème brûlée")
+    # a Content-Type charset that the bytes contradict, and one that fits them
+    latin = ("<rss version='2.0'><channel>" + body.format("Crème", "Brûlée") + "</channel></rss>")
+    feed = parse_feed(latin.encode(), headers={"Content-Type": "text/xml; charset=iso-8859-1"})
+    assert feed.entries[0].title == "Brûlée"
+    feed = parse_feed(latin.encode("iso-8859-1"),
+                      headers={"Content-Type": "text/xml; charset=iso-8859-1"})
+    assert (feed.title, feed.warning) == ("Crème", None)
