@@ -217,6 +217,38 @@ def _decode(data: bytes, content_type: str) -> str:
     return data.decode(encoding or "utf-8", "replace")
 
 
+# A character reference to a code point XML cannot carry (C0 controls but tab, newline and
+# carriage return; surrogates; U+FFFE/U+FFFF): lxml turns one into a character trafilatura's
+# XML tree then refuses, and the whole page came out ``empty``.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_XML_ILLEGAL = re.compile("[\ufffe\uffff]")
+
+
+def _xml_legal(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _drop_illegal_ref(match: re.Match[str]) -> str:
+    hexa, dec = match.groups()
+    code = int(hexa, 16) if hexa else int(dec)
+    # &#0; and out-of-range references are U+FFFD to an HTML parser: harmless, left alone
+    return match.group(0) if code == 0 or code > 0x10FFFF or _xml_legal(code) else ""
+
+
+def _xml_safe(page: str) -> str:
+    """``page`` without the characters (and references to them) XML cannot carry."""
+    if "&#" in page:
+        page = _CHAR_REF.sub(_drop_illegal_ref, page)
+    if "\ufffe" in page or "\uffff" in page:
+        page = _XML_ILLEGAL.sub("", page)
+    return page
+
+
 def _not_html(data: bytes, media_type: str) -> bool:
     if data[:64].lstrip().startswith(_BINARY_MAGIC):
         return True
@@ -327,7 +359,7 @@ def extract_article(
     # Escape sequences and control characters go before parsing: the HTML parser would drop a
     # bare ESC but keep the rest of its sequence ("[31m") in the text.
     source = clean_text(
-        _XML_DECLARATION.sub("", _decode(html, content_type), count=1), multiline=True
+        _xml_safe(_XML_DECLARATION.sub("", _decode(html, content_type), count=1)), multiline=True
     )
     if not source:
         return Extracted(status="empty", error=_error_sentence("empty"))

@@ -364,3 +364,14 @@ def test_import_is_lazy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("char", ["&#27;", "&#7;", "&#1;", "&#xfffe;", "&#x1B", "\ufffe"])
+def test_a_character_xml_cannot_carry_does_not_empty_the_page(char: str) -> None:
+    """Issue 24.11: one reference to an XML-illegal character made the whole page ``empty``."""
+    para = "<p>This is a reasonably long paragraph of article text that people want to read.</p>"
+    page = (f"<html><head><title>T</title></head><body><article><h1>Head</h1>{para * 4}"
+            f"<p>One odd {char} character here.</p></article></body></html>")
+    result = extract_article(page.encode(), url="https://example.org/a", content_type="text/html")
+    assert result.status == "ok", result.error
+    assert result.text and "One odd character here." in norm(result.text)
