@@ -447,8 +447,11 @@ def _absolute_http(link: str | None, base: str | None) -> str | None:
 
 # --- text helpers ----------------------------------------------------------------------------
 
+# Elements whose content is code, not text (as feedparser's sanitiser: script, applet, style),
+# plus noscript (a note about the page's scripts) and template. iframe, object, svg, math and
+# title keep their text: it is the fallback or the label a reader sees.
 _DROP = re.compile(
-    r"<(script|style|noscript|template|iframe|object|svg|math|head|title)\b.*?</\1\s*>"
+    r"<(script|style|noscript|template|applet)\b.*?</\1\s*>"
     r"|<!--.*?(?:-->|$)",
     re.IGNORECASE | re.DOTALL,
 )

@@ -634,3 +634,17 @@ def test_encoding_detection_by_hand() -> None:
     feed = parse_feed(latin.encode("iso-8859-1"),
                       headers={"Content-Type": "text/xml; charset=iso-8859-1"})
     assert (feed.title, feed.warning) == ("Crème", None)
+
+
+@pytest.mark.parametrize(("summary", "expected"), [
+    ("safe &lt;iframe&gt;description&lt;/iframe&gt;", "safe description"),
+    ("a &lt;svg&gt;&lt;text&gt;label&lt;/text&gt;&lt;/svg&gt; b", "a label b"),
+    ("&lt;math&gt;&lt;mi&gt;x&lt;/mi&gt;&lt;/math&gt; squared", "x squared"),
+    ("&lt;title&gt;Named&lt;/title&gt; text", "Named text"),
+    ("keep &lt;script&gt;alert(1)&lt;/script&gt;&lt;style&gt;p{}&lt;/style&gt;this", "keep this"),
+])
+def test_summaries_keep_readable_text_and_drop_code(summary: str, expected: str) -> None:
+    """Issue 24.2: only code (script, style) goes with its element; other text stays."""
+    doc = ("<rss version='2.0'><channel><item><guid>g</guid><description>" + summary
+           + "</description></item></channel></rss>").encode()
+    assert parse_feed(doc).entries[0].summary == expected
