@@ -343,6 +343,8 @@ class _Walker:
             ctx.store("summary", value, depth)
             ctx.raw.summary_type = ctype
             ctx.has_summary = True
+            if ctx.raw.content_base is None:
+                ctx.raw.content_base = self.base
         elif not is_description:  # a feed-level <description> is the subtitle
             ctx.has_summary = True
 
@@ -361,6 +363,8 @@ class _Walker:
         if not self.atom and ctype == "text/plain" and _looks_like_html(value):
             ctype = "text/html"
         if ctx.kind == "entry":
+            if not ctx.raw.contents:
+                ctx.raw.content_base = self.base
             ctx.raw.contents.append((value, ctype))
         if copy and not ctx.has_summary:
             ctx.has_summary = True

@@ -177,6 +177,8 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
             for c in (content if isinstance(content, list) else ())
             if isinstance(c, dict) and isinstance(get(c, "value"), str)
         ]
+        first = content[0] if isinstance(content, list) and content else None
+        base_from = first if isinstance(first, dict) else detail
         entries.append(
             RawEntry(
                 title=_str(get(e, "title")),
@@ -189,6 +191,7 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
                 summary=_str(get(e, "summary")),
                 summary_type=_str(get(detail, "type")) if isinstance(detail, dict) else None,
                 contents=contents,
+                content_base=_str(get(base_from, "base")) if isinstance(base_from, dict) else None,
             )
         )
     version = _str(get(d, "version")) or ""
@@ -390,7 +393,9 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
         value, ctype = chosen
         if ctype not in _HTML_TYPES:
             value = _text_to_html(value)
-        content = clean_text(sanitizers[base or url].clean(value), multiline=True)
+        # xml:base (resolved against the document's URL) first, as feedparser resolves it
+        content_base = e.content_base if _http_url(e.content_base) else base or url
+        content = clean_text(sanitizers[content_base].clean(value), multiline=True)
 
     entry_id = clean_text(e.id)
     if not entry_id:

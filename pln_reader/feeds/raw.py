@@ -32,6 +32,8 @@ class RawEntry:
     summary_type: str | None = None
     contents: list[tuple[str, str]] = field(default_factory=list)
     """(value, MIME type) pairs, in document order."""
+    content_base: str | None = None
+    """The base URL (``xml:base`` over the document's URL) in effect for the content."""
 
 
 @dataclass(slots=True)

@@ -648,3 +648,19 @@ def test_summaries_keep_readable_text_and_drop_code(summary: str, expected: str)
     doc = ("<rss version='2.0'><channel><item><guid>g</guid><description>" + summary
            + "</description></item></channel></rss>").encode()
     assert parse_feed(doc).entries[0].summary == expected
+
+
+def test_xml_base_applies_to_links_inside_content() -> None:
+    """Issue 24.3: xml:base (over the feed's URL) is the base of content links, on both paths."""
+    from pln_reader.feeds.parse import _parse_with_feedparser
+
+    doc = (b'<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><entry><id>1</id>'
+           b'<content type="html" xml:base="http://any.test/">&lt;a href="&#192;"&gt;x&lt;/a&gt;'
+           b' &lt;img src="i.png"&gt;</content></entry><entry xml:base="dir/"><id>2</id>'
+           b'<summary type="html">&lt;a href="../up"&gt;u&lt;/a&gt;</summary></entry></feed>')
+    expected = [('<a href="http://any.test/\u00c0" rel="noopener noreferrer">x</a>'
+                ' <img src="http://any.test/i.png">'),
+                '<a href="https://site.test/up" rel="noopener noreferrer">u</a>']
+    for feed in (parse_feed(doc, url="https://site.test/feed"),
+                 _parse_with_feedparser(doc, url="https://site.test/feed")):
+        assert [e.content for e in feed.entries] == expected
