@@ -223,7 +223,11 @@ class _Walker:
             attrs["href"] = href
         if "href" in attrs:
             url = _urljoin(self.base, attrs["href"])
-            alternate = attrs["rel"] == "alternate" and _map_type(attrs["type"]) in _HTML_TYPES
+            # an alternate with an empty type is the article (feedparser skips it, and an
+            # enclosure or guid would then stand in for the article's link)
+            alternate = attrs["rel"] == "alternate" and (
+                _map_type(attrs["type"]) in _HTML_TYPES or not attrs["type"].strip()
+            )
             if alternate and ctx.kind in ("entry", "feed"):
                 ctx.raw.link = url
             self.children(el, ctx, depth)  # nothing was pushed: children dispatch as usual

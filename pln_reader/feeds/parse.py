@@ -183,7 +183,7 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
             RawEntry(
                 title=_str(get(e, "title")),
                 title_type=_detail_type(get(e, "title_detail")),
-                link=_str(get(e, "link")),
+                link=_article_link(e),
                 id=_str(get(e, "id")),
                 published=struct_to_datetime(get(e, "published_parsed")),
                 updated=struct_to_datetime(get(e, "updated_parsed")),
@@ -209,6 +209,22 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
         entries=entries,
         warning=warning,
     )
+
+
+def _article_link(entry: dict) -> str | None:
+    """feedparser's link, unless it came from no alternate link and an alternate with an
+    empty type exists (feedparser skips that one, so a guid or nothing stood in for it)."""
+    link = _str(dict.get(entry, "link"))
+    links = dict.get(entry, "links")
+    alternates = [
+        x for x in (links if isinstance(links, list) else ())
+        if isinstance(x, dict) and dict.get(x, "rel") == "alternate"
+        and isinstance(dict.get(x, "href"), str)
+    ]
+    if link is not None and any(dict.get(x, "href") == link for x in alternates):
+        return link
+    untyped = [x for x in alternates if not str(dict.get(x, "type") or "").strip()]
+    return dict.get(untyped[-1], "href") if untyped else link
 
 
 def _detail_type(detail: object) -> str | None:

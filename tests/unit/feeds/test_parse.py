@@ -664,3 +664,18 @@ def test_xml_base_applies_to_links_inside_content() -> None:
     for feed in (parse_feed(doc, url="https://site.test/feed"),
                  _parse_with_feedparser(doc, url="https://site.test/feed")):
         assert [e.content for e in feed.entries] == expected
+
+
+@pytest.mark.parametrize("entry", [
+    ('<link rel="alternate" href="http://x.test/post" type=""/>'
+    '<link rel="enclosure" type="audio/mpeg" href="http://x.test/a.mp3"/>'),
+    '<link rel="enclosure" href="http://x.test/a.mp3"/><link href="http://x.test/post" type=" "/>',
+    '<link rel="enclosure" type="audio/mpeg" href="http://x.test/a.mp3"/><link href="http://x.test/post"/>',
+])
+def test_the_articles_link_wins_over_an_enclosure(entry: str) -> None:
+    """Issue 24.4: an alternate link with no (or an empty) type is the article's address."""
+    from pln_reader.feeds.parse import _parse_with_feedparser
+
+    doc = f'<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><entry><id>1</id>{entry}</entry></feed>'
+    for feed in (parse_feed(doc.encode()), _parse_with_feedparser(doc.encode())):
+        assert feed.entries[0].url == "http://x.test/post"
