@@ -18,6 +18,7 @@ threads and process pools.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import html
 import io
@@ -86,7 +87,7 @@ def parse_feed(
             raw = None
         if raw is None:
             raw = _read_with_feedparser(data, fp_headers)
-        return _finish(_noted(raw, note), url)
+        return _why_empty(_finish(_noted(raw, note), url), data)
     except ParseError:
         raise
     except Exception as exc:  # never let a parser bug escape as anything but ParseError
@@ -113,6 +114,26 @@ def _parse_with_feedparser(
     data, hdrs, note = _right_encoding(data, _lower_headers(headers))
     raw = _read_with_feedparser(data, _feedparser_headers(url, hdrs))
     return _finish(_noted(raw, note), url)
+
+
+_ENTRY_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]", re.IGNORECASE)
+_CHANNEL_TAG = re.compile(rb"<(?:[\w.-]+:)?channel[\s>/]", re.IGNORECASE)
+
+
+def _why_empty(feed: ParsedFeed, data: bytes) -> ParsedFeed:
+    """A feed with no entries says why in its warning (issue 24.7), so ``pln sources`` can."""
+    if feed.entries:
+        return feed
+    if _ENTRY_TAG.search(data):
+        reason = "no entries: its items could not be read"
+    elif feed.version.startswith("rss") and not _CHANNEL_TAG.search(data):
+        reason = "no entries: the document has no <channel>"
+    elif feed.version.startswith("atom"):
+        reason = "no entries: the feed has no <entry> elements"
+    else:
+        reason = "no entries: the channel has no items"
+    warning = f"{reason} ({feed.warning})" if feed.warning else reason
+    return dataclasses.replace(feed, warning=warning)
 
 
 def _right_encoding(

@@ -87,7 +87,8 @@ def test_good_feed_parses_with_entries(path: Path) -> None:
     feed = parse_feed(path.read_bytes())
     check_shape(feed)
     if path.name in CHANNEL_ONLY:
-        assert feed.entries == () and feed.version == "rss" and feed.warning is None
+        assert feed.entries == () and feed.version == "rss"
+        assert feed.warning == "no entries: the document has no <channel>"  # issue 24.7
     else:
         assert len(feed.entries) >= 1
         assert feed.warning is None or path.suffix == ".json"
@@ -401,7 +402,9 @@ def test_content_type_charset_decides_the_encoding() -> None:
         "iso-8859-1"
     )
     declared = parse_feed(doc, headers={"Content-Type": "application/rss+xml; charset=ISO-8859-1"})
-    assert declared.title == "Crème brûlée" and declared.warning is None
+    # no item: the only warning is that (issue 24.7), none about the encoding
+    assert declared.title == "Crème brûlée"
+    assert declared.warning == "no entries: the channel has no items"
     guessed = parse_feed(doc)  # utf-8 fails, feedparser falls back to windows-1252 and says so
     assert guessed.title == "Crème brûlée" and "encoding" in (guessed.warning or "")
 
@@ -679,3 +682,23 @@ def test_the_articles_link_wins_over_an_enclosure(entry: str) -> None:
     doc = f'<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><entry><id>1</id>{entry}</entry></feed>'
     for feed in (parse_feed(doc.encode()), _parse_with_feedparser(doc.encode())):
         assert feed.entries[0].url == "http://x.test/post"
+
+
+@needs_corpus
+def test_a_source_with_no_entries_says_why() -> None:
+    """Issue 24.7: every corpus feed read without entries carries a stated reason."""
+    silent = []
+    for path in GOOD + BAD:
+        if path.suffix == ".json":
+            continue
+        try:
+            feed = parse_feed(path.read_bytes())
+        except ParseError:
+            continue
+        if not feed.entries and not (feed.warning or "").startswith("no entries: "):
+            silent.append(path.name)
+    assert silent == []
+    assert parse_feed(bad("atoma__rss__broken-no-channel.xml")).warning == (
+        "no entries: the document has no <channel>")
+    empty = parse_feed(b"<rss version='2.0'><channel><title>T</title></channel></rss>")
+    assert empty.warning == "no entries: the channel has no items"
