@@ -83,8 +83,10 @@ def describe_bozo(exc: BaseException | None) -> str | None:
 
 
 # An absolute http(s) URL that urllib's urljoin would give back unchanged: lower-case scheme, a
-# host with no leading slash, and no empty "?" or "#", no ";params" (which urlunparse rewrites).
-_PLAIN_ABSOLUTE = re.compile(r"https?://[^\s/?#;\\]+(?:/[^\s?#;\\]*)?(?:\?[^\s#;\\]+)?(?:#[^\s;\\]+)?")
+# host with no leading slash and no "[" or "]" (an IPv6 literal, or a host urllib rejects: left
+# to feedparser's join, so both paths follow one rule), no empty "?" or "#", no ";params"
+# (which urlunparse rewrites).
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^\s/?#;\\\[\]]+(?:/[^\s?#;\\]*)?(?:\?[^\s#;\\]+)?(?:#[^\s;\\]+)?")
 
 
 def urljoin(base: str | None, uri: str) -> str:

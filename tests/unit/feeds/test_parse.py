@@ -702,3 +702,20 @@ def test_a_source_with_no_entries_says_why() -> None:
         "no entries: the document has no <channel>")
     empty = parse_feed(b"<rss version='2.0'><channel><title>T</title></channel></rss>")
     assert empty.warning == "no entries: the channel has no items"
+
+
+@pytest.mark.parametrize("uri", [
+    "http://example.c[o.test/", "http://a]b.test/x", "http://[::1]/x", "http://ex.test/a[1]",
+    "https://a.test/b?c=1#d",
+])
+def test_one_url_join_rule_on_both_paths(uri: str) -> None:
+    """Issue 24.9: the fast path's join gives what feedparser's gives (``[`` in a host: none)."""
+    from feedparser.urls import _urljoin
+
+    from pln_reader.feeds.parse import _parse_with_feedparser
+    from pln_reader.feeds.raw import urljoin
+
+    assert urljoin("http://base.test/", uri) == _urljoin("http://base.test/", uri)
+    doc = (f"<rss version='2.0'><channel><item><link>{uri}</link><guid>g</guid></item>"
+           "</channel></rss>").encode()
+    assert parse_feed(doc).entries[0].url == _parse_with_feedparser(doc).entries[0].url
