@@ -218,10 +218,12 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
     version = _str(get(d, "version")) or ""
     title, link = _str(get(feed, "title")), _str(get(feed, "link"))
     warning = describe_bozo(get(d, "bozo_exception")) if get(d, "bozo") else None
-    if not version and not entries and not title:
+    # CDF has no version feedparser can name; its root is <channel> in any case (<CHANNEL>)
+    cdf = not version and _root_name(data).lower() == "channel"
+    if not version and not entries and not title and not cdf:
         raise ParseError(_not_a_feed(data, warning))
     if not version:
-        version = "cdf" if _root_name(data).lower() == "channel" else "unknown"
+        version = "cdf" if cdf else "unknown"
     return RawFeed(
         version=version,
         title=title,

@@ -719,3 +719,19 @@ def test_one_url_join_rule_on_both_paths(uri: str) -> None:
     doc = (f"<rss version='2.0'><channel><item><link>{uri}</link><guid>g</guid></item>"
            "</channel></rss>").encode()
     assert parse_feed(doc).entries[0].url == _parse_with_feedparser(doc).entries[0].url
+
+
+@pytest.mark.parametrize("doc", [
+    (b'<?xml version="1.0"?><CHANNEL HREF="http://example.com/"><TITLE>Example CDF</TITLE>'
+    b'<ITEM HREF="http://example.com/1"><TITLE>One</TITLE><ABSTRACT>first</ABSTRACT></ITEM></CHANNEL>'),
+    b'<?xml version="1.0"?><CHANNEL HREF="http://example.com/"></CHANNEL>',
+    b'<channel href="http://example.com/"><abstract>About</abstract></channel>',
+])
+def test_cdf_channels_are_read_in_any_case(doc: bytes) -> None:
+    """Issue 24.5: a CDF document (root <CHANNEL>) is read, as feedparser does, not refused."""
+    feed = parse_feed(doc)
+    assert feed.version == "cdf"
+    if b"<ITEM" in doc:
+        assert [(e.title, e.url) for e in feed.entries] == [("One", "http://example.com/1")]
+    else:
+        assert feed.entries == () and feed.warning == "no entries: the channel has no items"
