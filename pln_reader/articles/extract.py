@@ -203,8 +203,16 @@ def _codec(label: str | bytes | None, *, from_document: bool = False) -> str | N
     return name
 
 
+# Code pages in which any bytes decode: valid multi-byte UTF-8 under one of these labels is UTF-8
+# (servers default to "charset=iso-8859-1" for pages written in UTF-8).
+_SINGLE_BYTE = frozenset({"cp1252", "cp1250", "cp1254", "latin-1", "iso8859-15", "ascii"})
+
+
 def _decode(data: bytes, content_type: str) -> str:
-    """BOM, then the HTTP charset, then <meta charset> / the XML declaration, then UTF-8."""
+    """BOM, then the HTTP charset, then <meta charset> / the XML declaration, then UTF-8,
+    each checked against the bytes: a label they contradict (UTF-8 bytes labelled Latin-1, or
+    bytes that do not decode) gives way to UTF-8, then to charset-normalizer's guess, as
+    trafilatura does when it is given the bytes."""
     for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(bom_encoding, "replace")
@@ -214,7 +222,37 @@ def _decode(data: bytes, content_type: str) -> str:
         head = data[:16384]
         declared = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
         encoding = _codec(declared.group(1), from_document=True) if declared else None
-    return data.decode(encoding or "utf-8", "replace")
+    encoding = encoding or "utf-8"
+    if data.isascii():
+        return data.decode("ascii")
+    if encoding != "utf-8" and (encoding in _SINGLE_BYTE or encoding.startswith("iso8859")):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        pass
+    if encoding != "utf-8":
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    guess = _guess_encoding(data)
+    return data.decode(guess or encoding, "replace")
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess (windows-1252 among equals), or None."""
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data[:200_000]))
+    if not results:
+        return None
+    best = results[0]
+    tied = {m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+    return "cp1252" if "cp1252" in tied else best.encoding
 
 
 # A character reference to a code point XML cannot carry (C0 controls but tab, newline and
