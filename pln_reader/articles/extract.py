@@ -203,8 +203,16 @@ def _codec(label: str | bytes | None, *, from_document: bool = False) -> str | N
     return name
 
 
+# Code pages in which any bytes decode: valid multi-byte UTF-8 under one of these labels is UTF-8
+# (servers default to "charset=iso-8859-1" for pages written in UTF-8).
+_SINGLE_BYTE = frozenset({"cp1252", "cp1250", "cp1254", "latin-1", "iso8859-15", "ascii"})
+
+
 def _decode(data: bytes, content_type: str) -> str:
-    """BOM, then the HTTP charset, then <meta charset> / the XML declaration, then UTF-8."""
+    """BOM, then the HTTP charset, then <meta charset> / the XML declaration, then UTF-8,
+    each checked against the bytes: a label they contradict (UTF-8 bytes labelled Latin-1, or
+    bytes that do not decode) gives way to UTF-8, then to charset-normalizer's guess, as
+    trafilatura does when it is given the bytes."""
     for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(bom_encoding, "replace")
@@ -214,7 +222,69 @@ def _decode(data: bytes, content_type: str) -> str:
         head = data[:16384]
         declared = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
         encoding = _codec(declared.group(1), from_document=True) if declared else None
-    return data.decode(encoding or "utf-8", "replace")
+    encoding = encoding or "utf-8"
+    if data.isascii():
+        return data.decode("ascii")
+    if encoding != "utf-8" and (encoding in _SINGLE_BYTE or encoding.startswith("iso8859")):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        pass
+    if encoding != "utf-8":
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    guess = _guess_encoding(data)
+    return data.decode(guess or encoding, "replace")
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess (windows-1252 among equals), or None."""
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data[:200_000]))
+    if not results:
+        return None
+    best = results[0]
+    tied = {m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+    return "cp1252" if "cp1252" in tied else best.encoding
+
+
+# A character reference to a code point XML cannot carry (C0 controls but tab, newline and
+# carriage return; surrogates; U+FFFE/U+FFFF): lxml turns one into a character trafilatura's
+# XML tree then refuses, and the whole page came out ``empty``.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_XML_ILLEGAL = re.compile("[\ufffe\uffff]")
+
+
+def _xml_legal(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _drop_illegal_ref(match: re.Match[str]) -> str:
+    hexa, dec = match.groups()
+    code = int(hexa, 16) if hexa else int(dec)
+    # &#0; and out-of-range references are U+FFFD to an HTML parser: harmless, left alone
+    return match.group(0) if code == 0 or code > 0x10FFFF or _xml_legal(code) else ""
+
+
+def _xml_safe(page: str) -> str:
+    """``page`` without the characters (and references to them) XML cannot carry."""
+    if "&#" in page:
+        page = _CHAR_REF.sub(_drop_illegal_ref, page)
+    if "\ufffe" in page or "\uffff" in page:
+        page = _XML_ILLEGAL.sub("", page)
+    return page
 
 
 def _not_html(data: bytes, media_type: str) -> bool:
@@ -327,7 +397,7 @@ def extract_article(
     # Escape sequences and control characters go before parsing: the HTML parser would drop a
     # bare ESC but keep the rest of its sequence ("[31m") in the text.
     source = clean_text(
-        _XML_DECLARATION.sub("", _decode(html, content_type), count=1), multiline=True
+        _xml_safe(_XML_DECLARATION.sub("", _decode(html, content_type), count=1)), multiline=True
     )
     if not source:
         return Extracted(status="empty", error=_error_sentence("empty"))

@@ -7,13 +7,18 @@ import re
 # ESC-introduced sequences first (CSI, OSC, DCS/SOS/PM/APC strings, two-byte escapes), then the
 # C1 equivalents (CSI = U+009B, OSC = U+009D, ...), then any remaining C0/C1 control character.
 # Tab and newline survive in multi-line text; they are folded to spaces in single-line text.
+# A C1 byte is far more often mojibake (UTF-8 read as Latin-1: "\xe2\x80\x9d") than a terminal
+# sequence, so an 8-bit sequence is only removed whole when its shape is complete (CSI with a
+# parameter, OSC with a number and ";", strings with their terminator); otherwise only the C1
+# character goes, and the text after it stays (harmless once the introducer is gone).
 _ESCAPES = re.compile(
     r"""
       \x1b\[[0-?]*[ -/]*[@-~]                       # CSI ... final byte
     | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC/DCS/SOS/PM/APC ... terminator
     | \x1b[ -/]*[0-~]                               # other ESC sequences (incl. ESC c)
-    | \x9b[0-?]*[ -/]*[@-~]                         # 8-bit CSI
-    | [\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)?  # 8-bit OSC/DCS/SOS/PM/APC
+    | \x9b[0-?]+[ -/]*[@-~]                         # 8-bit CSI with parameters
+    | \x9d[0-9]+;[^\x00-\x06\x08-\x1f\x7f-\x9f]{0,2048}(?:\x07|\x9c|\x1b\\)  # 8-bit OSC
+    | [\x90\x98\x9e\x9f][^\x00-\x06\x08-\x1f\x7f-\x9f]{0,2048}(?:\x07|\x9c|\x1b\\)  # 8-bit DCS/SOS/PM/APC
     """,
     re.VERBOSE,
 )
@@ -25,7 +30,8 @@ _ESCAPE_START = re.compile("[\x1b\x80-\x9f]")
 # returns, bidi overrides. Most article HTML has none of these, and then one search is enough.
 _UNUSUAL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROLS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_ONE_LINE = re.compile(r"[\x00-\x1f]")  # become spaces (tab, newline, ...)
+_DEL_C1 = re.compile(r"[\x7f-\x9f]")  # removed: never a word break
 _SPACES = re.compile(r"\s+")
 # Bidi overrides and isolates can reorder what the terminal shows; zero-width joiners are kept.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -49,7 +55,7 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str | None:
         value = _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
         value = value.strip()
     else:
-        value = _SPACES.sub(" ", _CONTROLS_ONE_LINE.sub(" ", value)).strip()
+        value = _SPACES.sub(" ", _CONTROLS_ONE_LINE.sub(" ", _DEL_C1.sub("", value))).strip()
     return value or None
 
 

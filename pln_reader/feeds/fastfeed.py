@@ -78,7 +78,7 @@ class _Ctx:
             if old is None or depth <= old:
                 self.depths[key] = depth
                 setattr(self.raw, key, value)
-        elif self.kind == "feed" and key == "title":  # the only feed-level value we read
+        elif self.kind == "feed" and key in ("title", "title_type"):  # the only feed values we read
             setattr(self.raw, key, value)
 
 
@@ -201,11 +201,13 @@ class _Walker:
     # -- handlers --------------------------------------------------------------------------
     def h_title(self, el: etree._Element, name: str, ctx: _Ctx, depth: int) -> None:
         self.expecting(ctx)
-        if self.content_type(_attrs(el), "text/plain") == "application/xhtml+xml":
+        ctype = self.content_type(_attrs(el), "text/plain")
+        if ctype == "application/xhtml+xml":
             raise _Decline("xhtml title")
         value = _fix(_leaf(el).strip())
         if not (-1 < self.title_depth <= depth):
             ctx.store("title", value, depth)
+            ctx.store("title_type", ctype, depth)
         if value and name != "media_title":  # _end_media_title restores title_depth
             self.title_depth = depth
 
@@ -221,7 +223,11 @@ class _Walker:
             attrs["href"] = href
         if "href" in attrs:
             url = _urljoin(self.base, attrs["href"])
-            alternate = attrs["rel"] == "alternate" and _map_type(attrs["type"]) in _HTML_TYPES
+            # an alternate with an empty type is the article (feedparser skips it, and an
+            # enclosure or guid would then stand in for the article's link)
+            alternate = attrs["rel"] == "alternate" and (
+                _map_type(attrs["type"]) in _HTML_TYPES or not attrs["type"].strip()
+            )
             if alternate and ctx.kind in ("entry", "feed"):
                 ctx.raw.link = url
             self.children(el, ctx, depth)  # nothing was pushed: children dispatch as usual
@@ -341,6 +347,8 @@ class _Walker:
             ctx.store("summary", value, depth)
             ctx.raw.summary_type = ctype
             ctx.has_summary = True
+            if ctx.raw.content_base is None:
+                ctx.raw.content_base = self.base
         elif not is_description:  # a feed-level <description> is the subtitle
             ctx.has_summary = True
 
@@ -359,6 +367,8 @@ class _Walker:
         if not self.atom and ctype == "text/plain" and _looks_like_html(value):
             ctype = "text/html"
         if ctx.kind == "entry":
+            if not ctx.raw.contents:
+                ctx.raw.content_base = self.base
             ctx.raw.contents.append((value, ctype))
         if copy and not ctx.has_summary:
             ctx.has_summary = True
@@ -510,6 +520,7 @@ def _parse_fast(data: bytes, headers: Mapping[str, str]) -> RawFeed | None:
     return RawFeed(
         version=version,
         title=raw.title,
+        title_type=raw.title_type,
         link=raw.link,
         entries=walker.entries,
         warning=describe_bozo(result.get("bozo_exception")),

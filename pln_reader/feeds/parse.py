@@ -18,6 +18,7 @@ threads and process pools.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import html
 import io
@@ -30,6 +31,7 @@ from feedparser.urls import _urljoin
 
 from pln_reader.core.errors import ParseError
 from pln_reader.core.text import clean_text
+from pln_reader.feeds.encoding import fix_encoding
 from pln_reader.feeds.fastfeed import parse_fast
 from pln_reader.feeds.parsed import ParsedEntry, ParsedFeed
 from pln_reader.feeds.raw import (
@@ -77,6 +79,7 @@ def parse_feed(
             # only an entity-expansion bomb needs entities built from entities; expat would
             # stop it, but only after a second or more of feedparser's per-character work
             raise ParseError("not a feed: the DTD declares nested entities (an expansion bomb?)")
+        data, hdrs, note = _right_encoding(data, hdrs)
         fp_headers = _feedparser_headers(url, hdrs)
         try:
             raw = parse_fast(data, fp_headers)
@@ -84,7 +87,7 @@ def parse_feed(
             raw = None
         if raw is None:
             raw = _read_with_feedparser(data, fp_headers)
-        return _finish(raw, url)
+        return _why_empty(_finish(_noted(raw, note), url), data)
     except ParseError:
         raise
     except Exception as exc:  # never let a parser bug escape as anything but ParseError
@@ -99,17 +102,58 @@ def _parse_fast(
     data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
 ) -> ParsedFeed | None:
     """The lxml fast path alone: a ParsedFeed, or None when it declines the document."""
-    raw = parse_fast(data, _feedparser_headers(url, _lower_headers(headers)))
-    return None if raw is None else _finish(raw, url)
+    data, hdrs, note = _right_encoding(data, _lower_headers(headers))
+    raw = parse_fast(data, _feedparser_headers(url, hdrs))
+    return None if raw is None else _finish(_noted(raw, note), url)
 
 
 def _parse_with_feedparser(
     data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
 ) -> ParsedFeed:
     """The feedparser path alone (same post-processing as the fast path)."""
-    return _finish(
-        _read_with_feedparser(data, _feedparser_headers(url, _lower_headers(headers))), url
-    )
+    data, hdrs, note = _right_encoding(data, _lower_headers(headers))
+    raw = _read_with_feedparser(data, _feedparser_headers(url, hdrs))
+    return _finish(_noted(raw, note), url)
+
+
+_ENTRY_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]", re.IGNORECASE)
+_CHANNEL_TAG = re.compile(rb"<(?:[\w.-]+:)?channel[\s>/]", re.IGNORECASE)
+
+
+def _why_empty(feed: ParsedFeed, data: bytes) -> ParsedFeed:
+    """A feed with no entries says why in its warning (issue 24.7), so ``pln sources`` can."""
+    if feed.entries:
+        return feed
+    if _ENTRY_TAG.search(data):
+        reason = "no entries: its items could not be read"
+    elif feed.version.startswith("rss") and not _CHANNEL_TAG.search(data):
+        reason = "no entries: the document has no <channel>"
+    elif feed.version.startswith("atom"):
+        reason = "no entries: the feed has no <entry> elements"
+    else:
+        reason = "no entries: the channel has no items"
+    warning = f"{reason} ({feed.warning})" if feed.warning else reason
+    return dataclasses.replace(feed, warning=warning)
+
+
+def _right_encoding(
+    data: bytes, hdrs: dict[str, str]
+) -> tuple[bytes, dict[str, str], str | None]:
+    """The document in an encoding both readers decode right (see :mod:`.encoding`), and a
+    note for the feed's warning when it had to be changed."""
+    fixed, ctype, note = fix_encoding(data, hdrs.get("content-type"))
+    if note is None:
+        return data, hdrs, None
+    if ctype is not None:
+        hdrs = {**hdrs, "content-type": ctype}
+    return fixed, hdrs, note
+
+
+def _noted(raw: RawFeed, note: str | None) -> RawFeed:
+    """``raw`` with the encoding note as its warning (a parser's own warning comes first)."""
+    if note is not None:
+        raw.warning = f"{raw.warning}; {note}" if raw.warning else note
+    return raw
 
 
 def _lower_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -154,10 +198,13 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
             for c in (content if isinstance(content, list) else ())
             if isinstance(c, dict) and isinstance(get(c, "value"), str)
         ]
+        first = content[0] if isinstance(content, list) and content else None
+        base_from = first if isinstance(first, dict) else detail
         entries.append(
             RawEntry(
                 title=_str(get(e, "title")),
-                link=_str(get(e, "link")),
+                title_type=_detail_type(get(e, "title_detail")),
+                link=_article_link(e),
                 id=_str(get(e, "id")),
                 published=struct_to_datetime(get(e, "published_parsed")),
                 updated=struct_to_datetime(get(e, "updated_parsed")),
@@ -165,16 +212,47 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
                 summary=_str(get(e, "summary")),
                 summary_type=_str(get(detail, "type")) if isinstance(detail, dict) else None,
                 contents=contents,
+                content_base=_str(get(base_from, "base")) if isinstance(base_from, dict) else None,
             )
         )
     version = _str(get(d, "version")) or ""
     title, link = _str(get(feed, "title")), _str(get(feed, "link"))
     warning = describe_bozo(get(d, "bozo_exception")) if get(d, "bozo") else None
-    if not version and not entries and not title:
+    # CDF has no version feedparser can name; its root is <channel> in any case (<CHANNEL>)
+    cdf = not version and _root_name(data).lower() == "channel"
+    if not version and not entries and not title and not cdf:
         raise ParseError(_not_a_feed(data, warning))
     if not version:
-        version = "cdf" if _root_name(data).lower() == "channel" else "unknown"
-    return RawFeed(version=version, title=title, link=link, entries=entries, warning=warning)
+        version = "cdf" if cdf else "unknown"
+    return RawFeed(
+        version=version,
+        title=title,
+        title_type=_detail_type(get(feed, "title_detail")),
+        link=link,
+        entries=entries,
+        warning=warning,
+    )
+
+
+def _article_link(entry: dict) -> str | None:
+    """feedparser's link, unless it came from no alternate link and an alternate with an
+    empty type exists (feedparser skips that one, so a guid or nothing stood in for it)."""
+    link = _str(dict.get(entry, "link"))
+    links = dict.get(entry, "links")
+    alternates = [
+        x for x in (links if isinstance(links, list) else ())
+        if isinstance(x, dict) and dict.get(x, "rel") == "alternate"
+        and isinstance(dict.get(x, "href"), str)
+    ]
+    if link is not None and any(dict.get(x, "href") == link for x in alternates):
+        return link
+    untyped = [x for x in alternates if not str(dict.get(x, "type") or "").strip()]
+    return dict.get(untyped[-1], "href") if untyped else link
+
+
+def _detail_type(detail: object) -> str | None:
+    """The ``type`` of a feedparser ``*_detail`` dict, or None."""
+    return _str(dict.get(detail, "type")) if isinstance(detail, dict) else None
 
 
 def _str(value: object) -> str | None:
@@ -287,7 +365,7 @@ def _finish(raw: RawFeed, url: str | None) -> ParsedFeed:
     sanitizers = _Sanitizers()
     entries = tuple(_finish_entry(e, entry_base, sanitizers) for e in raw.entries)
     return ParsedFeed(
-        title=plain_title(raw.title),
+        title=plain_title(raw.title, raw.title_type),
         link=feed_link,
         version=raw.version,
         entries=entries,
@@ -311,16 +389,32 @@ _TITLE_TAGS = re.compile(
     r"strike|strong|sub|sup|time|tt|u|var)(?:\s[^<>]*)?>|<br\s*/?>", re.IGNORECASE)
 
 
-def plain_title(value: str | None) -> str | None:
-    """A title as plain text: inline markup removed, controls stripped, whitespace collapsed."""
-    if value and "<" in value:
+# An entity left over once the title's own markup is decoded (``That&#8217;s``, ``&amp;``):
+# the publisher escaped the title twice, and a reader should see the character.
+_LEFT_ESCAPED = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def plain_title(value: str | None, ctype: str | None = None) -> str | None:
+    """A title as the text a person reads, controls stripped and whitespace collapsed.
+
+    An HTML or XHTML title (``ctype``) loses all its markup and has its entities decoded; a
+    plain one loses only inline tags (so "Styling the <div> element" keeps its words). Either
+    way an entity still visibly escaped after that (escaped twice) is decoded too.
+    """
+    if not value:
+        return clean_text(value)
+    if ctype in _HTML_TYPES:
+        value = _strip(value)
+    elif "<" in value:
         value = _TITLE_TAGS.sub("", value)
+    if "&" in value and _LEFT_ESCAPED.search(value):
+        value = html.unescape(value)
     return clean_text(value)
 
 
 def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> ParsedEntry:
     url = _absolute_http(e.link, base)
-    title = plain_title(e.title)
+    title = plain_title(e.title, e.title_type)
 
     summary_src, summary_type = e.summary, e.summary_type
     if not (summary_src and summary_src.strip()) and e.contents:
@@ -338,7 +432,9 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
         value, ctype = chosen
         if ctype not in _HTML_TYPES:
             value = _text_to_html(value)
-        content = clean_text(sanitizers[base or url].clean(value), multiline=True)
+        # xml:base (resolved against the document's URL) first, as feedparser resolves it
+        content_base = e.content_base if _http_url(e.content_base) else base or url
+        content = clean_text(sanitizers[content_base].clean(value), multiline=True)
 
     entry_id = clean_text(e.id)
     if not entry_id:
@@ -395,8 +491,11 @@ def _absolute_http(link: str | None, base: str | None) -> str | None:
 
 # --- text helpers ----------------------------------------------------------------------------
 
+# Elements whose content is code, not text (as feedparser's sanitiser: script, applet, style),
+# plus noscript (a note about the page's scripts) and template. iframe, object, svg, math and
+# title keep their text: it is the fallback or the label a reader sees.
 _DROP = re.compile(
-    r"<(script|style|noscript|template|iframe|object|svg|math|head|title)\b.*?</\1\s*>"
+    r"<(script|style|noscript|template|applet)\b.*?</\1\s*>"
     r"|<!--.*?(?:-->|$)",
     re.IGNORECASE | re.DOTALL,
 )

@@ -36,4 +36,5 @@ class ParsedFeed:
     """The format, e.g. ``rss20``, ``rss10``, ``atom10``, ``atom03``, ``json11``."""
     entries: tuple[ParsedEntry, ...] = field(default=())
     warning: str | None = None
-    """Set when the feed was readable but not well-formed (feedparser's bozo)."""
+    """Set when the feed was readable but not well-formed (feedparser's bozo), its encoding had
+    to be guessed, or it gave no entries (``no entries: <why>``)."""

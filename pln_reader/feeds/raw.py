@@ -21,6 +21,8 @@ class RawEntry:
     """An entry as a reader found it: strings not yet cleaned, links not yet absolute."""
 
     title: str | None = None
+    title_type: str | None = None
+    """The title's MIME type (``text/html`` means markup and entities; None: plain text)."""
     link: str | None = None
     id: str | None = None
     published: datetime | None = None
@@ -30,12 +32,15 @@ class RawEntry:
     summary_type: str | None = None
     contents: list[tuple[str, str]] = field(default_factory=list)
     """(value, MIME type) pairs, in document order."""
+    content_base: str | None = None
+    """The base URL (``xml:base`` over the document's URL) in effect for the content."""
 
 
 @dataclass(slots=True)
 class RawFeed:
     version: str
     title: str | None = None
+    title_type: str | None = None
     link: str | None = None
     entries: list[RawEntry] = field(default_factory=list)
     warning: str | None = None
@@ -78,8 +83,10 @@ def describe_bozo(exc: BaseException | None) -> str | None:
 
 
 # An absolute http(s) URL that urllib's urljoin would give back unchanged: lower-case scheme, a
-# host with no leading slash, and no empty "?" or "#", no ";params" (which urlunparse rewrites).
-_PLAIN_ABSOLUTE = re.compile(r"https?://[^\s/?#;\\]+(?:/[^\s?#;\\]*)?(?:\?[^\s#;\\]+)?(?:#[^\s;\\]+)?")
+# host with no leading slash and no "[" or "]" (an IPv6 literal, or a host urllib rejects: left
+# to feedparser's join, so both paths follow one rule), no empty "?" or "#", no ";params"
+# (which urlunparse rewrites).
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^\s/?#;\\\[\]]+(?:/[^\s?#;\\]*)?(?:\?[^\s#;\\]+)?(?:#[^\s;\\]+)?")
 
 
 def urljoin(base: str | None, uri: str) -> str:

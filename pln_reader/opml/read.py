@@ -422,10 +422,16 @@ def _attributes(el: etree._Element) -> tuple[dict[str, str], dict[str, str]]:
 def _classify(attrs: dict[str, str]) -> tuple[str | None, str]:
     """Return ("feed" | "opml" | None, raw URL) for an outline's attributes."""
     xml_url = (attrs.get("xmlurl") or "").strip()
-    if xml_url:
-        return "feed", xml_url
     typ = (attrs.get("type") or "").strip().lower()
     url = (attrs.get("url") or "").strip()
+    if typ == "source":
+        # Liferea writes a subscribed OPML list as type="source" sourceType="fl_opml" with
+        # the list's address in xmlUrl: a list of feeds, not a feed.
+        kind = (attrs.get("sourcetype") or "").strip().lower()
+        if kind in ("", "fl_opml", "opml") and (xml_url or url):
+            return "opml", xml_url or url
+    if xml_url:
+        return "feed", xml_url
     if url and (typ == "include" or (typ == "link" and _path_of(url).endswith(".opml"))):
         return "opml", url
     return None, ""

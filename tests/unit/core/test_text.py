@@ -13,6 +13,11 @@ from pln_reader.core.text import clean_text
         ("osc \x1b]52;c;ZXZpbA==\x07copy", "osc copy"),
         ("osc st \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "osc st link"),
         ("c1 \x9b31mred", "c1 red"),
+        ("c1 osc \x9d0;title\x07shown", "c1 osc shown"),
+        ("c1 dcs \x90q#0;1\x9cafter", "c1 dcs after"),
+        # feedparser's bozo_linenoise: mojibake, not a sequence; the letters after it stay
+        ("\xe2\u20ac\u2122\xe2\u20ac\x9d\u0160", "\xe2\u20ac\u2122\xe2\u20ac\u0160"),
+        ("lone \x9dword and \x9bmore", "lone word and more"),
         ("nul\x00 bell\x07 del\x7f", "nul bell del"),
         ("  many\t\n spaces  ", "many spaces"),
         ("[@click=app.quit]x[/]", "[@click=app.quit]x[/]"),

@@ -87,7 +87,8 @@ def test_good_feed_parses_with_entries(path: Path) -> None:
     feed = parse_feed(path.read_bytes())
     check_shape(feed)
     if path.name in CHANNEL_ONLY:
-        assert feed.entries == () and feed.version == "rss" and feed.warning is None
+        assert feed.entries == () and feed.version == "rss"
+        assert feed.warning == "no entries: the document has no <channel>"  # issue 24.7
     else:
         assert len(feed.entries) >= 1
         assert feed.warning is None or path.suffix == ".json"
@@ -384,16 +385,16 @@ def test_only_http_links_survive_and_are_stripped() -> None:
     assert [e.url for e in feed.entries] == ["https://ok.example/a", None, None, None]
 
 
-def test_title_keeps_what_feedparser_gives() -> None:
+def test_html_titles_are_decoded_once() -> None:
     doc = (
         b'<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">A &amp;amp; B</title>'
         b'<entry><id>urn:1</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; more</title></entry>'
         b"<entry><id>urn:2</id><title>Caf\xc3\xa9 &lt;3</title></entry></feed>"
     )
     feed = parse_feed(doc)
-    assert feed.title == "A &amp; B"
-    # Entities are left as feedparser gives them (never unescaped twice); inline tags go.
-    assert [e.title for e in feed.entries] == ["Bold &amp; more", "Café <3"]
+    assert feed.title == "A & B"
+    # An HTML title's markup goes and its entities are decoded; a text title keeps its "<".
+    assert [e.title for e in feed.entries] == ["Bold & more", "Café <3"]
 
 
 def test_content_type_charset_decides_the_encoding() -> None:
@@ -401,7 +402,9 @@ def test_content_type_charset_decides_the_encoding() -> None:
         "iso-8859-1"
     )
     declared = parse_feed(doc, headers={"Content-Type": "application/rss+xml; charset=ISO-8859-1"})
-    assert declared.title == "Crème brûlée" and declared.warning is None
+    # no item: the only warning is that (issue 24.7), none about the encoding
+    assert declared.title == "Crème brûlée"
+    assert declared.warning == "no entries: the channel has no items"
     guessed = parse_feed(doc)  # utf-8 fails, feedparser falls back to windows-1252 and says so
     assert guessed.title == "Crème brûlée" and "encoding" in (guessed.warning or "")
 
@@ -554,3 +557,181 @@ def test_an_rss_email_and_name_author_is_the_name(author: str, shown: str) -> No
     doc = (f"<rss version='2.0'><channel><title>T</title><item><title>x</title>"
            f"<link>https://example.org/x</link><author>{escape(author)}</author></item></channel></rss>")
     assert parse_feed(doc.encode()).entries[0].author == shown
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ('<title type="html">&lt;b&gt;&amp;#38;&lt;/b&gt;</title>', "&"),
+    ('<title type="html">&lt;img src="x.png" onabort="alert(1)"&gt;Photo</title>', "Photo"),
+    ('<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Example <b>Atom</b></div></title>',
+     "Example Atom"),
+    ("<title>That&amp;#8217;s &amp;amp; more</title>", "That\u2019s & more"),  # escaped twice
+    ('<title type="text">Styling the &lt;div&gt; element</title>', "Styling the <div> element"),
+    ('<title type="html">Use a &amp;lt;p&amp;gt; tag</title>', "Use a <p> tag"),
+])
+def test_titles_are_the_text_a_person_reads(title: str, expected: str) -> None:
+    """Issue 24.1: markup goes by the declared type, entities are decoded once (twice if the
+    publisher escaped twice); the feed's own title and both parsing paths agree."""
+    from pln_reader.feeds.parse import _parse_with_feedparser
+
+    doc = ('<feed xmlns="http://www.w3.org/2005/Atom">' + title + "<id>urn:f</id>"
+           "<entry><id>urn:1</id>" + title + "</entry></feed>").encode()
+    feed = parse_feed(doc)
+    assert (feed.title, feed.entries[0].title) == (expected, expected)
+    slow = _parse_with_feedparser(doc)
+    assert (slow.title, slow.entries[0].title) == (expected, expected)
+
+
+@needs_corpus
+def test_no_corpus_title_shows_an_escaped_entity() -> None:
+    left = re.compile(r"&(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos|nbsp);", re.IGNORECASE)
+    shown = []
+    for path in GOOD + BAD:
+        try:
+            feed = parse_feed(path.read_bytes())
+        except ParseError:
+            continue
+        shown += [t for t in [feed.title, *(e.title for e in feed.entries)] if t and left.search(t)]
+    assert shown == []
+
+
+@needs_corpus
+def test_linenoise_keeps_the_letter_after_a_c1_byte() -> None:
+    """Issue 24.10: feedparser's bozo_linenoise: \\x9d is mojibake, not the start of an OSC."""
+    feed = parse_feed(bad("fp__encoding__bozo_linenoise.xml"))
+    assert feed.entries[0].summary is not None and feed.entries[0].summary.endswith("\u0160")
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "title", "entry_title"), [
+    ("fp__illformed__chardet__big5.xml", "我希望", None),  # Big5, no encoding information
+    ("fp__illformed__chardet__koi8r.xml", None, "Как пережить новогоднюю ночь"),
+    ("miniflux__windows-1252-incorrect-prolog.xml", "Euro €", None),  # UTF-8 under windows-1252
+    ("miniflux__utf8-incorrect-prolog.xml", "테스트 피드", "Café"),  # UTF-8 under ISO-8859-1
+])
+def test_wrong_or_missing_encodings_are_detected(
+    name: str, title: str | None, entry_title: str | None
+) -> None:
+    """Issue 24.6: a declaration that does not fit the bytes, or none, is not mojibake."""
+    feed = parse_feed(bad(name))
+    if title is not None:
+        assert feed.title is not None and feed.title.startswith(title)
+    if entry_title is not None:
+        assert feed.entries[0].title == entry_title
+    assert feed.warning and "encoding: document declared as" in feed.warning
+
+
+def test_encoding_detection_by_hand() -> None:
+    body = "<title>{}</title><item><title>{}</title><guid>g</guid></item>"
+    big5 = ("<rss version='2.0'><channel>" + body.format("中文新聞頻道", "我們的新聞：今天的天氣很好，明天會下雨。")
+            + "</channel></rss>").encode("big5")
+    feed = parse_feed(big5)
+    assert feed.entries[0].title == "我們的新聞：今天的天氣很好，明天會下雨。"
+    utf8 = ("<?xml version='1.0' encoding='windows-1252'?><rss version='2.0'><channel>"
+            + body.format("Euro €", "Crème brûlée") + "</channel></rss>").encode()
+    feed = parse_feed(utf8)
+    assert (feed.title, feed.entries[0].title) == ("Euro €", "Crème brûlée")
+    # a Content-Type charset that the bytes contradict, and one that fits them
+    latin = ("<rss version='2.0'><channel>" + body.format("Crème", "Brûlée") + "</channel></rss>")
+    feed = parse_feed(latin.encode(), headers={"Content-Type": "text/xml; charset=iso-8859-1"})
+    assert feed.entries[0].title == "Brûlée"
+    feed = parse_feed(latin.encode("iso-8859-1"),
+                      headers={"Content-Type": "text/xml; charset=iso-8859-1"})
+    assert (feed.title, feed.warning) == ("Crème", None)
+
+
+@pytest.mark.parametrize(("summary", "expected"), [
+    ("safe &lt;iframe&gt;description&lt;/iframe&gt;", "safe description"),
+    ("a &lt;svg&gt;&lt;text&gt;label&lt;/text&gt;&lt;/svg&gt; b", "a label b"),
+    ("&lt;math&gt;&lt;mi&gt;x&lt;/mi&gt;&lt;/math&gt; squared", "x squared"),
+    ("&lt;title&gt;Named&lt;/title&gt; text", "Named text"),
+    ("keep &lt;script&gt;alert(1)&lt;/script&gt;&lt;style&gt;p{}&lt;/style&gt;this", "keep this"),
+])
+def test_summaries_keep_readable_text_and_drop_code(summary: str, expected: str) -> None:
+    """Issue 24.2: only code (script, style) goes with its element; other text stays."""
+    doc = ("<rss version='2.0'><channel><item><guid>g</guid><description>" + summary
+           + "</description></item></channel></rss>").encode()
+    assert parse_feed(doc).entries[0].summary == expected
+
+
+def test_xml_base_applies_to_links_inside_content() -> None:
+    """Issue 24.3: xml:base (over the feed's URL) is the base of content links, on both paths."""
+    from pln_reader.feeds.parse import _parse_with_feedparser
+
+    doc = (b'<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><entry><id>1</id>'
+           b'<content type="html" xml:base="http://any.test/">&lt;a href="&#192;"&gt;x&lt;/a&gt;'
+           b' &lt;img src="i.png"&gt;</content></entry><entry xml:base="dir/"><id>2</id>'
+           b'<summary type="html">&lt;a href="../up"&gt;u&lt;/a&gt;</summary></entry></feed>')
+    expected = [('<a href="http://any.test/\u00c0" rel="noopener noreferrer">x</a>'
+                ' <img src="http://any.test/i.png">'),
+                '<a href="https://site.test/up" rel="noopener noreferrer">u</a>']
+    for feed in (parse_feed(doc, url="https://site.test/feed"),
+                 _parse_with_feedparser(doc, url="https://site.test/feed")):
+        assert [e.content for e in feed.entries] == expected
+
+
+@pytest.mark.parametrize("entry", [
+    ('<link rel="alternate" href="http://x.test/post" type=""/>'
+    '<link rel="enclosure" type="audio/mpeg" href="http://x.test/a.mp3"/>'),
+    '<link rel="enclosure" href="http://x.test/a.mp3"/><link href="http://x.test/post" type=" "/>',
+    '<link rel="enclosure" type="audio/mpeg" href="http://x.test/a.mp3"/><link href="http://x.test/post"/>',
+])
+def test_the_articles_link_wins_over_an_enclosure(entry: str) -> None:
+    """Issue 24.4: an alternate link with no (or an empty) type is the article's address."""
+    from pln_reader.feeds.parse import _parse_with_feedparser
+
+    doc = f'<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><entry><id>1</id>{entry}</entry></feed>'
+    for feed in (parse_feed(doc.encode()), _parse_with_feedparser(doc.encode())):
+        assert feed.entries[0].url == "http://x.test/post"
+
+
+@needs_corpus
+def test_a_source_with_no_entries_says_why() -> None:
+    """Issue 24.7: every corpus feed read without entries carries a stated reason."""
+    silent = []
+    for path in GOOD + BAD:
+        if path.suffix == ".json":
+            continue
+        try:
+            feed = parse_feed(path.read_bytes())
+        except ParseError:
+            continue
+        if not feed.entries and not (feed.warning or "").startswith("no entries: "):
+            silent.append(path.name)
+    assert silent == []
+    assert parse_feed(bad("atoma__rss__broken-no-channel.xml")).warning == (
+        "no entries: the document has no <channel>")
+    empty = parse_feed(b"<rss version='2.0'><channel><title>T</title></channel></rss>")
+    assert empty.warning == "no entries: the channel has no items"
+
+
+@pytest.mark.parametrize("uri", [
+    "http://example.c[o.test/", "http://a]b.test/x", "http://[::1]/x", "http://ex.test/a[1]",
+    "https://a.test/b?c=1#d",
+])
+def test_one_url_join_rule_on_both_paths(uri: str) -> None:
+    """Issue 24.9: the fast path's join gives what feedparser's gives (``[`` in a host: none)."""
+    from feedparser.urls import _urljoin
+
+    from pln_reader.feeds.parse import _parse_with_feedparser
+    from pln_reader.feeds.raw import urljoin
+
+    assert urljoin("http://base.test/", uri) == _urljoin("http://base.test/", uri)
+    doc = (f"<rss version='2.0'><channel><item><link>{uri}</link><guid>g</guid></item>"
+           "</channel></rss>").encode()
+    assert parse_feed(doc).entries[0].url == _parse_with_feedparser(doc).entries[0].url
+
+
+@pytest.mark.parametrize("doc", [
+    (b'<?xml version="1.0"?><CHANNEL HREF="http://example.com/"><TITLE>Example CDF</TITLE>'
+    b'<ITEM HREF="http://example.com/1"><TITLE>One</TITLE><ABSTRACT>first</ABSTRACT></ITEM></CHANNEL>'),
+    b'<?xml version="1.0"?><CHANNEL HREF="http://example.com/"></CHANNEL>',
+    b'<channel href="http://example.com/"><abstract>About</abstract></channel>',
+])
+def test_cdf_channels_are_read_in_any_case(doc: bytes) -> None:
+    """Issue 24.5: a CDF document (root <CHANNEL>) is read, as feedparser does, not refused."""
+    feed = parse_feed(doc)
+    assert feed.version == "cdf"
+    if b"<ITEM" in doc:
+        assert [(e.title, e.url) for e in feed.entries] == [("One", "http://example.com/1")]
+    else:
+        assert feed.entries == () and feed.warning == "no entries: the channel has no items"

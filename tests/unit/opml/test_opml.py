@@ -728,3 +728,20 @@ def test_empty_xml_url_is_skipped_not_a_list() -> None:
     doc = parse_opml(opml('<outline text="a" xmlUrl="  "/>'))
     assert doc.lists == () and doc.unfiled == ()
     assert doc.skipped == ("outline 'a': empty xmlUrl",)
+
+
+def test_liferea_source_outlines_are_subscribed_lists() -> None:
+    """Issue 24.8: Liferea's type="source" outline is an OPML list, not a feed."""
+    doc = parse_opml(
+        opml(
+            '<outline text="Planet" type="source" sourceType="fl_opml"'
+            ' xmlUrl="https://planet.example/opml.xml"/>'
+            '<outline text="Plain" type="source" url="https://x.example/list.opml"/>'
+            '<outline text="A feed" type="rss" xmlUrl="https://a.example/feed"/>'
+        )
+    )
+    assert [(s.url, s.kind) for s in doc.unfiled] == [
+        ("https://planet.example/opml.xml", "opml"),
+        ("https://x.example/list.opml", "opml"),
+        ("https://a.example/feed", "feed"),
+    ]
