@@ -125,6 +125,9 @@ class SyncSettings:
     """The API password (env PLN_SYNC_PASSWORD); never printed, logged or sent elsewhere."""
     interval_minutes: int = 10
     """How often the UI syncs while it is open."""
+    fetch: str = "server"
+    """``server``: `pln refresh` takes the synced feeds' entries from the server and fetches
+    only the rest itself; ``local``: it fetches every source itself (only state syncs)."""
 
     @property
     def enabled(self) -> bool:
@@ -169,7 +172,7 @@ _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings
                               "vault": VaultSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
-            ("learned", "format"): ("md", "html", "atom")}
+            ("learned", "format"): ("md", "html", "atom"), ("sync", "fetch"): ("server", "local")}
 
 # Names the social features document (besides the PLN_READER_SOCIAL_* form).
 _SOCIAL_ENV = {"PLN_BLUESKY_APPVIEW": "bluesky_appview", "PLN_MASTODON_TOKEN": "mastodon_token"}
