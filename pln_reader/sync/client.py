@@ -70,7 +70,8 @@ class Item:
     starred: bool
     labels: list[str] = field(default_factory=list)
     author: str | None = None
-    updated: float | None = None
+    crawled: float | None = None
+    """When the server stored the item (unix seconds, its own clock), if it says."""
 
 
 class GReaderClient:
@@ -351,7 +352,6 @@ def _item(raw: Any) -> Item | None:
         summary = content
     src = raw.get("origin")
     published = raw.get("published")
-    updated = raw.get("updated")
     author = raw.get("author")
     return Item(
         id=iid, url=url, title=raw.get("title") if isinstance(raw.get("title"), str) else None,
@@ -362,8 +362,18 @@ def _item(raw: Any) -> Item | None:
         starred=any(c.endswith("/state/com.google/starred") for c in cats),
         labels=[label for c in cats if "/label/" in c if (label := _label(c.split("/label/", 1)[1]))],
         author=author if isinstance(author, str) and author.strip() else None,
-        updated=float(updated) if isinstance(updated, (int, float)) else None,
+        crawled=_crawled(raw),
     )
+
+
+def _crawled(raw: dict[str, Any]) -> float | None:
+    for key, scale in (("timestampUsec", 1e6), ("crawlTimeMsec", 1e3)):
+        value = raw.get(key)
+        try:
+            return float(value) / scale if value not in (None, "") else None
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\x9f]")

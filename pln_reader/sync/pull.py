@@ -39,8 +39,12 @@ log = logging.getLogger("pln_reader")
 MAX_PULL = 50_000
 """Most items one pull lists and reads (the newest first); the rest waits for the next."""
 MARGIN = timedelta(hours=1)
-"""The next pull asks from this long before this one began: the server stamps items by its
-own clock, and an item crawled while a pull ran must not fall between two pulls."""
+"""Without the server's crawl times, the next pull asks from this long before this one began
+(the server stamps items by its own clock, this machine's may differ)."""
+OVERLAP = timedelta(seconds=2)
+"""With them, it asks from this long before the newest item pulled (``ot`` is in whole
+seconds): an item the server stored in the same moments must not fall between two pulls, and
+the items listed again are few (a pull with nothing new stays one page of ids)."""
 JSON_FEED = {"content-type": "application/feed+json"}
 _FULLWIDTH = str.maketrans({"\uff06": "&", "\uff1c": "<", "\uff1e": ">"})
 """FreshRSS gives & < > in titles and authors as their fullwidth forms (for clients that show
@@ -94,7 +98,11 @@ def pull(store: Storage, settings: Settings, *, now: datetime,
         requests = api.requests
         api.close()
     if complete:
-        db.set_meta(store, "pull_since", to_db(now - MARGIN))
+        if run.crawled is not None:
+            since = datetime.fromtimestamp(run.crawled, UTC) - OVERLAP
+        elif since is None or run.items:
+            since = now - MARGIN
+        db.set_meta(store, "pull_since", to_db(since))
     return ServerPull(new=run.new, updated=run.updated, feeds=len(run.fed), carried=len(streams),
                       items=run.items, requests=requests, complete=complete, error=error)
 
@@ -110,12 +118,16 @@ class _Pull:
         self.now = now
         self.new = self.updated = self.items = 0
         self.fed: set[int] = set()
+        self.crawled: float | None = None
+        """The newest crawl time among the items read (the server's clock)."""
 
     def write(self, items: Iterable[Item]) -> int:
         """Write one batch; returns the new entries."""
         by_stream: dict[str, list[Item]] = {}
         for item in items:
             self.items += 1
+            if item.crawled is not None:
+                self.crawled = max(self.crawled or item.crawled, item.crawled)
             if item.stream_id in self.streams:
                 by_stream.setdefault(item.stream_id, []).append(item)
         prepared: list[tuple[int, Prepared]] = []
