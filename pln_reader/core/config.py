@@ -345,14 +345,29 @@ def write_sync_settings(home: Path, *, server: str, user: str, password: str) ->
     path = home / SETTINGS_FILE
     text = path.read_text("utf-8") if path.is_file() else ""
     lines = _without_section(text, "sync")
+    kept = _sync_choices(text)
     if lines:
         lines.append("")
-    lines += ["[sync]", f"server = {_toml_string(server)}", f"user = {_toml_string(user)}"]
+    lines += ["[sync]", f"server = {_toml_string(server)}", f"user = {_toml_string(user)}", *kept]
     if password:
         lines.append(f"password = {_toml_string(password)}")
     home.mkdir(parents=True, exist_ok=True)
     write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"), mode=0o600)
     return path
+
+
+def _sync_choices(text: str) -> list[str]:
+    """The ``[sync]`` lines a new setup keeps (``fetch``, ``interval_minutes``): the user's
+    choices, not the account."""
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        header = line.strip()
+        if header.startswith("[") and not header.startswith("[["):
+            inside = header.split("#", 1)[0].strip() == "[sync]"
+        elif inside and header.split("=", 1)[0].strip() in ("fetch", "interval_minutes"):
+            kept.append(header)
+    return kept
 
 
 def remove_sync_settings(home: Path) -> None:
