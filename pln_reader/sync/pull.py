@@ -36,8 +36,9 @@ from .report import SyncReport
 
 log = logging.getLogger("pln_reader")
 
-MAX_PULL = 50_000
-"""Most items one pull lists and reads (the newest first); the rest waits for the next."""
+MAX_PULL = 100_000
+"""Most item ids one pull lists (the newest first). Older ones than that are left on the
+server, as a feed's old entries are once they drop out of it."""
 MARGIN = timedelta(hours=1)
 """Without the server's crawl times, the next pull asks from this long before this one began
 (the server stamps items by its own clock, this machine's may differ)."""
@@ -73,12 +74,13 @@ def pull(store: Storage, settings: Settings, *, now: datetime,
     run = _Pull(store, streams, urls, now)
     complete = False
     error = None
+    listed = False
     try:
         if not conf.password:
             raise SyncError("no sync password: set PLN_SYNC_PASSWORD or run `pln sync setup` again")
         api.login(conf.user, conf.password)
-        ids, complete = api.item_ids(READING_LIST, max_ids=MAX_PULL,
-                                     since=int(since.timestamp()) if since else None)
+        ids, listed = api.item_ids(READING_LIST, max_ids=MAX_PULL,
+                                   since=int(since.timestamp()) if since else None)
         wanted = sorted(ids - db.pulled_items(store, ids), key=int, reverse=True)
         batches = [wanted[i:i + CONTENTS_BATCH] for i in range(0, len(wanted), CONTENTS_BATCH)]
         merge = _Run(store, api, now, SyncReport())
@@ -90,6 +92,7 @@ def pull(store: Storage, settings: Settings, *, now: datetime,
                 progress(done, len(batches), SourceResult(
                     0, api.where, "new" if new else "unchanged", new=new,
                     title=f"from the server ({len(items)} items)"))
+        complete = True
     except SyncError as exc:
         complete = False
         error = scrub(str(exc), settings.secrets())
@@ -104,7 +107,8 @@ def pull(store: Storage, settings: Settings, *, now: datetime,
             since = now - MARGIN
         db.set_meta(store, "pull_since", to_db(since))
     return ServerPull(new=run.new, updated=run.updated, feeds=len(run.fed), carried=len(streams),
-                      items=run.items, requests=requests, complete=complete, error=error)
+                      items=run.items, requests=requests, complete=complete and listed,
+                      error=error)
 
 
 class _Pull:
