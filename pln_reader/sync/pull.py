@@ -10,7 +10,8 @@ shared with pln's other sources as usual, and each item id is kept for its link
 (``sync_items``), merged with the local read and saved state as a sync does.
 
 A server that fails mid-pull keeps every batch already written; the next pull asks again from
-the same time and skips what is already there. A pull with nothing new is two requests.
+the same time and skips what is already there. A pull with nothing new is two or three
+requests.
 """
 
 from __future__ import annotations
