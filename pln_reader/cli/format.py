@@ -189,6 +189,9 @@ def print_refresh_summary(summary: RefreshSummary, *, next_due: datetime | None 
     """The refresh in a few lines: what changed, each failure once, and why nothing ran."""
     from ..core.errors import is_connection_failure
 
+    if summary.server is not None:
+        print_server_summary(summary)
+        return
     if not summary.results and not summary.skipped:
         if next_due is None:
             click.echo("nothing to refresh: no sources yet (pln add URL)")
@@ -210,6 +213,33 @@ def print_refresh_summary(summary: RefreshSummary, *, next_due: datetime | None 
     for r in failed:
         click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(failure_reason(r))}")
     if failed and all(is_connection_failure(r.reason) for r in failed):
+        click.echo("no server could be reached: this machine seems to be offline")
+    if summary.skipped:
+        click.echo(f"skipped {plural(summary.skipped, 'source')} another refresh is fetching now")
+
+
+def print_server_summary(summary: RefreshSummary) -> None:
+    """A refresh through the sync server: what came from it, what was fetched directly."""
+    from ..core.errors import is_connection_failure
+
+    pull = summary.server
+    assert pull is not None
+    new = summary.new_entries
+    direct = f"fetched directly: {plural(len(summary.results), 'source')}"
+    if summary.results:
+        direct += f" ({plural(new, 'new entry', 'new entries')})"
+    click.echo(f"from the server: {plural(pull.new, 'new entry', 'new entries')} in "
+               f"{plural(pull.feeds, 'feed')}; {direct}")
+    if pull.error:
+        click.echo(f"  the server stopped: {shown(pull.error)}")
+        click.echo("  what came before is kept; the rest comes at the next refresh" if pull.items
+                   else "  its feeds were fetched directly this time")
+    elif not pull.complete:
+        click.echo("  more items wait on the server: they come at the next refresh")
+    failed = summary.failed
+    for r in failed:
+        click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(failure_reason(r))}")
+    if failed and all(is_connection_failure(r.reason) for r in failed) and pull.error:
         click.echo("no server could be reached: this machine seems to be offline")
     if summary.skipped:
         click.echo(f"skipped {plural(summary.skipped, 'source')} another refresh is fetching now")

@@ -345,7 +345,8 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
     if as_json:
         echo_json([fmt.result_json(r) for r in summary.results])
     else:
-        dues = [s.next_due for s in library.sources(list_name=list_name) if s.next_due is not None]
+        dues = [] if summary.server is not None else [
+            s.next_due for s in library.sources(list_name=list_name) if s.next_due is not None]
         fmt.print_refresh_summary(summary, next_due=min(dues, default=None), now=library.clock())
         if articles:
             ok = sum(a.status == "ok" for a in articles)

@@ -125,6 +125,9 @@ class SyncSettings:
     """The API password (env PLN_SYNC_PASSWORD); never printed, logged or sent elsewhere."""
     interval_minutes: int = 10
     """How often the UI syncs while it is open."""
+    fetch: str = "server"
+    """``server``: `pln refresh` takes the synced feeds' entries from the server and fetches
+    only the rest itself; ``local``: it fetches every source itself (only state syncs)."""
 
     @property
     def enabled(self) -> bool:
@@ -169,7 +172,7 @@ _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings
                               "vault": VaultSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
-            ("learned", "format"): ("md", "html", "atom")}
+            ("learned", "format"): ("md", "html", "atom"), ("sync", "fetch"): ("server", "local")}
 
 # Names the social features document (besides the PLN_READER_SOCIAL_* form).
 _SOCIAL_ENV = {"PLN_BLUESKY_APPVIEW": "bluesky_appview", "PLN_MASTODON_TOKEN": "mastodon_token"}
@@ -342,14 +345,29 @@ def write_sync_settings(home: Path, *, server: str, user: str, password: str) ->
     path = home / SETTINGS_FILE
     text = path.read_text("utf-8") if path.is_file() else ""
     lines = _without_section(text, "sync")
+    kept = _sync_choices(text)
     if lines:
         lines.append("")
-    lines += ["[sync]", f"server = {_toml_string(server)}", f"user = {_toml_string(user)}"]
+    lines += ["[sync]", f"server = {_toml_string(server)}", f"user = {_toml_string(user)}", *kept]
     if password:
         lines.append(f"password = {_toml_string(password)}")
     home.mkdir(parents=True, exist_ok=True)
     write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"), mode=0o600)
     return path
+
+
+def _sync_choices(text: str) -> list[str]:
+    """The ``[sync]`` lines a new setup keeps (``fetch``, ``interval_minutes``): the user's
+    choices, not the account."""
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        header = line.strip()
+        if header.startswith("[") and not header.startswith("[["):
+            inside = header.split("#", 1)[0].strip() == "[sync]"
+        elif inside and header.split("=", 1)[0].strip() in ("fetch", "interval_minutes"):
+            kept.append(header)
+    return kept
 
 
 def remove_sync_settings(home: Path) -> None:

@@ -131,10 +131,32 @@ class SourceResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerPull:
+    """What a refresh took from the sync server (``[sync] fetch = "server"``)."""
+
+    new: int = 0
+    """New entries."""
+    updated: int = 0
+    feeds: int = 0
+    """Feeds that got new entries."""
+    carried: int = 0
+    """Feeds the server carries (not fetched directly)."""
+    items: int = 0
+    """Items asked for and read."""
+    requests: int = 0
+    complete: bool = True
+    """False when the server failed mid-pull or the pull hit its bound: the rest comes next time."""
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RefreshSummary:
     results: tuple[SourceResult, ...] = field(default=())
     skipped: int = 0
     """Due sources left to another refresh that was fetching them at the same time."""
+    server: ServerPull | None = None
+    """Set when the refresh went through the sync server; ``results`` are then the sources
+    fetched directly."""
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)

@@ -168,8 +168,18 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
             skipped.update(r["id"] for r in rows if r["id"] not in mine)
             return [r for r in rows if r["id"] in mine]
 
+        pulled = self._pull_from_server(progress) if self.fetches_through_server else None
+        carried = self._carried_sources() if pulled is not None and (
+            pulled.items or pulled.error is None) else set()
+
+        def due() -> list[Any]:
+            # Feeds the server carries came from it (or come next time, if it failed mid-pull):
+            # never fetched twice in one run. The rest is fetched directly.
+            return [r for r in self.store.due_sources(now, force=force, list_id=list_id)
+                    if r["id"] not in carried]
+
         try:
-            rows = ours(self.store.due_sources(now, force=force, list_id=list_id))
+            rows = ours(due())
             refresher = Refresher(
                 self.store, self.settings, clock=self.clock, progress=progress,
                 sync_opml=lambda sid, body, url: sync(self.store, sid, body, url, now=self.clock()),
@@ -179,8 +189,7 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                 refresher.run(opml_rows, total=len(rows))
                 # Feeds an OPML source just added are due now, so they join this run.
                 done = {r.source_id for r in refresher.results}
-                rows = ours([r for r in self.store.due_sources(now, force=force, list_id=list_id)
-                             if r["id"] not in done and r["id"] not in skipped])
+                rows = ours([r for r in due() if r["id"] not in done and r["id"] not in skipped])
             feed_rows = [r for r in rows if r["kind"] == "feed"]
             social_rows = [r for r in rows if r["kind"] in SOCIAL_KINDS]
             total = len(refresher.results) + len(feed_rows) + len(social_rows)
@@ -189,7 +198,7 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                 refresher.run_social(social_rows, total=total)
         finally:
             claims.release(self.store, owner)
-        return summary_of(refresher.results, skipped=len(skipped))
+        return summary_of(refresher.results, skipped=len(skipped), server=pulled)
 
     # -- links ---------------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from ..store import sync as sync_db
 from ..store.db import Storage, from_db
 
 if TYPE_CHECKING:
+    from ..core.models import ServerPull
+    from ..refresh.run import Progress
     from ..sync.report import SyncReport
 
 
@@ -44,6 +46,21 @@ class SyncMixin:
     @property
     def sync_enabled(self) -> bool:
         return self.settings.sync.enabled
+
+    @property
+    def fetches_through_server(self) -> bool:
+        """Whether `pln refresh` takes the synced feeds' entries from the server."""
+        return self.settings.sync.enabled and self.settings.sync.fetch == "server"
+
+    def _pull_from_server(self, progress: Progress | None) -> ServerPull:
+        """The refresh's server part: new items of the synced feeds, as entries."""
+        from ..sync.pull import pull
+
+        return pull(self.store, self.settings, now=self.clock(), progress=progress)
+
+    def _carried_sources(self) -> set[int]:
+        """Sources the server carries (fetched through it, not directly)."""
+        return set(sync_db.synced_sources(self.store).values())
 
     def _sync_record(self, kind: str, **payload: Any) -> None:
         """Put a local change in the outbox (call inside the change's transaction)."""

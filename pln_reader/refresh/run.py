@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from ..core.config import Settings
 from ..core.errors import FetchError, OPMLError, PlnError
-from ..core.models import RefreshSummary, SourceResult
+from ..core.models import RefreshSummary, ServerPull, SourceResult
 from ..core.secrets import scrub
 from ..feeds.prepare import Prepared
 from ..net.fetch import seconds_until
@@ -198,5 +198,6 @@ class Refresher:
                     self.progress(len(self.results), total, result)
 
 
-def summary_of(results: list[SourceResult], *, skipped: int = 0) -> RefreshSummary:
-    return RefreshSummary(tuple(results), skipped=skipped)
+def summary_of(results: list[SourceResult], *, skipped: int = 0,
+               server: ServerPull | None = None) -> RefreshSummary:
+    return RefreshSummary(tuple(results), skipped=skipped, server=server)

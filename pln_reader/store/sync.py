@@ -128,6 +128,36 @@ def known_items(store: Storage) -> set[str]:
     return {r[0] for r in store.conn.execute("SELECT item_id FROM sync_items")}
 
 
+def synced_sources(store: Storage) -> dict[str, int]:
+    """stream id -> source id, for the subscriptions both sides carry."""
+    return {r[0]: int(r[1]) for r in store.conn.execute(
+        "SELECT stream_id, source_id FROM sync_subscriptions WHERE source_id IS NOT NULL")}
+
+
+def pulled_items(store: Storage, item_ids: Iterable[str]) -> set[str]:
+    """Of ``item_ids``, those already an entry of their feed's source (a refresh through the
+    server wrote them, or a direct fetch did: the same link in the same source)."""
+    wanted = list(item_ids)
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(r[0] for r in store.conn.execute(
+            "SELECT si.item_id FROM sync_items si"
+            " JOIN sync_subscriptions ss ON ss.stream_id = si.stream_id"
+            " WHERE si.item_id IN (" + marks + ") AND EXISTS (SELECT 1 FROM entries e"
+            "  WHERE e.source_id = ss.source_id AND e.link_id = si.link_id)", chunk))
+    return found
+
+
+def entry_keys(store: Storage, source_id: int) -> dict[str, str]:
+    """link URL -> the key of the source's entry for it (so a pulled item updates the entry a
+    direct fetch made, instead of adding a second one)."""
+    return {r[0]: r[1] for r in store.conn.execute(
+        "SELECT k.url, e.key FROM entries e JOIN links k ON k.id = e.link_id WHERE e.source_id = ?",
+        [source_id])}
+
+
 def items_of_link(store: Storage, link_id: int) -> list[str]:
     return [r[0] for r in store.conn.execute("SELECT item_id FROM sync_items WHERE link_id = ?",
                                              [link_id])]

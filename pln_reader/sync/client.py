@@ -69,6 +69,9 @@ class Item:
     read: bool
     starred: bool
     labels: list[str] = field(default_factory=list)
+    author: str | None = None
+    crawled: float | None = None
+    """When the server stored the item (unix seconds, its own clock), if it says."""
 
 
 class GReaderClient:
@@ -343,8 +346,13 @@ def _item(raw: Any) -> Item | None:
     cats = [c for c in cats if isinstance(c, str)] if isinstance(cats, list) else []
     summary = raw.get("summary")
     summary = summary.get("content") if isinstance(summary, dict) else None
+    content = raw.get("content")  # some servers give the full text as "content"
+    content = content.get("content") if isinstance(content, dict) else None
+    if isinstance(content, str) and len(content) > len(summary if isinstance(summary, str) else ""):
+        summary = content
     src = raw.get("origin")
     published = raw.get("published")
+    author = raw.get("author")
     return Item(
         id=iid, url=url, title=raw.get("title") if isinstance(raw.get("title"), str) else None,
         summary=summary if isinstance(summary, str) else None,
@@ -353,7 +361,19 @@ def _item(raw: Any) -> Item | None:
         read=any(c.endswith("/state/com.google/read") for c in cats),
         starred=any(c.endswith("/state/com.google/starred") for c in cats),
         labels=[label for c in cats if "/label/" in c if (label := _label(c.split("/label/", 1)[1]))],
+        author=author if isinstance(author, str) and author.strip() else None,
+        crawled=_crawled(raw),
     )
+
+
+def _crawled(raw: dict[str, Any]) -> float | None:
+    for key, scale in (("timestampUsec", 1e6), ("crawlTimeMsec", 1e3)):
+        value = raw.get(key)
+        try:
+            return float(value) / scale if value not in (None, "") else None
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\x9f]")

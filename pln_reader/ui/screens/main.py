@@ -311,6 +311,10 @@ class MainScreen(TriageMixin, Screen[None]):
                     f"{summary.count('not_modified')} unchanged, {len(summary.failed)} failed")
         if summary.failed:
             text += " (F lists them)"
+        if summary.server is not None:  # a refresh through the sync server
+            pull = summary.server
+            text = (f"from the server: {pull.new} new entr{'ies' if pull.new != 1 else 'y'}"
+                    f"{' (it stopped: the rest comes next time)' if pull.error else ''}; {text}")
         current = self.table.current
         self.reload_lists()
         self.load_links(keep=current.url if current else None)

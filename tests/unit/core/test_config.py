@@ -120,3 +120,17 @@ def test_a_bad_sync_password_value_is_not_shown(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as failed:
         load_settings(tmp_path, env={})
     assert "12345" not in str(failed.value)
+
+
+def test_sync_fetch_is_server_or_local_and_survives_a_new_setup(tmp_path: Path) -> None:
+    from pln_reader.core.config import write_sync_settings
+
+    assert load_settings(tmp_path, env={}).sync.fetch == "server"
+    (tmp_path / "settings.toml").write_text('[sync]\nfetch = "nearby"\n')
+    with pytest.raises(ConfigError, match="sync.fetch.*'server' or 'local'|sync.fetch.*server"):
+        load_settings(tmp_path, env={})
+    (tmp_path / "settings.toml").write_text('[sync]\nserver = "https://old.example.org"\n'
+                                            'user = "u"\nfetch = "local"\n')
+    write_sync_settings(tmp_path, server="https://new.example.org", user="sam", password="pw")
+    settings = load_settings(tmp_path, env={})
+    assert (settings.sync.server, settings.sync.fetch) == ("https://new.example.org", "local")
