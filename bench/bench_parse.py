@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Parse throughput: feedparser (default and with sanitising off) against pln_reader.parse_feed.
 
 Prints MB/s over the whole corpus and the per-file median time for
