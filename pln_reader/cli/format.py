@@ -55,6 +55,7 @@ def source_json(s: Source) -> dict[str, Any]:
         "entries": s.entries,
         "status": s.status,
         "error": s.error,
+        "warning": s.warning,
         "last_success": iso(s.last_success),
         "next_due": iso(s.next_due),
     }
@@ -137,6 +138,8 @@ def print_sources(items: list[Source]) -> None:
         click.echo(f"{s.id:>4}  {s.kind:<4}  {status:<12} {s.entries:>7}  {title}  [{lists}]")
         if s.error and s.status == "error":
             click.echo(f"      last error: {shown(s.error, width - 18)}")
+        elif s.warning and s.status in ("ok", "not_modified"):
+            click.echo(f"      warning: {shown(s.warning, width - 15)}")
 
 
 def print_lists(items: list[TopicList]) -> None:

@@ -78,6 +78,8 @@ class Source:
     entries: int = 0
     status: str = "never"
     error: str | None = None
+    warning: str | None = None
+    """Why a source read without error brought no entries, or what had to be guessed to read it."""
     last_success: datetime | None = None
     next_due: datetime | None = None
     parent_id: int | None = None

@@ -144,7 +144,7 @@ class SourcesMixin:
                 self.store.record_success(
                     source_id, now=now, next_due=next_due_ok(self.settings, None, response.headers, now),
                     etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
-                    body_hash=body_hash(response.body),
+                    body_hash=body_hash(response.body), warning=prepared.warning,
                 )
         note = None if created else "already subscribed"
         return AddResult(target, self.store.get_source(source_id), created, note=note)

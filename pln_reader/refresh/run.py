@@ -142,6 +142,7 @@ class Refresher:
                 title=prepared.title,
                 site_url=prepared.site_url,
                 new_url=new_url,
+                warning=prepared.warning,
             )
         status = "new" if new else ("updated" if updated else "unchanged")
         return SourceResult(job.id, job.url, status, new=new, updated=updated,

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
                      "0005_social", "0006_entries_source_link",
                      "0007_share_ids", "0008_sync", "0009_refresh_claims", "0010_share_channels",
-                     "0011_vault_files")
+                     "0011_vault_files", "0012_fetch_warnings")
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -219,7 +219,7 @@ class Storage:
     # -- sources -------------------------------------------------------------------------------
 
     _SOURCE_SQL = """
-        SELECT s.*, f.status, f.error, f.last_success_at, f.next_due_at,
+        SELECT s.*, f.status, f.error, f.warning, f.last_success_at, f.next_due_at,
           (SELECT group_concat(name, char(31)) FROM (
              SELECT l.name FROM list_sources ls JOIN lists l ON l.id = ls.list_id
              WHERE ls.source_id = s.id ORDER BY l.name COLLATE NOCASE)) AS list_names,
@@ -240,6 +240,7 @@ class Storage:
             entries=row["entry_count"],
             status=row["status"] or "never",
             error=row["error"],
+            warning=row["warning"],
             last_success=from_db(row["last_success_at"]),
             next_due=from_db(row["next_due_at"]),
             parent_id=row["parent_id"],
@@ -382,14 +383,17 @@ class Storage:
         title: str | None = None,
         site_url: str | None = None,
         new_url: str | None = None,
+        warning: str | None = None,
     ) -> None:
-        """Fetch state after a successful fetch; call inside the source's write transaction."""
+        """Fetch state after a successful fetch; call inside the source's write transaction.
+        ``warning``: what the parser had to say (why no entries, a guessed encoding)."""
         conn = self.conn
         conn.execute(
             "UPDATE fetch_state SET status = 'ok', error = NULL, error_since = NULL, failures = 0,"
             " etag = ?, last_modified = ?, body_hash = ?, last_fetch_at = ?, last_success_at = ?,"
-            " next_due_at = ? WHERE source_id = ?",
-            [etag, last_modified, body_hash, to_db(now), to_db(now), to_db(next_due), source_id],
+            " next_due_at = ?, warning = ? WHERE source_id = ?",
+            [etag, last_modified, body_hash, to_db(now), to_db(now), to_db(next_due), warning,
+             source_id],
         )
         conn.execute(
             "UPDATE sources SET title = coalesce(?, title), site_url = coalesce(?, site_url)"

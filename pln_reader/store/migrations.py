@@ -422,6 +422,13 @@ def m0011_vault_files(db: Database) -> None:
     )""")
 
 
+@migrations(name="0012_fetch_warnings")
+def m0012_fetch_warnings(db: Database) -> None:
+    # Why a source that was fetched and read brought no entries (or what was guessed to read it):
+    # shown beside the status, as an error is.
+    db.execute("ALTER TABLE fetch_state ADD COLUMN warning TEXT")
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -135,9 +135,13 @@ class PlnApp(App[None]):
             return library.add([target], lists=lists)
 
     def failures(self) -> list[tuple[str, str]]:
-        """Sources whose last fetch failed, with the reason."""
-        return [(s.label, s.error or "failed") for s in self.library.sources()
-                if s.status == "error" and s.active]
+        """Sources whose last fetch failed, with the reason, then sources read without error that
+        came with a warning (no entries, and why; a guessed encoding)."""
+        sources = [s for s in self.library.sources() if s.active]
+        failed = [(s.label, s.error or "failed") for s in sources if s.status == "error"]
+        warned = [(s.label, f"warning: {s.warning}") for s in sources
+                  if s.status in ("ok", "not_modified") and s.warning]
+        return failed + warned
 
     def local_midnight(self) -> datetime:
         """The start of today in the user's time zone (skim time is per local day)."""

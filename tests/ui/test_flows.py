@@ -197,6 +197,8 @@ def test_search_opens_results_in_the_reader(seeded: Seeded) -> None:
 def test_refresh_runs_in_a_worker_and_failures_are_listed(seeded: Seeded) -> None:
     failing = seeded.server.url("/status/500")
     seeded.library.store.add_source("feed", failing, title="Broken Blog", now=seeded.clock())
+    quiet = seeded.server.serve("/quiet.xml", rss("Quiet Blog", []))
+    seeded.library.store.add_source("feed", quiet, title="Quiet Blog", now=seeded.clock())
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         seeded.server.update("/care.xml", rss("Practice Matters", [
@@ -209,6 +211,7 @@ def test_refresh_runs_in_a_worker_and_failures_are_listed(seeded: Seeded) -> Non
         await pilot.press("F")
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "Broken Blog" in text and "500" in text
+        assert "Quiet Blog" in text and "warning: no entries" in text  # read, but nothing in it
 
     drive(seeded, scenario)
 

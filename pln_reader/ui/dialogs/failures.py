@@ -30,7 +30,7 @@ class FailuresDialog(Dialog[None]):
         count = len(self._failures)
         with Vertical(classes="dialog-box"):
             yield Static(
-                f"Failed sources ({count})" if count else "Failed sources", classes="dialog-title"
+                f"Failed sources and warnings ({count})" if count else "Failed sources", classes="dialog-title"
             )
             with VerticalScroll(id="failures", classes="dialog-list"):
                 if not self._failures:

@@ -162,3 +162,18 @@ def test_import_then_export_round_trips(library: Library, tmp_path: Path) -> Non
         assert [(t.name, t.purpose, t.context, t.budget_minutes) for t in other.lists()] == [
             (t.name, t.purpose, t.context, t.budget_minutes) for t in library.lists()]
     assert first == second
+
+
+def test_a_source_that_brings_no_entries_says_why(pln, tmp_path: Path, server: FeedServer) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    empty = tmp_path / "empty.xml"
+    empty.write_text("<rss version='2.0'><channel><title>Quiet blog</title></channel></rss>")
+    url = server.serve("/quiet.xml", b"<rss version='2.0'><channel><title>Quiet too</title></channel></rss>")
+    pln("add", str(empty), url)
+    pln("refresh", "--force")
+    text = pln("sources").stdout
+    assert text.count("warning: no entries: the channel has no items") == 2, text
+    data = json.loads(pln("sources", "--json").stdout)
+    assert [s["warning"].startswith("no entries") for s in data] == [True, True]
+    assert all(s["status"] in ("ok", "not_modified") and s["error"] is None for s in data)
