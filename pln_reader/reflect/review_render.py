@@ -85,10 +85,11 @@ def review_lines(review: Review) -> list[str]:
                f"idle: no new entry for {IDLE_DAYS} days; broken: failing for {BROKEN_DAYS}+ days")
     if review.people:
         out.append("\nPeople who brought the links you saved, annotated or shared")
-        for p in review.people:
-            where = f"{p.handle} on {p.network}" if p.handle else f"in {p.source}"
-            out.append(f"  {p.links:>5}  {shown(p.name or p.handle or '', 40)}"
-                       + (f" ({shown(where, 60)})" if p.name or not p.handle else f" on {p.network}"))
+        for person in review.people:
+            where = f"{person.handle} on {person.network}" if person.handle else f"in {person.source}"
+            out.append(f"  {person.links:>5}  {shown(person.name or person.handle or '', 40)}"
+                       + (f" ({shown(where, 60)})" if person.name or not person.handle
+                          else f" on {person.network}"))
     if review.practice:
         out.append("\nPractice map (visitor: reading only; resident: notes and shares)")
         out.extend(f"  {line}" for line in practice_grid(review.practice, clean=lambda n: shown(n, 30)))
