@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 
 from ..core.models import ARTICLE_STATUS_MEANINGS, ARTICLE_STATUSES
 from ..core.text import clean_text
+from ..feeds.encoding import guess_encoding
 
 __all__ = [
     "EXTENSIVE_DATE_SEARCH",
@@ -239,20 +240,8 @@ def _decode(data: bytes, content_type: str) -> str:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
-    guess = _guess_encoding(data)
+    guess = guess_encoding(data, sample=200_000)
     return data.decode(guess or encoding, "replace")
-
-
-def _guess_encoding(data: bytes) -> str | None:
-    """charset-normalizer's best guess (windows-1252 among equals), or None."""
-    from charset_normalizer import from_bytes
-
-    results = list(from_bytes(data[:200_000]))
-    if not results:
-        return None
-    best = results[0]
-    tied = {m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
-    return "cp1252" if "cp1252" in tied else best.encoding
 
 
 # A character reference to a code point XML cannot carry (C0 controls but tab, newline and

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["fix_encoding"]
+__all__ = ["fix_encoding", "guess_encoding"]
 
 _XML_DECL = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([^"'>]*)\2""")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';,\s]+)["']?""", re.IGNORECASE)
@@ -98,17 +98,24 @@ def _decodes(data: bytes, name: str) -> bool:
 
 
 def _detect(data: bytes) -> str | None:
-    """charset-normalizer's best guess for ``data`` (as feedparser uses chardet), or None."""
+    """charset-normalizer's best guess for a feed (as feedparser uses chardet), or None when
+    there is too little text to tell or the guess does not decode it."""
     if len(data.translate(None, _ASCII)) < _MIN_DETECT:
         return None
+    name = guess_encoding(data, sample=65536)
+    return name if name is not None and _decodes(data, name) else None
+
+
+def guess_encoding(data: bytes, *, sample: int) -> str | None:
+    """charset-normalizer's best guess from the first ``sample`` bytes, or None. Western text
+    reads the same in a dozen single-byte code pages and charset-normalizer ranks them by name;
+    among equals, windows-1252 is feedparser's (and the web's) choice. Shared with the article
+    pipeline, which decodes pages by the same rule."""
     from charset_normalizer import from_bytes
 
-    results = list(from_bytes(data[:65536]))
+    results = list(from_bytes(data[:sample]))
     if not results:
         return None
     best = results[0]
-    # Western text reads the same in a dozen single-byte code pages and charset-normalizer
-    # ranks them by name; among equals, windows-1252 is feedparser's (and the web's) choice.
-    tied = (m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence))
-    name = "cp1252" if "cp1252" in tied else best.encoding
-    return name if _decodes(data, name) else None
+    tied = {m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+    return "cp1252" if "cp1252" in tied else best.encoding

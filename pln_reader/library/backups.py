@@ -39,12 +39,14 @@ def daily_backup(store: Storage, settings: Settings, now: datetime | None = None
     """The day's automatic backup, when none is younger than a day (and there is something to
     keep); then only the newest ``[backup] keep`` automatic ones stay."""
     keep = settings.backup.keep
-    if keep <= 0 or store.path is None or not store.has_content():
+    if keep <= 0 or store.path is None:
         return None
     now = now or datetime.now(UTC)
     folder = settings.backup_dir
-    newest = automatic_backups(folder)
+    newest = automatic_backups(folder)  # checked first: on most days this is all there is to do
     if newest and now - datetime.fromtimestamp(newest[0].stat().st_mtime, UTC) < DAILY:
+        return None
+    if not store.has_content():
         return None
     made = backup_database(store.path, free_name(folder, backup_name("daily", now)))
     prune(folder, keep)
