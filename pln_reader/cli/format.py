@@ -109,6 +109,20 @@ def link_json(k: Link, credits: Credits | None = None) -> dict[str, Any]:
     } | credits_json(credits)
 
 
+def refresh_json(summary: RefreshSummary) -> dict[str, Any]:
+    """`pln refresh --json`: the sources fetched directly and, through a sync server, its part."""
+    pull = summary.server
+    return {
+        "sources": [result_json(r) for r in summary.results],
+        "skipped": summary.skipped,
+        "server": None if pull is None else {
+            "new": pull.new, "updated": pull.updated, "feeds": pull.feeds,
+            "carried": pull.carried, "items": pull.items, "requests": pull.requests,
+            "complete": pull.complete, "error": pull.error, "quiet": pull.quiet,
+        },
+    }
+
+
 def result_json(r: SourceResult) -> dict[str, Any]:
     return {
         "source_id": r.source_id,
@@ -233,6 +247,9 @@ def print_server_summary(summary: RefreshSummary) -> None:
         direct += f" ({plural(new, 'new entry', 'new entries')})"
     click.echo(f"from the server: {plural(pull.new, 'new entry', 'new entries')} in "
                f"{plural(pull.feeds, 'feed')}; {direct}")
+    if pull.quiet:
+        click.echo(f"  {plural(pull.quiet, 'synced feed')} fetched directly as well: the server "
+                   "has delivered nothing from them for a while ([sync] direct_after_days)")
     if pull.error:
         click.echo(f"  the server stopped: {shown(pull.error)}")
         click.echo("  what came before is kept; the rest comes at the next refresh" if pull.items

@@ -343,7 +343,7 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
     with fmt.Progress("articles", describe_article) as progress:
         articles = library.prefetch_saved(progress=progress.update)
     if as_json:
-        echo_json([fmt.result_json(r) for r in summary.results])
+        echo_json(fmt.refresh_json(summary))
     else:
         dues = [] if summary.server is not None else [
             s.next_due for s in library.sources(list_name=list_name) if s.next_due is not None]

@@ -128,6 +128,10 @@ class SyncSettings:
     fetch: str = "server"
     """``server``: `pln refresh` takes the synced feeds' entries from the server and fetches
     only the rest itself; ``local``: it fetches every source itself (only state syncs)."""
+    direct_after_days: int = 7
+    """With ``fetch = "server"``, a synced feed from which the server has delivered nothing for
+    this many days is fetched directly too, at its own interval, until the server delivers
+    again (the Google Reader API does not say which feeds fail on the server)."""
 
     @property
     def enabled(self) -> bool:
@@ -201,6 +205,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "refresh.interval_minutes": (1, 525_600), "refresh.backoff_cap_hours": (0.1, 8760),
     "refresh.workers": (0, 256),
     "queue.stale_days": (1, 3650), "backup.keep": (0, 1000), "sync.interval_minutes": (1, 10_080),
+    "sync.direct_after_days": (1, 3650),
     "social.lookback_days": (1, 3650), "social.max_pages": (1, 1000), "social.page_size": (1, 100),
 }
 _MAX_NUMBER = 1_000_000_000
@@ -356,16 +361,19 @@ def write_sync_settings(home: Path, *, server: str, user: str, password: str) ->
     return path
 
 
+_SYNC_CHOICES = ("fetch", "interval_minutes", "direct_after_days")
+
+
 def _sync_choices(text: str) -> list[str]:
-    """The ``[sync]`` lines a new setup keeps (``fetch``, ``interval_minutes``): the user's
-    choices, not the account."""
+    """The ``[sync]`` lines a new setup keeps (``fetch``, ``interval_minutes``,
+    ``direct_after_days``): the user's choices, not the account."""
     kept: list[str] = []
     inside = False
     for line in text.splitlines():
         header = line.strip()
         if header.startswith("[") and not header.startswith("[["):
             inside = header.split("#", 1)[0].strip() == "[sync]"
-        elif inside and header.split("=", 1)[0].strip() in ("fetch", "interval_minutes"):
+        elif inside and header.split("=", 1)[0].strip() in _SYNC_CHOICES:
             kept.append(header)
     return kept
 

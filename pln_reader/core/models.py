@@ -149,6 +149,9 @@ class ServerPull:
     complete: bool = True
     """False when the server failed mid-pull or the pull hit its bound: the rest comes next time."""
     error: str | None = None
+    quiet: int = 0
+    """Synced feeds fetched directly as well, as the server has delivered nothing from them
+    for ``[sync] direct_after_days`` (it may be failing them)."""
 
 
 @dataclass(frozen=True, slots=True)

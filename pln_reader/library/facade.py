@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -171,6 +172,8 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
         pulled = self._pull_from_server(progress) if self.fetches_through_server else None
         carried = self._carried_sources() if pulled is not None and (
             pulled.items or pulled.error is None) else set()
+        quiet = self._quiet_on_server() & carried if carried else set()
+        carried -= quiet
 
         def due() -> list[Any]:
             # Feeds the server carries came from it (or come next time, if it failed mid-pull):
@@ -198,6 +201,9 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                 refresher.run_social(social_rows, total=total)
         finally:
             claims.release(self.store, owner)
+        if pulled is not None and quiet:
+            pulled = dataclasses.replace(
+                pulled, quiet=sum(r.source_id in quiet for r in refresher.results))
         return summary_of(refresher.results, skipped=len(skipped), server=pulled)
 
     # -- links ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..core.config import Settings, SyncSettings, remove_sync_settings, write_sync_settings
@@ -61,6 +61,12 @@ class SyncMixin:
     def _carried_sources(self) -> set[int]:
         """Sources the server carries (fetched through it, not directly)."""
         return set(sync_db.synced_sources(self.store).values())
+
+    def _quiet_on_server(self) -> set[int]:
+        """Synced sources the server has delivered nothing from for ``direct_after_days``:
+        fetched directly too, at their own interval, until the server delivers again."""
+        days = self.settings.sync.direct_after_days
+        return sync_db.quiet_sources(self.store, self.clock() - timedelta(days=days))
 
     def _sync_record(self, kind: str, **payload: Any) -> None:
         """Put a local change in the outbox (call inside the change's transaction)."""

@@ -134,6 +134,17 @@ def synced_sources(store: Storage) -> dict[str, int]:
         "SELECT stream_id, source_id FROM sync_subscriptions WHERE source_id IS NOT NULL")}
 
 
+def quiet_sources(store: Storage, since: datetime) -> set[int]:
+    """Synced sources from which the server has delivered no entry first stored since
+    ``since`` (and added here before it): the server may be failing them."""
+    cut = to_db(since)
+    return {int(r[0]) for r in store.conn.execute(
+        "SELECT ss.source_id FROM sync_subscriptions ss JOIN sources s ON s.id = ss.source_id"
+        " WHERE s.added_at < ? AND NOT EXISTS (SELECT 1 FROM entries e"
+        "  JOIN sync_items si ON si.link_id = e.link_id AND si.stream_id = ss.stream_id"
+        "  WHERE e.source_id = ss.source_id AND e.first_seen >= ?)", [cut, cut])}
+
+
 def pulled_items(store: Storage, item_ids: Iterable[str]) -> set[str]:
     """Of ``item_ids``, those already an entry of their feed's source (a refresh through the
     server wrote them, or a direct fetch did: the same link in the same source)."""

@@ -50,7 +50,8 @@ def test_full_cli_session(server: FeedServer, pln, tmp_path: Path) -> None:  # t
     assert any(k["url"] == "https://example.org/feedback" for k in links)  # utm_* removed
 
     refreshed = json.loads(pln("refresh", "--force", "--json").stdout)
-    assert {r["status"] for r in refreshed} == {"not_modified"}
+    assert {r["status"] for r in refreshed["sources"]} == {"not_modified"}
+    assert refreshed["server"] is None and refreshed["skipped"] == 0
 
     found = json.loads(pln("search", "retrieval", "--json").stdout)
     assert [k["url"] for k in found] == ["https://example.org/retrieval"]

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -37,7 +38,13 @@ class FreshRSS:
     pid: int
 
     def actualize(self) -> None:
-        """Make the server fetch its feeds now (as its cron would)."""
+        """Make the server fetch its feeds now, as its cron would once their time to live is
+        over (that time is set to have passed, and the fetch cache emptied)."""
+        root = Path(self.root)
+        with sqlite3.connect(root / "data" / "users" / self.user / "db.sqlite") as db:
+            db.execute("UPDATE feed SET lastUpdate = 0")
+        for cached in (root / "data" / "cache").glob("*.spc"):
+            cached.unlink()
         subprocess.run(["php", f"{self.root}/cli/actualize-user.php", "--user", self.user],
                        check=True, capture_output=True, timeout=120)
 

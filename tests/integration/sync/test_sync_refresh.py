@@ -3,6 +3,8 @@ entries come from the server, made as a direct fetch makes them; the rest is fet
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,75 @@ def test_the_summary_reads_as_for_a_direct_refresh(device: Device, feeds: FeedSe
     assert done.exit_code == 0, done.output
     assert "from the server: 2 new entries in 1 feed; fetched directly: 1 source (0 new entries)" \
         in done.output
+
+
+def test_a_feed_the_server_has_gone_quiet_on_is_fetched_directly(
+        device: Device, feeds: FeedServer, other: OtherClient) -> None:
+    # The Google Reader API does not say which feeds fail on the server: a synced feed from
+    # which the server has delivered nothing for `direct_after_days` is fetched directly too.
+    url = feeds.serve("/quiet.xml", rss("Quiet", [("One", f"{HOST}/q1"), ("Two", f"{HOST}/q2")]))
+    a = device("a")
+    a.add([url])
+    a.sync()  # the server subscribes and fetches the feed once
+    b = device("b")
+    b.sync()
+    first = b.refresh()
+    assert first.server is not None and first.server.new == 2 and first.server.quiet == 0
+    # The site posts again; the server never fetches it (failing there, as far as pln can tell).
+    feeds.update("/quiet.xml", rss("Quiet", [("One", f"{HOST}/q1"), ("Two", f"{HOST}/q2"),
+                                             ("Three", f"{HOST}/q3")]))
+    feeds.requests.clear()
+    soon = b.refresh(force=True)  # the server delivered lately: not fetched directly
+    assert soon.results == () and not [p for p, _ in feeds.requests if p == "/quiet.xml"]
+    real = b.clock
+    b.clock = lambda: real() + timedelta(days=8)
+    late = b.refresh()
+    assert late.server is not None and late.server.quiet == 1
+    assert [r.url for r in late.results] == [url] and late.results[0].new == 1
+    assert b.get_link(f"{HOST}/q3") is not None
+    b.clock = lambda: real() + timedelta(days=8, minutes=1)
+    assert b.refresh().results == ()  # then at its own interval, not at every refresh
+
+
+def test_a_server_that_delivers_again_takes_the_feed_back(
+        device: Device, feeds: FeedServer, other: OtherClient, freshrss: FreshRSS) -> None:
+    url = feeds.serve("/back.xml", rss("Back", [("One", f"{HOST}/k1")]))
+    a = device("a")
+    a.add([url])
+    a.sync()
+    b = device("b")
+    b.sync()
+    assert b.refresh().server.new == 1
+    real = b.clock
+    b.clock = lambda: real() + timedelta(days=8)
+    assert b.refresh().server.quiet == 1  # nothing delivered for 8 days: checked directly
+    # ... until the server delivers an item again (its entry is recent: the feed is carried)
+    feeds.update("/back.xml", rss("Back", [("One", f"{HOST}/k1"), ("Two", f"{HOST}/k2")]))
+    freshrss.actualize()
+    b.clock = lambda: real() + timedelta(days=9)
+    again = b.refresh(force=True)
+    assert again.server is not None and again.server.new == 1 and again.server.quiet == 0
+    assert again.results == ()
+
+
+def test_refresh_json_carries_the_server_part(device: Device, feeds: FeedServer,
+                                              other: OtherClient, tmp_path: Path) -> None:
+    url = feeds.serve("/js.xml", rss("Js", [("One", f"{HOST}/j1"), ("Two", f"{HOST}/j2")]))
+    local = tmp_path / "mine.xml"
+    local.write_bytes(rss("Mine", [("Three", f"{HOST}/j3")]))
+    a = device("a")
+    a.add([url])
+    a.sync()
+    b = device("b")
+    b.sync()
+    b.add([str(local)])
+    password = b.settings.sync.password
+    b.close()
+    done = CliRunner().invoke(cli, ["refresh", "--force", "--json", "--home", str(b.settings.home)])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.stdout)
+    assert [s["url"] for s in out["sources"]] == [local.as_uri()]
+    server = out["server"]
+    assert (server["new"], server["feeds"], server["carried"], server["error"]) == (2, 1, 1, None)
+    assert server["complete"] is True and 1 <= server["requests"] <= 4 and server["quiet"] == 0
+    assert password not in done.output

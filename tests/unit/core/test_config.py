@@ -130,7 +130,11 @@ def test_sync_fetch_is_server_or_local_and_survives_a_new_setup(tmp_path: Path) 
     with pytest.raises(ConfigError, match="sync.fetch.*'server' or 'local'|sync.fetch.*server"):
         load_settings(tmp_path, env={})
     (tmp_path / "settings.toml").write_text('[sync]\nserver = "https://old.example.org"\n'
-                                            'user = "u"\nfetch = "local"\n')
+                                            'user = "u"\nfetch = "local"\ndirect_after_days = 3\n')
     write_sync_settings(tmp_path, server="https://new.example.org", user="sam", password="pw")
     settings = load_settings(tmp_path, env={})
     assert (settings.sync.server, settings.sync.fetch) == ("https://new.example.org", "local")
+    assert settings.sync.direct_after_days == 3
+    (tmp_path / "settings.toml").write_text('[sync]\ndirect_after_days = 0\n')
+    with pytest.raises(ConfigError, match="sync.direct_after_days: must be between 1 and 3650"):
+        load_settings(tmp_path, env={})
