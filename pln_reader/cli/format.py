@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import click
 
@@ -222,15 +223,18 @@ def print_refresh_summary(summary: RefreshSummary, *, next_due: datetime | None 
     updated = summary.count("updated")
     unchanged = summary.count("unchanged") + summary.count("not_modified")
     failed = summary.failed
+    deferred = summary.count("deferred")
     click.echo(
         f"{plural(len(summary.results), 'source')}: {new} with new entries "
         f"({plural(summary.new_entries, 'entry', 'entries')}), "
         f"{updated} updated, {unchanged} not modified, {len(failed)} failed"
+        + (f", {deferred} deferred" if deferred else "")
     )
     for r in failed:
         click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(failure_reason(r))}")
     if failed and all(is_connection_failure(r.reason) for r in failed):
         click.echo("no server could be reached: this machine seems to be offline")
+    print_deferred(summary)
     if summary.skipped:
         click.echo(f"skipped {plural(summary.skipped, 'source')} another refresh is fetching now")
 
@@ -261,8 +265,21 @@ def print_server_summary(summary: RefreshSummary) -> None:
         click.echo(f"  failed: {shown(r.title or r.url, 60)}: {shown(failure_reason(r))}")
     if failed and all(is_connection_failure(r.reason) for r in failed) and pull.error:
         click.echo("no server could be reached: this machine seems to be offline")
+    print_deferred(summary)
     if summary.skipped:
         click.echo(f"skipped {plural(summary.skipped, 'source')} another refresh is fetching now")
+
+
+def print_deferred(summary: RefreshSummary) -> None:
+    """Sources not fetched because their host asked to be left alone: one line per host."""
+    hosts: dict[str, int] = {}
+    for r in summary.results:
+        if r.status == "deferred":
+            host = urlsplit(r.url).hostname or r.url
+            hosts[host] = hosts.get(host, 0) + 1
+    for host, count in hosts.items():
+        click.echo(f"  deferred: {plural(count, 'source')} on {shown(host, 60)}: the server asked "
+                   "pln to wait (HTTP 429 or 503); they are fetched when it may be asked again")
 
 
 def until(when: datetime, now: datetime) -> str:

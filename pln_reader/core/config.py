@@ -39,6 +39,9 @@ class FetchSettings:
 class RefreshSettings:
     concurrency: int = 64
     per_host: int = 8
+    per_host_max: int = 16
+    """Requests at once to a host with at least 20 feeds due in a run, answering fast (median
+    under 200 ms) and sending no 429 or 503 in it; set it to ``per_host`` to keep that fixed."""
     interval_minutes: int = 60
     backoff_cap_hours: float = 24.0
     workers: int = 0
@@ -202,6 +205,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "fetch.connect_timeout": (0.1, 600), "fetch.read_timeout": (0.1, 3600),
     "fetch.max_body_mb": (0.01, 1024), "fetch.max_redirects": (0, 50),
     "refresh.concurrency": (1, 1024), "refresh.per_host": (1, 256),
+    "refresh.per_host_max": (1, 256),
     "refresh.interval_minutes": (1, 525_600), "refresh.backoff_cap_hours": (0.1, 8760),
     "refresh.workers": (0, 256),
     "queue.stale_days": (1, 3650), "backup.keep": (0, 1000), "sync.interval_minutes": (1, 10_080),

@@ -125,7 +125,8 @@ class SourceResult:
     url: str
     status: str
     """``new`` (entries added), ``updated``, ``unchanged`` (fetched and parsed, nothing new),
-    ``not_modified`` (304 or identical body: no parse, no write) or ``failed``."""
+    ``not_modified`` (304 or identical body: no parse, no write), ``deferred`` (not fetched:
+    its host asked to be left alone for a while; due again then) or ``failed``."""
     new: int = 0
     updated: int = 0
     reason: str | None = None

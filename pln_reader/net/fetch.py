@@ -27,6 +27,7 @@ from ..core.config import FetchSettings
 from ..core.errors import NO_SERVER, REFUSED, UNREACHABLE, FetchError, NotModified
 from ..core.urls import file_path, path_to_url
 from .addresses import PUBLIC_ONLY, Address, PrivateAddress, Resolve, first_private, system_resolve
+from .hosts import HostGate, HostPaused
 
 _PERMANENT = {301, 308}
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -202,16 +203,26 @@ def _plain_http_transport(limits: httpx.Limits, resolve: Resolve) -> httpx.Async
 
 
 class Fetcher:
-    """An async fetcher bounded in total and per host. Use as ``async with Fetcher(...)``."""
+    """An async fetcher bounded in total and per host. Use as ``async with Fetcher(...)``.
+
+    A host gets ``per_host`` requests at once, up to ``per_host_max`` while it is busy in the
+    run (``due``: its feeds due, by :func:`host_key`), fast and not throttling; a 429 or 503
+    pauses it as it asks (see :mod:`pln_reader.net.hosts`). ``split``: hosts whose feeds other
+    worker processes share, by how many workers (each gets its share of the limits).
+    """
 
     def __init__(self, settings: FetchSettings, *, concurrency: int = 16, per_host: int = 8,
-                 resolve: Resolve = system_resolve):
+                 per_host_max: int | None = None, due: Mapping[str, int] | None = None,
+                 split: Mapping[str, int] | None = None, resolve: Resolve = system_resolve):
         self.settings = settings
         self._resolve = resolve
         self.limit = int(settings.max_body_mb * 1024 * 1024)
         self._total = asyncio.Semaphore(max(1, concurrency))
         self._per_host_n = max(1, per_host)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._per_host_max = max(self._per_host_n, per_host_max or self._per_host_n)
+        self._due = dict(due or {})
+        self._split = dict(split or {})
+        self.hosts: dict[str, HostGate] = {}
         # httpcore scans every connection of a pool (a poll() per idle one) each time a request
         # starts or ends; hosts are therefore spread over several small pools instead of one.
         self._pools = max(1, 2 * concurrency // self._per_host_n)
@@ -259,24 +270,56 @@ class Fetcher:
         """GET ``url``; raises :class:`NotModified` on 304 and :class:`FetchError` on failure."""
         if url.startswith("file:"):
             return read_local(url, self.limit)
-        host = self._hosts.setdefault(host_key(url), asyncio.Semaphore(self._per_host_n))
-        # The host's slot first: a request waiting for a busy host must not hold a global slot.
-        async with host, self._total:
-            try:
-                async with asyncio.timeout(self.settings.connect_timeout + 2 * self.settings.read_timeout):
-                    return await self._fetch(url, etag, last_modified, accept)
-            except TimeoutError:
-                raise FetchError(f"{url}: timed out", reason="timeout") from None
-            except httpx.TimeoutException:
-                raise FetchError(f"{url}: timed out", reason="timeout") from None
-            except httpx.InvalidURL as exc:
-                raise FetchError(f"{url}: invalid URL ({exc})", reason="invalid_url") from None
-            except httpx.HTTPError as exc:
-                if _caused_by(exc, PrivateAddress):
-                    raise FetchError(f"{url}: redirected to a private address ({exc}); "
-                                     "[fetch] allow_private_redirects = true allows it",
-                                     reason="blocked_redirect") from None
-                raise FetchError(network_error_message(url, exc), reason="network_error") from None
+        key = host_key(url)
+        gate = self.hosts.get(key)
+        if gate is None:
+            gate = self.hosts[key] = HostGate(base=self._per_host_n, most=self._per_host_max,
+                                              due=self._due.get(key, 0), split=self._split.get(key, 1))
+        try:
+            # The host's slot first: a request waiting for a busy host must not hold a global slot.
+            async with gate.slot(), self._total:
+                return await self._timed(gate, url, etag, last_modified, accept)
+        except HostPaused as paused:
+            wait = max(1, round(paused.retry_after))
+            raise FetchError(f"{url}: not fetched: {urlsplit(url).hostname} asked to be left alone "
+                             f"(retry after {wait} s)", reason="host_paused",
+                             retry_after=paused.retry_after) from None
+
+    async def _timed(self, gate: HostGate, url: str, etag: str | None, last_modified: str | None,
+                     accept: str | None) -> Response:
+        """One request, its time told to the host's gate (and a 429 or 503 too)."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            response = await self._guarded(url, etag, last_modified, accept)
+        except NotModified:
+            await gate.answered(loop.time() - started)
+            raise
+        except FetchError as exc:
+            if exc.reason in ("http_error:429", "http_error:503"):
+                await gate.refused(int(exc.reason[-3:]), exc.retry_after)
+            raise
+        await gate.answered(loop.time() - started)
+        return response
+
+    async def _guarded(self, url: str, etag: str | None, last_modified: str | None,
+                       accept: str | None) -> Response:
+        """:meth:`_fetch` within the time bound, its failures as :class:`FetchError`."""
+        try:
+            async with asyncio.timeout(self.settings.connect_timeout + 2 * self.settings.read_timeout):
+                return await self._fetch(url, etag, last_modified, accept)
+        except TimeoutError:
+            raise FetchError(f"{url}: timed out", reason="timeout") from None
+        except httpx.TimeoutException:
+            raise FetchError(f"{url}: timed out", reason="timeout") from None
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"{url}: invalid URL ({exc})", reason="invalid_url") from None
+        except httpx.HTTPError as exc:
+            if _caused_by(exc, PrivateAddress):
+                raise FetchError(f"{url}: redirected to a private address ({exc}); "
+                                 "[fetch] allow_private_redirects = true allows it",
+                                 reason="blocked_redirect") from None
+            raise FetchError(network_error_message(url, exc), reason="network_error") from None
 
     async def _redirect_from_public(self, source: str, target: str) -> bool:
         """Whether a redirect from ``source`` to ``target`` leaves a public address (so the next

@@ -24,7 +24,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.config import FetchSettings, RefreshSettings
@@ -40,6 +40,8 @@ PROCESS_THRESHOLD = 32
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 # Outcomes waiting in the queue for the writer, per worker.
 QUEUE_DEPTH = 8
+# Feeds due on one host from which they are shared out between the worker processes.
+SPLIT_HOST = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +149,25 @@ def interleave_hosts(jobs: Sequence[Job]) -> list[Job]:
     return order
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one worker may send: in total, to a host, to a busy fast host; and, by host, the
+    feeds due in the whole run and how many workers share the host's feeds."""
+
+    concurrency: int
+    per_host: int
+    per_host_max: int
+    due: Mapping[str, int] = field(default_factory=dict)
+    split: Mapping[str, int] = field(default_factory=dict)
+
+
 async def _worker_loop(
-    jobs: Sequence[Job], fetch: FetchSettings, concurrency: int, per_host: int,
+    jobs: Sequence[Job], fetch: FetchSettings, limits: Limits,
     put: Callable[[object], None], put_nowait: Callable[[object], None],
 ) -> None:
     from ..net.fetch import Fetcher
+
+    concurrency = limits.concurrency
 
     jobs = interleave_hosts(jobs)
 
@@ -172,14 +188,16 @@ async def _worker_loop(
                 except queue.Full:  # the writer is behind: wait in a thread, holding the slot
                     await loop.run_in_executor(putter, put, outcome)
 
-        async with Fetcher(fetch, concurrency=concurrency, per_host=per_host) as fetcher:
+        async with Fetcher(fetch, concurrency=concurrency, per_host=limits.per_host,
+                           per_host_max=limits.per_host_max, due=limits.due,
+                           split=limits.split) as fetcher:
             await asyncio.gather(*(one(fetcher, job) for job in jobs))
 
 
-def _worker_process(index: int, jobs: list[Job], fetch: FetchSettings, concurrency: int,
-                    per_host: int, out: Any) -> None:
+def _worker_process(index: int, jobs: list[Job], fetch: FetchSettings, limits: Limits,
+                    out: Any) -> None:
     try:
-        asyncio.run(_worker_loop(jobs, fetch, concurrency, per_host, out.put, out.put_nowait))
+        asyncio.run(_worker_loop(jobs, fetch, limits, out.put, out.put_nowait))
     finally:
         out.put(_WorkerDone(index))
 
@@ -212,27 +230,51 @@ class Pipeline:
             return self._in_processes()
         return self._in_thread()
 
-    def _limits(self, workers: int) -> tuple[int, int]:
-        # The total is shared out; a host belongs to one worker (see _shares), so it keeps its limit.
-        settings = self.refresh_settings
-        return max(1, settings.concurrency // workers), max(1, settings.per_host)
+    def _limits(self, workers: int, split: Mapping[str, int] | None = None) -> Limits:
+        # The total is shared out; a host's limits are shared by the workers its feeds went to.
+        from ..net.fetch import host_key
 
-    def _shares(self, n: int) -> list[list[Job]]:
+        settings = self.refresh_settings
+        due: dict[str, int] = {}
+        for job in self.jobs:
+            key = host_key(job.url)
+            due[key] = due.get(key, 0) + 1
+        return Limits(max(1, settings.concurrency // workers), max(1, settings.per_host),
+                      max(1, settings.per_host_max), due, dict(split or {}))
+
+    def _shares(self, n: int) -> tuple[list[list[Job]], dict[str, int]]:
         """Deal whole hosts to workers, biggest first to the least loaded; a host's jobs stay
-        together (one worker enforces its limit, and its connections get reused)."""
+        together (one worker enforces its limit, and its connections get reused). A host with
+        more feeds than an even share of the run (a farm on one host) is dealt to every worker
+        instead, so its feeds are parsed in parallel; each worker then gets 1/n of its limits.
+        Returns the shares and the hosts split so, by the number of workers sharing them."""
+        from ..net.fetch import host_key
+
         shares: list[list[Job]] = [[] for _ in range(n)]
-        for jobs in sorted(jobs_by_host(self.jobs), key=len, reverse=True):
+        split: dict[str, int] = {}
+        whole: list[list[Job]] = []
+        for jobs in jobs_by_host(self.jobs):
+            if n > 1 and len(jobs) * n > len(self.jobs) and len(jobs) >= SPLIT_HOST:
+                split[host_key(jobs[0].url)] = n
+                for i, job in enumerate(jobs):
+                    shares[i % n].append(job)
+            else:
+                whole.append(jobs)
+        for jobs in sorted(whole, key=len, reverse=True):
             min(shares, key=len).extend(jobs)
-        return [share for share in shares if share]
+        kept = [share for share in shares if share]
+        if len(kept) < n:  # too few jobs to share a split host out: each has its whole limit
+            split = {key: min(count, len(kept)) for key, count in split.items()}
+        return kept, split
 
     def _in_thread(self) -> Iterator[Outcome]:
         out: queue.Queue[object] = queue.Queue(maxsize=QUEUE_DEPTH)
-        concurrency, per_host = self._limits(1)
+        limits = self._limits(1)
         failure: list[BaseException] = []
 
         def run() -> None:
             try:
-                asyncio.run(_worker_loop(self.jobs, self.fetch_settings, concurrency, per_host,
+                asyncio.run(_worker_loop(self.jobs, self.fetch_settings, limits,
                                          out.put, out.put_nowait))
             except BaseException as exc:  # noqa: BLE001  (surfaced in the caller's thread)
                 failure.append(exc)
@@ -257,14 +299,14 @@ class Pipeline:
 
     def _in_processes(self) -> Iterator[Outcome]:
         ctx = multiprocessing.get_context(_start_method())
-        shares = self._shares(self.workers)
+        shares, split = self._shares(self.workers)
         n = len(shares)
-        concurrency, per_host = self._limits(n)
+        limits = self._limits(n, split)
         out = ctx.Queue(maxsize=QUEUE_DEPTH * n)
         procs = [
             ctx.Process(  # type: ignore[attr-defined]
                 target=_worker_process,
-                args=(i, shares[i], self.fetch_settings, concurrency, per_host, out),
+                args=(i, shares[i], self.fetch_settings, limits, out),
                 daemon=True,
             )
             for i in range(n)

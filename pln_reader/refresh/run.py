@@ -99,6 +99,11 @@ class Refresher:
                     self.store.record_not_modified(not_modified, now)
                     not_modified.clear()
                 result = SourceResult(outcome.job.id, outcome.job.url, "not_modified", title=row["title"])
+            elif isinstance(outcome, Failed) and outcome.error.reason == "host_paused":
+                wait = timedelta(seconds=outcome.error.retry_after or 60)
+                self.store.record_deferred(outcome.job.id, next_due=now + wait)
+                result = SourceResult(outcome.job.id, outcome.job.url, "deferred",
+                                      reason=str(outcome.error), title=row["title"])
             elif isinstance(outcome, Failed):
                 result = self._failed(outcome.job, row, outcome.error.reason, str(outcome.error),
                                       outcome.error.retry_after, None, now)

@@ -443,6 +443,13 @@ class Storage:
             if new_url:
                 self.move_source_url(source_id, new_url)
 
+    def record_deferred(self, source_id: int, *, next_due: datetime) -> None:
+        """A source not fetched as its host asked to be left alone: due again when it may be
+        asked (not a failure of the source: its state and failure count stay)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE fetch_state SET next_due_at = ? WHERE source_id = ?",
+                         [to_db(next_due), source_id])
+
 
 def open_storage(path: Path | str | None, *, backup_dir: Path | None = None) -> Storage:
     """Open (creating if needed) the database at ``path`` and apply pending migrations.
