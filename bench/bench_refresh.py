@@ -377,6 +377,9 @@ def make_tools(args) -> list[Tool]:
     for name in args.tools:
         if name == "pln":
             tools.append(Pln("pln", "", exe=args.pln))
+            # another build of pln, side by side in the same run (e.g. main before a change)
+            tools += [Pln("pln", label, exe=exe) for label, exe in
+                      (item.split("=", 1) for item in args.pln_also)]
         elif name == "newsboat":
             tools += [Newsboat("newsboat", f"reload-threads={t}", slow=True, threads=t)
                       for t in args.newsboat_threads]
@@ -667,6 +670,8 @@ def main(argv=None) -> int:
     p.add_argument("--newsboat-threads", default="1,8,16,32")
     p.add_argument("--reader-workers", default="1,16")
     p.add_argument("--pln", default=str(DEFAULT_PLN), help="the pln executable")
+    p.add_argument("--pln-also", action="append", default=[], metavar="LABEL=EXE",
+                   help="another pln build measured in the same run (repeatable)")
     p.add_argument("--timeout", type=float, default=1800, help="seconds per refresh")
     p.add_argument("--tmp", default=None, help="where state dirs go (default: system tmp)")
     p.add_argument("--write", metavar="PATH", help="also write the Markdown here (+ .json)")
