@@ -72,3 +72,10 @@ class ChallengesMixin:
         from ..reflect.challenge import state_json
 
         return state_json(state)
+
+    def challenge_line(self, state: ChallengeState) -> str:
+        """One line on where a challenge is: its day, today's step and its progress (raw text:
+        the face cleans it)."""
+        from ..reflect.challenge import summary_line
+
+        return summary_line(state)
