@@ -104,7 +104,8 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                 self.store.set_list_parent(current.id, parent_id)
             self.store.edit_list(name, **changes)
             purpose = changes.get("purpose")
-            if isinstance(purpose, str) and purpose.strip() and purpose.strip() != (current.purpose or "").strip():
+            if isinstance(purpose, str) and purpose.strip() and \
+                    purpose.strip() != (current.purpose or "").strip():  # a purpose given, or a new one
                 self._record_activity("list_purpose", list_id=current.id)
             if old_paths:
                 new_path = self._list_paths()[current.id]

@@ -35,9 +35,9 @@ from ..store.db import _split, from_db
 
 if TYPE_CHECKING:
     from ..core.config import Settings
-    from .challenge import ChallengeState
     from ..core.models import QueueItem
     from ..store.db import Storage
+    from .challenge import ChallengeState
 
 
 class Library(Protocol):

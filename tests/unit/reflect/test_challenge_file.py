@@ -72,9 +72,9 @@ def test_a_user_file_of_the_built_in_name_comes_instead_of_it(tmp_path: Path) ->
 @pytest.mark.parametrize(("text", "message"), [
     ("[challenge\nname = 1", r"^F: not valid TOML: .*line 1"),
     (HEAD + step(1) + step(2, "tweeted"),
-     r"^F: step 2 \(day 2\): unknown check 'tweeted'; allowed: list_with_purpose, sources_added, "
+     (r"^F: step 2 \(day 2\): unknown check 'tweeted'; allowed: list_with_purpose, sources_added, "
      r"social_source_added, skim_days_on_budget, saved, read_in_full, note, highlight, shared, "
-     r"shared_on_professional_channel, weekly_list_written, source_pruned, applied$"),
+     r"shared_on_professional_channel, weekly_list_written, source_pruned, applied$")),
     (HEAD + '[[step]]\nday = 1\ntitle = "t"\ntext = "x"\n', r"^F: step 1 \(day 1\): needs a check; allowed: list_"),
     (HEAD + step(8), r"^F: step 1: day must be a whole number from 1 to 7, not 8$"),
     (HEAD + step(1) + step(1), r"^F: step 2: day 1 has a step already \(one a day\)$"),
