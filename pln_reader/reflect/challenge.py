@@ -9,6 +9,7 @@ local day it started on, in the zone the user is in now.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Callable, Sequence
@@ -133,6 +134,13 @@ def _step(raw: object, where: str, days: int) -> Step:
     return Step(day, " ".join(raw["title"].split()), " ".join(raw["text"].split()), check, n)
 
 
+@functools.lru_cache(maxsize=4)
+def _stored(text: str, origin: str) -> Challenge:
+    """A running challenge's file, read once (the UI asks for it at every key that changes a
+    count)."""
+    return parse_challenge(text, origin)
+
+
 def read_challenge(path: Path, origin: str | None = None) -> Challenge:
     try:
         text = path.read_text(encoding="utf-8")
@@ -168,7 +176,7 @@ def available(home: Path) -> tuple[list[Challenge], list[str]]:
 def find(home: Path, name: str) -> Challenge:
     """A challenge by name (user challenges first), or from a ``.toml`` file's path."""
     path = Path(name).expanduser()
-    if name.endswith(".toml") or path.is_file():
+    if name.endswith(".toml") or "/" in name:  # a file, not a name (names have no dot or slash)
         if not path.is_file():
             raise InputError(f"{path}: no such challenge file")
         return read_challenge(path)
@@ -297,7 +305,7 @@ def current(store: Storage, *, now: datetime, tz: tzinfo | None,
     run = sql.running(store)
     if run is None:
         return None
-    challenge = parse_challenge(run["definition"], run["origin"])
+    challenge = _stored(run["definition"], run["origin"])
     started_on = date.fromisoformat(run["started_on"])
     started_at = from_db(run["started_at"])
     assert started_at is not None

@@ -102,3 +102,22 @@ def test_writing_the_weekly_list_from_the_ui_meets_the_step(seeded: Seeded, tmp_
     assert target.is_file()
     state = seeded.library.challenge()
     assert state is not None and state.done[0].met_at == seeded.clock.now  # when it was written
+
+
+def test_a_user_challenge_title_is_shown_as_written_and_does_nothing(seeded: Seeded) -> None:
+    folder = seeded.home / "challenges"
+    folder.mkdir()
+    (folder / "odd.toml").write_text(
+        '[challenge]\nname = "odd"\ntitle = "Odd"\ndays = 2\nminutes_per_day = 5\n'
+        '[[step]]\nday = 1\ntitle = "[@click=app.quit]Quit[/] \\u001b[31mred"\ntext = "x"\n'
+        'check = "saved"\n', encoding="utf-8")
+    seeded.library.start_challenge("odd")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        text = str(banner(app).render())
+        assert "today: [@click=app.quit]Quit[/] " in text and "\x1b" not in text
+        await pilot.click("#challenge-banner")
+        await pilot.pause()
+        assert app.is_running
+
+    drive(seeded, scenario)

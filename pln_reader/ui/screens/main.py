@@ -126,7 +126,12 @@ class MainScreen(TriageMixin, Screen[None]):
 
         banner = self.query_one("#challenge-banner", Static)
         library = self.app.library
-        state = library.challenge()
+        try:
+            state = library.challenge()
+        except PlnError as exc:  # its stored file no longer reads (a newer pln wrote it)
+            banner.display = True
+            banner.update(plain(f"Challenge: {exc}"))
+            return
         banner.display = state is not None and not state.dismissed_today
         if banner.display and state is not None:
             banner.update(plain(f"Challenge: {library.challenge_line(state)} · b hides this today"))
