@@ -21,7 +21,10 @@ def _on(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date
 
 
 def _met(state: Any) -> str:
-    return state.met_at.astimezone().date().isoformat() if state.met_at else ""
+    """The local day a step was met."""
+    from ..core.periods import local_zone
+
+    return state.met_at.astimezone(local_zone()).date().isoformat() if state.met_at else ""
 
 
 def _step_lines(state: Any, *, with_text: bool) -> list[str]:

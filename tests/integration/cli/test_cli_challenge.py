@@ -143,3 +143,13 @@ def test_review_reports_where_the_challenge_is(pln, home: Path, clock: Clock) ->
     data = json.loads(pln("review", "--json").stdout)["challenge"]
     assert (data["day"], data["today"]["check"], data["steps_reached"]) == (2, "sources_added", 2)
     assert [s["day"] for s in data["done"]] == [1]
+
+
+def test_days_and_dates_are_local(pln, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TZ", "Pacific/Auckland")  # UTC+13 in March
+    pln("challenge", "start")  # 22:00 on 2 March in Auckland
+    clock.now = START + timedelta(hours=2, minutes=30)  # 00:30 on the 3rd there
+    pln("list", "create", "Teaching", "--purpose", "Better feedback")
+    shown = pln("challenge").stdout.splitlines()
+    assert shown[1] == "day 2 of 30"
+    assert shown[-1] == "  day  1  Create a list with a purpose (done 2026-03-03)"
