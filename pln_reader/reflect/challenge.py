@@ -245,7 +245,8 @@ def local_midnight(day: date, tz: tzinfo | None) -> datetime:
     return start
 
 
-Counter = Callable[[Storage, datetime, tzinfo | None, Sequence[str]], list[datetime]]
+Counter = Callable[[Storage, datetime, tzinfo | None, Sequence[str], int], list[datetime]]
+"""(store, since, zone, professional channels, n) -> the times of the first n events."""
 
 
 def _skim_days(store: Storage, since: datetime, tz: tzinfo | None) -> list[datetime]:
@@ -261,19 +262,20 @@ def _skim_days(store: Storage, since: datetime, tz: tzinfo | None) -> list[datet
 
 
 _COUNTERS: dict[str, Counter] = {
-    "list_with_purpose": lambda s, t, z, p: sql.activity_times(s, "list_purpose", t),
-    "sources_added": lambda s, t, z, p: sql.activity_times(s, "source_added", t),
-    "social_source_added": lambda s, t, z, p: sql.activity_times(s, "source_added", t,
-                                                                 details=tuple(NETWORKS)),
-    "skim_days_on_budget": lambda s, t, z, p: _skim_days(s, t, z),
-    "saved": lambda s, t, z, p: sql.link_event_times(s, "saved", t),
-    "read_in_full": lambda s, t, z, p: sql.link_event_times(s, "opened", t),
-    "note": lambda s, t, z, p: sql.annotation_times(s, "note", t),
-    "highlight": lambda s, t, z, p: sql.annotation_times(s, "highlight", t),
-    "shared": lambda s, t, z, p: sql.share_times(s, t),
-    "shared_on_professional_channel": lambda s, t, z, p: sql.share_times(s, t, channels=p),
-    "weekly_list_written": lambda s, t, z, p: sql.activity_times(s, "weekly_list_written", t),
-    "source_pruned": lambda s, t, z, p: sql.activity_times(s, "source_pruned", t),
+    "list_with_purpose": lambda s, t, z, p, n: sql.activity_times(s, "list_purpose", t, limit=n),
+    "sources_added": lambda s, t, z, p, n: sql.activity_times(s, "source_added", t, limit=n),
+    "social_source_added": lambda s, t, z, p, n: sql.activity_times(
+        s, "source_added", t, details=tuple(NETWORKS), limit=n),
+    "skim_days_on_budget": lambda s, t, z, p, n: _skim_days(s, t, z),
+    "saved": lambda s, t, z, p, n: sql.link_event_times(s, "saved", t, limit=n),
+    "read_in_full": lambda s, t, z, p, n: sql.link_event_times(s, "opened", t, limit=n),
+    "note": lambda s, t, z, p, n: sql.annotation_times(s, "note", t, limit=n),
+    "highlight": lambda s, t, z, p, n: sql.annotation_times(s, "highlight", t, limit=n),
+    "shared": lambda s, t, z, p, n: sql.share_times(s, t, limit=n),
+    "shared_on_professional_channel": lambda s, t, z, p, n: sql.share_times(s, t, channels=p, limit=n),
+    "weekly_list_written": lambda s, t, z, p, n: sql.activity_times(s, "weekly_list_written", t,
+                                                                    limit=n),
+    "source_pruned": lambda s, t, z, p, n: sql.activity_times(s, "source_pruned", t, limit=n),
 }
 
 
@@ -285,7 +287,7 @@ def count_check(store: Storage, check: str, since: datetime, n: int, *, now: dat
     if check == "applied":
         applied = sql._count_applied(store, to_db(since) or "")
         return min(applied, n), now if applied >= n else None
-    times = _COUNTERS[check](store, since, tz, professional)
+    times = _COUNTERS[check](store, since, tz, professional, n)
     return min(len(times), n), times[n - 1] if len(times) >= n else None
 
 

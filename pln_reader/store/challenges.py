@@ -78,34 +78,40 @@ def mark_met(store: Storage, run_id: int, met: dict[int, datetime]) -> None:
 
 
 # -- what the checks count: the times of events since the start, oldest first ----------------
+# Each takes ``limit``: the check needs the first n events at most (when the n-th happened).
 
 
-def _times(store: Storage, sql: str, params: Sequence[Any]) -> list[datetime]:
+def _times(store: Storage, sql: str, params: Sequence[Any], limit: int | None) -> list[datetime]:
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, limit]
     return [from_db(r[0]) for r in store.conn.execute(sql, params)]  # type: ignore[misc]
 
 
 def activity_times(store: Storage, kind: str, since: datetime, *,
-                   details: Sequence[str] | None = None) -> list[datetime]:
+                   details: Sequence[str] | None = None, limit: int | None = None) -> list[datetime]:
     sql = "SELECT at FROM activity_events WHERE kind = ? AND at >= ?"
     params: list[Any] = [kind, to_db(since)]
     if details is not None:
         sql += f" AND detail IN ({', '.join('?' * len(details))})"
         params += list(details)
-    return _times(store, sql + " ORDER BY at, id", params)
+    return _times(store, sql + " ORDER BY at, id", params, limit)
 
 
-def link_event_times(store: Storage, kind: str, since: datetime) -> list[datetime]:
-    return _times(store, "SELECT at FROM link_events WHERE kind = ? AND at >= ? ORDER BY at, id",
-                  [kind, to_db(since)])
+def link_event_times(store: Storage, kind: str, since: datetime, *,
+                     limit: int | None = None) -> list[datetime]:
+    return _times(store, "SELECT at FROM link_events WHERE kind = ? AND at >= ? ORDER BY at",
+                  [kind, to_db(since)], limit)
 
 
-def annotation_times(store: Storage, kind: str, since: datetime) -> list[datetime]:
+def annotation_times(store: Storage, kind: str, since: datetime, *,
+                     limit: int | None = None) -> list[datetime]:
     return _times(store, "SELECT created_at FROM annotations WHERE kind = ? AND created_at >= ?"
-                         " ORDER BY created_at, id", [kind, to_db(since)])
+                         " ORDER BY created_at", [kind, to_db(since)], limit)
 
 
-def share_times(store: Storage, since: datetime, *,
-                channels: Sequence[str] | None = None) -> list[datetime]:
+def share_times(store: Storage, since: datetime, *, channels: Sequence[str] | None = None,
+                limit: int | None = None) -> list[datetime]:
     """Shares made since ``since`` (when shared, and logged since then too: a share of last year
     logged today is not something done in the challenge)."""
     sql = "SELECT shared_at FROM shares WHERE shared_at >= ? AND created_at >= ?"
@@ -113,7 +119,7 @@ def share_times(store: Storage, since: datetime, *,
     if channels is not None:
         sql += f" AND channel IN ({', '.join('?' * len(channels))})"
         params += list(channels)
-    return _times(store, sql + " ORDER BY shared_at, id", params)
+    return _times(store, sql + " ORDER BY shared_at", params, limit)
 
 
 def budget_skims(store: Storage, since: datetime) -> list[tuple[int, datetime, int, int]]:

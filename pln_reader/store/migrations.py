@@ -444,6 +444,9 @@ _V14 = [
         detail TEXT
     )""",
     "CREATE INDEX activity_events_at ON activity_events(at, kind)",
+    # A challenge asks for the first saves or opens since a day: by kind first, so the many
+    # "seen" events are not read to find them.
+    "CREATE INDEX link_events_kind_at ON link_events(kind, at)",
     # A challenge taken: its file as it was when started (a later edit does not move the goal
     # posts), the local day it started on and that day's midnight in UTC. One runs at a time.
     """CREATE TABLE challenge_runs (
