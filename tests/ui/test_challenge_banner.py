@@ -70,6 +70,10 @@ def test_the_banner_shows_today_step_and_its_progress_and_hides_for_the_day(seed
     async def tomorrow(app: PlnApp, pilot: Pilot) -> None:
         assert banner(app).display is True
         assert "day 6/30" in str(banner(app).render())
+        clock.advance(days=1)  # midnight passes while the app is open: the 15 s tick sees it
+        app.screen._tick_skim()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "day 7/30" in str(banner(app).render())
 
     drive(seeded, tomorrow)
 

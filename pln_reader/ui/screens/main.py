@@ -395,6 +395,8 @@ class MainScreen(TriageMixin, Screen[None]):
         self.skim.tick()
         if self._flush_skim():
             self.refresh_counts()
+        else:
+            self.show_challenge()  # a new day brings a new step (and ends a dismissal)
 
     def _flush_skim(self, *, stop: bool = False) -> bool:
         spans = self.skim.flush(stop=stop)
