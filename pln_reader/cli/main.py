@@ -14,7 +14,7 @@ import click
 
 from ..core.errors import PlnError
 from ..core.version import __version__
-from . import backup, completion, doctor, notes, reading, reflect, shares, social, sync
+from . import backup, challenge, completion, doctor, notes, reading, reflect, shares, social, sync
 from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 
@@ -129,6 +129,17 @@ def remove(library: Any, source: str) -> None:
     """Remove a source (by id, URL or title) and its entries; saved links stay."""
     removed = library.remove_source(source)
     click.echo(f"removed: [{removed.id}] {fmt.shown(removed.label)}")
+
+
+@cli.command()
+@home_option
+@click.argument("source")
+@click.option("--undo", is_flag=True, help="Fetch the source again.")
+@with_library
+def mute(library: Any, source: str, undo: bool) -> None:
+    """Stop fetching a source (by id, URL or title) but keep it and its entries."""
+    changed = library.mute_source(source, muted=not undo)
+    click.echo(f"{'unmuted' if undo else 'muted'}: [{changed.id}] {fmt.shown(changed.label)}")
 
 
 @cli.command()
@@ -503,6 +514,6 @@ def main() -> None:
 
 
 # The command modules define their commands; only this module puts them on the group.
-for _module in (doctor, notes, reading, reflect, shares, social, sync, completion, backup):
+for _module in (doctor, notes, reading, reflect, shares, social, sync, completion, backup, challenge):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -118,9 +118,7 @@ def learned(library: Any, week: str | None, since: str | None, until: str | None
     data = library.render_report(report, fmt_name, author=author, style=style, intro=intro,
                                  include=include or None, template=template)
     if output is not None:
-        from ..core.files import write_atomically
-
-        write_atomically(output, data)
+        library.write_report(output, data, fmt_name)
         what = "everything" if period is None else report.period.label
         count = library.report_links(report, fmt_name, style=style, include=include or None)
         click.echo(f"wrote {what} ({fmt.plural(count, 'link')}, {fmt_name}) to {output}", err=True)

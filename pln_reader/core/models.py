@@ -11,6 +11,9 @@ FETCH_STATUSES = ("ok", "not_modified", "error", "never")
 SHARE_CHANNELS = ("mastodon", "bluesky", "linkedin", "twitter", "threads", "blog", "email", "team",
                   "meeting", "other")
 """Where a share went (``twitter`` is X); the shares table's CHECK lists the same (0010)."""
+PROFESSIONAL_CHANNELS = ("linkedin", "team", "meeting", "email")
+"""Share channels that reach colleagues (a challenge's ``shared_on_professional_channel``); a
+setting may name others: the checks take the channels as a parameter, this is the default."""
 EVENT_KINDS = ("seen", "opened", "read", "saved")
 STEPS = ("seen", "saved", "read", "annotated", "shared")
 NETWORKS = {"mastodon_list": "mastodon", "mastodon_tag": "mastodon", "bluesky_list": "bluesky"}

@@ -389,6 +389,23 @@ def check_sync(ctx: Context) -> CheckResult | None:
     return warn(name, problem, "check the address and the network; changes wait in the outbox")
 
 
+def check_challenges(ctx: Context) -> Iterator[CheckResult]:
+    """Every file in challenges/ is a challenge (nothing when there is no such folder)."""
+    from ..reflect.challenge import available, user_folder
+
+    folder = user_folder(ctx.home)
+    if not folder.is_dir():
+        return
+    found, problems = available(ctx.home)
+    for problem in problems:
+        yield warn("challenges", problem, "correct the file (see README: A challenge of small "
+                                          "steps) or move it out of the folder")
+    mine = [c for c in found if c.origin != "built-in"]
+    if not problems or mine:
+        yield ok("challenges", f"{len(mine)} challenge file{'s' if len(mine) != 1 else ''} of yours "
+                               f"in {folder} read")
+
+
 CHECKS: list[Check] = [
     check_data_directory,
     check_settings,
@@ -400,6 +417,7 @@ CHECKS: list[Check] = [
     check_media_player,
     check_hosts,
     check_sync,
+    check_challenges,
 ]
 """Every check, in the order shown. Another one is one more line here."""
 

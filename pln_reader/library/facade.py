@@ -21,6 +21,7 @@ from ..store import links as storage_links
 from ..store.db import Storage, open_storage
 from ..store.shares import add_events, drop_events_since
 from .annotations import AnnotationsMixin
+from .challenges import ChallengesMixin
 from .imports import ImportsMixin
 from .reflection import ReflectionMixin
 from .sharing import SharingMixin
@@ -45,7 +46,7 @@ def utcnow() -> datetime:
 
 
 class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin,
-              ImportsMixin):
+              ImportsMixin, ChallengesMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):
@@ -76,8 +77,12 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
     ) -> TopicList:
         """Create a topic list (nested in the list named ``parent``, if given)."""
         parent_id = self.store.get_list(parent).id if parent else None
-        self.store.create_list(name, purpose=purpose, context=context, budget_minutes=budget_minutes,
-                               parent_id=parent_id, now=self.clock())
+        with self.store.transaction():
+            list_id = self.store.create_list(name, purpose=purpose, context=context,
+                                             budget_minutes=budget_minutes, parent_id=parent_id,
+                                             now=self.clock())
+            if purpose and purpose.strip():
+                self._record_activity("list_purpose", list_id=list_id)
         return self.store.get_list(name.strip())
 
     def _list_paths(self) -> dict[int, str]:
@@ -99,6 +104,10 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                                      "nested in itself")
                 self.store.set_list_parent(current.id, parent_id)
             self.store.edit_list(name, **changes)
+            purpose = changes.get("purpose")
+            if isinstance(purpose, str) and purpose.strip() and \
+                    purpose.strip() != (current.purpose or "").strip():  # a purpose given, or a new one
+                self._record_activity("list_purpose", list_id=current.id)
             if old_paths:
                 new_path = self._list_paths()[current.id]
                 if new_path != old_paths[current.id]:

@@ -42,6 +42,14 @@ class ReflectionMixin:
                       intro=learned.intro if intro is None else intro, include=include,
                       template=template or self.learned_template(fmt))
 
+    def write_report(self, path: Path, data: bytes, fmt: str) -> None:
+        """Write an export of the weekly list to ``path`` (whole, or not at all) and record that
+        it was written (a challenge's ``weekly_list_written`` counts these)."""
+        from ..core.files import write_atomically
+
+        write_atomically(path, data)
+        self._as_reflected()._record_activity("weekly_list_written", detail=fmt)
+
     def report_links(self, report: WeeklyReport, fmt: str, *, style: str | None = None,
                      include: Iterable[str] | None = None) -> int:
         """How many links the export lists: the post's (annotated or shared, ``include`` read),

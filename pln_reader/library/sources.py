@@ -59,6 +59,7 @@ class SourcesMixin:
     _list_ids: Callable[..., list[int]]
     _sync_record: Callable[..., None]
     _list_paths: Callable[[], dict[int, str]]
+    _record_activity: Callable[..., None]
     sync_enabled: bool
 
     # -- sources -------------------------------------------------------------------------------
@@ -77,7 +78,19 @@ class SourcesMixin:
             self.store.remove_source(source.id)
             if source.kind == "feed" and is_http_url(source.url):
                 self._sync_record("unsubscribe", url=source.url)
+            self._record_activity("source_pruned", source_id=source.id, detail="removed")
         return source
+
+    def mute_source(self, ref: str, *, muted: bool = True) -> Source:
+        """Stop fetching a source, keeping it and its entries (or fetch it again: ``muted=False``)."""
+        source = self.store.find_source(ref)
+        if source.active == (not muted):
+            return source
+        with self.store.transaction():
+            self.store.set_active([source.id], not muted)
+            if muted:
+                self._record_activity("source_pruned", source_id=source.id, detail="muted")
+        return self.store.get_source(source.id)
 
     def add(self, targets: Sequence[str], *, lists: Sequence[str] = ()) -> list[AddResult]:
         """Add feeds, sites (autodiscovery) or OPML lists by URL or local path.
@@ -138,6 +151,7 @@ class SourcesMixin:
                 folder = self._list_paths().get(list_ids[0]) if list_ids else None
                 self._sync_record("subscribe", url=url, folder=folder, title=prepared.title)
             if created:
+                self._record_activity("source_added", source_id=source_id, detail="feed")
                 storage_links.write_entries(self.store, source_id, prepared.rows, now)
                 from ..refresh.run import next_due_ok
 
@@ -160,6 +174,8 @@ class SourcesMixin:
                                                        site_url=social.site_url, now=now)
             for list_id in list_ids:
                 self.store.add_to_list(list_id, [source_id])
+            if created:
+                self._record_activity("source_added", source_id=source_id, detail=social.kind)
         if not created:
             return AddResult(target, self.store.get_source(source_id), False, note="already subscribed")
         refresher = Refresher(self.store, self.settings, clock=self.clock)
@@ -207,6 +223,8 @@ class SourcesMixin:
             for list_id in list_ids:
                 self.store.add_to_list(list_id, [source_id])
             added, _ = sync(self.store, source_id, response.body, response.url, now=now)
+            if created:
+                self._record_activity("source_added", source_id=source_id, detail="opml")
             self.store.record_success(
                 source_id, now=now, next_due=next_due_ok(self.settings, None, response.headers, now),
                 etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
@@ -223,7 +241,9 @@ class SourcesMixin:
         from .opml import import_document
 
         doc = parse_opml(data, base_url=base_url, allow_local=True)
-        lists, sources = import_document(self.store, doc, now=self.clock())
+        with self.store.transaction():
+            lists, sources = import_document(self.store, doc, now=self.clock())
+            self._record_activity("source_added", detail="feed", times=sources)
         return ImportResult(lists, sources, tuple(doc.skipped), tuple(doc.repairs))
 
     def export_opml(self, *, title: str = "pln_reader topic lists") -> bytes:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..core.config import Settings
     from ..core.models import QueueItem
     from ..store.db import Storage
+    from .challenge import ChallengeState
 
 
 class Library(Protocol):
@@ -54,6 +55,9 @@ class Library(Protocol):
     def queue(self, *, list_name: str | None = None, oldest_first: bool = False) -> list[QueueItem]: ...
 
     def skim_seconds(self, since: datetime, until: datetime | None = None) -> dict[int | None, int]: ...
+
+    def _record_activity(self, kind: str, *, list_id: int | None = None, source_id: int | None = None,
+                         detail: str | None = None, times: int = 1) -> None: ...
 
 # A source that brings at least this many links a week (pro rata for other periods) while none
 # is saved or shared is "noisy"; one with no new entry for IDLE_DAYS is "idle"; one failing for
@@ -294,6 +298,8 @@ class Review:
     practice: tuple[Placement, ...]
     people: tuple[PersonReview, ...] = ()
     """Who brought the links saved, annotated or shared in the period, most links first."""
+    challenge: ChallengeState | None = None
+    """Where the running challenge is (None when none runs)."""
 
 
 # -- gathering --------------------------------------------------------------------------------
@@ -462,7 +468,14 @@ def build_review(library: Library, days: int, now: datetime | None = None) -> Re
         skim_minutes=_minutes(sum(act.skim.values())), budget_minutes=_total_budget(lists, days),
         sources=tuple(_source_review(r, period, now)
                       for r in sql.source_rows(library.store, now - timedelta(days=days), now)),
-        practice=_placements(lists, funnels), people=_people(library, act))
+        practice=_placements(lists, funnels), people=_people(library, act),
+        challenge=_challenge(library, now))
+
+
+def _challenge(library: Library, now: datetime) -> ChallengeState | None:
+    from .challenge import current
+
+    return current(library.store, now=now, tz=local_zone())
 
 
 def _people(library: Library, act: _Activity) -> tuple[PersonReview, ...]:

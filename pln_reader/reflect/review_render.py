@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core.models import STEPS
 from ..core.text import shown
+from .challenge import state_json, summary_line
 from .learned import iso, period_json, placement_json, practice_grid, skim_line
 from .report import BROKEN_DAYS, IDLE_DAYS, NOISY_LINKS_PER_WEEK, Funnel, Review
 
@@ -46,6 +47,7 @@ def review_json(review: Review) -> dict[str, Any]:
                     for p in review.people if not p.handle],
         "thresholds": {"noisy_links_per_week": NOISY_LINKS_PER_WEEK, "idle_days": IDLE_DAYS,
                        "broken_days": BROKEN_DAYS},
+        "challenge": state_json(review.challenge) if review.challenge else None,
     }
 
 
@@ -93,6 +95,13 @@ def review_lines(review: Review) -> list[str]:
     if review.practice:
         out.append("\nPractice map (visitor: reading only; resident: notes and shares)")
         out.extend(f"  {line}" for line in practice_grid(review.practice, clean=lambda n: shown(n, 30)))
+    if review.challenge is not None:
+        state = review.challenge
+        out.append(f"\nChallenge: {shown(state.challenge.title)}")
+        out.append(f"  {shown(summary_line(state))}")
+        out.append(f"  {len(state.done)} of {state.steps_reached} steps reached are done"
+                   + (f"; open: {', '.join(shown(s.step.title, 40) for s in state.open)}"
+                      if state.open else ""))
     return out
 
 

@@ -429,6 +429,52 @@ def m0012_fetch_warnings(db: Database) -> None:
     db.execute("ALTER TABLE fetch_state ADD COLUMN warning TEXT")
 
 
+_V14 = [
+    # What the user did that no other table records, each kept as an event (a challenge counts
+    # events since it started, not the state now): a source added (``detail``: its kind), a
+    # source pruned (removed or muted), a list given a purpose, a weekly list written. The ids
+    # are not references: the event stays when its source or list goes.
+    """CREATE TABLE activity_events (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN
+            ('source_added', 'source_pruned', 'list_purpose', 'weekly_list_written')),
+        at TEXT NOT NULL,
+        list_id INTEGER,
+        source_id INTEGER,
+        detail TEXT
+    )""",
+    "CREATE INDEX activity_events_at ON activity_events(at, kind)",
+    # A challenge asks for the first saves or opens since a day: by kind first, so the many
+    # "seen" events are not read to find them.
+    "CREATE INDEX link_events_kind_at ON link_events(kind, at)",
+    # A challenge taken: its file as it was when started (a later edit does not move the goal
+    # posts), the local day it started on and that day's midnight in UTC. One runs at a time.
+    """CREATE TABLE challenge_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        started_on TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        stopped_at TEXT,
+        dismissed_on TEXT
+    )""",
+    "CREATE UNIQUE INDEX challenge_runs_running ON challenge_runs((1)) WHERE stopped_at IS NULL",
+    # The steps met, and when: a step met stays met.
+    """CREATE TABLE challenge_steps (
+        run_id INTEGER NOT NULL REFERENCES challenge_runs(id) ON DELETE CASCADE,
+        day INTEGER NOT NULL,
+        met_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, day)
+    ) WITHOUT ROWID""",
+]
+
+
+@migrations(name="0014_challenges")
+def m0014_challenges(db: Database) -> None:
+    _execute_all(db, _V14)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -146,12 +146,10 @@ class LearnedScreen(Screen[None]):
         self.app.push_screen(PathDialog(f"Write the {self.kind} ({fmt}) to", self.default_path()), chosen)
 
     def write(self, path: Path, fmt: str) -> None:
-        from ...core.files import write_atomically
-
         try:
             data = self._export(fmt)
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, data)
+            self.app.library.write_report(path, data, fmt)
         except (PlnError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

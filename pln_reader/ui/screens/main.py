@@ -57,6 +57,7 @@ class MainScreen(TriageMixin, Screen[None]):
         Binding("L", "new_list", "New list", show=False, id="new_list"),
         Binding("F", "failures", "Failed sources", show=False, id="failures"),
         Binding("w", "learned", "What I learned", show=False, id="learned"),
+        Binding("b", "dismiss_challenge", "Hide challenge today", show=False, id="dismiss_challenge"),
         Binding("escape", "back", "Back", show=False, id="back"),
     ]
 
@@ -73,6 +74,7 @@ class MainScreen(TriageMixin, Screen[None]):
         """What the status line says about sync (last sync, or why it failed)."""
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="challenge-banner")
         with Horizontal(id="panes"):
             yield ListsPane(id="lists")
             with Vertical(id="right"):
@@ -115,6 +117,36 @@ class MainScreen(TriageMixin, Screen[None]):
     def reload_lists(self) -> None:
         """Counts and lists from the store (after a refresh, an edit, a triage)."""
         self.lists_pane.show(self.build_views())
+        self.show_challenge()
+
+    def show_challenge(self) -> None:
+        """The running challenge's day and today's step, in one line; hidden when none runs or
+        when the user hid it today."""
+        from ..text import plain
+
+        banner = self.query_one("#challenge-banner", Static)
+        library = self.app.library
+        try:
+            state = library.challenge()
+        except PlnError as exc:  # its stored file no longer reads (a newer pln wrote it)
+            banner.display = True
+            banner.update(plain(f"Challenge: {exc}"))
+            return
+        banner.display = state is not None and not state.dismissed_today
+        if banner.display and state is not None:
+            banner.update(plain(f"Challenge: {library.challenge_line(state)} · b hides this today"))
+
+    def action_dismiss_challenge(self) -> None:
+        """Hide the challenge banner until tomorrow (`pln challenge` still shows the steps)."""
+        from ...core.errors import InputError
+
+        try:
+            self.app.library.dismiss_challenge_today()
+        except InputError as exc:
+            self.notify(str(exc), markup=False)
+            return
+        self.show_challenge()
+        self.notify("challenge hidden until tomorrow (pln challenge shows it)", markup=False)
 
     def select_view(self, name: str) -> None:
         """Highlight the view called ``name`` (a list just created or renamed)."""
@@ -127,6 +159,7 @@ class MainScreen(TriageMixin, Screen[None]):
         pane = self.lists_pane
         for view in self.build_views():
             pane.update_view(view)
+        self.show_challenge()
 
     def _query(self, offset: int) -> list[Link]:
         view = self.view
@@ -362,6 +395,8 @@ class MainScreen(TriageMixin, Screen[None]):
         self.skim.tick()
         if self._flush_skim():
             self.refresh_counts()
+        else:
+            self.show_challenge()  # a new day brings a new step (and ends a dismissal)
 
     def _flush_skim(self, *, stop: bool = False) -> bool:
         spans = self.skim.flush(stop=stop)

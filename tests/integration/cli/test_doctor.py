@@ -295,3 +295,20 @@ def test_the_library_offers_the_same_checks(home: Path, tools: Path) -> None:
         results = library.doctor(offline=True)
     assert [r.check for r in results][:4] == ["data directory", "settings", "database", "schema"]
     assert {r.status for r in results} == {"ok"}
+
+
+def test_challenge_files_that_do_not_read_are_warnings(pln: Pln, home: Path, tools: Path) -> None:
+    _, items = doctor(pln, "--offline")
+    assert "challenges" not in by_check(items)  # no challenges/ folder: nothing to say
+    folder = home / "challenges"
+    folder.mkdir()
+    (folder / "good.toml").write_text(
+        '[challenge]\nname = "good"\ntitle = "Good"\ndays = 1\nminutes_per_day = 5\n'
+        '[[step]]\nday = 1\ntitle = "t"\ntext = "x"\ncheck = "saved"\n', encoding="utf-8")
+    (folder / "bad.toml").write_text("[challenge\n", encoding="utf-8")
+    text, items = doctor(pln, "--offline")
+    assert text.exit_code == 0  # a warning, not a failure
+    found = [i for i in items if i["check"] == "challenges"]
+    assert [i["status"] for i in found] == ["warn", "ok"]
+    assert str(folder / "bad.toml") in str(found[0]["message"]) and "not valid TOML" in str(found[0]["message"])
+    assert found[1]["message"] == f"1 challenge file of yours in {folder} read"
