@@ -21,6 +21,7 @@ from ..store.db import Storage, open_storage
 from ..store.shares import add_events, drop_events_since
 from .annotations import AnnotationsMixin
 from .imports import ImportsMixin
+from .practice import PracticeMixin
 from .reflection import ReflectionMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
@@ -44,7 +45,7 @@ def utcnow() -> datetime:
 
 
 class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin,
-              ImportsMixin):
+              ImportsMixin, PracticeMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):
@@ -71,12 +72,12 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def create_list(
         self, name: str, *, purpose: str | None = None, context: str | None = None,
-        budget_minutes: int | None = None, parent: str | None = None,
+        budget_minutes: int | None = None, parent: str | None = None, aim: str | None = None,
     ) -> TopicList:
         """Create a topic list (nested in the list named ``parent``, if given)."""
         parent_id = self.store.get_list(parent).id if parent else None
         self.store.create_list(name, purpose=purpose, context=context, budget_minutes=budget_minutes,
-                               parent_id=parent_id, now=self.clock())
+                               parent_id=parent_id, now=self.clock(), aim=aim)
         return self.store.get_list(name.strip())
 
     def _list_paths(self) -> dict[int, str]:

@@ -219,10 +219,11 @@ class TriageMixin:
             try:
                 if existing is None:
                     library.create_list(edit.name, purpose=edit.purpose, context=edit.context,
-                                        budget_minutes=edit.budget_minutes)
+                                        budget_minutes=edit.budget_minutes, aim=edit.aim)
                 else:
                     library.edit_list(existing.name, new_name=edit.name, purpose=edit.purpose,
-                                      context=edit.context, budget_minutes=edit.budget_minutes)
+                                      context=edit.context, budget_minutes=edit.budget_minutes,
+                                      aim=edit.aim)
             except PlnError as exc:
                 self._fail(exc)
                 return
