@@ -317,7 +317,7 @@ def export_opml(library: Any, output: Path | None) -> None:
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @with_library
 def export_vault(library: Any, folder: Path | None) -> None:
-    """A Markdown file per link you annotated or shared, in FOLDER (default: [vault] dir).
+    """A Markdown file per link you annotated, shared or applied, in FOLDER (default: [vault] dir).
 
     Run it again at any time: only files whose content changed are written, and what you write
     below the line <!-- your notes below --> in a file is kept.

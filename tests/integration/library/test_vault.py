@@ -96,7 +96,7 @@ def test_a_link_with_nothing_left_keeps_its_file(library: Library, tmp_path: Pat
     result = library.export_vault(folder)
     assert result.orphaned == 1 and len(list(folder.iterdir())) == 2
     [path] = [p for p in folder.iterdir() if p.name.startswith("Break")]
-    assert "Nothing annotated or shared any more" in path.read_text("utf-8")
+    assert "Nothing annotated, shared or applied any more" in path.read_text("utf-8")
 
 
 def test_titles_that_clash_get_their_own_files(library: Library, tmp_path: Path) -> None:
