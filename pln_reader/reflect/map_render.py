@@ -63,7 +63,7 @@ def map_text(snapshot: MapSnapshot, width: int = 80, *, clean: Callable[[str], s
     (names too long for a cell end in an ellipsis); ``clean`` makes each list name safe."""
     rows = _rows([snapshot])
     label_w = max(len(r) for r in rows) + 2
-    cell_w = max((width - label_w - 4) // len(POSITIONS), 8)
+    cell_w = max((width - label_w - len(POSITIONS) - 2) // len(POSITIONS), 8)
     cells = _cells(snapshot, clean)
 
     def rule(left: str, mid: str, right: str) -> str:
@@ -140,19 +140,26 @@ def render_json(snapshots: Sequence[MapSnapshot]) -> str:
 
 # -- SVG ---------------------------------------------------------------------------------------
 
-_LEFT, _TOP, _CELL_W, _CELL_H, _BOTTOM = 150, 70, 260, 150, 110
-_SLOT_W, _SLOT_H = 130, 26
-_LIST_SLOTS, _SPACE_SLOTS = 6, 4  # two columns: three rows of lists, then two of spaces
+_LEFT, _TOP, _CELL_W, _BOTTOM = 150, 70, 260, 110
+_SLOT_H, _MIN_CELL_H = 22, 150
 
 
-def _xml_text(text: str, limit: int = 18) -> str:
+class _Layout:
+    """Every list and placed space has a line of its own in each row of cells, so an arrow
+    along it crosses no other label."""
+
+    def __init__(self, rows: list[str], slots: int) -> None:
+        self.rows = rows
+        self.cell_h = max(_MIN_CELL_H, 20 + slots * _SLOT_H)
+
+    def point(self, row: str, position: str, slot: int) -> tuple[float, float]:
+        x = _LEFT + POSITIONS.index(position) * _CELL_W + 16
+        y = _TOP + self.rows.index(row) * self.cell_h + 20 + slot * _SLOT_H
+        return x, y
+
+
+def _xml_text(text: str, limit: int = 30) -> str:
     return _fit(NOT_XML.sub("", text), limit)
-
-
-def _point(rows: list[str], row: str, position: str, slot: int) -> tuple[float, float]:
-    x = _LEFT + POSITIONS.index(position) * _CELL_W + 16 + (slot % 2) * _SLOT_W
-    y = _TOP + rows.index(row) * _CELL_H + 20 + (slot // 2) * _SLOT_H
-    return x, y
 
 
 def map_svg(snapshots: Sequence[MapSnapshot]) -> str:
@@ -160,8 +167,11 @@ def map_svg(snapshots: Sequence[MapSnapshot]) -> str:
     (squares) where they stand in the latest snapshot, aims as hollow circles, and an arrow from
     where each stood in the earliest snapshot it is placed in."""
     rows = _rows(snapshots)
+    placed_spaces = {m.name for m in movements(list(snapshots)) if m.kind == "space"}
+    layout = _Layout(rows, len(snapshots[-1].lists) + len(placed_spaces) if snapshots else 0)
+    cell_h = layout.cell_h
     width = _LEFT + len(POSITIONS) * _CELL_W + 30
-    height = _TOP + len(rows) * _CELL_H + _BOTTOM
+    height = _TOP + len(rows) * cell_h + _BOTTOM
     ET.register_namespace("", SVG_NS)
     svg = ET.Element(f"{{{SVG_NS}}}svg", {"width": str(width), "height": str(height),
                                           "viewBox": f"0 0 {width} {height}",
@@ -187,20 +197,20 @@ def map_svg(snapshots: Sequence[MapSnapshot]) -> str:
     grid = add(svg, "g", id="grid", stroke="#999", fill="none")
     for i, row in enumerate(rows):
         for j, _ in enumerate(POSITIONS):
-            add(grid, "rect", x=_LEFT + j * _CELL_W, y=_TOP + i * _CELL_H, width=_CELL_W, height=_CELL_H)
+            add(grid, "rect", x=_LEFT + j * _CELL_W, y=_TOP + i * cell_h, width=_CELL_W, height=cell_h)
     axes = add(svg, "g", id="axes", fill="#333")
     for j, pos in enumerate(POSITIONS):
         add(axes, "text", pos, x=_LEFT + j * _CELL_W + _CELL_W / 2, y=_TOP - 8, text_anchor="middle")
     for i, row in enumerate(rows):
-        add(axes, "text", row, x=_LEFT - 10, y=_TOP + i * _CELL_H + _CELL_H / 2, text_anchor="end")
-    bottom = _TOP + len(rows) * _CELL_H
+        add(axes, "text", row, x=_LEFT - 10, y=_TOP + i * cell_h + cell_h / 2, text_anchor="end")
+    bottom = _TOP + len(rows) * cell_h
     add(axes, "text", "Visitor \u2190\u2192 Resident", x=_LEFT + len(POSITIONS) * _CELL_W / 2,
         y=bottom + 24, text_anchor="middle", font_size=14, font_weight="bold")
-    middle = _TOP + len(rows) * _CELL_H / 2
+    middle = _TOP + len(rows) * cell_h / 2
     add(axes, "text", "Personal \u2190\u2192 Professional", x=24, y=middle, text_anchor="middle",
         font_size=14, font_weight="bold", transform=f"rotate(-90 24 {middle})")
     if snapshots:
-        _draw_points(svg, add, rows, snapshots)
+        _draw_points(svg, add, layout, snapshots)
     legend = add(svg, "g", id="legend", fill="#333")
     y = bottom + 56
     add(legend, "circle", cx=_LEFT + 6, cy=y - 4, r=5, fill="#1f5f99")
@@ -218,43 +228,46 @@ def map_svg(snapshots: Sequence[MapSnapshot]) -> str:
     return ET.tostring(svg, encoding="unicode", xml_declaration=False) + "\n"
 
 
-def _draw_points(svg: ET.Element, add: Callable[..., ET.Element], rows: list[str],
+def _draw_points(svg: ET.Element, add: Callable[..., ET.Element], layout: _Layout,
                  snapshots: Sequence[MapSnapshot]) -> None:
     latest = snapshots[-1]
     moves = {(m.kind, m.name): m for m in movements(list(snapshots))}
     arrows = add(svg, "g", id="movement", stroke="#555", stroke_width=1.5, fill="none")
     points = add(svg, "g", id="points")
-    for slot, p in enumerate(latest.lists):
-        row, slot = _row_of(p.context), slot % _LIST_SLOTS
+
+    def arrow(move: Movement, row: str, slot: int, x: float, y: float, **style: str) -> None:
+        if move.moved:
+            x0, y0 = layout.point(row, move.start, slot)
+            add(arrows, "line", x1=x0, y1=y0, x2=x - 7 if x > x0 else x + 7, y2=y,
+                marker_end="url(#arrow)", **style)
+
+    slot = 0
+    for p in latest.lists:
+        row = _row_of(p.context)
         move = moves.get(("list", p.list_name))
         label = _xml_text(p.list_name)
         group = add(points, "g", class_="list")
         add(group, "title", NOT_XML.sub("", p.list_name))
         if p.aim is not None:
-            x, y = _point(rows, row, p.aim, slot)
+            x, y = layout.point(row, p.aim, slot)
             add(group, "circle", cx=x, cy=y, r=7, fill="none", stroke="#1f5f99", stroke_width=2,
                 class_="aim")
             if p.aim != (move.end if move else None):
                 add(group, "text", label, x=x + 11, y=y + 4, fill="#1f5f99", font_style="italic")
-        if move is None:
-            continue
-        x, y = _point(rows, row, move.end, slot)
-        add(group, "circle", cx=x, cy=y, r=5, fill="#1f5f99", class_="now")
-        add(group, "text", label, x=x + 11, y=y + 4, fill="#111")
-        if move.moved:
-            x0, y0 = _point(rows, row, move.start, slot)
-            add(arrows, "line", x1=x0, y1=y0, x2=x - 7 if x > x0 else x + 7, y2=y,
-                marker_end="url(#arrow)")
-    for slot, s in enumerate(latest.spaces):
+        if move is not None:
+            x, y = layout.point(row, move.end, slot)
+            add(group, "circle", cx=x, cy=y, r=5, fill="#1f5f99", class_="now")
+            add(group, "text", label, x=x + 11, y=y + 4, fill="#111")
+            arrow(move, row, slot, x, y)
+        slot += 1
+    for s in latest.spaces:
         move = moves.get(("space", s.channel))
         if move is None:
             continue
-        slot = _LIST_SLOTS + slot % _SPACE_SLOTS
-        x, y = _point(rows, _row_of(s.context), move.end, slot)
+        row = _row_of(s.context)
+        x, y = layout.point(row, move.end, slot)
         group = add(points, "g", class_="space")
         add(group, "rect", x=x - 5, y=y - 5, width=10, height=10, fill="#b5651d")
         add(group, "text", s.channel, x=x + 11, y=y + 4, fill="#111")
-        if move.moved:
-            x0, y0 = _point(rows, _row_of(s.context), move.start, slot)
-            add(arrows, "line", x1=x0, y1=y0, x2=x - 7 if x > x0 else x + 7, y2=y,
-                marker_end="url(#arrow)", stroke_dasharray="4 3")
+        arrow(move, row, slot, x, y, stroke_dasharray="4 3")
+        slot += 1
