@@ -181,6 +181,8 @@ def review(library: Any, days: int | None, as_json: bool, show_map: bool, months
         write_atomically(output, data)
         click.echo(f"wrote the practice map ({fmt.plural(len(snapshots), 'month')}, {chosen}) to "
                    f"{fmt.shown(str(output))}", err=True)
+    elif sys.stdout.isatty() and chosen != "text":  # names are the user's: no escape reaches it
+        click.echo(fmt.shown_multiline(data.decode("utf-8")), nl=not data.endswith(b"\n"))
     else:
         click.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
 

@@ -103,8 +103,8 @@ def movement_lines(moves: Sequence[Movement], clean: Callable[[str], str] = show
 def maps_text(snapshots: Sequence[MapSnapshot], width: int = 80, *,
               clean: Callable[[str], str] = shown) -> str:
     """Every snapshot's grid, oldest first, then how each list and space moved."""
-    out = ["Practice map (visitor: reading only; resident: notes and shares; spaces: resident "
-           "where you post)", LEGEND]
+    out = [("Practice map (visitor: reading only; resident: notes and shares; spaces: resident "
+            "where you post)"), LEGEND]
     for snap in snapshots:
         out += ["", f"{snap.label} ({snap.period.dates})", map_text(snap, width, clean=clean)]
     moves = movements(list(snapshots))

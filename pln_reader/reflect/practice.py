@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ..core.models import SHARE_CHANNELS
 from ..core.periods import Period, last_months, local_zone
 from ..store import reflect as sql
-from .report import POSITIONS, Placement, _Activity, _funnel, _placements
+from .report import POSITIONS, Funnel, Placement, _Activity, _funnel, _placements
 
 if TYPE_CHECKING:
     from .report import Library
@@ -112,8 +112,8 @@ def build_snapshots(library: Library, months: int = 1, now: datetime | None = No
     out = []
     for period in last_months(now, min(months, MAX_MONTHS), local_zone()):
         act = _Activity(library, period)
-        funnels = {t.id: _funnel(act.of_list(t.id).values()) for t in lists}
-        out.append(MapSnapshot(period, _placements(lists, dict(funnels)), _spaces(library, act, period)))
+        funnels: dict[int | None, Funnel] = {t.id: _funnel(act.of_list(t.id).values()) for t in lists}
+        out.append(MapSnapshot(period, _placements(lists, funnels), _spaces(library, act, period)))
     return tuple(out)
 
 

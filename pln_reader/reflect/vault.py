@@ -98,8 +98,8 @@ def render(link: Link, credits: Credits, tags: Sequence[str], annotations: Seque
     lines = ["---", *(f"{key}: {_yaml(value)}" for key, value in front.items()), "---", ""]
     lines.append(f"# [{md_text(link.title or link.url)}](<{link.url}>)")
     if not annotations and not shares and not applied:
-        lines += ["", "*Nothing annotated, shared or applied any more: this file is kept for what you "
-                  "wrote below.*"]
+        lines += ["", ("*Nothing annotated, shared or applied any more: this file is kept for what "
+                       "you wrote below.*")]
     highlights = [a for a in annotations if a.kind == "highlight"]
     notes = [a for a in annotations if a.kind == "note"]
     if highlights:

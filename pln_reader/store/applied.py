@@ -81,6 +81,6 @@ def count_applied_since(conn_or_store: Storage | sqlite3.Connection, since_iso: 
     """How many applied entries happened at or after ``since_iso`` (ISO-8601; a time with a zone
     is compared in UTC, as stored)."""
     conn = conn_or_store.conn if isinstance(conn_or_store, Storage) else conn_or_store
-    since = datetime.fromisoformat(since_iso.strip().replace("Z", "+00:00"))
+    since = datetime.fromisoformat(since_iso.strip())
     bound = to_db(since) if since.tzinfo is not None else since.isoformat(timespec="seconds")
     return int(conn.execute("SELECT count(*) FROM applied WHERE at >= ?", [bound]).fetchone()[0])

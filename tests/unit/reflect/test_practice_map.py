@@ -170,3 +170,10 @@ def test_snapshots_need_no_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert all(s.position is None for s in snaps[-1].spaces)
         ET.fromstring(map_svg(snaps))
         assert "nothing placed yet" in maps_text(snaps)
+
+
+def test_the_review_names_each_lists_aim(library: Library) -> None:
+    from pln_reader.reflect.review_render import render_review
+
+    text = render_review(library.review(30))
+    assert "  aims: Teaching resident (there), Idle between (`pln review --map` draws both)" in text
