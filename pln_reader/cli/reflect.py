@@ -149,7 +149,7 @@ MAP_FORMATS = ("text", "json", "svg", "png")  # as library.practice.MAP_FORMATS
               help="With --map: one map for each of the last N calendar months (default 1: this one).")
 @click.option("--format", "map_format", type=click.Choice(MAP_FORMATS), default=None,
               help="With --map: text (default), json, svg or png (png needs rsvg-convert).")
-@click.option("--width", type=click.IntRange(40, 400), default=None,
+@click.option("--width", type=click.IntRange(50, 400), default=None,
               help="With --map: the text map's width (default: the terminal's).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="With --map: write to FILE.")
 @with_library

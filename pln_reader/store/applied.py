@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from ..core.errors import NotFoundError
+from ..core.errors import InputError, NotFoundError
 from ..core.models import Applied
 from .db import Storage, _split, from_db, to_db
 from .links import in_list_clause
@@ -81,6 +81,9 @@ def count_applied_since(conn_or_store: Storage | sqlite3.Connection, since_iso: 
     """How many applied entries happened at or after ``since_iso`` (ISO-8601; a time with a zone
     is compared in UTC, as stored)."""
     conn = conn_or_store.conn if isinstance(conn_or_store, Storage) else conn_or_store
-    since = datetime.fromisoformat(since_iso.strip())
+    try:
+        since = datetime.fromisoformat(since_iso.strip())
+    except ValueError:
+        raise InputError(f"{since_iso!r} is not an ISO-8601 date or time") from None
     bound = to_db(since) if since.tzinfo is not None else since.isoformat(timespec="seconds")
     return int(conn.execute("SELECT count(*) FROM applied WHERE at >= ?", [bound]).fetchone()[0])

@@ -109,11 +109,12 @@ def test_the_text_map_is_a_box_drawn_grid_with_aims(library: Library) -> None:
     assert lines[-1] == "quiet (nothing happened): Idle"
 
 
-def test_names_are_cleaned_and_cut_to_fit(library: Library) -> None:
+@pytest.mark.parametrize("width", [50, 60, 120])
+def test_names_are_cleaned_and_cut_to_fit(library: Library, width: int) -> None:
     library.edit_list("Home", new_name=HOSTILE + " and a very long tail of words")
-    text = map_text(library.practice_map()[-1], width=60)
+    text = map_text(library.practice_map()[-1], width=width)
     assert "\x1b" not in text and "\x07" not in text
-    assert "\u2026" in text and all(len(line) <= 60 for line in text.splitlines())
+    assert "\u2026" in text and all(len(line) <= width for line in text.splitlines())
 
 
 def test_all_snapshots_in_text_and_json(library: Library) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pln_reader.core.errors import NotFoundError
+from pln_reader.core.errors import InputError, NotFoundError
 from pln_reader.store import applied as store_applied
 from pln_reader.store import links as storage_links
 from pln_reader.store.db import open_storage
@@ -27,6 +27,8 @@ def test_add_edit_list_delete_and_count(tmp_path: Path) -> None:
     assert store_applied.count_applied_since(store, "2026-11-13T00:00:00Z") == 1
     assert store_applied.count_applied_since(store.conn, "2026-11-15") == 0  # a bare date, UTC
     assert store_applied.count_applied_since(store, "2026-11-12T16:00:00+01:00") == 2  # 15:00 UTC
+    with pytest.raises(InputError, match="not an ISO-8601 date"):
+        store_applied.count_applied_since(store, "last week")
     store_applied.edit_applied(store, first, text="tried it, well", at=None, now=T)
     [edited] = store_applied.list_applied(store, applied_id=first)
     assert (edited.text, edited.at, edited.link_url) == ("tried it, well", T, "https://example.org/a")
@@ -54,7 +56,6 @@ def test_a_list_aim_is_checked(tmp_path: Path) -> None:
     store = open_storage(tmp_path / "pln.db")
     store.create_list("Teaching", aim="resident", now=T)
     assert store.get_list("Teaching").aim == "resident"
-    from pln_reader.core.errors import InputError
 
     with pytest.raises(InputError, match="an aim must be one of visitor, between, resident"):
         store.edit_list("Teaching", aim="tourist")
