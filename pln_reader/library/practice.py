@@ -114,6 +114,14 @@ class PracticeMixin:
             raise InputError(f"a map covers 1 to {MAX_MONTHS} months, not {months}")
         return build_snapshots(cast("Library", self), months)
 
+    def practice_map_text(self, snapshot: MapSnapshot, *, width: int = 80) -> str:
+        """One snapshot drawn with box-drawing characters, at most ``width`` columns (names
+        cleaned of control characters): what a screen that shows the map displays, as plain
+        text (never as markup)."""
+        from ..reflect.map_render import map_text
+
+        return map_text(snapshot, width)
+
     def render_practice_map(self, snapshots: Sequence[MapSnapshot], fmt: str = "text", *,
                             width: int = 80) -> bytes:
         """The map as ``text`` (box-drawing characters, names cleaned for a terminal), ``json``

@@ -178,3 +178,9 @@ def test_the_review_names_each_lists_aim(library: Library) -> None:
 
     text = render_review(library.review(30))
     assert "  aims: Teaching resident (there), Idle between (`pln review --map` draws both)" in text
+
+
+def test_the_library_draws_one_snapshot_for_a_screen(library: Library) -> None:
+    nov = library.practice_map(months=2)[-1]
+    assert library.practice_map_text(nov, width=70) == map_text(nov, width=70)
+    assert "\u25c9 Teaching" in library.practice_map_text(nov)
