@@ -92,12 +92,23 @@ def list_cmd(library: Any, list_name: str | None, since: str | None, as_json: bo
 @click.argument("applied_id", metavar="ID", type=int)
 @click.argument("text", required=False)
 @click.option("--at", "at", metavar="DATETIME", help="The new time (local time unless a zone is given).")
+@click.option("--edit", "use_editor", is_flag=True, help="Change the text in $EDITOR.")
 @with_library
-def edit(library: Any, applied_id: int, text: str | None, at: str | None) -> None:
-    """Change an applied entry's TEXT or its time (--at)."""
-    if text is None and at is None:
-        raise click.UsageError("nothing to change: give the new TEXT or --at DATETIME")
-    entry = library.edit_applied(applied_id, text=text, at=_when(at, "--at"))
+def edit(library: Any, applied_id: int, text: str | None, at: str | None, use_editor: bool) -> None:
+    """Change an applied entry's TEXT (in $EDITOR when neither TEXT nor --at is given on a
+    terminal) or its time (--at)."""
+    import sys
+
+    when = _when(at, "--at")
+    if text is None and (use_editor or (at is None and sys.stdin.isatty())):
+        current = library.get_applied(applied_id)
+        written = click.edit(current.text, extension=".md")
+        if written is None or written.strip() == current.text.strip():
+            raise click.UsageError("the editor closed without a change: nothing changed")
+        text = written
+    if text is None and when is None:
+        raise click.UsageError("nothing to change: give the new TEXT or --at DATETIME (or --edit)")
+    entry = library.edit_applied(applied_id, text=text, at=when)
     click.echo(f"updated applied {entry.id}")
 
 

@@ -49,7 +49,7 @@ def test_record_list_edit_and_delete(pln) -> None:  # type: ignore[no-untyped-de
     (("applied", T1, "   "), "error: say what you did: an applied entry needs some text"),
     (("applied", T1, "x", "--at", "yesterday"), "error: --at: 'yesterday' is not a date"),
     (("applied", "edit", "99", "x"), "error: no applied entry with id 99 (see `pln applied list`)"),
-    (("applied", "edit", "1"), "error: nothing to change: give the new TEXT or --at DATETIME"),
+    (("applied", "edit", "1"), "error: nothing to change: give the new TEXT or --at DATETIME (or --edit)"),
     (("applied", "delete", "99"), "error: no applied entry with id 99"),
     (("applied", "list", "--list", "Nope"), "error: no topic list named 'Nope'"),
     (("applied", "https://unknown.example/\x1b[31m"), "error: missing argument"),
@@ -141,3 +141,18 @@ def test_png_with_the_converter(pln, tmp_path: Path) -> None:  # type: ignore[no
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
     width = int.from_bytes(data[16:20], "big")
     assert width > 500 and os.path.getsize(out) == len(data)
+
+
+def test_edit_in_the_editor(pln, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "editor.sh"
+    script.write_text('#!/bin/sh\nsed -i "s/Tried/Retried/" "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert pln("applied", "edit", "1", "--edit").stdout == "updated applied 1\n"
+    [entry] = json.loads(pln("applied", "list", "--json").stdout)
+    assert entry["text"] == TRIED.replace("Tried", "Retried")
+    monkeypatch.setenv("EDITOR", "true")  # closes without a change
+    result = pln("applied", "edit", "1", "--edit", ok=False)
+    assert result.exit_code == 2 and "nothing changed" in result.stderr
+    assert json.loads(pln("applied", "list", "--json").stdout) == [entry]
