@@ -87,13 +87,17 @@ def map_text(snapshot: MapSnapshot, width: int = 80, *, clean: Callable[[str], s
     return "\n".join(out)
 
 
-def movement_lines(moves: Sequence[Movement], clean: Callable[[str], str] = shown) -> list[str]:
-    """"Teaching: visitor (2026-09) -> resident (2026-11), aims resident", lists first."""
+def movement_lines(moves: Sequence[Movement], clean: Callable[[str], str] = shown, *,
+                   latest: str | None = None) -> list[str]:
+    """"Teaching: visitor (2026-09) -> resident (2026-11), aims resident", lists first; a list
+    or space not placed in the ``latest`` month says it has been quiet since."""
     out = []
     for m in sorted(moves, key=lambda m: (m.kind != "list", m.name.casefold())):
         name = clean(m.name) if m.kind == "list" else f"{m.name} (space)"
         text = (f"{name}: {m.start} ({m.start_label}) \u2192 {m.end} ({m.end_label})" if m.moved
                 else f"{name}: {m.end} since {m.start_label}")
+        if latest is not None and m.end_label != latest:
+            text += f", quiet in {latest}"
         if m.aim:
             text += f", aims {m.aim}" + (" (there)" if m.aim == m.end else "")
         out.append(text)
@@ -111,7 +115,8 @@ def maps_text(snapshots: Sequence[MapSnapshot], width: int = 80, *,
     if len(snapshots) > 1 or moves:
         out += ["", f"Movement, {snapshots[0].label} to {snapshots[-1].label}" if len(snapshots) > 1
                 else "Where things stand"]
-        out += [f"  {line}" for line in movement_lines(moves, clean)] or ["  nothing placed yet"]
+        out += [f"  {line}" for line in movement_lines(moves, clean, latest=snapshots[-1].label)
+                ] or ["  nothing placed yet"]
     return "\n".join(out)
 
 

@@ -124,6 +124,9 @@ def test_all_snapshots_in_text_and_json(library: Library) -> None:
         "2026-09 (1\u201330 September 2026)", "2026-10 (1\u201331 October 2026)",
         "2026-11 (1\u201330 November 2026)"]
     assert "Teaching: visitor (2026-09) \u2192 resident (2026-11), aims resident (there)" in text
+    assert "  Home: visitor (2026-09) \u2192 between (2026-11)\n" in text
+    earlier = maps_text(snaps[:2])  # Home was quiet in October
+    assert "  Home: visitor since 2026-09, quiet in 2026-10\n" in earlier
     data = json.loads(json.dumps(maps_json(snaps)))
     assert data["version"] == 1 and [s["label"] for s in data["snapshots"]] == [
         "2026-09", "2026-10", "2026-11"]
