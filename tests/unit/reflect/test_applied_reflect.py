@@ -113,3 +113,14 @@ def test_the_review_counts_applied(library: Library) -> None:
     data = review_json(review)
     assert data["lists"][0]["funnel"]["applied"] == 2
     assert data["lists"][0]["step"]["applied"] == round(2 / 3, 4)
+
+
+def test_the_report_names_each_lists_aim(library: Library) -> None:
+    library.edit_list("Teaching", aim="resident")
+    library.create_list("<b>Hostile</b> *aim*", context="both", aim="between")
+    report = build_weekly(library, period_for_week("2026-W46", LONDON))
+    assert "Aims: Teaching (resident), \\<b\\>Hostile\\</b\\> \\*aim\\* (between)." in to_markdown(report)
+    root = etree.fromstring(to_html(report).encode("utf-8"))
+    aims = root.xpath("//h:p[@class='aims']", namespaces=XHTML)[0]
+    assert aims.xpath("string(.)") == "Aims: Teaching (resident), <b>Hostile</b> *aim* (between)."
+    assert not root.xpath("//h:b", namespaces=XHTML)
