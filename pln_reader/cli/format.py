@@ -69,6 +69,7 @@ def list_json(t: TopicList) -> dict[str, Any]:
         "purpose": t.purpose,
         "context": t.context,
         "budget_minutes": t.budget_minutes,
+        "aim": t.aim,
         "parent_id": t.parent_id,
         "sources": t.source_count,
         "unread": t.unread,
@@ -165,7 +166,8 @@ def print_lists(items: list[TopicList]) -> None:
         budget = f"{t.budget_minutes} min/day" if t.budget_minutes is not None else "no budget"
         context = t.context or "-"
         sources = plural(t.source_count, "source")
-        click.echo(f"{shown(t.name)}  ({t.unread} unread, {sources}, {budget}, {context})")
+        aim = f", aims {t.aim}" if t.aim else ""
+        click.echo(f"{shown(t.name)}  ({t.unread} unread, {sources}, {budget}, {context}{aim})")
         if t.purpose:
             click.echo(f"    {shown(t.purpose)}")
 

@@ -14,7 +14,7 @@ import click
 
 from ..core.errors import PlnError
 from ..core.version import __version__
-from . import backup, challenge, completion, doctor, notes, reading, reflect, shares, social, sync
+from . import applied, backup, challenge, completion, doctor, notes, reading, reflect, shares, social, sync
 from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 
@@ -190,6 +190,8 @@ def _budget(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 def list_options(f: F) -> F:
     f = click.option("--budget", metavar="MINUTES", callback=_budget,
                      help="Daily skim budget: 0 to 1440 minutes.")(f)
+    f = click.option("--aim", type=click.Choice(["visitor", "between", "resident", "none"]),
+                     help="Where the list aims on the practice map (none clears it).")(f)
     f = click.option("--context", type=click.Choice(["professional", "personal", "both"]))(f)
     f = click.option("--purpose", help="One sentence: why you read this list.")(f)
     return f
@@ -201,11 +203,11 @@ def list_options(f: F) -> F:
 @list_options
 @click.option("--parent", metavar="LIST", help="Nest the new list in this list.")
 @with_library
-def list_create(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None,
-                parent: str | None) -> None:
+def list_create(library: Any, name: str, purpose: str | None, context: str | None, aim: str | None,
+                budget: int | None, parent: str | None) -> None:
     """Create a topic list."""
     created = library.create_list(name, purpose=purpose, context=context, budget_minutes=budget,
-                                  parent=parent)
+                                  parent=parent, aim=None if aim == "none" else aim)
     click.echo(f"created list: {fmt.shown(created.name)}")
 
 
@@ -216,9 +218,9 @@ def list_create(library: Any, name: str, purpose: str | None, context: str | Non
 @click.option("--rename", metavar="NEW_NAME", help="Give the list a new name.")
 @click.option("--parent", metavar="LIST", help='Nest the list in this list ("" for the top).')
 @with_library
-def list_edit(library: Any, name: str, purpose: str | None, context: str | None, budget: int | None,
-              rename: str | None, parent: str | None) -> None:
-    """Change a topic list's name, purpose, context, budget or place."""
+def list_edit(library: Any, name: str, purpose: str | None, context: str | None, aim: str | None,
+              budget: int | None, rename: str | None, parent: str | None) -> None:
+    """Change a topic list's name, purpose, context, budget, aim or place."""
     changes: dict[str, Any] = {}
     if rename is not None:
         changes["new_name"] = rename
@@ -230,9 +232,11 @@ def list_edit(library: Any, name: str, purpose: str | None, context: str | None,
         changes["context"] = context
     if budget is not None:
         changes["budget_minutes"] = budget
+    if aim is not None:
+        changes["aim"] = None if aim == "none" else aim
     if not changes:
-        raise click.UsageError("nothing to change: give --purpose, --context, --budget, --rename "
-                               "or --parent")
+        raise click.UsageError("nothing to change: give --purpose, --context, --budget, --aim, "
+                               "--rename or --parent")
     edited = library.edit_list(name, **changes)
     click.echo(f"updated list: {fmt.shown(edited.name)}")
 
@@ -324,7 +328,7 @@ def export_opml(library: Any, output: Path | None) -> None:
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @with_library
 def export_vault(library: Any, folder: Path | None) -> None:
-    """A Markdown file per link you annotated or shared, in FOLDER (default: [vault] dir).
+    """A Markdown file per link you annotated, shared or applied, in FOLDER (default: [vault] dir).
 
     Run it again at any time: only files whose content changed are written, and what you write
     below the line <!-- your notes below --> in a file is kept.
@@ -514,6 +518,6 @@ def main() -> None:
 
 
 # The command modules define their commands; only this module puts them on the group.
-for _module in (doctor, notes, reading, reflect, shares, social, sync, completion, backup, challenge):
+for _module in (doctor, notes, reading, reflect, shares, social, sync, completion, backup, challenge, applied):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

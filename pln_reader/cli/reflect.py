@@ -133,15 +133,56 @@ def learned(library: Any, week: str | None, since: str | None, until: str | None
 # -- review ------------------------------------------------------------------------------------
 
 
+MAP_FORMATS = ("text", "json", "svg", "png")  # as library.practice.MAP_FORMATS
+
+
 @click.command()
 @home_option
-@click.option("--days", type=click.IntRange(min=1), default=7, show_default=True,
-              help="Review the last N days.")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Review the last N days (default 7).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object (see README).")
+@click.option("--map", "show_map", is_flag=True,
+              help="Only the practice map: lists, their aims and your spaces, one map per month.")
+@click.option("--months", type=click.IntRange(1, 120), default=None,
+              help="With --map: one map for each of the last N calendar months (default 1: this one).")
+@click.option("--format", "map_format", type=click.Choice(MAP_FORMATS), default=None,
+              help="With --map: text (default), json, svg or png (png needs rsvg-convert).")
+@click.option("--width", type=click.IntRange(50, 400), default=None,
+              help="With --map: the text map's width (default: the terminal's).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="With --map: write to FILE.")
 @with_library
-def review(library: Any, days: int, as_json: bool) -> None:
+def review(library: Any, days: int | None, as_json: bool, show_map: bool, months: int | None,
+           map_format: str | None, width: int | None, output: Path | None) -> None:
     """List review: each list's funnel and skim time, noisy, idle and broken sources, practice map."""
-    click.echo(library.render_review(library.review(days), "json" if as_json else "text"))
+    if not show_map:
+        for given, name in ((months, "--months"), (map_format, "--format"), (width, "--width"),
+                            (output, "--output")):
+            if given is not None:
+                raise click.UsageError(f"{name} is for the practice map: add --map")
+        click.echo(library.render_review(library.review(days or 7), "json" if as_json else "text"))
+        return
+    if days is not None:
+        raise click.UsageError("--map draws calendar months: give --months N instead of --days")
+    if as_json and map_format not in (None, "json"):
+        raise click.UsageError("give one of --json and --format")
+    chosen = "json" if as_json else map_format or "text"
+    if chosen == "png" and output is None:
+        raise click.UsageError("a PNG goes to a file: add -o FILE")
+    import shutil
+
+    snapshots = library.practice_map(months or 1)
+    data = library.render_practice_map(snapshots, chosen,
+                                       width=width or min(shutil.get_terminal_size().columns, 120))
+    if output is not None:
+        from ..core.files import write_atomically
+
+        write_atomically(output, data)
+        click.echo(f"wrote the practice map ({fmt.plural(len(snapshots), 'month')}, {chosen}) to "
+                   f"{fmt.shown(str(output))}", err=True)
+    elif sys.stdout.isatty() and chosen != "text":  # names are the user's: no escape reaches it
+        click.echo(fmt.shown_multiline(data.decode("utf-8")), nl=not data.endswith(b"\n"))
+    else:
+        click.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
 
 
 COMMANDS = (learned, review)

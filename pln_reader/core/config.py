@@ -85,6 +85,27 @@ class VaultSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    """The context of each share channel on the practice map: professional, personal or both."""
+
+    mastodon: str = "both"
+    bluesky: str = "both"
+    linkedin: str = "professional"
+    twitter: str = "both"
+    threads: str = "both"
+    blog: str = "both"
+    email: str = "professional"
+    team: str = "professional"
+    meeting: str = "professional"
+    other: str = "both"
+
+    @property
+    def professional(self) -> tuple[str, ...]:
+        """The channels whose context is professional."""
+        return tuple(name for name in self.__dataclass_fields__ if getattr(self, name) == "professional")
+
+
+@dataclass(frozen=True, slots=True)
 class BackupSettings:
     keep: int = 7
     """Automatic backups kept in the data directory's backups/ (one a day at most, and one before
@@ -152,6 +173,7 @@ class Settings:
     learned: LearnedSettings = field(default_factory=LearnedSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     vault: VaultSettings = field(default_factory=VaultSettings)
+    channels: ChannelSettings = field(default_factory=ChannelSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
@@ -176,10 +198,12 @@ class Settings:
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
                               "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings,
                               "backup": BackupSettings, "sync": SyncSettings,
-                              "vault": VaultSettings}
+                              "vault": VaultSettings, "channels": ChannelSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
-            ("learned", "format"): ("md", "html", "atom"), ("sync", "fetch"): ("server", "local")}
+            ("learned", "format"): ("md", "html", "atom"), ("sync", "fetch"): ("server", "local"),
+            **{("channels", f.name): ("professional", "personal", "both")
+               for f in dataclasses.fields(ChannelSettings)}}
 
 # Names the social features document (besides the PLN_READER_SOCIAL_* form).
 _SOCIAL_ENV = {"PLN_BLUESKY_APPVIEW": "bluesky_appview", "PLN_MASTODON_TOKEN": "mastodon_token"}

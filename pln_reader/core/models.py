@@ -15,10 +15,16 @@ PROFESSIONAL_CHANNELS = ("linkedin", "team", "meeting", "email")
 """Share channels that reach colleagues (a challenge's ``shared_on_professional_channel``); a
 setting may name others: the checks take the channels as a parameter, this is the default."""
 EVENT_KINDS = ("seen", "opened", "read", "saved")
-STEPS = ("seen", "saved", "read", "annotated", "shared")
+STEPS = ("seen", "saved", "read", "annotated", "shared", "applied")
+"""The funnel of the weekly report and the review, in order (``applied``: the link changed what
+you did; its step rate is taken over the links read, see :data:`STEP_BEFORE`)."""
+STEP_BEFORE = {"saved": "seen", "read": "saved", "annotated": "read", "shared": "annotated",
+               "applied": "read"}
+"""The step each step's rate is taken over."""
+AIMS = ("visitor", "between", "resident")
+"""Where a list aims on the visitor-resident axis (``pln list edit NAME --aim ...``)."""
 NETWORKS = {"mastodon_list": "mastodon", "mastodon_tag": "mastodon", "bluesky_list": "bluesky"}
 """The social network of each kind of social source (its entries are people's posts)."""
-"""The funnel of the weekly report and the review, in order."""
 
 # What an article's status says (the article pipeline sets it; the README and the reader show it).
 ARTICLE_STATUSES: tuple[str, ...] = (
@@ -67,6 +73,8 @@ class TopicList:
     parent_id: int | None = None
     source_count: int = 0
     unread: int = 0
+    aim: str | None = None
+    """Where the list aims on the visitor-resident axis (one of :data:`AIMS`), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +247,18 @@ class Share:
     comment: str | None = None
     post_url: str | None = None
     origin: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """That a link changed what the user did: what they tried, and when."""
+
+    id: int
+    link_url: str
+    link_title: str | None
+    text: str
+    at: datetime
+    lists: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

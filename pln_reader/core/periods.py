@@ -126,3 +126,19 @@ def period_all(tz: tzinfo | None, first: datetime | None, now: datetime) -> Peri
     """Everything ever done (``pln learned --all``)."""
     return Period(None, None, "all", _zone_name(tz, now), None,
                   first.astimezone(tz).date() if first else None, None, tz)
+
+
+def period_for_month(year: int, month: int, tz: tzinfo | None) -> Period:
+    """A calendar month, local time (label ``2026-11``)."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return period_between(first, following - timedelta(days=1), tz, label=f"{year}-{month:02d}")
+
+
+def last_months(now: datetime, count: int, tz: tzinfo | None) -> list[Period]:
+    """The ``count`` calendar months up to the one ``now`` is in (so far), oldest first."""
+    if count < 1:
+        raise InputError(f"a map needs at least one month, not {count}")
+    today = now.astimezone(tz).date()
+    index = today.year * 12 + today.month - 1
+    return [period_for_month(i // 12, i % 12 + 1, tz) for i in range(index - count + 1, index + 1)]

@@ -52,7 +52,8 @@ class ChallengesMixin:
         from ..core.periods import local_zone
         from ..reflect.challenge import current
 
-        return current(self.store, now=self.clock(), tz=local_zone())
+        return current(self.store, now=self.clock(), tz=local_zone(),
+                       professional=self.settings.channels.professional)
 
     def stop_challenge(self) -> str:
         """Stop the running challenge (its progress stays in the store); returns its name."""

@@ -23,6 +23,7 @@ from ..store.shares import add_events, drop_events_since
 from .annotations import AnnotationsMixin
 from .challenges import ChallengesMixin
 from .imports import ImportsMixin
+from .practice import PracticeMixin
 from .reflection import ReflectionMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
@@ -46,7 +47,7 @@ def utcnow() -> datetime:
 
 
 class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin,
-              ImportsMixin, ChallengesMixin):
+              ImportsMixin, ChallengesMixin, PracticeMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):
@@ -73,14 +74,14 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def create_list(
         self, name: str, *, purpose: str | None = None, context: str | None = None,
-        budget_minutes: int | None = None, parent: str | None = None,
+        budget_minutes: int | None = None, parent: str | None = None, aim: str | None = None,
     ) -> TopicList:
         """Create a topic list (nested in the list named ``parent``, if given)."""
         parent_id = self.store.get_list(parent).id if parent else None
         with self.store.transaction():
             list_id = self.store.create_list(name, purpose=purpose, context=context,
                                              budget_minutes=budget_minutes, parent_id=parent_id,
-                                             now=self.clock())
+                                             now=self.clock(), aim=aim)
             if purpose and purpose.strip():
                 self._record_activity("list_purpose", list_id=list_id)
         return self.store.get_list(name.strip())

@@ -291,8 +291,8 @@ class SourcesMixin:
                 self.store, link_id, storage_articles.extracted_values(extracted, url, self.clock()))
 
     def _load_demo_activity(self) -> None:
-        """Saves, reads, notes, highlights, shares and skim time, placed in this week (so far)
-        and the last full week before the moment the demo is loaded."""
+        """Saves, reads, notes, highlights, shares, applied entries and skim time, placed in this
+        week (so far) and the last full week before the moment the demo is loaded."""
         import json
 
         from ..core.periods import last_full_week, local_zone
@@ -337,6 +337,8 @@ class SourcesMixin:
             case "share":
                 me.share(url, channel=action["channel"], at=at, comment=action.get("comment"),
                          fetch_new=False)
+            case "applied":
+                me.record_applied(url, action["text"], at=at)
             case other:
                 raise ValueError(f"unknown demo action {other!r}")
 

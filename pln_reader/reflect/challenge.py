@@ -276,6 +276,7 @@ _COUNTERS: dict[str, Counter] = {
     "weekly_list_written": lambda s, t, z, p, n: sql.activity_times(s, "weekly_list_written", t,
                                                                     limit=n),
     "source_pruned": lambda s, t, z, p, n: sql.activity_times(s, "source_pruned", t, limit=n),
+    "applied": lambda s, t, z, p, n: sql.applied_times(s, t, limit=n),
 }
 
 
@@ -284,9 +285,6 @@ def count_check(store: Storage, check: str, since: datetime, n: int, *, now: dat
                 ) -> tuple[int, datetime | None]:
     """How many of what ``check`` counts happened since ``since`` (at most ``n``), and when the
     n-th did (None: not yet)."""
-    if check == "applied":
-        applied = sql._count_applied(store, to_db(since) or "")
-        return min(applied, n), now if applied >= n else None
     times = _COUNTERS[check](store, since, tz, professional, n)
     return min(len(times), n), times[n - 1] if len(times) >= n else None
 

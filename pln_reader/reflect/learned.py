@@ -25,6 +25,7 @@ from ..core.markdown import md_text, md_url
 from ..core.models import Sharer
 from .report import (
     POSITIONS,
+    AppliedRecord,
     Funnel,
     Item,
     Note,
@@ -124,9 +125,9 @@ def credit_text(item: Item, *, with_title: bool = True) -> str:
 
 
 def post_items(report: WeeklyReport, include: Iterable[str] = ()) -> list[Item]:
-    """The links of a post: annotated or shared in the period (``include`` "read": also read),
-    each once, in the report's order."""
-    wanted = {"annotated", "shared"} | ({"read"} if "read" in include else set())
+    """The links of a post: annotated, shared or applied in the period (``include`` "read": also
+    read), each once, in the report's order."""
+    wanted = {"annotated", "shared", "applied"} | ({"read"} if "read" in include else set())
     return [i for i in report.items if wanted & set(i.activity)]
 
 
@@ -158,7 +159,8 @@ def title_of(report: WeeklyReport) -> str:
 
 def subtitle_of(report: WeeklyReport) -> str:
     t = report.totals
-    did = f"{t.saved} saved, {t.read} read, {t.annotated} annotated, {t.shared} shared"
+    did = (f"{t.saved} saved, {t.read} read, {t.annotated} annotated, {t.shared} shared, "
+           f"{t.applied} applied")
     return f"{report.period.dates} \u00b7 {plural(len(report.items), 'link')}: {did}"
 
 
@@ -168,7 +170,7 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def funnel_line(f: Funnel) -> str:
     return (f"{f.seen} skimmed, {f.saved} saved, {f.read} read, {f.annotated} annotated, "
-            f"{f.shared} shared")
+            f"{f.shared} shared, {f.applied} applied")
 
 
 def skim_line(minutes: int, budget: int | None) -> str:
@@ -192,6 +194,11 @@ def queue_line(q: QueueState, zone: tzinfo | None) -> str:
 
 def share_phrase(s: ShareRecord, zone: tzinfo | None) -> str:
     return f"Shared {CHANNEL_PHRASES.get(s.channel, s.channel)}, {day(s.shared_at, zone)}"
+
+
+def applied_phrase(a: AppliedRecord, zone: tzinfo | None) -> str:
+    """The date of an applied entry, as the "What I tried" part shows it."""
+    return day(a.at, zone)
 
 
 def web_url(url: str | None) -> str | None:
@@ -261,12 +268,13 @@ def item_json(item: Item) -> dict[str, Any]:
         "sharers": [{"name": p.name, "handle": p.handle, "network": p.network,
                      "post_url": p.post_url} for p in item.sharers],
         "authors": [{"name": a.name, "source": a.source} for a in item.authors],
+        "applied": [{"text": a.text, "at": iso(a.at)} for a in item.applied],
     }
 
 
 def placement_json(p: Placement) -> dict[str, Any]:
     return {"list": p.list_name, "context": p.context, "position": p.position,
-            "annotated": p.annotated, "shared": p.shared}
+            "annotated": p.annotated, "shared": p.shared, "aim": p.aim}
 
 
 def period_json(report_period: Any) -> dict[str, Any]:
@@ -296,6 +304,8 @@ def report_json(report: WeeklyReport) -> dict[str, Any]:
         "queue": {"saved": q.saved, "unread": q.unread, "stale": q.stale,
                   "oldest_saved": iso(q.oldest_saved), "stale_days": q.stale_days},
         "practice_map": [placement_json(p) for p in report.practice],
+        "tried": [{"url": i.url, "title": i.title, "text": a.text, "at": iso(a.at)}
+                  for i, a in report.tried],
     }
 
 

@@ -37,7 +37,7 @@ def context(report: WeeklyReport, *, style: str = "post", intro: str | None = No
     return {
         "report": report, "style": style, "title": title_of(report),
         "subtitle": post_subtitle(report) if post else subtitle_of(report),
-        "intro": intro or None, "items": items, "zone": report.period.zone, "author": author,
+        "intro": intro or None, "items": items, "tried": report.tried, "zone": report.period.zone, "author": author,
         "positions": POSITIONS, "practice_key": PRACTICE_KEY, "version": __version__,
         "feed_id": feed_id(report), "generated": iso(report.generated),
         "updated": iso(max((i.updated for i in items), default=report.generated)),

@@ -6,7 +6,8 @@ Periods are half-open ``[start, end)`` in the user's local time zone; storage st
 
 What counts, in a period (the funnel): *seen* a ``seen`` event (the link was shown in a list);
 *saved* a ``saved`` event; *read* an ``opened`` or ``read`` event; *annotated* a note or
-highlight made; *shared* a share logged. Undone reads and saves leave no event.
+highlight made; *shared* a share logged; *applied* an applied entry ("this changed what I did"),
+whose step rate is taken over the links read. Undone reads and saves leave no event.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
-from ..core.models import STEPS, Author, Sharer, TopicList
+from ..core.models import STEP_BEFORE, STEPS, Author, Sharer, TopicList
 from ..core.periods import (
     Period,
     last_days,
@@ -88,10 +88,11 @@ class Funnel:
     read: int = 0
     annotated: int = 0
     shared: int = 0
+    applied: int = 0
     after_seen: dict[str, int] = field(default_factory=dict, compare=False)
     """Per later step: the links that were seen and reached it."""
     after_before: dict[str, int] = field(default_factory=dict, compare=False)
-    """Per later step: the links that reached the step before it and this one."""
+    """Per later step: the links that reached the step its rate is over (STEP_BEFORE) and this one."""
 
     def counts(self) -> dict[str, int]:
         return {step: getattr(self, step) for step in STEPS}
@@ -103,10 +104,10 @@ class Funnel:
 
     def step_rates(self) -> dict[str, float | None]:
         """Of the links that reached the step before, the share that reached this one: of the
-        links saved, how many were read (at most 1)."""
+        links saved, how many were read (at most 1). Applied is taken over the links read."""
         return {step: _ratio(self.after_before.get(step, min(getattr(self, step), getattr(self, before))),
                              getattr(self, before))
-                for before, step in pairwise(STEPS)}
+                for step, before in ((s, STEP_BEFORE[s]) for s in STEPS[1:])}
 
     @property
     def active(self) -> bool:
@@ -141,6 +142,14 @@ class ShareRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AppliedRecord:
+    """What the user tried because of a link (their own words), and when."""
+
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One link and what the user did with it: in the period, and their words on it."""
 
@@ -150,7 +159,7 @@ class Item:
     lists: tuple[str, ...]
     tags: tuple[str, ...]
     activity: tuple[str, ...]
-    """Which of saved, read, annotated, shared happened in the period, in that order."""
+    """Which of saved, read, annotated, shared, applied happened in the period, in that order."""
     first_activity: datetime
     last_activity: datetime
     notes: tuple[Note, ...] = ()
@@ -160,17 +169,19 @@ class Item:
     """People whose posts (or boosts) shared it with you."""
     authors: tuple[Author, ...] = ()
     """Who wrote its feed entries, and in which feed."""
+    applied: tuple[AppliedRecord, ...] = ()
+    """What the user tried because of it, in the period, oldest first."""
 
     @property
     def has_words(self) -> bool:
-        """Notes, highlights or shares: these come first in a section."""
-        return bool(self.notes or self.highlights or self.shares)
+        """Notes, highlights, shares or applied entries: these come first in a section."""
+        return bool(self.notes or self.highlights or self.shares or self.applied)
 
     @property
     def updated(self) -> datetime:
         """The latest thing that happened to it (an Atom entry's ``updated``)."""
         times = [self.last_activity, *(n.updated for n in (*self.notes, *self.highlights)),
-                 *(s.shared_at for s in self.shares)]
+                 *(s.shared_at for s in self.shares), *(a.at for a in self.applied)]
         return max(times)
 
 
@@ -211,6 +222,8 @@ class Placement:
     position: str | None
     annotated: int
     shared: int
+    aim: str | None = None
+    """Where the list aims (``pln list edit NAME --aim``), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +250,11 @@ class WeeklyReport:
             for item in section.items:
                 seen.setdefault(item.url, item)
         return list(seen.values())
+
+    @property
+    def tried(self) -> list[tuple[Item, AppliedRecord]]:
+        """"What I tried": every applied entry of the period with its link, oldest first."""
+        return sorted(((i, a) for i in self.items for a in i.applied), key=lambda p: p[1].at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +337,8 @@ def _funnel(steps: Iterable[dict[str, datetime]]) -> Funnel:
     for done in steps:
         for step in done:
             counts[step] += 1
-        for before, step in pairwise(STEPS):
+        for step in STEPS[1:]:
+            before = STEP_BEFORE[step]
             if step in done:
                 after_seen[step] += "seen" in done
                 after_before[step] += before in done
@@ -353,7 +372,7 @@ class _Activity:
 def _placements(lists: Iterable[TopicList], funnels: dict[int | None, Funnel]
                 ) -> tuple[Placement, ...]:
     return tuple(Placement(t.name, t.context, position_of(funnels[t.id]), funnels[t.id].annotated,
-                           funnels[t.id].shared) for t in lists)
+                           funnels[t.id].shared, t.aim) for t in lists)
 
 
 def _chosen_lists(library: Library, list_name: str | None) -> list[TopicList]:
@@ -371,9 +390,9 @@ def build_weekly(library: Library, period: Period, *, list_name: str | None = No
         (t, act.of_list(t.id)) for t in lists]
     if list_name is None:
         groups.append((None, act.of_list(None)))
-    # Items are links with more than a glance: saved, read, annotated or shared.
+    # Items are links with more than a glance: saved, read, annotated, shared or applied.
     wanted = {k for _, g in groups for k, steps in g.items() if set(steps) - {"seen"}}
-    details = _Details(library, wanted, period.end, {t.id: t.name for t in library.lists()}, act)
+    details = _Details(library, wanted, period, {t.id: t.name for t in library.lists()}, act)
     sections, funnels = [], {}
     for topic, group in groups:
         funnel = funnels[topic.id if topic else None] = _funnel(group.values())
@@ -419,9 +438,10 @@ def queue_state(library: Library, list_name: str | None = None) -> QueueState:
 class _Details:
     """Titles, sources, tags, notes and shares of the links in the report, fetched once."""
 
-    def __init__(self, library: Library, link_ids: set[int], end: datetime | None,
+    def __init__(self, library: Library, link_ids: set[int], period: Period,
                  list_names: dict[int, str], act: _Activity) -> None:
         store = library.store
+        end = period.end
         self.list_names, self.link_lists = list_names, act.lists
         self.rows = sql.link_rows(store, link_ids)
         self.notes: dict[int, list[Note]] = {}
@@ -435,6 +455,10 @@ class _Details:
             self.shares.setdefault(r["link_id"], []).append(ShareRecord(
                 r["channel"], from_db(r["shared_at"]), r["comment"], r["post_url"],  # type: ignore[arg-type]
                 r["origin"] or "manual"))
+        self.applied: dict[int, list[AppliedRecord]] = {}
+        for r in sql.applied_rows(store, link_ids, period.start, period.end):
+            self.applied.setdefault(r["link_id"], []).append(
+                AppliedRecord(r["text"], from_db(r["at"])))  # type: ignore[arg-type]
 
     def item(self, link_id: int, steps: dict[str, datetime]) -> Item:
         row = self.rows[link_id]
@@ -450,7 +474,8 @@ class _Details:
             highlights=tuple(n for n in notes if n.kind == "highlight"),
             shares=tuple(self.shares.get(link_id, [])),
             sharers=found.sharers if (found := self.credits.get(link_id)) else (),
-            authors=found.authors if found else ())
+            authors=found.authors if found else (),
+            applied=tuple(self.applied.get(link_id, [])))
 
 
 def build_review(library: Library, days: int, now: datetime | None = None) -> Review:
@@ -475,11 +500,13 @@ def build_review(library: Library, days: int, now: datetime | None = None) -> Re
 def _challenge(library: Library, now: datetime) -> ChallengeState | None:
     from .challenge import current
 
-    return current(library.store, now=now, tz=local_zone())
+    return current(library.store, now=now, tz=local_zone(),
+                   professional=library.settings.channels.professional)
 
 
 def _people(library: Library, act: _Activity) -> tuple[PersonReview, ...]:
-    kept = [k for k, steps in act.steps.items() if {"saved", "annotated", "shared"} & set(steps)]
+    kept = [k for k, steps in act.steps.items()
+            if {"saved", "annotated", "shared", "applied"} & set(steps)]
     sharers: dict[tuple[str, str], tuple[Sharer, int]] = {}
     authors: dict[tuple[str, str], tuple[Author, int]] = {}
     for credits in storage_links.link_credits(library.store, kept).values():
@@ -514,7 +541,7 @@ def _source_review(r: sqlite3.Row, period: Period, now: datetime) -> SourceRevie
 
 
 __all__ = [
-    "Funnel", "Item", "ListReview", "Note", "Period", "PersonReview", "Placement", "QueueState", "Review",
+    "AppliedRecord", "Funnel", "Item", "ListReview", "Note", "Period", "PersonReview", "Placement", "QueueState", "Review",
     "Section", "ShareRecord", "SourceReview", "WeeklyReport", "build_history", "build_review",
     "build_weekly", "last_days", "last_full_week", "local_zone", "period_all", "period_between",
     "period_for_week", "position_of", "queue_state",

@@ -95,6 +95,10 @@ def review_lines(review: Review) -> list[str]:
     if review.practice:
         out.append("\nPractice map (visitor: reading only; resident: notes and shares)")
         out.extend(f"  {line}" for line in practice_grid(review.practice, clean=lambda n: shown(n, 30)))
+        aims = [f"{shown(p.list_name, 30)} {p.aim}" + (" (there)" if p.aim == p.position else "")
+                for p in review.practice if p.aim]
+        if aims:
+            out.append("  aims: " + ", ".join(aims) + " (`pln review --map` draws both)")
     if review.challenge is not None:
         state = review.challenge
         out.append(f"\nChallenge: {shown(state.challenge.title)}")

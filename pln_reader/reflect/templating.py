@@ -92,6 +92,7 @@ def _common() -> dict[str, Callable[..., Any]]:
     return {
         "iso": learned.iso, "day": learned.day, "plural": learned.plural, "web_url": web_url,
         "credit": learned.credit, "share_phrase": learned.share_phrase,
+        "applied_phrase": learned.applied_phrase,
         "funnel_line": learned.funnel_line, "skim_line": learned.skim_line,
         "queue_line": learned.queue_line, "practice_cells": learned.practice_cells,
         "entry_id": entry_id,

@@ -1,12 +1,13 @@
-"""The Markdown vault: one file per link you annotated or shared, for the notes tools people
-sync themselves (Obsidian, Logseq, a git folder).
+"""The Markdown vault: one file per link you annotated, shared or applied, for the notes tools
+people sync themselves (Obsidian, Logseq, a git folder).
 
 Each file: YAML front matter (every value a double-quoted JSON string, which YAML reads as the
 same string, so no title can break out of it or add a key), then the highlights with their
-comments, the notes and the shares, each dated. Below :data:`MARK` the file is the user's: a run
-keeps it as it is. A file is written only when its content changed (so its mtime says when it
-last did), names are chosen once per link and kept in the store, and a link whose annotations
-and shares are all gone keeps its file, marked so.
+comments, the notes, the shares and the applied entries (what you tried because of it), each
+dated. Below :data:`MARK` the file is the user's: a run keeps it as it is. A file is written only
+when its content changed (so its mtime says when it last did), names are chosen once per link
+and kept in the store, and a link whose annotations, shares and applied entries are all gone
+keeps its file, marked so.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pathlib import Path
 from ..core.errors import InputError
 from ..core.files import write_atomically
 from ..core.markdown import md_text
-from ..core.models import Annotation, Credits, Link, Share
+from ..core.models import Annotation, Applied, Credits, Link, Share
+from ..store import applied as store_applied
 from ..store import links as store_links
 from ..store import notes as store_notes
 from ..store import shares as store_shares
@@ -43,7 +45,7 @@ class VaultResult:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     orphaned: int = 0
-    """Files of links with no annotation or share left (kept, marked as such)."""
+    """Files of links with no annotation, share or applied entry left (kept, marked as such)."""
 
 
 def safe_name(title: str | None, url: str) -> str:
@@ -83,7 +85,8 @@ def _quote(text: str) -> str:
 
 
 def render(link: Link, credits: Credits, tags: Sequence[str], annotations: Sequence[Annotation],
-           shares: Sequence[Share], read_at: datetime | None, zone: tzinfo | None) -> str:
+           shares: Sequence[Share], read_at: datetime | None, zone: tzinfo | None,
+           applied: Sequence[Applied] = ()) -> str:
     """The generated part of a link's file (front matter and body, up to :data:`MARK`)."""
     front = {
         "url": link.url, "title": link.title or link.url,
@@ -94,8 +97,9 @@ def render(link: Link, credits: Credits, tags: Sequence[str], annotations: Seque
     }
     lines = ["---", *(f"{key}: {_yaml(value)}" for key, value in front.items()), "---", ""]
     lines.append(f"# [{md_text(link.title or link.url)}](<{link.url}>)")
-    if not annotations and not shares:
-        lines += ["", "*Nothing annotated or shared any more: this file is kept for what you wrote below.*"]
+    if not annotations and not shares and not applied:
+        lines += ["", ("*Nothing annotated, shared or applied any more: this file is kept for what "
+                       "you wrote below.*")]
     highlights = [a for a in annotations if a.kind == "highlight"]
     notes = [a for a in annotations if a.kind == "note"]
     if highlights:
@@ -117,7 +121,18 @@ def render(link: Link, credits: Credits, tags: Sequence[str], annotations: Seque
             if s.post_url:
                 line += f" ([post](<{s.post_url}>))"
             lines.append(line)
+    if applied:
+        lines += ["", "## Applied"]
+        for a in sorted(applied, key=lambda x: (x.at, x.id)):
+            lines.append(f"- {_day(a.at, zone)}: {_one_line(a.text)}")
     return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """The user's words as one list item: later lines indented so they stay in the item, and no
+    HTML comment opened (the line that starts the user's part is one)."""
+    text = text.replace("<!--", "&lt;!--")
+    return "\n  ".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def _user_part(existing: str | None) -> str:
@@ -154,15 +169,16 @@ def export_vault(store: Storage, folder: Path, *, zone: tzinfo | None = None,
             new_names[link_id] = name
         annotations = store_notes.list_annotations(store, list_id=None, since=None, link_id=link_id)
         shares = store_shares.list_shares(store, link_id=link_id)
+        applied = store_applied.list_applied(store, link_id=link_id)
         body = render(link, credits.get(link_id, Credits()), store_notes.tags_of(store, link_id),
-                      annotations, shares, store_links.read_at(store, link_id), zone)
+                      annotations, shares, store_links.read_at(store, link_id), zone, applied)
         path = folder / f"{name}.md"
         try:
             existing = path.read_text("utf-8") if path.exists() else None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
         content = body + _user_part(existing)
-        if not annotations and not shares:
+        if not annotations and not shares and not applied:
             result.orphaned += 1
         if existing == content:
             result.unchanged += 1

@@ -131,11 +131,8 @@ def budget_skims(store: Storage, since: datetime) -> list[tuple[int, datetime, i
         " ORDER BY s.started_at, s.id", [to_db(since)])]
 
 
-def _count_applied(store: Storage, since_iso: str) -> int:
-    """Things applied in practice since ``since_iso``: rows of the ``applied`` table (its
-    migration, 0013_applied_aims, comes with the applied events); 0 while it does not exist."""
-    exists = store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'applied'").fetchone()
-    if exists is None:
-        return 0
-    return int(store.conn.execute("SELECT count(*) FROM applied WHERE at >= ?", [since_iso]).fetchone()[0])
+def applied_times(store: Storage, since: datetime, *, limit: int | None = None) -> list[datetime]:
+    """When what the user tried because of a link happened, since ``since`` (and recorded since
+    then too: a try of last year recorded today is not something done in the challenge)."""
+    return _times(store, "SELECT at FROM applied WHERE at >= ? AND created_at >= ? ORDER BY at",
+                  [to_db(since), to_db(since)], limit)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, StorageError, database_error
-from ..core.models import CONTEXTS, Source, TopicList, budget_problem
+from ..core.models import AIMS, CONTEXTS, Source, TopicList, budget_problem
 from ..core.secrets import HIDDEN, MIN_SECRET
 from ..core.version import __version__
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
                      "0005_social", "0006_entries_source_link",
                      "0007_share_ids", "0008_sync", "0009_refresh_claims", "0010_share_channels",
-                     "0011_vault_files", "0012_fetch_warnings", "0014_challenges")
+                     "0011_vault_files", "0012_fetch_warnings", "0013_applied_aims", "0014_challenges")
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -108,6 +108,7 @@ class Storage:
             parent_id=row["parent_id"],
             source_count=row["source_count"],
             unread=row["unread"],
+            aim=row["aim"],
         )
 
     _LIST_SQL = """
@@ -137,9 +138,11 @@ class Storage:
         return row[0] if row else None
 
     @staticmethod
-    def _check_list_fields(context: str | None, budget: int | None) -> None:
+    def _check_list_fields(context: str | None, budget: int | None, aim: str | None = None) -> None:
         if context is not None and context not in CONTEXTS:
             raise InputError(f"context must be one of {', '.join(CONTEXTS)}, not {context!r}")
+        if aim is not None and aim not in AIMS:
+            raise InputError(f"an aim must be one of {', '.join(AIMS)}, not {aim!r}")
         if budget is not None and (problem := budget_problem(budget)) is not None:
             raise InputError(problem)
 
@@ -152,26 +155,28 @@ class Storage:
         budget_minutes: int | None = None,
         parent_id: int | None = None,
         now: datetime,
+        aim: str | None = None,
     ) -> int:
         name = name.strip()
         if not name:
             raise InputError("a topic list needs a name")
-        self._check_list_fields(context, budget_minutes)
+        self._check_list_fields(context, budget_minutes, aim)
         if self.find_list_id(name) is not None:
             raise InputError(f"a topic list named {name!r} already exists")
         with self.transaction() as conn:
             position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM lists").fetchone()[0]
             cur = conn.execute(
                 "INSERT INTO lists (name, purpose, context, budget_minutes, parent_id, position,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [name, purpose, context, budget_minutes, parent_id, position, to_db(now)],
+                " created_at, aim) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [name, purpose, context, budget_minutes, parent_id, position, to_db(now), aim],
             )
             return int(cur.lastrowid or 0)
 
     def edit_list(self, name: str, **changes: Any) -> None:
-        """Change ``new_name``, ``purpose``, ``context``, ``budget_minutes`` (only those given)."""
+        """Change ``new_name``, ``purpose``, ``context``, ``budget_minutes``, ``aim`` (only those
+        given; an ``aim`` of None clears it)."""
         current = self.get_list(name)
-        self._check_list_fields(changes.get("context"), changes.get("budget_minutes"))
+        self._check_list_fields(changes.get("context"), changes.get("budget_minutes"), changes.get("aim"))
         sets: dict[str, Any] = {}
         new_name = changes.pop("new_name", None)
         if new_name is not None:
@@ -182,7 +187,7 @@ class Storage:
             if other is not None and other != current.id:
                 raise InputError(f"a topic list named {new_name!r} already exists")
             sets["name"] = new_name
-        for key in ("purpose", "context", "budget_minutes"):
+        for key in ("purpose", "context", "budget_minutes", "aim"):
             if key in changes:
                 sets[key] = changes[key]
         if not sets:

@@ -429,6 +429,29 @@ def m0012_fetch_warnings(db: Database) -> None:
     db.execute("ALTER TABLE fetch_state ADD COLUMN warning TEXT")
 
 
+_V13 = [
+    # That a link changed what the user did ("Tried two-question starters with Year 9"): the
+    # funnel's last step. AUTOINCREMENT: ids are what `pln applied edit/delete ID` take.
+    """CREATE TABLE applied (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX applied_link ON applied(link_id)",
+    "CREATE INDEX applied_at ON applied(at)",
+    # Where a list aims on the visitor-resident axis (its place now comes from what happened).
+    "ALTER TABLE lists ADD COLUMN aim TEXT CHECK (aim IN ('visitor', 'between', 'resident'))",
+]
+
+
+@migrations(name="0013_applied_aims")
+def m0013_applied_aims(db: Database) -> None:
+    _execute_all(db, _V13)
+
+
 _V14 = [
     # What the user did that no other table records, each kept as an event (a challenge counts
     # events since it started, not the state now): a source added (``detail``: its kind), a

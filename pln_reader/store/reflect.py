@@ -21,6 +21,7 @@ _ACTIVITY = {
     "read": ("link_events", "at", "kind IN ('opened', 'read')"),
     "annotated": ("annotations", "created_at", "1"),
     "shared": ("shares", "shared_at", "1"),
+    "applied": ("applied", "at", "1"),
 }
 
 
@@ -101,6 +102,37 @@ def share_rows(store: Storage, link_ids: Iterable[int], end: datetime | None) ->
         rows += store.query(
             f"SELECT * FROM shares WHERE link_id IN ({marks}) AND {clause}", [*chunk, *params])
     return sorted(rows, key=lambda r: (r["shared_at"], r["id"]))
+
+
+def applied_rows(store: Storage, link_ids: Iterable[int], start: datetime | None,
+                 end: datetime | None) -> list[sqlite3.Row]:
+    """Applied entries of links in ``[start, end)``, oldest first."""
+    rows: list[sqlite3.Row] = []
+    clause, params = _range("at", start, end)
+    for chunk in _chunks(link_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows += store.query(
+            f"SELECT * FROM applied WHERE link_id IN ({marks}) AND {clause}", [*chunk, *params])
+    return sorted(rows, key=lambda r: (r["at"], r["id"]))
+
+
+def link_source_kinds(store: Storage, link_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The kinds of the sources each link came from (feed, mastodon_list, ...)."""
+    found: dict[int, set[str]] = {}
+    for chunk in _chunks(link_ids):
+        marks = ", ".join("?" * len(chunk))
+        for link_id, kind in store.conn.execute(
+            "SELECT DISTINCT e.link_id, s.kind FROM entries e JOIN sources s ON s.id = e.source_id"
+            f" WHERE e.link_id IN ({marks})", chunk):
+            found.setdefault(link_id, set()).add(kind)
+    return found
+
+
+def share_channels(store: Storage, start: datetime | None, end: datetime | None) -> dict[str, int]:
+    """Shares logged per channel in the period."""
+    clause, params = _range("shared_at", start, end)
+    return {r[0]: int(r[1]) for r in store.conn.execute(
+        f"SELECT channel, count(*) FROM shares WHERE {clause} GROUP BY channel", params)}
 
 
 def source_rows(store: Storage, start: datetime, end: datetime) -> list[sqlite3.Row]:

@@ -11,10 +11,11 @@ from .links import _LINK_SELECT, _link_from_row
 
 
 def vault_link_ids(store: Storage) -> list[int]:
-    """Links with a note, a highlight or a share, and links that already have a file."""
+    """Links with a note, a highlight, a share or an applied entry, and links that already have
+    a file."""
     return [r[0] for r in store.query(
         "SELECT link_id FROM annotations UNION SELECT link_id FROM shares"
-        " UNION SELECT link_id FROM vault_files ORDER BY 1")]
+        " UNION SELECT link_id FROM applied UNION SELECT link_id FROM vault_files ORDER BY 1")]
 
 
 def links_by_id(store: Storage, ids: Sequence[int]) -> dict[int, Link]:

@@ -1,4 +1,4 @@
-"""Create a topic list or edit its name, purpose, context and daily budget."""
+"""Create a topic list or edit its name, purpose, context, daily budget and aim."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from pln_reader.core.models import CONTEXTS, TopicList, budget_problem
+from pln_reader.core.models import AIMS, CONTEXTS, TopicList, budget_problem
 from pln_reader.core.text import clean_text
 
 from ._base import Dialog, plain
@@ -72,6 +72,14 @@ class ListDialog(Dialog[ListEdit | None]):
                     id="budget",
                     placeholder="minutes a day (blank: none)",
                 )
+            with Horizontal(classes="dialog-row"):
+                yield Label("Aim")
+                yield Select(
+                    [(a, a) for a in AIMS],
+                    prompt="(none)",
+                    id="aim",
+                    value=old.aim if old and old.aim in AIMS else Select.NULL,
+                )
             yield self.error_line()
             yield self.buttons("Save")
         yield Footer()
@@ -95,12 +103,14 @@ class ListDialog(Dialog[ListEdit | None]):
         except ValueError as exc:
             return self._fail(str(exc), "budget")
         context = self.query_one("#context", Select)
+        aim = self.query_one("#aim", Select)
         self.dismiss(
             ListEdit(
                 name=name,
                 purpose=clean_text(self.query_one("#purpose", Input).value),
                 context=None if context.is_blank() else str(context.value),
                 budget_minutes=budget,
+                aim=None if aim.is_blank() else str(aim.value),
             )
         )
 

@@ -13,6 +13,7 @@ class ListEdit:
     purpose: str | None = None
     context: str | None = None
     budget_minutes: int | None = None
+    aim: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """What the main screen, the reader and the weekly list all do with a link: open it in the
-browser, note it, log a share."""
+browser, note it, log a share, record what changed because of it."""
 
 from __future__ import annotations
 
@@ -61,3 +61,19 @@ def ask_share(app: PlnApp, url: str, title: str, after: Any) -> None:
         after()
 
     app.push_screen(ShareDialog(title), done)
+
+
+def ask_applied(app: PlnApp, url: str, title: str, after: Any) -> None:
+    from ..dialogs.applied import AppliedDialog
+
+    def done(text: str | None) -> None:
+        if text:
+            try:
+                app.library.record_applied(url, text)
+            except PlnError as exc:
+                app.notify(str(exc), severity="error", markup=False)
+                return
+            app.notify("applied: recorded")
+            after()
+
+    app.push_screen(AppliedDialog(title), done)

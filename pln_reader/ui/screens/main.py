@@ -45,6 +45,7 @@ class MainScreen(TriageMixin, Screen[None]):
         Binding("c", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("n", "note", "Note", show=False, id="note"),
         Binding("S", "share", "Log share", show=False, id="share"),
+        Binding("A", "applied", "Applied", show=False, id="applied"),
         Binding("r", "refresh_list", "Refresh", show=False, id="refresh_list"),
         Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
         Binding("slash", "search", "Search", id="search"),

@@ -17,7 +17,7 @@ from ...core.errors import NotFoundError, PlnError
 from ...core.models import ARTICLE_STATUS_MEANINGS, Article, Link
 from ...core.text import clean_text
 from ..text import plain
-from .link_actions import ask_note, ask_share, open_in_browser
+from .link_actions import ask_applied, ask_note, ask_share, open_in_browser
 
 if TYPE_CHECKING:
     from ..app import PlnApp
@@ -55,6 +55,7 @@ class ReaderScreen(Screen[None]):
         Binding("h", "highlight", "Highlight", id="reader_highlight"),
         Binding("s", "save", "Save", id="reader_save"),
         Binding("S", "share", "Log share", id="reader_share"),
+        Binding("A", "applied", "Applied", show=False, id="reader_applied"),
         Binding("o", "open_browser", "Browser", id="reader_open"),
         Binding("c", "copy_link", "Copy link", show=False, id="reader_copy"),
         Binding("r", "refetch", "Fetch again", show=False, id="reader_refetch"),
@@ -192,6 +193,9 @@ class ReaderScreen(Screen[None]):
 
     def action_share(self) -> None:
         ask_share(self.app, self.link.url, self.link.title or self.link.url, lambda: None)
+
+    def action_applied(self) -> None:
+        ask_applied(self.app, self.link.url, self.link.title or self.link.url, lambda: None)
 
     def action_highlight(self) -> None:
         from ..dialogs.highlight import HighlightDialog

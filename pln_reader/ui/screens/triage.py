@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ...core.errors import PlnError
 from ...core.text import plural
 from ..messages import Triage
-from .link_actions import ask_note, ask_share, open_in_browser
+from .link_actions import ask_applied, ask_note, ask_share, open_in_browser
 
 if TYPE_CHECKING:
     from ...library.facade import AddResult
@@ -167,6 +167,11 @@ class TriageMixin:
 
             ask_share(self.app, link.url, link.title or link.url, after)
 
+    def action_applied(self) -> None:
+        link = self.table.current
+        if link is not None:
+            ask_applied(self.app, link.url, link.title or link.url, lambda: self._redraw(link.url))
+
     def action_learned(self) -> None:
         from .learned import LearnedScreen
 
@@ -219,10 +224,11 @@ class TriageMixin:
             try:
                 if existing is None:
                     library.create_list(edit.name, purpose=edit.purpose, context=edit.context,
-                                        budget_minutes=edit.budget_minutes)
+                                        budget_minutes=edit.budget_minutes, aim=edit.aim)
                 else:
                     library.edit_list(existing.name, new_name=edit.name, purpose=edit.purpose,
-                                      context=edit.context, budget_minutes=edit.budget_minutes)
+                                      context=edit.context, budget_minutes=edit.budget_minutes,
+                                      aim=edit.aim)
             except PlnError as exc:
                 self._fail(exc)
                 return

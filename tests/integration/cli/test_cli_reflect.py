@@ -111,7 +111,7 @@ def test_date_range_and_one_list(pln) -> None:  # type: ignore[no-untyped-def]
 
 def test_an_empty_week_says_so(pln) -> None:  # type: ignore[no-untyped-def]
     post = pln("learned", "--week", "2026-W10").stdout
-    assert post == "# What I learned: week 10 of 2026\n\n2\u20138 March 2026\n\nNothing annotated or shared in this period.\n"
+    assert post == "# What I learned: week 10 of 2026\n\n2\u20138 March 2026\n\nNothing annotated, shared or applied in this period.\n"
     text = pln("learned", "--week", "2026-W10", "--style", "report").stdout
     assert text.startswith("# What I learned: week 10 of 2026\n\n2\u20138 March 2026 \u00b7 0 links")
     assert "Nothing was saved, read, annotated or shared in this period." in text
@@ -135,14 +135,14 @@ def test_review_text(pln) -> None:  # type: ignore[no-untyped-def]
     assert lines[0] == "List review: last 7 days (9\u201315 November 2026, Europe/London)"
     teaching = lines.index("Teaching (professional): Better lessons for my Year 9 classes.")
     assert lines[teaching + 1:teaching + 6] == [
-        "            seen  saved   read  annotated  shared",
-        "  links       15      2      3          1       1",
-        "  of seen           13%    20%         7%      7%",
-        "  step              13%   100%        33%    100%",
+        "            seen  saved   read  annotated  shared  applied",
+        "  links       15      2      3          1       1        0",
+        "  of seen           13%    20%         7%      7%       0%",
+        "  step              13%   100%        33%    100%       0%",
         "  skim time 35 of 70 minutes budgeted (50%)",
     ]
     leadership = lines.index("Leadership (both): Lead a school that learns.")
-    assert lines[leadership + 4] == "  step               0%      -         0%       -"
+    assert lines[leadership + 4] == "  step               0%      -         0%       -       0%"
     rows = [line.split(None, 4) for line in lines if line[:7].strip().isdigit()]
     assert {r[4].rsplit("  [", 1)[0]: (r[:4]) for r in rows} == {
         "Broken feed": ["0", "0", "0", "broken"], "Firehose": ["12", "0", "0", "noisy"],

@@ -100,6 +100,7 @@ def test_every_check_counts_the_events_recorded_since_the_start(
     library.share(urls["a"], channel="team")
     library.record_skim("Teaching", utc(1, 12), 15 * 60)
     library.write_report(tmp_path / "before.md", b"# before", "md")
+    library.record_applied(urls["a"], "Tried starters before the challenge")
     library.remove_source(urls["two"])
     clock.now = utc(1, 23, 59)  # London is on GMT: still the day before
     library.mute_source(urls["one"])
@@ -145,6 +146,7 @@ def test_every_check_counts_the_events_recorded_since_the_start(
     library.add_note(urls["c"], "One")
     library.share(urls["c"], channel="mastodon")
     library.share(urls["c"], channel="team", at=utc(1, 12))  # logged now, shared before the start
+    library.record_applied(urls["c"], "Tried it last week", at=utc(1, 12))  # done before the start
     library.remove_source(urls["one"])
 
     clock.now = utc(14, 12)
@@ -168,6 +170,7 @@ def test_every_check_counts_the_events_recorded_since_the_start(
     library.write_report(tmp_path / "week.md", b"# week", "md")
     library.mute_source(urls["three"])
     library.mute_source(urls["three"])  # muted already: nothing new
+    library.record_applied(urls["d"], "Tried two-question starters with Year 9")
 
     clock.now = utc(14, 12)
     final = steps_by_check(library)
@@ -177,15 +180,14 @@ def test_every_check_counts_the_events_recorded_since_the_start(
         "social_source_added": (1, utc(3, 10)), "skim_days_on_budget": (2, utc(4, 11, 35)),
         "saved": (2, at), "read_in_full": (2, at), "note": (2, at), "highlight": (1, at),
         "shared": (2, at), "shared_on_professional_channel": (1, at),
-        "weekly_list_written": (1, at), "source_pruned": (2, at), "applied": (0, None)}
+        "weekly_list_written": (1, at), "source_pruned": (2, at), "applied": (1, at)}
     state = library.challenge()
     assert state is not None and state.day == 13 and not state.open
-    assert state.today is not None and state.today.step.check == "applied"
-    clock.now = utc(15, 12)  # day 14 has no step: the one not done stays open
+    assert state.today is not None and state.today.step.check == "applied" and state.today.done
+    clock.now = utc(15, 12)  # day 14 has no step
     state = library.challenge()
-    assert state is not None and state.today is None
-    assert [s.step.check for s in state.open] == ["applied"]
-    assert len(state.done) == 12
+    assert state is not None and state.today is None and not state.open
+    assert len(state.done) == 13
 
 
 def test_a_step_met_stays_met_and_progress_is_kept_in_the_store(
@@ -253,17 +255,20 @@ def test_steps_follow_local_midnight_and_a_change_of_time_zone(tmp_path: Path, z
         assert not library.challenge().dismissed_today  # type: ignore[union-attr]
 
 
-def test_applied_counts_nothing_until_the_applied_table_exists(tmp_path: Path) -> None:
-    """The applied events come with their own table (migration 0013_applied_aims, with issue 18):
-    until it exists the check counts 0; once it does, its rows since the start."""
-    from pln_reader.store.challenges import _count_applied
-
-    with open_library(tmp_path / "home", clock=Clock(utc(2, 9))) as library:
-        assert _count_applied(library.store, "2026-03-01T00:00:00+00:00") == 0
-        # The table as issue 18's migration makes it (id, link_id, text, at).
-        library.store.conn.execute("CREATE TABLE applied (id INTEGER PRIMARY KEY, link_id INTEGER,"
-                                   " text TEXT NOT NULL, at TEXT NOT NULL)")
-        library.store.conn.executemany("INSERT INTO applied (text, at) VALUES (?, ?)",
-                                       [("old", "2026-02-28T10:00:00+00:00"),
-                                        ("new", "2026-03-01T10:00:00+00:00")])
-        assert _count_applied(library.store, "2026-03-01T00:00:00+00:00") == 1
+def test_professional_channels_come_from_the_channels_setting(tmp_path: Path) -> None:
+    """`shared_on_professional_channel` counts the channels [channels] calls professional."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.toml").write_text('[channels]\nlinkedin = "personal"\nmastodon = "professional"\n')
+    path = tmp_path / "pro.toml"
+    path.write_text('[challenge]\nname = "pro"\ntitle = "Pro"\ndays = 2\nminutes_per_day = 10\n'
+                    '[[step]]\nday = 1\ntitle = "Share at work"\ntext = "Share."\n'
+                    'check = "shared_on_professional_channel"\n', encoding="utf-8")
+    clock = Clock(utc(2, 9))
+    with open_library(home, clock=clock) as library:
+        library.start_challenge(str(path))
+        clock.now = utc(2, 10)
+        library.share("https://example.org/a", channel="linkedin")  # personal here
+        assert steps_by_check(library)["shared_on_professional_channel"] == (0, None)
+        library.share("https://example.org/b", channel="mastodon")
+        assert steps_by_check(library)["shared_on_professional_channel"] == (1, utc(2, 10))

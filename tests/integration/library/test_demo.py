@@ -68,6 +68,9 @@ def test_demo_activity_falls_in_this_week_and_the_last(tmp_path: Path, now: date
                              "https://classroom-notes.example.org/2026/11/retrieval-without-fatigue",
                              "https://service-design.example.org/posts/measuring-what-changed"}
         assert "https://leadership-weekly.example.org/2026/workload-audit" in last_urls
+        [(tried_item, tried)] = before.tried  # the demo shows what changed, last week
+        assert tried_item.url == "https://leadership-weekly.example.org/2026/workload-audit"
+        assert tried.text.startswith("Asked the team") and last.contains(tried.at)
         # every time is in the past, none in the future
         for share in library.shares():
             assert share.shared_at <= now

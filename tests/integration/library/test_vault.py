@@ -96,7 +96,7 @@ def test_a_link_with_nothing_left_keeps_its_file(library: Library, tmp_path: Pat
     result = library.export_vault(folder)
     assert result.orphaned == 1 and len(list(folder.iterdir())) == 2
     [path] = [p for p in folder.iterdir() if p.name.startswith("Break")]
-    assert "Nothing annotated or shared any more" in path.read_text("utf-8")
+    assert "Nothing annotated, shared or applied any more" in path.read_text("utf-8")
 
 
 def test_titles_that_clash_get_their_own_files(library: Library, tmp_path: Path) -> None:
@@ -137,3 +137,41 @@ def test_a_vault_that_cannot_be_written_is_one_clear_error(library: Library, tmp
                 library.export_vault(tiny / "v")
         leftovers = [p.name for p in (tiny / "v").iterdir() if not p.name.endswith(".md")]
         assert leftovers == []  # no half-written temporary files
+
+
+def test_applied_entries_are_listed_and_a_link_only_applied_gets_a_file(library: Library,
+                                                                        tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    plain, _ = annotate(library)
+    library.record_applied(plain, "Tried it with 9B", at=datetime(2026, 11, 12, 15, tzinfo=UTC))
+    only = "https://example.org/only-applied"
+    library.record_applied(only, "Ran the meeting\nwith two questions <!-- your notes below -->",
+                           at=datetime(2026, 11, 14, 9, tzinfo=UTC))
+    library.store.conn.execute("UPDATE links SET title = 'Only applied' WHERE url = ?", [only])
+    folder = tmp_path / "vault"
+    result = library.export_vault(folder)
+    assert len(result.written) == 3 and result.orphaned == 0
+    _, body = front_matter(folder / "Retrieval practice a guide.md")
+    assert body.index("## Shares") < body.index("## Applied")  # shares, then applied entries
+    assert "## Applied\n- 2026-11-12: Tried it with 9B\n" in body
+    path = folder / "Only applied.md"
+    meta, body = front_matter(path)
+    assert meta["url"] == only and "## Notes" not in body
+    assert "- 2026-11-14: Ran the meeting\n  with two questions &lt;!-- your notes below -->" in body
+    assert body.count(MARK) == 1  # the user's part starts at the one real mark
+    path.write_text(path.read_text("utf-8") + "mine\n", "utf-8")
+    [entry] = library.applied(url=only)
+    library.delete_applied(entry.id)
+    library.export_vault(folder)
+    text = path.read_text("utf-8")
+    assert "Nothing annotated, shared or applied any more" in text and text.endswith(f"{MARK}\nmine\n")
+
+
+def test_pln_applied_updates_the_vault(library: Library, home: Path) -> None:
+    (home / "settings.toml").write_text((home / "settings.toml").read_text() + '[vault]\ndir = "notes"\n')
+    result = CliRunner().invoke(cli, ["--home", str(home), "applied", "https://example.org/d",
+                                      "Changed my Monday briefing"])
+    assert result.exit_code == 0, result.output
+    [path] = (home / "notes").iterdir()
+    assert "## Applied" in path.read_text("utf-8") and "Changed my Monday briefing" in path.read_text("utf-8")

@@ -215,7 +215,7 @@ def test_markdown_escapes_titles_and_keeps_notes(week) -> None:  # type: ignore[
 def test_json_shape(week) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(to_json(week))
     assert set(data) == {"version", "title", "period", "generated", "list", "empty", "sections",
-                         "totals", "queue", "practice_map"}
+                         "totals", "queue", "practice_map", "tried"}
     assert data["version"] == 1 and data["title"] == "What I learned: week 46 of 2026"
     assert data["period"] == {"label": "2026-W46", "start": "2026-11-09T00:00:00Z",
                               "end": "2026-11-16T00:00:00Z", "first_day": "2026-11-09",
@@ -223,7 +223,8 @@ def test_json_shape(week) -> None:  # type: ignore[no-untyped-def]
     assert data["generated"] == "2026-11-20T12:00:00Z"
     assert [s["list"] for s in data["sections"]] == ["Teaching", "Leadership", "Home", None]
     teaching = data["sections"][0]
-    assert teaching["funnel"] == {"seen": 15, "saved": 2, "read": 3, "annotated": 1, "shared": 1}
+    assert teaching["funnel"] == {"seen": 15, "saved": 2, "read": 3, "annotated": 1, "shared": 1,
+                                  "applied": 0}
     assert (teaching["skim_minutes"], teaching["budget_minutes"]) == (35, 70)
     a = teaching["items"][0]
     assert a == {
@@ -235,14 +236,15 @@ def test_json_shape(week) -> None:  # type: ignore[no-untyped-def]
                         "created": "2026-11-10T12:00:00Z", "updated": "2026-11-10T12:00:00Z"}],
         "shares": [{"channel": "mastodon", "shared_at": "2026-11-10T16:00:00Z", "comment": SHARE_A,
                     "post_url": POST_A}],
-        "sharers": [], "authors": [],
+        "sharers": [], "authors": [], "applied": [],
     }
     assert data["totals"] == {"seen": 17, "saved": 3, "read": 4, "annotated": 2, "shared": 2,
-                              "skim_minutes": 50, "budget_minutes": 126}
+                              "applied": 0, "skim_minutes": 50, "budget_minutes": 126}
     assert data["queue"] == {"saved": 4, "unread": 3, "stale": 1,
                              "oldest_saved": "2026-10-20T09:00:00Z", "stale_days": 14}
     assert data["practice_map"][1] == {"list": "Leadership", "context": "both", "position": "visitor",
-                                       "annotated": 0, "shared": 0}
+                                       "annotated": 0, "shared": 0, "aim": None}
+    assert data["tried"] == []
     assert data["practice_map"][3]["position"] is None
 
 
@@ -270,7 +272,8 @@ def test_html_is_a_well_formed_escaped_page(week) -> None:  # type: ignore[no-un
     assert not find("//h:script") and not find("//h:a[starts-with(@href, 'javascript')]")
     totals = find("//h:table[@class='totals']//h:tr")
     assert [(r.xpath("string(*[1])"), r.xpath("string(*[2])")) for r in totals] == [
-        ("Skimmed", "17"), ("Saved", "3"), ("Read", "4"), ("Annotated", "2"), ("Shared", "2")]
+        ("Skimmed", "17"), ("Saved", "3"), ("Read", "4"), ("Annotated", "2"), ("Shared", "2"),
+        ("Applied", "0")]
     resident = find("//h:td[@data-context='professional'][@data-position='resident']")[0]
     assert [span.text for span in resident] == ["Teaching"]
     assert "4 links waiting (3 unread)" in find("string(//h:section[@class='queue'])")
@@ -376,16 +379,19 @@ def test_review_figures(library: Library) -> None:
     t = lists["Teaching"]
     assert t.funnel == Funnel(seen=15, saved=2, read=3, annotated=1, shared=1)
     assert t.funnel.of_seen() == pytest.approx({"saved": 2 / 15, "read": 3 / 15, "annotated": 1 / 15,
-                                                "shared": 1 / 15})
-    # of the 2 links saved, both were read (3 were read, one without saving): never above 100%
+                                                "shared": 1 / 15, "applied": 0.0})
+    # of the 2 links saved, both were read (3 were read, one without saving): never above 100%;
+    # applied is taken over the 3 links read
     assert t.funnel.step_rates() == pytest.approx({"saved": 2 / 15, "read": 1.0, "annotated": 1 / 3,
-                                                   "shared": 1.0})
+                                                   "shared": 1.0, "applied": 0.0})
     assert (t.skim_minutes, t.budget_minutes) == (35, 70)
     lead = lists["Leadership"]
     assert lead.funnel == Funnel(seen=3, read=2)
-    assert lead.funnel.step_rates() == {"saved": 0.0, "read": None, "annotated": 0.0, "shared": None}
+    assert lead.funnel.step_rates() == {"saved": 0.0, "read": None, "annotated": 0.0, "shared": None,
+                                        "applied": 0.0}
     assert (lead.skim_minutes, lead.budget_minutes) == (12, 35)
-    assert lists["Home"].funnel.of_seen() == dict.fromkeys(("saved", "read", "annotated", "shared"))
+    assert lists["Home"].funnel.of_seen() == dict.fromkeys(("saved", "read", "annotated", "shared",
+                                                            "applied"))
     assert (lists["Home"].budget_minutes, lists["Quiet"].budget_minutes) == (None, 21)
     assert review.totals == Funnel(seen=17, saved=3, read=4, annotated=2, shared=2)
     assert (review.skim_minutes, review.budget_minutes) == (50, 126)
