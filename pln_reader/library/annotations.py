@@ -86,6 +86,12 @@ class AnnotationsMixin:
         self._vault_update([link_id])
         return tags_of(self.store, link_id)
 
+    def tags_of(self, url: str) -> tuple[str, ...]:
+        """The tags of a link, sorted."""
+        from ..store.notes import tags_of
+
+        return tags_of(self.store, self._link_id(url))
+
     def annotations(self, *, list_name: str | None = None, since: datetime | None = None,
                     url: str | None = None, tag: str | None = None) -> list[Annotation]:
         """Notes and highlights, newest first; ``tag``: only those of links with that tag
