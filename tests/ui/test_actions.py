@@ -256,10 +256,14 @@ def test_backup_from_the_palette(seeded: Seeded) -> None:
         await palette(app, pilot, "back up")
         await settle(app, pilot)
 
+    folder = seeded.library.settings.backup_dir
+    before = set(folder.glob("pln-backup-*.db")) if folder.is_dir() else set()
     drive(seeded, scenario)
-    backups = seeded.library.settings.backup_dir if hasattr(seeded.library.settings, "backup_dir") else None
-    found = list((backups or seeded.home).rglob("*.db*"))
-    assert any("backup" in str(p) for p in found), found
+    [made] = set(folder.glob("pln-backup-*.db")) - before
+    import sqlite3
+
+    with sqlite3.connect(made) as copy:  # a whole database, with the library's links
+        assert copy.execute("SELECT count(*) FROM links").fetchone()[0] == len(seeded.library.links())
 
 
 def test_hidden_links_can_be_listed_and_shown_again(seeded: Seeded) -> None:
@@ -320,5 +324,20 @@ def test_new_keys_are_in_the_help_screen(seeded: Seeded) -> None:
         text = str(app.screen.query_one("#help-text", Static).render())
         for words in ("Remove source", "Move to list", "Mute/unmute", "Undo"):
             assert words in text, words
+
+    drive(seeded, scenario)
+
+
+def test_the_palette_finds_the_keyed_actions_by_their_words(seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await palette(app, pilot, "notes and high")
+        assert isinstance(app.screen, NotesScreen)
+        await pilot.press("escape")
+        await palette(app, pilot, "review")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await choose_view(app, pilot, "Care")
+        await palette(app, pilot, "delete list")
+        assert isinstance(app.screen, ConfirmDialog)
 
     drive(seeded, scenario)
