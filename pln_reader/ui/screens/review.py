@@ -33,7 +33,9 @@ class ReviewScreen(SourceActionsMixin, Screen[None]):
         Binding("p", "period", "7/30/90 days", id="review_period"),
         Binding("z", "mute_source", "Mute/unmute", id="review_mute"),
         Binding("d", "remove_source", "Remove source", id="review_remove"),
-        Binding("u", "undo_source", "Undo", id="review_undo"),
+        Binding("u", "undo_source", "Undo", show=False, id="review_undo"),
+        Binding("pagedown,J", "scroll_body(1)", "Scroll the review down", show=False, id="review_page_down"),
+        Binding("pageup,K", "scroll_body(-1)", "Scroll the review up", show=False, id="review_page_up"),
         Binding("j", "cursor(1)", "Down", show=False, id="review_down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="review_up"),
     ]
@@ -64,7 +66,7 @@ class ReviewScreen(SourceActionsMixin, Screen[None]):
         table.add_column("kept", width=4)
         table.add_column("lists")
         self.reload()
-        table.focus()
+        (table if self.flagged else self.query_one("#review-body")).focus()
 
     def map_text(self, review: Any) -> str | None:
         """The text of the practice map section (None: the section is not shown)."""
@@ -117,6 +119,10 @@ class ReviewScreen(SourceActionsMixin, Screen[None]):
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)
         (table.action_cursor_down if step > 0 else table.action_cursor_up)()
+
+    def action_scroll_body(self, pages: int) -> None:
+        body = self.query_one("#review-body", VerticalScroll)
+        body.scroll_relative(y=pages * max(1, body.size.height - 1), animate=False)
 
     def action_back(self) -> None:
         self.dismiss(None)

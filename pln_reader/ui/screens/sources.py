@@ -34,7 +34,7 @@ class SourcesScreen(SourceActionsMixin, Screen[None]):
         Binding("d", "remove_source", "Remove source", id="sources_remove"),
         Binding("m", "move_source", "Move to list", id="sources_move"),
         Binding("z", "mute_source", "Mute/unmute", id="sources_mute"),
-        Binding("u", "undo_source", "Undo", id="sources_undo"),
+        Binding("u", "undo_source", "Undo", show=False, id="sources_undo"),
         Binding("j", "cursor(1)", "Down", show=False, id="sources_down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="sources_up"),
     ]

@@ -32,7 +32,7 @@ def test_move_source_takes_it_out_of_the_other_lists(server: FeedServer, library
 
 def test_move_to_a_list_that_is_not_there_changes_nothing(server: FeedServer, library: Library) -> None:
     url = server.serve("/feed.xml", RSS)
-    [added] = library.add([url], lists=["Teaching"])
+    library.add([url], lists=["Teaching"])
     with pytest.raises(NotFoundError, match="Nowhere"):
         library.move_source(url, to_list="Nowhere")
     assert library.find_source(url).lists == ("Teaching",)
