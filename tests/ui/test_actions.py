@@ -341,3 +341,25 @@ def test_the_palette_finds_the_keyed_actions_by_their_words(seeded: Seeded) -> N
         assert isinstance(app.screen, ConfirmDialog)
 
     drive(seeded, scenario)
+
+
+def test_a_sources_posts_and_the_setup_checks_open_in_a_dialog(seeded: Seeded) -> None:
+    from pln_reader.ui.dialogs.failures import FailuresDialog
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("b", "p")  # Classroom Notes, the first source
+        dialog = app.screen
+        assert isinstance(dialog, FailuresDialog)
+        shown = " ".join(str(s.render()) for s in dialog.query(Static))
+        assert "Latest posts of Classroom Notes" in shown
+        assert "Retrieval practice in Year 9" in shown and seeded.article_url in shown
+        assert "[@click=app.quit]x[/]" in shown  # the hostile title, as plain text
+        await pilot.press("escape", "escape")
+        await palette(app, pilot, "check the setup")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FailuresDialog)
+        shown = " ".join(str(s.render()) for s in dialog.query(Static))
+        assert "Setup checks" in shown and "database" in shown
+
+    drive(seeded, scenario)

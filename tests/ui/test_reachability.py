@@ -28,6 +28,7 @@ PLACES: dict[str, str] = {
     "article": "main:open_reader",
     "backup": "main:backup",
     "delete-note": "notes:delete",
+    "doctor": "main:doctor",
     "edit-note": "notes:edit",
     "export opml": "main:export_opml",
     "export vault": "main:export_vault",
@@ -44,6 +45,7 @@ PLACES: dict[str, str] = {
     "mark-read": "main:mark_read",
     "note": "main:note",
     "notes": "main:notes",
+    "posts": "sources:posts",
     "queue": "view:Saved",
     "refresh": "main:refresh_all",
     "remove": "sources:remove_source",
@@ -67,15 +69,11 @@ NOT_IN_UI: dict[str, str] = {
     "ui": "it opens the UI itself",
     "completion": "prints a shell completion script: a thing for the shell, not the library",
     "demo": "starts a throwaway demo library and opens the UI on it",
-    "doctor": "checks the setup (terminal, database, settings, network) from outside the UI, "
-              "where it helps most when the UI does not start",
     "restore": "replaces the database under the running library: done with the UI closed",
     "sync setup": "asks for the server password at a terminal prompt (never drawn on screen)",
     "sync off": "forgets the server and password in settings.toml; paired with sync setup",
     "mastodon lists": "needs PLN_MASTODON_TOKEN in the environment and prints add commands; "
                       "in the UI a Mastodon list is added by its URL with a (Add source)",
-    "posts": "a source's raw posts, also those with no link: a look under the hood; the UI "
-             "shows the links they bring",
 }
 """Commands with no place in the UI, each with the reason."""
 

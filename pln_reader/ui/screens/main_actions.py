@@ -23,6 +23,8 @@ PALETTE = [
                  "export_vault"),
     PaletteEntry("Import a file (OPML, Pocket, Instapaper, Omnivore, Wallabag, Readwise)",
                  "lists and feeds, or saved links with tags and highlights", "import_file"),
+    PaletteEntry("Check the setup (doctor)", "data directory, settings, database, disk, editor, "
+                 "browser, the sources' hosts, sync", "doctor"),
     PaletteEntry("Back up the library", "copy the database to the backups folder", "backup"),
     PaletteEntry("Sync now", "push local changes to the feed server, then pull", "sync_now"),
     PaletteEntry("Sync status", "server, user, last sync, changes waiting", "sync_status"),
@@ -309,6 +311,22 @@ class MoreActionsMixin:
             self._in_worker(work, done)
 
         self.app.push_screen(PathDialog("Import the file", self.app.library.settings.home), chosen)
+
+    def action_doctor(self) -> None:
+        from ..dialogs.failures import FailuresDialog
+
+        library = self.app.library
+
+        def work() -> None:
+            results = library.doctor()  # its own connections: none of the library's is used
+            rows = [(f"{r.status}: {r.check}", r.message + (f"\nfix: {r.fix}" if r.fix else ""))
+                    for r in results]
+            bad = sum(r.status != "ok" for r in results)
+            self.app.call_from_thread(self.app.push_screen, FailuresDialog(
+                rows, title=f"Setup checks: {'all ok' if not bad else plural(bad, 'to look at')}"))
+
+        self.notify("checking the setup…")
+        self.run_worker(work, thread=True, group="actions", exit_on_error=False)
 
     def action_backup(self) -> None:
         def work() -> str:

@@ -35,6 +35,7 @@ class SourcesScreen(SourceActionsMixin, Screen[None]):
         Binding("m", "move_source", "Move to list", id="sources_move"),
         Binding("z", "mute_source", "Mute/unmute", id="sources_mute"),
         Binding("u", "undo_source", "Undo", show=False, id="sources_undo"),
+        Binding("p", "posts", "Posts", show=False, id="sources_posts"),
         Binding("j", "cursor(1)", "Down", show=False, id="sources_down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="sources_up"),
     ]
@@ -84,6 +85,22 @@ class SourcesScreen(SourceActionsMixin, Screen[None]):
         self.query_one("#sources-status", Static).update(plain(
             f"Sources of {where}: {count} source{'s' if count != 1 else ''} · "
             "d remove · m move · z mute · u undo"))
+
+    def action_posts(self) -> None:
+        """The source's latest posts or entries, also social posts that share no link."""
+        from ..dialogs.failures import FailuresDialog
+
+        source = self.current_source()
+        if source is None:
+            return
+        now = self.app.clock()
+        rows = []
+        for e in self.app.library.source_posts(str(source.id), limit=30):
+            who = " ".join(x for x in (e.author, e.sharer_handle) if x) or e.source
+            text = "\n".join((e.post_text or e.title or "").splitlines()[:4])
+            rows.append((f"{age(e.published, now) or '-'}  {who}", f"{text}\n{e.url or '(no link)'}"))
+        self.app.push_screen(FailuresDialog(rows, title=f"Latest posts of {source.label}",
+                                            empty="no posts stored for this source yet: r refreshes"))
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)
