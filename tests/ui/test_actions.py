@@ -363,3 +363,35 @@ def test_a_sources_posts_and_the_setup_checks_open_in_a_dialog(seeded: Seeded) -
         assert "Setup checks" in shown and "database" in shown
 
     drive(seeded, scenario)
+
+
+def test_follow_a_mastodon_list_then_log_my_own_posts_as_shares(
+        seeded: Seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from pln_reader.core.config import SocialSettings
+    from tests.social_server import MASTODON_TOKEN, FakeMastodon
+
+    with FakeMastodon() as mastodon:
+        monkeypatch.setenv("PLN_MASTODON_TOKEN", MASTODON_TOKEN)
+        seeded.library.settings = dataclasses.replace(seeded.library.settings, social=SocialSettings(
+            mastodon_account=f"{mastodon.base}/@reader", mastodon_token=MASTODON_TOKEN,
+            lookback_days=3650))
+
+        async def scenario(app: PlnApp, pilot: Pilot) -> None:
+            await choose_view(app, pilot, "Teaching")
+            await palette(app, pilot, "follow one of my mastodon")
+            await settle(app, pilot)
+            dialog = app.screen
+            assert isinstance(dialog, ChoiceDialog)
+            assert dialog.query_one(OptionList).option_count == 2
+            await pilot.press("enter")  # the first: Learning sciences
+            await settle(app, pilot)
+            await palette(app, pilot, "log my own posts")
+            await settle(app, pilot)
+
+        drive(seeded, scenario)
+        sources = seeded.library.sources(list_name="Teaching")
+        assert f"{mastodon.base}/lists/42" in [s.url for s in sources]
+        assert {s.origin for s in seeded.library.shares()} == {"mastodon"}
+        assert MASTODON_TOKEN not in " ".join(s.url for s in sources)

@@ -43,6 +43,7 @@ PLACES: dict[str, str] = {
     "list edit": "main:edit_list",
     "lists": "main#lists",
     "mark-read": "main:mark_read",
+    "mastodon lists": "main:mastodon_lists",
     "note": "main:note",
     "notes": "main:notes",
     "posts": "sources:posts",
@@ -72,8 +73,6 @@ NOT_IN_UI: dict[str, str] = {
     "restore": "replaces the database under the running library: done with the UI closed",
     "sync setup": "asks for the server password at a terminal prompt (never drawn on screen)",
     "sync off": "forgets the server and password in settings.toml; paired with sync setup",
-    "mastodon lists": "needs PLN_MASTODON_TOKEN in the environment and prints add commands; "
-                      "in the UI a Mastodon list is added by its URL with a (Add source)",
 }
 """Commands with no place in the UI, each with the reason."""
 

@@ -28,6 +28,8 @@ PALETTE = [
     PaletteEntry("Back up the library", "copy the database to the backups folder", "backup"),
     PaletteEntry("Sync now", "push local changes to the feed server, then pull", "sync_now"),
     PaletteEntry("Sync status", "server, user, last sync, changes waiting", "sync_status"),
+    PaletteEntry("Follow one of my Mastodon lists", "your lists on your instance (needs the access "
+                 "token); the one you pick is added to the current list", "mastodon_lists"),
     PaletteEntry("Log my own posts as shares", "read your recent Mastodon/Bluesky posts into the share log",
                  "sync_shares"),
     PaletteEntry("Delete a logged share of this link", "pick one of its shares, then confirm", "unshare"),
@@ -354,6 +356,52 @@ class MoreActionsMixin:
                 f"{plural(status.waiting, 'change')} waiting")
         self.notify(text + (f"; last error: {status.last_error}" if status.last_error else ""),
                     markup=False)
+
+    def action_mastodon_lists(self) -> None:
+        """Your Mastodon lists (fetched in a worker); the one picked becomes a source."""
+        library = self.app.library
+        view = self.view
+        into = [view.topic.name] if view is not None and view.topic is not None else []
+
+        def fetch() -> None:
+            try:
+                instance, found = library.mastodon_lists()
+            except PlnError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                return
+            self.app.call_from_thread(self._choose_mastodon_list, instance, found, into)
+
+        self.notify("asking your instance for your lists…")
+        self.run_worker(fetch, thread=True, group="actions", exit_on_error=False)
+
+    def _choose_mastodon_list(self, instance: str, found: list[dict[str, object]], into: list[str]) -> None:
+        from ..dialogs.choose import ChoiceDialog
+
+        if not found:
+            self.notify(f"no lists on {instance} yet: make one in Mastodon (Lists), then come back",
+                        markup=False)
+            return
+        urls = [f"{instance}/lists/{item.get('id')}" for item in found]
+        labels = [str(item.get("title") or item.get("id")) for item in found]
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+
+            def work() -> str:
+                [result] = self.app.add_sources(urls[index], into)
+                if result.error:
+                    raise PlnError(result.error)
+                return f"following {labels[index]}" + (f" in {into[0]}" if into else "") + "; refreshing"
+
+            def done() -> None:
+                self.reload_lists()
+                self.run_refresh(into[0] if into else None)  # type: ignore[attr-defined]
+
+            self._in_worker(work, done)
+
+        where = f"added to {into[0]}" if into else "added to no list (choose a list first to put it in one)"
+        self.app.push_screen(ChoiceDialog("Follow which Mastodon list?", labels, subject=where), chosen)
 
     def action_sync_shares(self) -> None:
         def work() -> str:
