@@ -191,6 +191,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, Screen[None]):
         self.action_open_reader()
 
     def _empty_hint(self) -> str:
+        if self.hidden_only:
+            return "No hidden links here: x hides one; ctrl+p, Show hidden links, goes back."
         if self.contains:
             return f"No links match the filter {self.contains!r} (escape in the filter clears it)."
         if self.view and self.view.name == "Saved" and self.view.topic is None:
