@@ -175,7 +175,8 @@ class PlnApp(App[None]):
         name = {"MainScreen": "lists and links", "ReaderScreen": "reader",
                 "SearchScreen": "search",
                 "LearnedScreen": "what I learned", "NotesScreen": "notes and highlights",
-                "ReviewScreen": "list review", "SourcesScreen": "sources"}.get(type(self.screen).__name__, "this screen")
+                "ReviewScreen": "list review",
+                "SourcesScreen": "sources"}.get(type(self.screen).__name__, "this screen")
         self.push_screen(HelpScreen(name, bindings_of(self.screen)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

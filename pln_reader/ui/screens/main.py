@@ -19,6 +19,7 @@ from ..views import FIXED_VIEWS, View
 from ..widgets.links_table import LinksTable
 from ..widgets.lists_pane import ListsPane
 from ..widgets.preview import Preview, PreviewData
+from .library_actions import LibraryActionsMixin
 from .main_actions import PALETTE, MoreActionsMixin
 from .triage import TriageMixin
 
@@ -29,7 +30,7 @@ PAGE = 200
 """Links loaded at a time: a list of 100,000 links opens as fast as one of 200."""
 
 
-class MainScreen(TriageMixin, MoreActionsMixin, Screen[None]):
+class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None]):
     """Skim a topic list at speed: every action is one key, and most can be undone."""
 
     app: PlnApp  # type: ignore[assignment]
