@@ -395,3 +395,23 @@ def test_follow_a_mastodon_list_then_log_my_own_posts_as_shares(
         assert f"{mastodon.base}/lists/42" in [s.url for s in sources]
         assert {s.origin for s in seeded.library.shares()} == {"mastodon"}
         assert MASTODON_TOKEN not in " ".join(s.url for s in sources)
+
+
+def test_hostile_titles_and_notes_stay_text_in_the_notes_screen(seeded: Seeded) -> None:
+    from tests.ui.conftest import ESCAPES, HOSTILE
+
+    seeded.library.add_note("https://classroom.example.org/hostile", f"{HOSTILE} and {ESCAPES}")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("N")
+        screen = app.screen
+        assert isinstance(screen, NotesScreen)
+        row = [str(c) for c in screen.query_one(DataTable).get_row_at(0)]
+        assert row[2] == HOSTILE  # the link's title, literally
+        detail = str(screen.query_one("#notes-detail", Static).render())
+        assert HOSTILE in detail and "\x1b" not in detail and "\x07" not in detail
+        await pilot.click("#notes-detail")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, NotesScreen)
+
+    drive(seeded, scenario)

@@ -69,7 +69,8 @@ class ReviewScreen(SourceActionsMixin, Screen[None]):
         (table if self.flagged else self.query_one("#review-body")).focus()
 
     def map_text(self, review: Any) -> str | None:
-        """The text of the practice map section (None: the section is not shown)."""
+        """The text of the practice map section, under the review (None: the section is not
+        shown). This is where a visitor/resident map of the practice goes: return its text."""
         return None
 
     def current_source(self) -> Source | None:
