@@ -71,8 +71,10 @@ NOT_IN_UI: dict[str, str] = {
     "completion": "prints a shell completion script: a thing for the shell, not the library",
     "demo": "starts a throwaway demo library and opens the UI on it",
     "restore": "replaces the database under the running library: done with the UI closed",
-    "sync setup": "asks for the server password at a terminal prompt (never drawn on screen)",
-    "sync off": "forgets the server and password in settings.toml; paired with sync setup",
+    "sync setup": "logs in with a password typed at a terminal prompt and rewrites settings.toml "
+                  "(mode 600), which the UI reads only at start: set up, then open the UI",
+    "sync off": "rewrites settings.toml (server and password forgotten), which the UI reads only "
+                "at start; the pair of sync setup",
 }
 """Commands with no place in the UI, each with the reason."""
 
