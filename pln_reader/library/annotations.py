@@ -86,10 +86,22 @@ class AnnotationsMixin:
         self._vault_update([link_id])
         return tags_of(self.store, link_id)
 
+    def tags_of(self, url: str) -> tuple[str, ...]:
+        """The tags of a link, sorted."""
+        from ..store.notes import tags_of
+
+        return tags_of(self.store, self._link_id(url))
+
     def annotations(self, *, list_name: str | None = None, since: datetime | None = None,
-                    url: str | None = None) -> list[Annotation]:
+                    url: str | None = None, tag: str | None = None) -> list[Annotation]:
+        """Notes and highlights, newest first; ``tag``: only those of links with that tag
+        (case-insensitive, a leading # ignored)."""
         from ..store.notes import list_annotations
 
         list_id = self._list_id_of(list_name)
         link_id = self._link_id(url) if url else None
-        return list_annotations(self.store, list_id=list_id, since=since, link_id=link_id)
+        found = list_annotations(self.store, list_id=list_id, since=since, link_id=link_id)
+        wanted = (tag or "").strip().lstrip("#").casefold()
+        if not wanted:
+            return found
+        return [a for a in found if wanted in {t.casefold() for t in a.tags}]

@@ -81,6 +81,21 @@ class SourcesMixin:
             self._record_activity("source_pruned", source_id=source.id, detail="removed")
         return source
 
+    def move_source(self, ref: str, *, to_list: str, from_list: str | None = None) -> Source:
+        """Put a source in the list ``to_list``, taking it out of ``from_list`` (None: out of
+        every other list). Its links and entries stay as they are."""
+        from ..store.sync import remove_from_list
+
+        source = self.store.find_source(ref)
+        target = self.store.get_list(to_list)
+        leaving = [self.store.get_list(from_list).id] if from_list else self.store.lists_of_source(source.id)
+        with self.store.transaction():
+            for list_id in leaving:
+                if list_id != target.id:
+                    remove_from_list(self.store, list_id, source.id)
+            self.store.add_to_list(target.id, [source.id])
+        return self.store.get_source(source.id)
+
     def mute_source(self, ref: str, *, muted: bool = True) -> Source:
         """Stop fetching a source, keeping it and its entries (or fetch it again: ``muted=False``)."""
         source = self.store.find_source(ref)

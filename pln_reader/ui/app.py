@@ -17,6 +17,7 @@ from textual.screen import Screen
 from ..core.errors import ConfigError, database_error
 from ..core.models import RefreshSummary
 from ..library.facade import Library, open_library, utcnow
+from .commands import ScreenActions
 from .screens.help import HelpScreen, bindings_of
 from .screens.main import MainScreen
 
@@ -28,13 +29,30 @@ UI_DIR = Path(__file__).parent
 
 def known_binding_ids() -> set[str]:
     """Every binding id the user can rebind in settings.toml [keys]."""
-    from .dialogs import add_source, confirm, edit_list, failures, highlight, note, share
+    from .dialogs import (
+        add_source,
+        choose,
+        comment,
+        confirm,
+        edit_list,
+        failures,
+        highlight,
+        note,
+        notes_filter,
+        share,
+        tags,
+    )
     from .screens.learned import LearnedScreen
+    from .screens.notes import NotesScreen
     from .screens.reader import ReaderScreen
+    from .screens.review import ReviewScreen
     from .screens.search import SearchScreen
+    from .screens.sources import SourcesScreen
 
-    classes: list[type] = [PlnApp, MainScreen, ReaderScreen, SearchScreen, HelpScreen, LearnedScreen]
-    for module in (add_source, confirm, edit_list, failures, highlight, note, share):
+    classes: list[type] = [PlnApp, MainScreen, ReaderScreen, SearchScreen, HelpScreen, LearnedScreen,
+                           NotesScreen, ReviewScreen, SourcesScreen]
+    for module in (add_source, choose, comment, confirm, edit_list, failures, highlight, note,
+                   notes_filter, share, tags):
         classes += [v for v in vars(module).values() if isinstance(v, type) and hasattr(v, "BINDINGS")]
     ids = set()
     for cls in classes:
@@ -75,6 +93,7 @@ class PlnApp(App[None]):
     """pln_reader in the terminal: skim topic lists, read, save, annotate and log shares."""
 
     TITLE = "pln_reader"
+    COMMANDS = App.COMMANDS | {ScreenActions}
     CSS_PATH = [UI_DIR / "app.tcss", UI_DIR / "dialogs.tcss"]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -155,7 +174,9 @@ class PlnApp(App[None]):
             return
         name = {"MainScreen": "lists and links", "ReaderScreen": "reader",
                 "SearchScreen": "search",
-                "LearnedScreen": "what I learned"}.get(type(self.screen).__name__, "this screen")
+                "LearnedScreen": "what I learned", "NotesScreen": "notes and highlights",
+                "ReviewScreen": "list review",
+                "SourcesScreen": "sources"}.get(type(self.screen).__name__, "this screen")
         self.push_screen(HelpScreen(name, bindings_of(self.screen)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -40,12 +40,14 @@ class Triage:
     """A triage action the user can undo: what was done to which links."""
 
     kind: str
-    """``read``, ``save``, ``unsave``, ``hide`` or ``read_all``."""
+    """``read``, ``save``, ``unsave``, ``hide``, ``unhide``, ``read_all``, ``archive`` or
+    ``archive_read`` (archived when it was read already)."""
     urls: tuple[str, ...]
 
     @property
     def label(self) -> str:
         count = len(self.urls)
         what = {"read": "marked read", "save": "saved", "unsave": "unsaved", "hide": "hidden",
-                "read_all": "marked read"}[self.kind]
+                "read_all": "marked read", "unhide": "shown again", "archive": "archived",
+                "archive_read": "archived"}[self.kind]
         return f"{what}: {count} link{'s' if count != 1 else ''}"

@@ -31,7 +31,7 @@ def banner(app: PlnApp) -> Static:
 def test_no_banner_without_a_challenge_and_b_says_so(seeded: Seeded) -> None:
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         assert banner(app).display is False
-        await pilot.press("b")
+        await pilot.press("H")
         await pilot.pause()
         assert banner(app).display is False
         assert any("no challenge is running" in str(n.message) for n in app._notifications)
@@ -53,7 +53,7 @@ def test_the_banner_shows_today_step_and_its_progress_and_hides_for_the_day(seed
         await pilot.press("s")  # save the link under the cursor
         await pilot.pause()
         assert "Save one link worth a proper read (done)" in str(banner(app).render())
-        await pilot.press("b")
+        await pilot.press("H")
         await pilot.pause()
         assert banner(app).display is False
 

@@ -22,19 +22,23 @@ class FailuresDialog(Dialog[None]):
         Binding("q", "cancel", "Close", show=False),
     ]
 
-    def __init__(self, failures: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, failures: Sequence[tuple[str, str]], *, title: str | None = None,
+                 empty: str = "no failed sources") -> None:
         super().__init__()
         self._failures = list(failures)
+        self._title = title
+        """Another list of (label, detail) pairs to show the same way (a source's posts, the
+        setup checks)."""
+        self._empty = empty
 
     def compose(self) -> ComposeResult:
         count = len(self._failures)
+        title = self._title or (f"Failed sources and warnings ({count})" if count else "Failed sources")
         with Vertical(classes="dialog-box"):
-            yield Static(
-                f"Failed sources and warnings ({count})" if count else "Failed sources", classes="dialog-title"
-            )
+            yield Static(plain(title), classes="dialog-title")
             with VerticalScroll(id="failures", classes="dialog-list"):
                 if not self._failures:
-                    yield Static("no failed sources", classes="dialog-empty")
+                    yield Static(plain(self._empty), classes="dialog-empty")
                 for label, reason in self._failures:
                     yield Static(plain(label), classes="failure-label")
                     yield Static(plain(reason, multiline=True), classes="failure-reason")

@@ -19,6 +19,8 @@ from ..views import FIXED_VIEWS, View
 from ..widgets.links_table import LinksTable
 from ..widgets.lists_pane import ListsPane
 from ..widgets.preview import Preview, PreviewData
+from .library_actions import LibraryActionsMixin
+from .main_actions import PALETTE, MoreActionsMixin
 from .triage import TriageMixin
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ PAGE = 200
 """Links loaded at a time: a list of 100,000 links opens as fast as one of 200."""
 
 
-class MainScreen(TriageMixin, Screen[None]):
+class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None]):
     """Skim a topic list at speed: every action is one key, and most can be undone."""
 
     app: PlnApp  # type: ignore[assignment]
@@ -58,14 +60,23 @@ class MainScreen(TriageMixin, Screen[None]):
         Binding("L", "new_list", "New list", show=False, id="new_list"),
         Binding("F", "failures", "Failed sources", show=False, id="failures"),
         Binding("w", "learned", "What I learned", show=False, id="learned"),
-        Binding("b", "dismiss_challenge", "Hide challenge today", show=False, id="dismiss_challenge"),
+        Binding("H", "dismiss_challenge", "Hide challenge today", show=False, id="dismiss_challenge"),
+        Binding("T", "tag", "Tag", show=False, id="tag"),
+        Binding("Z", "archive", "Archive", show=False, id="archive"),
+        Binding("D", "delete_list", "Delete list", show=False, id="delete_list"),
+        Binding("b", "sources", "Sources", show=False, id="sources"),
+        Binding("N", "notes", "Notes and highlights", show=False, id="notes"),
+        Binding("v", "review", "Review", show=False, id="review"),
         Binding("escape", "back", "Back", show=False, id="back"),
     ]
+
+    PALETTE = PALETTE
 
     def __init__(self) -> None:
         super().__init__()
         self.view: View | None = None
         self.unread_only = False
+        self.hidden_only = False
         self.sort = "newest"
         self.contains: str | None = None
         self.undo_stack: list[Triage] = []
@@ -135,7 +146,7 @@ class MainScreen(TriageMixin, Screen[None]):
             return
         banner.display = state is not None and not state.dismissed_today
         if banner.display and state is not None:
-            banner.update(plain(f"Challenge: {library.challenge_line(state)} · b hides this today"))
+            banner.update(plain(f"Challenge: {library.challenge_line(state)} · H hides this today"))
 
     def action_dismiss_challenge(self) -> None:
         """Hide the challenge banner until tomorrow (`pln challenge` still shows the steps)."""
@@ -169,7 +180,7 @@ class MainScreen(TriageMixin, Screen[None]):
         return self.app.library.links(
             list_name=view.list_name, saved=view.topic is None and view.name == "Saved",
             shared=view.topic is None and view.name == "Shared", unread=self.unread_only,
-            contains=self.contains, limit=PAGE, offset=offset, sort=self.sort)
+            contains=self.contains, limit=PAGE, offset=offset, sort=self.sort, hidden=self.hidden_only)
 
     def load_links(self, *, keep: str | None = None) -> None:
         """Load the view's first page; ``keep``: put the cursor back on that link if it is there."""
@@ -215,6 +226,8 @@ class MainScreen(TriageMixin, Screen[None]):
         self.action_open_reader()
 
     def _empty_hint(self) -> str:
+        if self.hidden_only:
+            return "No hidden links here: x hides one; ctrl+p, Show hidden links, goes back."
         if self.contains:
             return f"No links match the filter {self.contains!r} (escape in the filter clears it)."
         if self.view and self.view.name == "Saved" and self.view.topic is None:
@@ -227,6 +240,8 @@ class MainScreen(TriageMixin, Screen[None]):
         if text is None:
             view = self.view
             bits = [view.name if view else ""]
+            if self.hidden_only:
+                bits.append("hidden links")
             if self.unread_only:
                 bits.append("unread only")
             if self.sort == "shared":

@@ -79,8 +79,8 @@ class TriageMixin:
         link = self.table.current
         if link is None:
             return
-        self.app.library.hide(link.url)
-        self._push(Triage("hide", (link.url,)))
+        self.app.library.hide(link.url, hidden=not link.hidden)
+        self._push(Triage("unhide" if link.hidden else "hide", (link.url,)))
         self.table.remove_link(link)
         self.refresh_counts()
 
@@ -98,11 +98,16 @@ class TriageMixin:
         elif triage.kind == "unsave":
             for url in triage.urls:
                 library.save(url, fetch_new=False)
-        elif triage.kind == "hide":
+        elif triage.kind in ("hide", "unhide"):
             for url in triage.urls:
-                library.hide(url, hidden=False)
-        if triage.kind in ("read_all", "hide"):
-            self.load_links(keep=triage.urls[0] if triage.kind == "hide" else None)
+                library.hide(url, hidden=triage.kind == "unhide")
+        elif triage.kind in ("archive", "archive_read"):  # back in the queue, unread if it was
+            for url in triage.urls:
+                library.save(url, fetch_new=False)
+            if triage.kind == "archive":
+                library.mark_read_many(triage.urls, read=False)
+        if triage.kind in ("read_all", "hide", "unhide"):
+            self.load_links(keep=triage.urls[0] if triage.kind != "read_all" else None)
         else:
             for url in triage.urls:
                 self._redraw(url)
