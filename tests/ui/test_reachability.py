@@ -24,6 +24,7 @@ PLACES: dict[str, str] = {
     # "screen:action": an action (a key or a palette entry) of that screen;
     # "view:NAME": a view of the main screen's lists pane; "main#ID": a pane of the main screen.
     "add": "main:add_source",
+    "applied record": "main:applied",
     "archive": "main:archive",
     "article": "main:open_reader",
     "backup": "main:backup",
@@ -44,6 +45,7 @@ PLACES: dict[str, str] = {
     "lists": "main#lists",
     "mark-read": "main:mark_read",
     "mastodon lists": "main:mastodon_lists",
+    "mute": "sources:mute_source",
     "note": "main:note",
     "notes": "main:notes",
     "posts": "sources:posts",
