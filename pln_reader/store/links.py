@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.errors import InputError, NotFoundError
 from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, Sharer
+from ..core.media import from_json
 from .db import Storage, _split, from_db, to_db
 
 
@@ -58,6 +59,7 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
             row.sharer_handle,
             row.post_url,
             row.post_text,
+            row.media,
         )
         old = existing.get(row.key)
         if old is None:
@@ -67,15 +69,15 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
     if inserts:
         conn.executemany(
             "INSERT INTO entries (source_id, key, link_id, url, title, author, published, updated,"
-            " summary, content, digest, sharer_handle, post_url, post_text, first_seen, last_changed)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " summary, content, digest, sharer_handle, post_url, post_text, media, first_seen,"
+            " last_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
     if updates:
         conn.executemany(
             "UPDATE entries SET link_id = ?, url = ?, title = ?, author = ?, published = ?,"
             " updated = ?, summary = ?, content = ?, digest = ?, sharer_handle = ?, post_url = ?,"
-            " post_text = ?, last_changed = ? WHERE id = ?",
+            " post_text = ?, media = ?, last_changed = ? WHERE id = ?",
             updates,
         )
     return len(inserts), len(updates)
@@ -144,7 +146,9 @@ _LINK_SELECT = """
       (SELECT count(*) FROM annotations a WHERE a.link_id = k.id) AS annotation_count,
       (SELECT a.reading_minutes FROM articles a WHERE a.link_id = k.id AND a.status = 'ok')
         AS article_minutes,
-      (SELECT max(length(e.content)) FROM entries e WHERE e.link_id = k.id) AS content_chars
+      (SELECT max(length(e.content)) FROM entries e WHERE e.link_id = k.id) AS content_chars,
+      (SELECT e.media FROM entries e WHERE e.link_id = k.id AND e.media IS NOT NULL
+         ORDER BY e.id LIMIT 1) AS media
     FROM links k LEFT JOIN link_state st ON st.link_id = k.id
 """
 
@@ -182,6 +186,7 @@ def _link_from_row(row: sqlite3.Row) -> Link:
         sharers=row["sharer_count"],
         annotations=row["annotation_count"],
         reading_minutes=_reading_minutes(row),
+        media=from_json(row["media"]),
     )
 
 

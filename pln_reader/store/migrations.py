@@ -429,6 +429,15 @@ def m0012_fetch_warnings(db: Database) -> None:
     db.execute("ALTER TABLE fetch_state ADD COLUMN warning TEXT")
 
 
+@migrations(name="0015_media")
+def m0015_media(db: Database) -> None:
+    # A podcast episode's or video's file (JSON: url, kind, type, length, duration_seconds, image,
+    # episode, transcripts, chapters), as the feed entry gave it; NULL for an article. Entries
+    # without media keep their digest, so only media entries are rewritten at the next refresh.
+    db.execute("ALTER TABLE entries ADD COLUMN media TEXT")
+    db.execute("CREATE INDEX entries_media ON entries(link_id) WHERE media IS NOT NULL")
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)
