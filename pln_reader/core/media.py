@@ -169,6 +169,36 @@ def time_label(kind: str | None, seconds: int | None, reading_minutes: int | Non
     return f"{reading_minutes} min" if reading_minutes else ""
 
 
+def clock(seconds: int | None) -> str | None:
+    """A duration as a player shows it: ``48:03``, ``1:02:03``."""
+    if not seconds:
+        return None
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def size(length: int | None) -> str | None:
+    """A file size a person reads: ``44 MB``, ``800 kB``."""
+    if not length:
+        return None
+    if length >= 1_000_000:
+        return f"{round(length / 1_000_000)} MB"
+    return f"{max(1, round(length / 1000))} kB"
+
+
+def media_line(media: Media) -> str:
+    """What the preview and ``pln show`` say about the file: ``podcast episode 48 · 48:03 · 44 MB``."""
+    what = "podcast episode" if media.kind == "audio" else "video"
+    if media.episode:
+        what += f" {media.episode}"
+    extra = [clock(media.duration_seconds), size(media.length)]
+    if media.transcripts:
+        extra.append("transcript")
+    if media.chapters:
+        extra.append("chapters")
+    return " · ".join([what, *(x for x in extra if x)]) + " · p to play"
+
+
 def noun(kind: str | None) -> str:
     """How a sentence names a link: ``a podcast``, ``a video`` or ``an article``."""
     return {"audio": "a podcast", "video": "a video"}.get(kind or "", "an article")

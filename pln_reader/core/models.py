@@ -227,6 +227,20 @@ class QueueItem:
     article_status: str | None
     stale: bool
 
+    @property
+    def minutes(self) -> int | None:
+        """Listening or watching time for an episode or video, else the article's reading time."""
+        if self.link.media is not None:
+            return self.link.minutes
+        return self.reading_minutes if self.article_status == "ok" else None
+
+    @property
+    def time_label(self) -> str:
+        """``listen 48 min``, ``watch 12 min`` or ``6 min`` (reading), or ""."""
+        if self.link.media is not None:
+            return self.link.time_label
+        return time_label(None, None, self.minutes)
+
 
 @dataclass(frozen=True, slots=True)
 class Annotation:

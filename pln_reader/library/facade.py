@@ -21,6 +21,7 @@ from ..store.db import Storage, open_storage
 from ..store.shares import add_events, drop_events_since
 from .annotations import AnnotationsMixin
 from .imports import ImportsMixin
+from .media import MediaMixin
 from .reflection import ReflectionMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
@@ -44,7 +45,7 @@ def utcnow() -> datetime:
 
 
 class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin,
-              ImportsMixin):
+              ImportsMixin, MediaMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):

@@ -390,6 +390,14 @@ def link_id_for(store: Storage, url: str) -> int | None:
     return row[0] if row else None
 
 
+def link_for_media(store: Storage, media_url: str) -> Link | None:
+    """The link whose entry carries this episode or video file, or None."""
+    row = store.conn.execute(
+        "SELECT k.url FROM entries e JOIN links k ON k.id = e.link_id WHERE e.media IS NOT NULL"
+        " AND json_extract(e.media, '$.url') = ? ORDER BY e.id LIMIT 1", [media_url]).fetchone()
+    return None if row is None else get_link(store, row[0])
+
+
 def ensure_link(store: Storage, url: str, *, title: str | None, now: datetime) -> int:
     """The link for ``url`` (canonical), created with no entries if it is new."""
     existing = link_id_for(store, url)

@@ -17,7 +17,7 @@ from ...core.errors import NotFoundError, PlnError
 from ...core.models import ARTICLE_STATUS_MEANINGS, Article, Link
 from ...core.text import clean_text
 from ..text import plain
-from .link_actions import ask_note, ask_share, open_in_browser
+from .link_actions import ask_note, ask_share, open_in_browser, play_media
 
 if TYPE_CHECKING:
     from ..app import PlnApp
@@ -56,6 +56,7 @@ class ReaderScreen(Screen[None]):
         Binding("s", "save", "Save", id="reader_save"),
         Binding("S", "share", "Log share", id="reader_share"),
         Binding("o", "open_browser", "Browser", id="reader_open"),
+        Binding("p", "play", "Play", show=False, id="reader_play"),
         Binding("c", "copy_link", "Copy link", show=False, id="reader_copy"),
         Binding("r", "refetch", "Fetch again", show=False, id="reader_refetch"),
     ]
@@ -178,6 +179,9 @@ class ReaderScreen(Screen[None]):
 
     def action_open_browser(self) -> None:
         open_in_browser(self, self.link.url)
+
+    def action_play(self) -> None:
+        play_media(self, self.link)
 
     def action_copy_link(self) -> None:
         self.app.copy_to_clipboard(self.link.url)
