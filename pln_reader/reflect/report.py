@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
+from ..core.media import KINDS
 from ..core.models import STEPS, Author, Sharer, TopicList
 from ..core.periods import (
     Period,
@@ -156,6 +157,8 @@ class Item:
     """People whose posts (or boosts) shared it with you."""
     authors: tuple[Author, ...] = ()
     """Who wrote its feed entries, and in which feed."""
+    media_kind: str | None = None
+    """``audio`` (a podcast) or ``video``; None for an article."""
 
     @property
     def has_words(self) -> bool:
@@ -444,7 +447,8 @@ class _Details:
             highlights=tuple(n for n in notes if n.kind == "highlight"),
             shares=tuple(self.shares.get(link_id, [])),
             sharers=found.sharers if (found := self.credits.get(link_id)) else (),
-            authors=found.authors if found else ())
+            authors=found.authors if found else (),
+            media_kind=row["media_kind"] if row["media_kind"] in KINDS else None)
 
 
 def build_review(library: Library, days: int, now: datetime | None = None) -> Review:
