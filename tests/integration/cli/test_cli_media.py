@@ -139,3 +139,22 @@ def test_no_player_and_no_browser_names_the_setting(server: FeedServer, pln, pod
     assert done.returncode != 0
     assert "no media player (mpv, vlc) and no browser found" in done.stderr
     assert "[media] player" in done.stderr
+
+
+def test_media_added_to_a_known_entry_is_picked_up(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
+    """An entry that gains an enclosure changes its digest, so the next refresh stores the media;
+    entries without media keep the digest they had (no rewrite of every blog post)."""
+    item = ("<item><title>Talk</title><link>{base}/talk</link><guid>{base}/talk</guid>{extra}</item>"
+            "<item><title>Post</title><link>{base}/post</link><guid>{base}/post</guid></item>")
+    feed = "<rss version='2.0'><channel><title>Talks</title>{items}</channel></rss>"
+    url = server.serve("/talks.xml", feed.format(items=item.format(base=server.base, extra="")).encode())
+    pln("add", url)
+    pln("refresh")
+    assert links_json(pln)["Talk"]["media"] is None
+    enclosure = f"<enclosure url='{server.base}/talk.mp4' type='video/mp4'/>"
+    server.update("/talks.xml", feed.format(items=item.format(base=server.base, extra=enclosure)).encode())
+    out = json.loads(pln("refresh", "--force", "--json").stdout)
+    assert [(r["new"], r["updated"]) for r in out] == [(0, 1)]  # the talk only, not the post
+    links = links_json(pln)
+    assert links["Talk"]["media"]["url"] == server.base + "/talk.mp4"
+    assert links["Talk"]["time"] == "watch" and links["Post"]["media"] is None
