@@ -158,3 +158,44 @@ def test_media_added_to_a_known_entry_is_picked_up(server: FeedServer, pln) -> N
     links = links_json(pln)
     assert links["Talk"]["media"]["url"] == server.base + "/talk.mp4"
     assert links["Talk"]["time"] == "watch" and links["Post"]["media"] is None
+
+
+# -- channels by their page (issue 20.5) -------------------------------------------------------
+
+from tests.media_pages import peertube_channel_page, podcast_page, youtube_channel_page  # noqa: E402
+from tests.unit.feeds.test_media import PEERTUBE, YOUTUBE  # noqa: E402
+
+
+def test_a_handle_page_that_links_its_feed(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
+    """A page shaped like a YouTube handle page: the feed it links (here local) is the one used,
+    never the youtube.com one built from its id."""
+    feed = server.serve("/feeds/ted.xml", YOUTUBE, content_type="application/atom+xml")
+    page = server.serve("/@TED", youtube_channel_page(feed), content_type="text/html")
+    assert "added: [1] TED (feed, 1 entry)" in pln("add", page).stdout
+    assert [s["url"] for s in json.loads(pln("sources", "--json").stdout)] == [feed]
+    video = links_json(pln)["The power of vulnerability"]
+    assert video["kind"] == "video" and video["media"]["url"] == "https://www.youtube.com/watch?v=8KkKuTCFvzI"
+    assert not any("youtube" in path for path, _ in server.requests)
+
+
+def test_a_peertube_channel_page_without_a_feed_link(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
+    """No feed link: the channel's feed is built from its name in the address, on its instance."""
+    asked: list[dict[str, str]] = []
+
+    def feed(h) -> None:  # type: ignore[no-untyped-def]
+        asked.append(h.query)
+        h.send_plain(200, PEERTUBE, content_type="application/rss+xml")
+
+    server.route("/feeds/videos.xml", feed)
+    page = server.serve("/c/learning_videos/videos", peertube_channel_page(), content_type="text/html")
+    pln("add", page)
+    assert asked[0] == {"videoChannelName": "learning_videos"}
+    video = links_json(pln)["The ladder of inference"]
+    assert video["time"] == "watch 12 min"
+
+
+def test_a_podcast_web_page(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
+    feed = server.serve("/podcast.xml", podcast_feed(server.base))
+    page = server.serve("/show", podcast_page(feed), content_type="text/html")
+    pln("add", page)
+    assert links_json(pln)["The importance of failure"]["time"] == "listen 48 min"
