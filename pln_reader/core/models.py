@@ -212,6 +212,8 @@ class Article:
     word_count: int
     reading_minutes: int
     fetched_at: datetime
+    cues: tuple[tuple[int, float], ...] = ()
+    """A transcript's cues: (offset in ``text``, start second); empty for a web page."""
 
     @property
     def ok(self) -> bool:

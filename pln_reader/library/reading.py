@@ -36,7 +36,10 @@ def fetch_articles(
     from ..articles.extract import Extracted, failed_extraction
     from ..refresh.pipeline import Failed, Fetched, Job, Pipeline
 
-    jobs = [Job(link_id, url, "article") for link_id, url in targets]
+    transcripts = storage_links.transcript_urls(store, [link_id for link_id, _ in targets])
+    # an episode with a transcript: the transcript is its article (same limits, same statuses)
+    jobs = [Job(link_id, transcripts[link_id], "transcript") if link_id in transcripts
+            else Job(link_id, url, "article") for link_id, url in targets]
     results: list[ArticleResult] = []
     for outcome in Pipeline(jobs, settings.fetch, settings.refresh):  # type: ignore[attr-defined]
         if isinstance(outcome, Fetched) and isinstance(outcome.prepared, Extracted):

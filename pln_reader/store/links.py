@@ -390,6 +390,28 @@ def link_id_for(store: Storage, url: str) -> int | None:
     return row[0] if row else None
 
 
+_TRANSCRIPT_ORDER = ("text/vtt", "application/x-subrip", "application/srt", "text/srt",
+                     "application/json", "text/html", "text/plain")
+
+
+def transcript_urls(store: Storage, link_ids: Sequence[int]) -> dict[int, str]:
+    """link id -> the transcript to read as its article (WebVTT or SRT first: they carry times)."""
+    found: dict[int, str] = {}
+    ids = list(link_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for link_id, media in store.conn.execute(
+                "SELECT link_id, media FROM entries WHERE media IS NOT NULL AND link_id IN"
+                f" ({', '.join('?' * len(chunk))}) ORDER BY id", chunk):
+            parsed = from_json(media)
+            if link_id in found or parsed is None or not parsed.transcripts:
+                continue
+            best = min(parsed.transcripts, key=lambda t: _TRANSCRIPT_ORDER.index(t.type)
+                       if t.type in _TRANSCRIPT_ORDER else len(_TRANSCRIPT_ORDER))
+            found[link_id] = best.url
+    return found
+
+
 def link_for_media(store: Storage, media_url: str) -> Link | None:
     """The link whose entry carries this episode or video file, or None."""
     row = store.conn.execute(

@@ -436,6 +436,9 @@ def m0015_media(db: Database) -> None:
     # without media keep their digest, so only media entries are rewritten at the next refresh.
     db.execute("ALTER TABLE entries ADD COLUMN media TEXT")
     db.execute("CREATE INDEX entries_media ON entries(link_id) WHERE media IS NOT NULL")
+    # An episode's transcript is its article; its cue times (JSON [[offset in text, second], ...])
+    # are kept apart from the text, so a highlight or a search can span cues.
+    db.execute("ALTER TABLE articles ADD COLUMN cues TEXT")
 
 
 def apply(db: Database) -> None:

@@ -142,6 +142,9 @@ class ReaderScreen(Screen[None]):
         meta = [article.site_name, article.author,
                 article.published.astimezone().strftime("%Y-%m-%d") if article.published else None,
                 f"{article.reading_minutes} min read" if article.reading_minutes else None]
+        if self.link.media is not None:  # an episode or video: its time, and whether this is its transcript
+            meta[3] = self.link.time_label
+            meta.append("transcript, times at the left" if article.cues else None)
         self.query_one("#reader-meta", Static).update(
             plain(" · ".join(m for m in meta if m) or self.link.url, style="dim"))
         if article.ok:
