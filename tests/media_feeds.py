@@ -21,7 +21,10 @@ def podcast_feed(base: str) -> bytes:
   <guid isPermaLink="false">ep-1</guid><pubDate>Wed, 18 Nov 2026 08:00:00 GMT</pubDate>
   <description>Show notes: why failing is how we learn.</description>
   <enclosure url="{base}/files/failure.mp3" type="audio/mpeg" length="46000000"/>
-  <itunes:duration>48:03</itunes:duration></item>
+  <itunes:duration>48:03</itunes:duration>
+  <psc:chapters version="1.2" xmlns:psc="http://podlove.org/simple-chapters">
+    <psc:chapter start="00:00:00" title="Welcome"/><psc:chapter start="00:12:30" title="Why failing teaches"/>
+  </psc:chapters></item>
 <item><title>Ladder of inference</title><guid isPermaLink="false">v-1</guid>
   <pubDate>Tue, 17 Nov 2026 08:00:00 GMT</pubDate>
   <media:content url="{base}/files/ladder.mp4" type="video/mp4" duration="745"/></item>

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..core.errors import PlnError
+from ..core.media import chapter_lines
 from . import format as fmt
 from .options import echo_json, home_option, json_option, with_library
 
@@ -71,6 +72,11 @@ def article(library: Any, url: str) -> None:
         click.echo(found.title or found.url)
         click.echo()
         click.echo(found.text or "")
+    chapters = library.chapters(url)
+    if chapters:  # an episode's chapters (from its feed, or its podcast:chapters document)
+        click.echo("\nChapters")
+        for line in chapter_lines(chapters):
+            click.echo(fmt.shown(line, 100))
 
 
 @click.command()

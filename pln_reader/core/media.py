@@ -30,6 +30,12 @@ class Transcript:
 
 
 @dataclass(frozen=True, slots=True)
+class Chapter:
+    start_seconds: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Media:
     """The main audio or video of a feed entry (its enclosure, Media RSS content or attachment)."""
 
@@ -48,6 +54,8 @@ class Media:
     transcripts: tuple[Transcript, ...] = field(default=())
     chapters: str | None = None
     """URL of the episode's chapters document (Podcasting 2.0 ``podcast:chapters``)."""
+    chapter_list: tuple[Chapter, ...] = field(default=())
+    """Chapters given in the feed itself (Podlove Simple Chapters)."""
 
 
 # -- durations ---------------------------------------------------------------------------------
@@ -85,6 +93,18 @@ def parse_duration(value: object) -> int | None:
     if seconds is None or not 0 < seconds <= MAX_DURATION_S:
         return None
     return max(1, round(seconds))
+
+
+_ZERO = re.compile(r"[0:.,]+|PT0+S", re.IGNORECASE)
+
+
+def parse_offset(value: object) -> int | None:
+    """:func:`parse_duration`, where 0 (the start of an episode) is a value too."""
+    if isinstance(value, str) and _ZERO.fullmatch(value.strip()):
+        return 0
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0:
+        return 0
+    return parse_duration(value)
 
 
 def parse_count(value: object) -> int | None:
@@ -209,6 +229,32 @@ def link_kind(kind: str | None) -> str:
     return {"audio": "episode", "video": "video"}.get(kind or "", "article")
 
 
+def chapters_from_json(body: bytes) -> tuple[Chapter, ...]:
+    """A Podcasting 2.0 chapters document (``{"chapters": [{"startTime": 0, "title": ...}]}``),
+    in time order; anything unreadable gives no chapters."""
+    from .text import clean_text
+
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return ()
+    found = doc.get("chapters") if isinstance(doc, dict) else None
+    out = []
+    for item in found if isinstance(found, list) else ():
+        if not isinstance(item, dict) or item.get("toc") is False:
+            continue
+        start, title = parse_offset(item.get("startTime")), item.get("title")
+        name = clean_text(title) if isinstance(title, str) else None
+        if start is not None and name:
+            out.append(Chapter(start, name[:200]))
+    return tuple(sorted(out, key=lambda c: c.start_seconds))
+
+
+def chapter_lines(chapters: tuple[Chapter, ...]) -> list[str]:
+    """``0:00  Welcome`` per chapter, as the reader and ``pln article`` list them."""
+    return [f"{clock(c.start_seconds) or '0:00':>8}  {c.title}" for c in chapters]
+
+
 # -- storage shape ---------------------------------------------------------------------------------
 
 
@@ -221,6 +267,8 @@ def to_json(media: Media | None) -> str | None:
         value = getattr(media, key)
         if value is not None:
             data[key] = value
+    if media.chapter_list:
+        data["chapter_list"] = [[c.start_seconds, c.title] for c in media.chapter_list]
     if media.transcripts:
         data["transcripts"] = [
             {k: v for k, v in (("url", t.url), ("type", t.type), ("language", t.language)) if v}
@@ -252,7 +300,12 @@ def from_json(text: str | None) -> Media | None:
         for t in data.get("transcripts") or ()
         if isinstance(t, dict) and isinstance(t.get("url"), str)
     )
+    chapter_list = tuple(
+        Chapter(c[0], c[1]) for c in data.get("chapter_list") or ()
+        if isinstance(c, list) and len(c) == 2 and isinstance(c[0], int) and not isinstance(c[0], bool)
+        and isinstance(c[1], str))
     return Media(url=url, kind=kind, type=_opt_str(data, "type"), length=parse_count(data.get("length")),
+                 chapter_list=chapter_list,
                  duration_seconds=parse_duration(data.get("duration_seconds")),
                  image=_opt_str(data, "image"), episode=parse_count(data.get("episode")),
                  transcripts=transcripts, chapters=_opt_str(data, "chapters"))

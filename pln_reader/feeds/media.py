@@ -27,6 +27,7 @@ _FAMILIES = {
     "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md": "podcast",
     "http://www.w3.org/2005/atom": "atom",
     "http://purl.org/atom/ns#": "atom",
+    "http://podlove.org/simple-chapters": "psc",
     "http://purl.org/rss/1.0/": "",
     "http://my.netscape.com/rdf/simple/0.9": "",
     "http://backend.userland.com/rss2": "",
@@ -104,6 +105,11 @@ def media_of(item: etree._Element) -> RawMedia | None:
                 media.transcripts.append((ch.get("url") or "", ch.get("type"), ch.get("language")))
             elif local == "chapters" and ch.get("url") and media.chapters is None:
                 media.chapters = ch.get("url")
+        elif family == "psc" and local == "chapters":
+            for chapter in ch:
+                if (isinstance(chapter.tag, str) and _name(chapter.tag) == ("psc", "chapter")
+                        and chapter.get("start") and chapter.get("title")):
+                    media.chapter_list.append((chapter.get("start") or "", chapter.get("title") or ""))
     if media is None or not (media.candidates or media.image or media.transcripts):
         return None
     return media

@@ -31,11 +31,13 @@ from feedparser.urls import _urljoin
 
 from pln_reader.core.errors import ParseError
 from pln_reader.core.media import (
+    Chapter,
     Media,
     Transcript,
     media_kind,
     parse_count,
     parse_duration,
+    parse_offset,
     playable_url,
 )
 from pln_reader.core.text import clean_text
@@ -516,7 +518,18 @@ def _finish_media(m: RawMedia, base: str | None, link: str | None) -> Media | No
         url=url, kind=kind, type=mime, length=parse_count(length),
         duration_seconds=parse_duration(duration) or parse_duration(m.duration),
         image=_media_url(m.image, base), episode=parse_count(m.episode),
-        transcripts=tuple(transcripts), chapters=_media_url(m.chapters, base))
+        transcripts=tuple(transcripts), chapters=_media_url(m.chapters, base),
+        chapter_list=_chapters(m.chapter_list))
+
+
+def _chapters(found: list[tuple[str, str]]) -> tuple[Chapter, ...]:
+    """Inline chapters with a start that can be read and a title, in time order."""
+    out = []
+    for start, title in found:
+        seconds, name = parse_offset(start), plain_title(title)
+        if seconds is not None and name:
+            out.append(Chapter(seconds, name[:200]))
+    return tuple(sorted(out, key=lambda c: c.start_seconds))
 
 
 def _choose_content(e: RawEntry) -> tuple[str, str] | None:

@@ -52,6 +52,8 @@ class RawMedia:
     transcripts: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     """(url, MIME type, language) of each podcast:transcript."""
     chapters: str | None = None
+    chapter_list: list[tuple[str, str]] = field(default_factory=list)
+    """(start, title) of each Podlove Simple Chapter in the feed itself."""
 
 
 @dataclass(slots=True)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import logging
+
 from ..core.config import Settings
-from ..core.errors import InputError, NotFoundError
-from ..core.media import playable_url
+from ..core.errors import FetchError, InputError, NotFoundError
+from ..core.media import Chapter, chapters_from_json, playable_url
 from ..core.urls import canonicalize
 from ..store import links as storage_links
 from ..store.db import Storage
@@ -14,6 +16,8 @@ from . import player
 
 if TYPE_CHECKING:
     from ..core.models import Link
+
+log = logging.getLogger("pln_reader")
 
 
 class MediaMixin:
@@ -46,3 +50,23 @@ class MediaMixin:
         if link is not None:
             self.record_opened(link.url)  # type: ignore[attr-defined]
         return used
+
+    def chapters(self, url: str) -> tuple[Chapter, ...]:
+        """A link's chapters: those in its feed entry, else its ``podcast:chapters`` document
+        (fetched with the feed limits); none for an article or when they cannot be read."""
+        link = storage_links.get_link(self.store, canonicalize(url))
+        media = link.media
+        if media is None:
+            return ()
+        if media.chapter_list:
+            return media.chapter_list
+        if media.chapters is None:
+            return ()
+        from ..net.fetch import fetch_one
+
+        try:
+            response = fetch_one(self.settings.fetch, media.chapters)
+        except FetchError as exc:
+            log.info("chapters of %s not read: %s", link.url, exc)
+            return ()
+        return chapters_from_json(response.body)

@@ -121,3 +121,21 @@ def test_p_is_in_the_help(podcast_library) -> None:  # type: ignore[no-untyped-d
         assert any("Play episode/video" in str(row) for row in rows)
 
     run(library, clock, scenario)
+
+
+def test_the_reader_lists_an_episodes_chapters(podcast_library) -> None:  # type: ignore[no-untyped-def]
+    library, server, clock = podcast_library
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        table.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        box = app.screen.query_one("#reader-chapters")
+        assert box.display
+        text = str(box.render())
+        assert "Chapters" in text and "0:00 Welcome" in text and "12:30 Why failing teaches" in text
+        assert "listen 48 min" in str(app.screen.query_one("#reader-meta").render())
+
+    run(library, clock, scenario)

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from ..dialogs.results import HighlightRequest
 
 
+class ChaptersLoaded(Message):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+
 class ArticleFetched(Message):
     def __init__(self, error: str | None = None) -> None:
         super().__init__()
@@ -72,12 +78,16 @@ class ReaderScreen(Screen[None]):
         yield LoadingIndicator(id="reader-loading")
         with VerticalScroll(id="reader-body"):
             yield Static("", id="reader-status")
+            yield Static("", id="reader-chapters")
             yield Markdown("", id="reader-text", open_links=False)
             yield Static("", id="reader-notes-title")
             yield Markdown("", id="reader-notes", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#reader-chapters", Static).display = False
+        if self.link.media is not None and (self.link.media.chapter_list or self.link.media.chapters):
+            self.load_chapters()
         self.show_notes()
         library = self.app.library
         library.record_opened(self.link.url)
@@ -115,6 +125,25 @@ class ReaderScreen(Screen[None]):
             self.post_message(ArticleFetched(str(exc)))
             return
         self.post_message(ArticleFetched())
+
+    @work(thread=True, exclusive=True, group="chapters", exit_on_error=False)
+    def load_chapters(self) -> None:
+        """An episode's chapters (its chapters document may need a fetch: never on the UI thread)."""
+        from ...core.media import chapter_lines
+
+        try:
+            with self.app.open_worker_library() as library:
+                lines = chapter_lines(library.chapters(self.link.url))
+        except PlnError:
+            return
+        self.post_message(ChaptersLoaded(lines))
+
+    @on(ChaptersLoaded)
+    def _chapters(self, event: ChaptersLoaded) -> None:
+        box = self.query_one("#reader-chapters", Static)
+        box.display = bool(event.lines)
+        box.update(Content("\n").join([Content.styled("Chapters", "bold $text-accent"),
+                                        *(plain(line) for line in event.lines), Content("")]))
 
     @on(ArticleFetched)
     def _fetched(self, event: ArticleFetched) -> None:

@@ -62,3 +62,18 @@ def test_hostile_text_in_a_transcript_is_escaped(server: FeedServer, pln) -> Non
     pln("fetch-articles", server.base + "/ep48")
     text = pln("article", server.base + "/ep48").stdout
     assert "\x1b" not in text and "Red" in text and "alert" in text
+
+
+def test_chapters_are_listed_with_the_article(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
+    chapters = (b'{"version": "1.2.0", "chapters": [{"startTime": 62.5, "title": "Notes from a failed lesson"},'
+                b' {"startTime": 0, "title": "Welcome"}, {"startTime": 30, "title": "hidden", "toc": false},'
+                b' {"startTime": "soon", "title": "no time"}]}')
+    server.serve("/ep48.chapters.json", chapters, content_type="application/json+chapters")
+    server.serve("/t/ep48.vtt", (FIXTURES / "ep48.vtt").read_bytes(), content_type="text/vtt")
+    body = feed(server.base, "ep48.vtt", "text/vtt").replace(
+        b"</item>", f'<podcast:chapters url="{server.base}/ep48.chapters.json" type="application/json+chapters"/></item>'.encode())
+    pln("add", server.serve("/podcast.xml", body))
+    pln("fetch-articles", server.base + "/ep48")
+    out = pln("article", server.base + "/ep48").stdout
+    chapters_part = out.split("\nChapters\n", 1)[1].splitlines()
+    assert chapters_part == ["0:00 Welcome", "1:02 Notes from a failed lesson"]

@@ -65,3 +65,15 @@ def test_json_round_trip_and_garbage() -> None:
     for stored in ("", "not json", "[]", '{"url": "file:///x", "kind": "audio"}',
                    '{"url": "https://x/", "kind": "podcast"}'):
         assert from_json(stored) is None
+
+
+def test_chapters_document() -> None:
+    from pln_reader.core.media import Chapter, chapter_lines, chapters_from_json
+
+    body = (b'{"chapters": [{"startTime": 3723, "title": "Late \\u001b[31mred"}, {"startTime": 0,'
+            b' "title": "Start"}, {"title": "no start"}, "x", {"startTime": -1, "title": "neg"}]}')
+    chapters = chapters_from_json(body)
+    assert chapters == (Chapter(0, "Start"), Chapter(3723, "Late red"))
+    assert chapter_lines(chapters) == ["    0:00  Start", " 1:02:03  Late red"]
+    for bad in (b"", b"[]", b'{"chapters": 5}', b"\xff\xfe", b"[" * 100000):
+        assert chapters_from_json(bad) == ()

@@ -203,3 +203,12 @@ def test_a_blog_without_media_names_is_unchanged(tmp_path: Path) -> None:
     data = b"""<rss version="2.0"><channel><title>B</title><item><title>P</title>
     <link>https://b.example/p</link></item></channel></rss>"""
     assert both(data) == [None]
+
+
+@needs_corpus
+def test_podlove_simple_chapters_in_the_feed() -> None:
+    data = (CORPUS / "feeds/good/fp__wellformed__psc__rss2.0simplechapter.xml").read_bytes()
+    [media] = both(data)
+    assert media is not None
+    assert [(c.start_seconds, c.title) for c in media.chapter_list] == [
+        (0, "Welcome"), (187, "Introducing Podlove"), (506, "Podlove WordPress Plugin"), (762, "Resumée")]
