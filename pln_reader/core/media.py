@@ -125,8 +125,8 @@ def parse_count(value: object) -> int | None:
 
 # -- what a type says --------------------------------------------------------------------------
 
-_AUDIO_EXT = frozenset("mp3 m4a m4b aac ogg oga opus wav flac mka".split())
-_VIDEO_EXT = frozenset("mp4 m4v mov webm mkv ogv avi m3u8".split())
+_AUDIO_EXT = frozenset(("mp3", "m4a", "m4b", "aac", "ogg", "oga", "opus", "wav", "flac", "mka"))
+_VIDEO_EXT = frozenset(("mp4", "m4v", "mov", "webm", "mkv", "ogv", "avi", "m3u8"))
 
 
 def media_kind(mime: str | None, url: str | None = None, medium: str | None = None) -> str | None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import logging
+from typing import TYPE_CHECKING
 
 from ..core.config import Settings
 from ..core.errors import FetchError, InputError, NotFoundError

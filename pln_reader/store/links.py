@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..core.errors import InputError, NotFoundError
-from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, Sharer
 from ..core.media import from_json
+from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, Sharer
 from .db import Storage, _split, from_db, to_db
 
 

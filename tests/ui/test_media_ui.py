@@ -49,7 +49,7 @@ def run(library: Library, clock: Clock, scenario, size: tuple[int, int] = (100, 
 
 
 def test_time_column_and_preview_say_what_it_is(podcast_library) -> None:  # type: ignore[no-untyped-def]
-    library, server, clock = podcast_library
+    library, _, clock = podcast_library
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         table = app.screen.query_one(LinksTable)
@@ -92,7 +92,7 @@ def test_p_plays_in_a_worker_and_counts_as_opening(podcast_library, tmp_path: Pa
 
 def test_p_on_an_article_says_so(podcast_library, tmp_path: Path,  # type: ignore[no-untyped-def]
                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    library, server, clock = podcast_library
+    library, _, clock = podcast_library
     bin_dir = tmp_path / "bin"
     args = recording_player(bin_dir, "mpv")
     monkeypatch.setenv("PATH", str(bin_dir))
@@ -112,7 +112,7 @@ def test_p_on_an_article_says_so(podcast_library, tmp_path: Path,  # type: ignor
 
 
 def test_p_is_in_the_help(podcast_library) -> None:  # type: ignore[no-untyped-def]
-    library, server, clock = podcast_library
+    library, _, clock = podcast_library
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         from pln_reader.ui.screens.help import bindings_of
@@ -124,7 +124,7 @@ def test_p_is_in_the_help(podcast_library) -> None:  # type: ignore[no-untyped-d
 
 
 def test_the_reader_lists_an_episodes_chapters(podcast_library) -> None:  # type: ignore[no-untyped-def]
-    library, server, clock = podcast_library
+    library, _, clock = podcast_library
 
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         table = app.screen.query_one(LinksTable)

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from tests.integration.server import FeedServer
-from tests.media_feeds import EPISODE_PAGE, podcast_feed, recording_player, wait_for_args, without_browser
+from tests.media_feeds import (
+    EPISODE_PAGE,
+    podcast_feed,
+    recording_player,
+    wait_for_args,
+    without_browser,
+)
+from tests.media_pages import peertube_channel_page, podcast_page, youtube_channel_page
+from tests.unit.feeds.test_media import PEERTUBE, YOUTUBE
 
 
 @pytest.fixture
@@ -161,9 +169,6 @@ def test_media_added_to_a_known_entry_is_picked_up(server: FeedServer, pln) -> N
 
 
 # -- channels by their page (issue 20.5) -------------------------------------------------------
-
-from tests.media_pages import peertube_channel_page, podcast_page, youtube_channel_page  # noqa: E402
-from tests.unit.feeds.test_media import PEERTUBE, YOUTUBE  # noqa: E402
 
 
 def test_a_handle_page_that_links_its_feed(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]

@@ -191,7 +191,7 @@ def test_ill_formed_feed_keeps_its_media() -> None:
 ])
 def test_json_feed_attachments_never_fail_the_feed(attachments: str) -> None:
     data = ('{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1",'
-            ' "url": "https://j.example/1", "content_text": "notes", "attachments": %s}]}' % attachments)
+            ' "url": "https://j.example/1", "content_text": "notes", "attachments": ' + attachments + "}]}")
     [entry] = parse_feed(data.encode()).entries
     if "https://j.example/a.mp3" in attachments:
         assert entry.media == Media(url="https://j.example/a.mp3", kind="audio", type="audio/mpeg")

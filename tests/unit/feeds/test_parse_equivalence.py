@@ -89,8 +89,8 @@ SNIPPETS = [
     "<enclosure url='http://e/a.mp3' type='audio/mpeg' length='12'/>", "<enclosure url='rel/b.m4a' length='x'/>",
     "<itunes:duration>1:02:03</itunes:duration>", "<itunes:episode>7</itunes:episode>",
     "<media:content url='http://m/v.mp4' medium='video' duration='61'/>",
-    "<media:group><media:content url='http://m/g.webm' type='video/webm' isDefault='true'/>"
-    "<media:thumbnail url='http://m/t.jpg'/></media:group>",
+    ("<media:group><media:content url='http://m/g.webm' type='video/webm' isDefault='true'/>"
+     "<media:thumbnail url='http://m/t.jpg'/></media:group>"),
     "<link rel='enclosure' href='http://ae/x.ogg' type='audio/ogg'/>", "<itunes:image href='http://i/art.png'/>",
 ]
 _PREFIXES = {
