@@ -412,6 +412,20 @@ def transcript_urls(store: Storage, link_ids: Sequence[int]) -> dict[int, str]:
     return found
 
 
+def media_file_links(store: Storage, link_ids: Sequence[int]) -> dict[int, str | None]:
+    """link id -> MIME type, for links whose address is their episode's or video's file."""
+    found: dict[int, str | None] = {}
+    ids = list(link_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for link_id, mime in store.conn.execute(
+                "SELECT k.id, json_extract(e.media, '$.type') FROM entries e JOIN links k"
+                " ON k.id = e.link_id WHERE e.media IS NOT NULL AND json_extract(e.media, '$.url') = k.url"
+                f" AND k.id IN ({', '.join('?' * len(chunk))})", chunk):
+            found[link_id] = mime
+    return found
+
+
 def link_for_media(store: Storage, media_url: str) -> Link | None:
     """The link whose entry carries this episode or video file, or None."""
     row = store.conn.execute(

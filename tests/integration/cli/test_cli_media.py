@@ -204,3 +204,9 @@ def test_a_podcast_web_page(server: FeedServer, pln) -> None:  # type: ignore[no
     page = server.serve("/show", podcast_page(feed), content_type="text/html")
     pln("add", page)
     assert links_json(pln)["The importance of failure"]["time"] == "listen 48 min"
+
+
+def test_a_link_that_is_its_file_is_not_downloaded_as_an_article(server: FeedServer, pln, podcast: str) -> None:  # type: ignore[no-untyped-def]
+    out = json.loads(pln("fetch-articles", server.base + "/files/ladder.mp4", "--json").stdout)
+    assert [r["status"] for r in out] == ["not_html"]
+    assert server.hits["/files/ladder.mp4"] == 0
