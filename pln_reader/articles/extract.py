@@ -83,6 +83,8 @@ class Extracted:
     """Minutes at :data:`WORDS_PER_MINUTE`, at least 1 when there is any text."""
     error: str | None = None
     """A sentence for the user when ``status`` is not ``ok``."""
+    cues: tuple[tuple[int, float], ...] = ()
+    """A transcript's cues: (offset in ``text``, start second), apart from the text itself."""
 
     @property
     def ok(self) -> bool:

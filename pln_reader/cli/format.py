@@ -108,6 +108,9 @@ def link_json(k: Link, credits: Credits | None = None) -> dict[str, Any]:
         "shared_by": k.shared_by,
         "annotations": k.annotations,
         "reading_minutes": k.reading_minutes,
+        "kind": k.kind,
+        "time": k.time_label,
+        "media": media_json(k),
     } | credits_json(credits)
 
 
@@ -123,6 +126,18 @@ def refresh_json(summary: RefreshSummary) -> dict[str, Any]:
             "complete": pull.complete, "error": pull.error, "quiet": pull.quiet,
         },
     }
+
+
+def media_json(k: Link) -> dict[str, Any] | None:
+    """A link's episode or video file (None for an article)."""
+    m = k.media
+    if m is None:
+        return None
+    return {"url": m.url, "type": m.type, "kind": m.kind, "duration_seconds": m.duration_seconds,
+            "length": m.length, "image": m.image, "episode": m.episode,
+            "transcripts": [{"url": t.url, "type": t.type, "language": t.language}
+                            for t in m.transcripts],
+            "chapters": m.chapters}
 
 
 def result_json(r: SourceResult) -> dict[str, Any]:
@@ -187,7 +202,11 @@ def print_links(items: list[Link]) -> None:
             origin = k.sources[0] if k.sources else "-"
         title = shown(k.title or k.url, max(20, width - 38))
         click.echo(f"{marks} {age(k.published, now):>4}  {title}  ({shown(origin, 28)})")
-        click.echo(f"         {shown_middle(k.url, width - 10)}")
+        if k.media is not None:  # listen 48 min / watch 12 min before the address
+            label = k.time_label
+            click.echo(f"         {label}  {shown_middle(k.url, width - 12 - len(label))}")
+        else:
+            click.echo(f"         {shown_middle(k.url, width - 10)}")
 
 
 def failure_reason(result: SourceResult) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..core.errors import PlnError
+from ..core.media import chapter_lines
 from . import format as fmt
 from .options import echo_json, home_option, json_option, with_library
 
@@ -71,6 +72,11 @@ def article(library: Any, url: str) -> None:
         click.echo(found.title or found.url)
         click.echo()
         click.echo(found.text or "")
+    chapters = library.chapters(url)
+    if chapters:  # an episode's chapters (from its feed, or its podcast:chapters document)
+        click.echo("\nChapters")
+        for line in chapter_lines(chapters):
+            click.echo(fmt.shown(line, 100))
 
 
 @click.command()
@@ -85,7 +91,8 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
     if as_json:
         credits = library.credits([i.link.id for i in items])
         echo_json([{**fmt.link_json(i.link, credits.get(i.link.id)), "reading_minutes": i.reading_minutes,
-                    "article_status": i.article_status, "stale": i.stale} for i in items])
+                    "minutes": i.minutes, "article_status": i.article_status, "stale": i.stale}
+                   for i in items])
         return
     if not items:
         click.echo("the reading queue is empty: save links with `pln save URL`")
@@ -93,8 +100,8 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
     now = datetime.now(UTC)
     click.echo(f"{'':6}{'saved':>5} {'reading':<14}  link")
     for i in items:
-        if i.article_status == "ok":
-            reading = f"{i.reading_minutes} min"
+        if i.link.media is not None or i.article_status == "ok":
+            reading = i.time_label  # listen 48 min, watch 12 min, 6 min
         else:  # no text yet (fetched at the next refresh), or why there is none
             reading = i.article_status or "not fetched"
         flag = "stale " if i.stale else ""
@@ -103,7 +110,19 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
         if i.link.title:
             click.echo(f"{'':28}{fmt.shown_middle(i.link.url, 70)}")
     stale = sum(i.stale for i in items)
-    click.echo(f"\n{fmt.plural(len(items), 'link')} saved" + (f", {stale} stale" if stale else ""))
+    total = sum(i.minutes or 0 for i in items)  # listening and watching time with reading time
+    click.echo(f"\n{fmt.plural(len(items), 'link')} saved" + (f", {stale} stale" if stale else "")
+               + (f", about {total} min in all" if total else ""))
+
+
+@click.command()
+@home_option
+@click.argument("url")
+@with_library
+def play(library: Any, url: str) -> None:
+    """Play a link's episode or video in [media] player (default: mpv, vlc, else the browser)."""
+    used = library.play(url)
+    click.echo(f"playing in {used}: {fmt.shown(url, 80)}")
 
 
 @click.command()
@@ -116,4 +135,4 @@ def archive(library: Any, url: str) -> None:
     click.echo(f"archived: {link.url}")
 
 
-COMMANDS = (fetch_articles, article, queue, archive)
+COMMANDS = (fetch_articles, article, queue, archive, play)

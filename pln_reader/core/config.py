@@ -120,6 +120,14 @@ class UISettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaSettings:
+    player: str = ""
+    """The program that plays episodes and videos, with its options (``mpv --no-video``,
+    ``vlc --play-and-exit``); the URL is added as one more argument, never through a shell.
+    Empty: the first of mpv, vlc found on PATH, else the browser."""
+
+
+@dataclass(frozen=True, slots=True)
 class LearnedSettings:
     """`pln learned` and the UI's weekly list (each overridden by the command's options)."""
 
@@ -175,6 +183,7 @@ class Settings:
     vault: VaultSettings = field(default_factory=VaultSettings)
     channels: ChannelSettings = field(default_factory=ChannelSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    media: MediaSettings = field(default_factory=MediaSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
@@ -198,7 +207,8 @@ class Settings:
 _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings, "queue": QueueSettings,
                               "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings,
                               "backup": BackupSettings, "sync": SyncSettings,
-                              "vault": VaultSettings, "channels": ChannelSettings}
+                              "vault": VaultSettings, "channels": ChannelSettings,
+                              "media": MediaSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
             ("learned", "format"): ("md", "html", "atom"), ("sync", "fetch"): ("server", "local"),

@@ -14,7 +14,8 @@ CLI and the UI can catch one type and show its message (never a traceback)::
     ├── DiscoveryError         no feed found at a site URL
     ├── OPMLError              malformed OPML (nothing is imported)
     ├── TemplateError          an export template cannot be read or rendered (names file and line)
-    └── SyncError              the sync server refused, failed or is unreachable (has .reason)
+    ├── SyncError              the sync server refused, failed or is unreachable (has .reason)
+    └── PlayerError            no media player or browser could play an episode or video
 
 Messages name the thing that failed and, where there is one, what to do.
 """
@@ -128,3 +129,7 @@ class SyncError(PlnError):
     def __init__(self, message: str, *, reason: str = "unreachable"):
         super().__init__(message)
         self.reason = reason
+
+
+class PlayerError(PlnError):
+    """An episode or video could not be played: no player, no browser, or a URL refused."""

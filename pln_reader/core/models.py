@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .media import Media, link_kind, minutes, time_label
+
 SOURCE_KINDS = ("feed", "opml", "mastodon_list", "mastodon_tag", "bluesky_list")
 CONTEXTS = ("professional", "personal", "both")
 FETCH_STATUSES = ("ok", "not_modified", "error", "never")
@@ -121,6 +123,27 @@ class Link:
     annotations: int = 0
     reading_minutes: int | None = None
     """From the stored article, else estimated from the longest entry text; None if unknown."""
+    media: Media | None = None
+    """The podcast episode's or video's file, from a feed entry of the link; None for an article."""
+
+    @property
+    def kind(self) -> str:
+        """``article``, ``episode`` or ``video``."""
+        return link_kind(self.media.kind if self.media else None)
+
+    @property
+    def time_label(self) -> str:
+        """``listen 48 min``, ``watch 12 min`` or the reading time (``6 min``), or ""."""
+        if self.media is None:
+            return time_label(None, None, self.reading_minutes)
+        return time_label(self.media.kind, self.media.duration_seconds, self.reading_minutes)
+
+    @property
+    def minutes(self) -> int | None:
+        """Minutes it takes: listening or watching time for media, else reading time."""
+        if self.media is not None and self.media.duration_seconds:
+            return minutes(self.media.duration_seconds)
+        return self.reading_minutes
 
     @property
     def shared_by(self) -> int:
@@ -204,6 +227,8 @@ class Article:
     word_count: int
     reading_minutes: int
     fetched_at: datetime
+    cues: tuple[tuple[int, float], ...] = ()
+    """A transcript's cues: (offset in ``text``, start second); empty for a web page."""
 
     @property
     def ok(self) -> bool:
@@ -218,6 +243,20 @@ class QueueItem:
     reading_minutes: int | None
     article_status: str | None
     stale: bool
+
+    @property
+    def minutes(self) -> int | None:
+        """Listening or watching time for an episode or video, else the article's reading time."""
+        if self.link.media is not None:
+            return self.link.minutes
+        return self.reading_minutes if self.article_status == "ok" else None
+
+    @property
+    def time_label(self) -> str:
+        """``listen 48 min``, ``watch 12 min`` or ``6 min`` (reading), or ""."""
+        if self.link.media is not None:
+            return self.link.time_label
+        return time_label(None, None, self.minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +314,8 @@ class LinkEntry:
     sharer_handle: str | None = None
     post_url: str | None = None
     post_text: str | None = None
+    media: str | None = None
+    """The entry's media as stored (:func:`pln_reader.core.media.to_json`), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,3 +370,5 @@ class EntryRow:
     """Social sources: who posted (or boosted) the link, e.g. ``@ana@social.example``."""
     post_url: str | None = None
     post_text: str | None = None
+    media: str | None = None
+    """The entry's media as stored (:func:`pln_reader.core.media.to_json`), or None."""

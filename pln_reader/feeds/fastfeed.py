@@ -26,6 +26,7 @@ from feedparser.encodings import convert_to_utf8
 from feedparser.sanitizer import replace_doctype
 from lxml import etree
 
+from pln_reader.feeds.media import media_of, names_media
 from pln_reader.feeds.raw import RawEntry, RawFeed, describe_bozo, parse_date
 from pln_reader.feeds.raw import urljoin as _urljoin
 from pln_reader.feeds.vocab import (
@@ -83,7 +84,9 @@ class _Ctx:
 
 
 class _Walker:
-    def __init__(self, base: str, version: str, unknown_prefix: Mapping[str, str], track: bool):
+    def __init__(self, base: str, version: str, unknown_prefix: Mapping[str, str], track: bool,
+                 media: bool = False):
+        self.media = media  # the document names enclosures or media elements somewhere
         self.base = base  # feedparser's running self.baseuri
         self.entry = base  # the top of its base stack (the current element's value)
         self.track = track  # only when the document has xml:base below the root
@@ -415,6 +418,8 @@ class _Walker:
         self.title_depth = -1
         self.children(el, entry, depth)
         self.has_content = False
+        if self.media:
+            entry.raw.media = media_of(el)
 
     def h_channel(self, el: etree._Element, name: str, ctx: _Ctx, depth: int) -> None:
         if ctx.kind != "outside" or self.feed is not None:
@@ -504,7 +509,7 @@ def _parse_fast(data: bytes, headers: Mapping[str, str]) -> RawFeed | None:
         if _next_base(base, {}) != base:
             track = True
             base = _next_base(contentloc, root_attrs)
-    walker = _Walker(base, version, unknown, track)
+    walker = _Walker(base, version, unknown, track, names_media(data, decls))
 
     if root_tag == "feed":
         walker.feed = _Ctx("feed")

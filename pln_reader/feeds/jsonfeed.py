@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pln_reader.core.errors import ParseError
-from pln_reader.feeds.raw import RawEntry, RawFeed, parse_date
+from pln_reader.feeds.raw import RawEntry, RawFeed, RawMedia, parse_date
 
 _VERSION = re.compile(r"https?://jsonfeed\.org/version/(1(?:\.1)?)/?", re.IGNORECASE)
 
@@ -84,6 +84,7 @@ class _Reader:
         else:
             summary, summary_type = html, "text/html"
         return RawEntry(
+            media=self.media(item),
             title=self.text(item, "title"),
             link=self.text(item, "url") or self.text(item, "external_url"),
             id=self.item_id(item),
@@ -94,6 +95,20 @@ class _Reader:
             summary_type=summary_type,
             contents=contents,
         )
+
+
+    def media(self, item: dict[str, Any]) -> RawMedia | None:
+        """``attachments`` (url, mime_type, size_in_bytes, duration_in_seconds) and the image."""
+        attachments = item.get("attachments")
+        if not isinstance(attachments, list) or not attachments:
+            return None
+        media = RawMedia(image=self.text(item, "image"))
+        for a in attachments:
+            if isinstance(a, dict) and isinstance(a.get("url"), str):
+                mime = a.get("mime_type")
+                media.candidates.append((a["url"], mime if isinstance(mime, str) else None, None,
+                                         a.get("size_in_bytes"), a.get("duration_in_seconds"), False))
+        return media if media.candidates else None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -30,13 +30,25 @@ import nh3
 from feedparser.urls import _urljoin
 
 from pln_reader.core.errors import ParseError
+from pln_reader.core.media import (
+    Chapter,
+    Media,
+    Transcript,
+    media_kind,
+    parse_count,
+    parse_duration,
+    parse_offset,
+    playable_url,
+)
 from pln_reader.core.text import clean_text
 from pln_reader.feeds.encoding import fix_encoding
 from pln_reader.feeds.fastfeed import parse_fast
+from pln_reader.feeds.media import has_media, media_in_document
 from pln_reader.feeds.parsed import ParsedEntry, ParsedFeed
 from pln_reader.feeds.raw import (
     RawEntry,
     RawFeed,
+    RawMedia,
     describe_bozo,
     is_plain_absolute,
     struct_to_datetime,
@@ -215,6 +227,13 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
                 content_base=_str(get(base_from, "base")) if isinstance(base_from, dict) else None,
             )
         )
+    if entries and has_media(data):
+        # the same reading of the same elements as the fast path (feedparser drops transcripts,
+        # chapters and most of Media RSS); only when both readers see the same entries
+        found = media_in_document(data)
+        if found is not None and len(found) == len(entries):
+            for entry, media in zip(entries, found, strict=True):
+                entry.media = media
     version = _str(get(d, "version")) or ""
     title, link = _str(get(feed, "title")), _str(get(feed, "link"))
     warning = describe_bozo(get(d, "bozo_exception")) if get(d, "bozo") else None
@@ -414,6 +433,9 @@ def plain_title(value: str | None, ctype: str | None = None) -> str | None:
 
 def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> ParsedEntry:
     url = _absolute_http(e.link, base)
+    media = _finish_media(e.media, base, url) if e.media is not None else None
+    if url is None and media is not None:
+        url = media.url  # an episode with no web page of its own: its file is the link
     title = plain_title(e.title, e.title_type)
 
     summary_src, summary_type = e.summary, e.summary_type
@@ -451,7 +473,63 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
         updated=e.updated,
         summary=summary,
         content=content,
+        media=media,
     )
+
+
+def _media_url(value: str | None, base: str | None) -> str | None:
+    """An absolute http(s) URL safe to hand to a player, or None (file:, javascript:, a path...)."""
+    if not value:
+        return None
+    absolute = _absolute_http(value, base)
+    return playable_url(absolute) if absolute else None
+
+
+def _finish_media(m: RawMedia, base: str | None, link: str | None) -> Media | None:
+    """The entry's main audio or video (the default file, else the first), or None."""
+    chosen: tuple[str, str, str | None, object, object] | None = None
+    for url, mime, medium, length, duration, default in m.candidates:
+        kind = media_kind(mime, url, medium)
+        if kind is None:
+            continue
+        mime = clean_text(mime.strip().lower()[:100]) if mime and mime.strip() else None
+        if mime == "application/x-shockwave-flash":
+            # a YouTube feed's embed: the video's page is what a player (yt-dlp) plays
+            absolute = playable_url(link) if link else None
+        else:
+            absolute = _media_url(url, base)
+        if absolute is None:
+            continue
+        if chosen is None or default:
+            chosen = (absolute, kind, mime, length, duration)
+            if default:
+                break
+    if chosen is None:
+        return None
+    url, kind, mime, length, duration = chosen
+    transcripts = []
+    for t_url, t_type, language in m.transcripts:
+        absolute = _media_url(t_url, base)
+        if absolute is not None:
+            transcripts.append(Transcript(
+                absolute, clean_text(t_type.strip().lower()[:100]) if t_type else None,
+                clean_text(language.strip()[:35]) if language and language.strip() else None))
+    return Media(
+        url=url, kind=kind, type=mime, length=parse_count(length),
+        duration_seconds=parse_duration(duration) or parse_duration(m.duration),
+        image=_media_url(m.image, base), episode=parse_count(m.episode),
+        transcripts=tuple(transcripts), chapters=_media_url(m.chapters, base),
+        chapter_list=_chapters(m.chapter_list))
+
+
+def _chapters(found: list[tuple[str, str]]) -> tuple[Chapter, ...]:
+    """Inline chapters with a start that can be read and a title, in time order."""
+    out = []
+    for start, title in found:
+        seconds, name = parse_offset(start), plain_title(title)
+        if seconds is not None and name:
+            out.append(Chapter(seconds, name[:200]))
+    return tuple(sorted(out, key=lambda c: c.start_seconds))
 
 
 def _choose_content(e: RawEntry) -> tuple[str, str] | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pln_reader.core.media import Media
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedEntry:
@@ -25,6 +27,8 @@ class ParsedEntry:
     """Plain text (markup removed), multi-line, for previews and search."""
     content: str | None
     """Sanitised HTML (no script, no event handlers, no javascript: links), or None."""
+    media: Media | None = None
+    """The episode's or video's file (only http(s) URLs), or None for an article."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..core.errors import ParseError
+from ..core.media import to_json
 from ..core.models import EntryRow
 from ..core.urls import canonical_or_none
 from .parsed import ParsedEntry, ParsedFeed
@@ -25,7 +26,7 @@ class Prepared:
     rows: tuple[EntryRow, ...]
 
 
-def _digest(entry: ParsedEntry) -> str:
+def _digest(entry: ParsedEntry, media: str | None) -> str:
     h = hashlib.blake2b(digest_size=16)
     for value in (
         entry.url,
@@ -38,12 +39,16 @@ def _digest(entry: ParsedEntry) -> str:
     ):
         h.update(b"\x00" if value is None else value.encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
+    if media is not None:  # only then: entries without media keep the digest they had
+        h.update(media.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
 def rows_for(feed: ParsedFeed) -> tuple[EntryRow, ...]:
-    return tuple(
-        EntryRow(
+    rows = []
+    for e in feed.entries:
+        media = to_json(e.media)
+        rows.append(EntryRow(
             key=e.id,
             link_url=canonical_or_none(e.url),
             url=e.url,
@@ -53,10 +58,10 @@ def rows_for(feed: ParsedFeed) -> tuple[EntryRow, ...]:
             updated=e.updated,
             summary=e.summary,
             content=e.content,
-            digest=_digest(e),
-        )
-        for e in feed.entries
-    )
+            digest=_digest(e, media),
+            media=media,
+        ))
+    return tuple(rows)
 
 
 def prepare(body: bytes, url: str, headers: Mapping[str, str]) -> Prepared | str:

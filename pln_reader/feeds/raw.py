@@ -34,6 +34,26 @@ class RawEntry:
     """(value, MIME type) pairs, in document order."""
     content_base: str | None = None
     """The base URL (``xml:base`` over the document's URL) in effect for the content."""
+    media: RawMedia | None = None
+    """Enclosures, Media RSS, iTunes and Podcasting 2.0 values (:mod:`pln_reader.feeds.media`)."""
+
+
+@dataclass(slots=True)
+class RawMedia:
+    """An entry's media as found: candidate files in document order, and what the entry says."""
+
+    candidates: list[tuple[str, str | None, str | None, object, object, bool]] = field(
+        default_factory=list)
+    """(url, MIME type, medium, length, duration, is_default) of each enclosure or media:content."""
+    duration: object = None
+    """itunes:duration (the entry's own, for a file that does not say)."""
+    image: str | None = None
+    episode: object = None
+    transcripts: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    """(url, MIME type, language) of each podcast:transcript."""
+    chapters: str | None = None
+    chapter_list: list[tuple[str, str]] = field(default_factory=list)
+    """(start, title) of each Podlove Simple Chapter in the feed itself."""
 
 
 @dataclass(slots=True)

@@ -47,7 +47,6 @@ STATUSES: tuple[Status, ...] = ("ok", "warn", "fail")
 
 DISK_WARN_BYTES = 500 * 1024 * 1024
 DISK_FAIL_BYTES = 50 * 1024 * 1024
-MEDIA_PLAYERS = ("mpv", "vlc", "ffplay", "mplayer")
 CLICK_EDITOR_FALLBACKS = ("sensible-editor", "vim", "nano")
 """What click.edit (`pln note --edit`) tries when neither $VISUAL nor $EDITOR is set, then vi."""
 MAX_HOSTS = 20
@@ -319,12 +318,20 @@ def check_browser(ctx: Context) -> CheckResult:
 
 
 def check_media_player(ctx: Context) -> CheckResult:
-    for command in MEDIA_PLAYERS:
-        found = ctx.which(command)
-        if found:
-            return ok("media player", f"{command} ({found})")
-    return warn("media player", f"none found on PATH (looked for {', '.join(MEDIA_PLAYERS)})",
-                "install mpv (or vlc) to play podcasts and videos")
+    """What `pln play` and `p` use: ``[media] player`` when set, else the first of mpv, vlc."""
+    from ..core.errors import PlayerError
+    from .player import PLAYERS, SETTING, player_argv
+
+    setting = ctx.settings.media.player
+    try:
+        argv = player_argv(setting, which=ctx.which)
+    except PlayerError as exc:
+        return warn("media player", str(exc), f"install it, or change {SETTING} in settings.toml")
+    if argv is not None:
+        name = os.path.basename(argv[0])
+        return ok("media player", f"{name} ({argv[0]})" + (f", from {SETTING}" if setting.strip() else ""))
+    return warn("media player", f"none found on PATH (looked for {', '.join(PLAYERS)}): episodes and "
+                "videos open in the browser", f"install mpv (or vlc), or set {SETTING} in settings.toml")
 
 
 def distinct_hosts(urls: Sequence[str], host_of: Callable[[str], str]) -> list[tuple[str, str]]:

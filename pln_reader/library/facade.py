@@ -24,6 +24,7 @@ from .annotations import AnnotationsMixin
 from .challenges import ChallengesMixin
 from .imports import ImportsMixin
 from .practice import PracticeMixin
+from .media import MediaMixin
 from .reflection import ReflectionMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
@@ -47,7 +48,7 @@ def utcnow() -> datetime:
 
 
 class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin,
-              ImportsMixin, ChallengesMixin, PracticeMixin):
+              ImportsMixin, ChallengesMixin, PracticeMixin, MediaMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):

@@ -36,8 +36,23 @@ def fetch_articles(
     from ..articles.extract import Extracted, failed_extraction
     from ..refresh.pipeline import Failed, Fetched, Job, Pipeline
 
-    jobs = [Job(link_id, url, "article") for link_id, url in targets]
+    ids = [link_id for link_id, _ in targets]
+    transcripts = storage_links.transcript_urls(store, ids)
+    files = storage_links.media_file_links(store, ids)
     results: list[ArticleResult] = []
+    jobs = []
+    for link_id, url in targets:
+        if link_id in transcripts:  # the transcript is the episode's article (same limits, statuses)
+            jobs.append(Job(link_id, transcripts[link_id], "transcript"))
+        elif link_id in files:  # the link is the audio or video file itself: nothing to download
+            kind = f" ({files[link_id]})" if files[link_id] else ""
+            extracted = Extracted(status="not_html", error=(
+                f"This link is an audio or video file{kind} with no transcript, so there is no text."))
+            storage_articles.save_article(store, link_id, storage_articles.extracted_values(
+                extracted, url, clock()))
+            results.append(ArticleResult(link_id, url, extracted.status, extracted.error))
+        else:
+            jobs.append(Job(link_id, url, "article"))
     for outcome in Pipeline(jobs, settings.fetch, settings.refresh):  # type: ignore[attr-defined]
         if isinstance(outcome, Fetched) and isinstance(outcome.prepared, Extracted):
             extracted, final_url = outcome.prepared, outcome.final_url
@@ -52,7 +67,7 @@ def fetch_articles(
                                extracted.title)
         results.append(result)
         if progress is not None:
-            progress(len(results), len(jobs), result)
+            progress(len(results), len(targets), result)
     return results
 
 

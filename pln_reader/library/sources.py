@@ -201,10 +201,11 @@ class SourcesMixin:
         return AddResult(target, self.store.get_source(source_id), True, note=note)
 
     def _discover(self, target: str, page: Response) -> Response:
-        from ..feeds.discover import common_feed_urls, feed_links, sniff
+        from ..feeds.discover import common_feed_urls, feed_links, media_feed_urls, sniff
         from ..net.fetch import fetch_one
 
-        candidates = feed_links(page.body, page.url)
+        # the page's own feed link first; else a video channel's or playlist's feed from its id
+        candidates = feed_links(page.body, page.url) or media_feed_urls(page.body, page.url)
         if not candidates and not is_http_url(page.url):  # a local page has no site to ask
             raise DiscoveryError(f"{target}: not a feed: an HTML page with no feed link")
         tried: list[str] = []

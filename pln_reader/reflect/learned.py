@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..core.markdown import md_text, md_url
+from ..core.media import noun
 from ..core.models import Sharer
 from .report import (
     POSITIONS,
@@ -91,12 +92,16 @@ def credit(item: Item, *, with_title: bool = True) -> list[Words]:
     an empty list when nobody is known (and, without the title, for plain sources)."""
     title = Words(item.title or item.url, web_url(item.url), "title") if with_title else Words("it")
     people = item.sharers
+    # an episode or a video is named as such: "Priya Raman shared a podcast, <title>, on ..."
+    what = noun(item.media_kind) if item.media_kind and with_title else None
     if len(people) == 1:
-        out = [*_names(people), Words(" shared "), title]
+        out = [*_names(people), Words(" shared "), *([Words(what + ", ")] if what else []), title]
     elif people:
-        out = ([title, Words(", shared by ")] if with_title else [Words("Shared by ")]) + _names(people)
+        lead = f", {what} shared by " if what else ", shared by "
+        out = ([title, Words(lead)] if with_title else [Words("Shared by ")]) + _names(people)
     else:
-        out = [title] if with_title else []
+        out = [title, *([Words(f", {what}")] if what else [])] if with_title else []
+    tail = len(out)  # where a podcast's title needs its closing comma, if more follows
     networks = {p.network for p in people}
     if len(networks) == 1:
         out.append(Words(" on " + NETWORK_NAMES.get(next(iter(networks)), next(iter(networks)))))
@@ -115,6 +120,8 @@ def credit(item: Item, *, with_title: bool = True) -> list[Words]:
             out.append(Words(source, None, "source"))
     if not with_title and not out:
         return []
+    if what and len(people) == 1 and len(out) > tail:
+        out.insert(tail, Words(","))  # "... shared a podcast, <title>, on Mastodon."
     if with_title and len(out) == 1:
         return out
     return [*out, Words(".")]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from ..core.media import KINDS
 from ..core.models import STEP_BEFORE, STEPS, Author, Sharer, TopicList
 from ..core.periods import (
     Period,
@@ -171,6 +172,8 @@ class Item:
     """Who wrote its feed entries, and in which feed."""
     applied: tuple[AppliedRecord, ...] = ()
     """What the user tried because of it, in the period, oldest first."""
+    media_kind: str | None = None
+    """``audio`` (a podcast) or ``video``; None for an article."""
 
     @property
     def has_words(self) -> bool:
@@ -475,7 +478,8 @@ class _Details:
             shares=tuple(self.shares.get(link_id, [])),
             sharers=found.sharers if (found := self.credits.get(link_id)) else (),
             authors=found.authors if found else (),
-            applied=tuple(self.applied.get(link_id, [])))
+            applied=tuple(self.applied.get(link_id, [])),
+            media_kind=row["media_kind"] if row["media_kind"] in KINDS else None)
 
 
 def build_review(library: Library, days: int, now: datetime | None = None) -> Review:

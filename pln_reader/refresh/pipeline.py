@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 # Below this many sources, worker processes cost more to start than they save.
 PROCESS_THRESHOLD = 32
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+TRANSCRIPT_ACCEPT = ("text/vtt, application/x-subrip, application/json;q=0.9, text/html;q=0.8,"
+                     " text/plain;q=0.7, */*;q=0.5")
 # Outcomes waiting in the queue for the writer, per worker.
 QUEUE_DEPTH = 8
 # Feeds due on one host from which they are shared out between the worker processes.
@@ -50,7 +52,8 @@ class Job:
     """The source's id (the link's id for an ``article`` job)."""
     url: str
     kind: str
-    """``feed`` (parsed into entries), ``opml`` (body returned) or ``article`` (extracted)."""
+    """``feed`` (parsed into entries), ``opml`` (body returned), ``article`` (extracted) or
+    ``transcript`` (an episode's transcript, extracted as its article)."""
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
@@ -98,7 +101,8 @@ class _WorkerDone:
 async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futures.Executor) -> Outcome:
     try:
         response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
-                                       accept=PAGE_ACCEPT if job.kind == "article" else None)
+                                       accept={"article": PAGE_ACCEPT, "transcript": TRANSCRIPT_ACCEPT}
+                                       .get(job.kind))
     except NotModified as exc:
         return Unchanged(job, {}, exc.permanent_url)
     except FetchError as exc:
@@ -115,6 +119,14 @@ async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futur
 
         prepared = await loop.run_in_executor(
             parse, functools.partial(extract_article, response.body, url=response.url,
+                                     content_type=response.headers.get("content-type", ""))
+        )
+        body = None
+    elif job.kind == "transcript":
+        from ..articles.transcript import extract_transcript
+
+        prepared = await loop.run_in_executor(
+            parse, functools.partial(extract_transcript, response.body, url=response.url,
                                      content_type=response.headers.get("content-type", ""))
         )
         body = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,7 +13,7 @@ from .db import Storage, from_db, to_db
 from .links import in_list_clause
 
 _COLUMNS = ("status", "error", "url", "title", "author", "published", "site_name", "markdown",
-            "text", "word_count", "reading_minutes", "fetched_at")
+            "text", "word_count", "reading_minutes", "fetched_at", "cues")
 
 
 def save_article(store: Storage, link_id: int, values: dict[str, Any]) -> None:
@@ -44,7 +45,20 @@ def _article(row: sqlite3.Row) -> Article:
         site_name=row["site_name"], markdown=row["markdown"], text=row["text"],
         word_count=row["word_count"], reading_minutes=row["reading_minutes"],
         fetched_at=from_db(row["fetched_at"]),  # type: ignore[arg-type]
+        cues=_cues(row["cues"]),
     )
+
+
+def _cues(stored: str | None) -> tuple[tuple[int, float], ...]:
+    """A transcript's stored cues back ((offset, second) pairs; anything else is dropped)."""
+    if not stored:
+        return ()
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        return ()
+    return tuple((int(c[0]), float(c[1])) for c in data if isinstance(c, list) and len(c) == 2
+                 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in c))
 
 
 def article_targets(
@@ -94,4 +108,5 @@ def extracted_values(extracted: Any, url: str | None, now: datetime) -> dict[str
         "markdown": extracted.markdown, "text": extracted.text,
         "word_count": extracted.word_count, "reading_minutes": extracted.reading_minutes,
         "fetched_at": to_db(now),
+        "cues": json.dumps([list(c) for c in cues]) if (cues := getattr(extracted, "cues", ())) else None,
     }

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..core.errors import InputError, NotFoundError
+from ..core.media import from_json
 from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, Sharer
 from .db import Storage, _split, from_db, to_db
 
@@ -58,6 +59,7 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
             row.sharer_handle,
             row.post_url,
             row.post_text,
+            row.media,
         )
         old = existing.get(row.key)
         if old is None:
@@ -67,15 +69,15 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
     if inserts:
         conn.executemany(
             "INSERT INTO entries (source_id, key, link_id, url, title, author, published, updated,"
-            " summary, content, digest, sharer_handle, post_url, post_text, first_seen, last_changed)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " summary, content, digest, sharer_handle, post_url, post_text, media, first_seen,"
+            " last_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
     if updates:
         conn.executemany(
             "UPDATE entries SET link_id = ?, url = ?, title = ?, author = ?, published = ?,"
             " updated = ?, summary = ?, content = ?, digest = ?, sharer_handle = ?, post_url = ?,"
-            " post_text = ?, last_changed = ? WHERE id = ?",
+            " post_text = ?, media = ?, last_changed = ? WHERE id = ?",
             updates,
         )
     return len(inserts), len(updates)
@@ -144,7 +146,9 @@ _LINK_SELECT = """
       (SELECT count(*) FROM annotations a WHERE a.link_id = k.id) AS annotation_count,
       (SELECT a.reading_minutes FROM articles a WHERE a.link_id = k.id AND a.status = 'ok')
         AS article_minutes,
-      (SELECT max(length(e.content)) FROM entries e WHERE e.link_id = k.id) AS content_chars
+      (SELECT max(length(e.content)) FROM entries e WHERE e.link_id = k.id) AS content_chars,
+      (SELECT e.media FROM entries e WHERE e.link_id = k.id AND e.media IS NOT NULL
+         ORDER BY e.id LIMIT 1) AS media
     FROM links k LEFT JOIN link_state st ON st.link_id = k.id
 """
 
@@ -182,6 +186,7 @@ def _link_from_row(row: sqlite3.Row) -> Link:
         sharers=row["sharer_count"],
         annotations=row["annotation_count"],
         reading_minutes=_reading_minutes(row),
+        media=from_json(row["media"]),
     )
 
 
@@ -383,6 +388,50 @@ def get_link(store: Storage, url: str) -> Link:
 def link_id_for(store: Storage, url: str) -> int | None:
     row = store.conn.execute("SELECT id FROM links WHERE url = ?", [url]).fetchone()
     return row[0] if row else None
+
+
+_TRANSCRIPT_ORDER = ("text/vtt", "application/x-subrip", "application/srt", "text/srt",
+                     "application/json", "text/html", "text/plain")
+
+
+def transcript_urls(store: Storage, link_ids: Sequence[int]) -> dict[int, str]:
+    """link id -> the transcript to read as its article (WebVTT or SRT first: they carry times)."""
+    found: dict[int, str] = {}
+    ids = list(link_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for link_id, media in store.conn.execute(
+                "SELECT link_id, media FROM entries WHERE media IS NOT NULL AND link_id IN"
+                f" ({', '.join('?' * len(chunk))}) ORDER BY id", chunk):
+            parsed = from_json(media)
+            if link_id in found or parsed is None or not parsed.transcripts:
+                continue
+            best = min(parsed.transcripts, key=lambda t: _TRANSCRIPT_ORDER.index(t.type)
+                       if t.type in _TRANSCRIPT_ORDER else len(_TRANSCRIPT_ORDER))
+            found[link_id] = best.url
+    return found
+
+
+def media_file_links(store: Storage, link_ids: Sequence[int]) -> dict[int, str | None]:
+    """link id -> MIME type, for links whose address is their episode's or video's file."""
+    found: dict[int, str | None] = {}
+    ids = list(link_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for link_id, mime in store.conn.execute(
+                "SELECT k.id, json_extract(e.media, '$.type') FROM entries e JOIN links k"
+                " ON k.id = e.link_id WHERE e.media IS NOT NULL AND json_extract(e.media, '$.url') = k.url"
+                f" AND k.id IN ({', '.join('?' * len(chunk))})", chunk):
+            found[link_id] = mime
+    return found
+
+
+def link_for_media(store: Storage, media_url: str) -> Link | None:
+    """The link whose entry carries this episode or video file, or None."""
+    row = store.conn.execute(
+        "SELECT k.url FROM entries e JOIN links k ON k.id = e.link_id WHERE e.media IS NOT NULL"
+        " AND json_extract(e.media, '$.url') = ? ORDER BY e.id LIMIT 1", [media_url]).fetchone()
+    return None if row is None else get_link(store, row[0])
 
 
 def ensure_link(store: Storage, url: str, *, title: str | None, now: datetime) -> int:

@@ -498,6 +498,18 @@ def m0014_challenges(db: Database) -> None:
     _execute_all(db, _V14)
 
 
+@migrations(name="0015_media")
+def m0015_media(db: Database) -> None:
+    # A podcast episode's or video's file (JSON: url, kind, type, length, duration_seconds, image,
+    # episode, transcripts, chapters), as the feed entry gave it; NULL for an article. Entries
+    # without media keep their digest, so only media entries are rewritten at the next refresh.
+    db.execute("ALTER TABLE entries ADD COLUMN media TEXT")
+    db.execute("CREATE INDEX entries_media ON entries(link_id) WHERE media IS NOT NULL")
+    # An episode's transcript is its article; its cue times (JSON [[offset in text, second], ...])
+    # are kept apart from the text, so a highlight or a search can span cues.
+    db.execute("ALTER TABLE articles ADD COLUMN cues TEXT")
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -66,7 +66,7 @@ def link_lists(store: Storage, link_ids: Iterable[int]) -> dict[int, set[int]]:
 
 
 def link_rows(store: Storage, link_ids: Iterable[int]) -> dict[int, sqlite3.Row]:
-    """url, title, published, source names and tags of links, by id."""
+    """url, title, published, source names, tags and media kind (audio, video) of links, by id."""
     found: dict[int, sqlite3.Row] = {}
     for chunk in _chunks(link_ids):
         marks = ", ".join("?" * len(chunk))
@@ -76,7 +76,9 @@ def link_rows(store: Storage, link_ids: Iterable[int]) -> dict[int, sqlite3.Row]
             "   AS label FROM entries e JOIN sources s ON s.id = e.source_id WHERE e.link_id = k.id"
             "   ORDER BY label)) AS source_names,"
             " (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM tags t"
-            "   WHERE t.link_id = k.id ORDER BY tag)) AS tag_names"
+            "   WHERE t.link_id = k.id ORDER BY tag)) AS tag_names,"
+            " (SELECT json_extract(e.media, '$.kind') FROM entries e WHERE e.link_id = k.id"
+            "   AND e.media IS NOT NULL ORDER BY e.id LIMIT 1) AS media_kind"
             f" FROM links k WHERE k.id IN ({marks})", chunk):
             found[row["id"]] = row
     return found

@@ -48,6 +48,7 @@ PLACES: dict[str, str] = {
     "mute": "sources:mute_source",
     "note": "main:note",
     "notes": "main:notes",
+    "play": "main:play",
     "posts": "sources:posts",
     "queue": "view:Saved",
     "refresh": "main:refresh_all",

@@ -1,5 +1,5 @@
 """What the main screen, the reader and the weekly list all do with a link: open it in the
-browser, note it, log a share, record what changed because of it."""
+browser, play its episode or video, note it, log a share, record what changed because of it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ...core.errors import PlnError
 from ...core.urls import is_http_url
 
 if TYPE_CHECKING:
+    from ...core.models import Link
     from ..app import PlnApp
     from ..dialogs.results import ShareRequest
 
@@ -27,6 +28,26 @@ def open_in_browser(screen: Any, url: str) -> None:
         screen.notify("no browser found: c copies the link instead", severity="warning")
         return
     screen.app.library.record_opened(url)
+
+
+def play_media(screen: Any, link: Link) -> None:
+    """Play a link's episode or video in ``[media] player``, in a worker thread: the player is
+    started detached and no key waits on it (or on the browser it may fall back to)."""
+    if link.media is None:
+        screen.notify("not an episode or a video: o opens it in the browser", severity="warning")
+        return
+    app = screen.app
+
+    def run() -> None:
+        try:
+            with app.open_worker_library() as library:  # its own SQLite connection
+                used = library.play(link.url)
+        except PlnError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+            return
+        app.call_from_thread(app.notify, f"playing in {used}", markup=False)
+
+    screen.run_worker(run, thread=True, group="play", exit_on_error=False, name="play")
 
 
 def ask_note(app: PlnApp, url: str, title: str, after: Any) -> None:

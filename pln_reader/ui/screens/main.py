@@ -44,6 +44,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         Binding("s", "save", "Save", id="save"),
         Binding("x", "hide", "Hide", show=False, id="hide"),
         Binding("o", "open_browser", "Browser", show=False, id="open_browser"),
+        Binding("p", "play", "Play episode/video", show=False, id="play"),
         Binding("c", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("n", "note", "Note", show=False, id="note"),
         Binding("S", "share", "Log share", show=False, id="share"),

@@ -17,11 +17,17 @@ from ...core.errors import NotFoundError, PlnError
 from ...core.models import ARTICLE_STATUS_MEANINGS, Article, Link
 from ...core.text import clean_text
 from ..text import plain
-from .link_actions import ask_applied, ask_note, ask_share, open_in_browser
+from .link_actions import ask_applied, ask_note, ask_share, open_in_browser, play_media
 
 if TYPE_CHECKING:
     from ..app import PlnApp
     from ..dialogs.results import HighlightRequest
+
+
+class ChaptersLoaded(Message):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
 
 
 class ArticleFetched(Message):
@@ -57,6 +63,7 @@ class ReaderScreen(Screen[None]):
         Binding("S", "share", "Log share", id="reader_share"),
         Binding("A", "applied", "Applied", show=False, id="reader_applied"),
         Binding("o", "open_browser", "Browser", id="reader_open"),
+        Binding("p", "play", "Play", show=False, id="reader_play"),
         Binding("c", "copy_link", "Copy link", show=False, id="reader_copy"),
         Binding("r", "refetch", "Fetch again", show=False, id="reader_refetch"),
     ]
@@ -72,12 +79,16 @@ class ReaderScreen(Screen[None]):
         yield LoadingIndicator(id="reader-loading")
         with VerticalScroll(id="reader-body"):
             yield Static("", id="reader-status")
+            yield Static("", id="reader-chapters")
             yield Markdown("", id="reader-text", open_links=False)
             yield Static("", id="reader-notes-title")
             yield Markdown("", id="reader-notes", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#reader-chapters", Static).display = False
+        if self.link.media is not None and (self.link.media.chapter_list or self.link.media.chapters):
+            self.load_chapters()
         self.show_notes()
         library = self.app.library
         library.record_opened(self.link.url)
@@ -116,6 +127,25 @@ class ReaderScreen(Screen[None]):
             return
         self.post_message(ArticleFetched())
 
+    @work(thread=True, exclusive=True, group="chapters", exit_on_error=False)
+    def load_chapters(self) -> None:
+        """An episode's chapters (its chapters document may need a fetch: never on the UI thread)."""
+        from ...core.media import chapter_lines
+
+        try:
+            with self.app.open_worker_library() as library:
+                lines = chapter_lines(library.chapters(self.link.url))
+        except PlnError:
+            return
+        self.post_message(ChaptersLoaded(lines))
+
+    @on(ChaptersLoaded)
+    def _chapters(self, event: ChaptersLoaded) -> None:
+        box = self.query_one("#reader-chapters", Static)
+        box.display = bool(event.lines)
+        box.update(Content("\n").join([Content.styled("Chapters", "bold $text-accent"),
+                                        *(plain(line) for line in event.lines), Content("")]))
+
     @on(ArticleFetched)
     def _fetched(self, event: ArticleFetched) -> None:
         self._loading(False)
@@ -142,6 +172,9 @@ class ReaderScreen(Screen[None]):
         meta = [article.site_name, article.author,
                 article.published.astimezone().strftime("%Y-%m-%d") if article.published else None,
                 f"{article.reading_minutes} min read" if article.reading_minutes else None]
+        if self.link.media is not None:  # an episode or video: its time, and whether this is its transcript
+            meta[3] = self.link.time_label
+            meta.append("transcript, times at the left" if article.cues else None)
         self.query_one("#reader-meta", Static).update(
             plain(" · ".join(m for m in meta if m) or self.link.url, style="dim"))
         if article.ok:
@@ -179,6 +212,9 @@ class ReaderScreen(Screen[None]):
 
     def action_open_browser(self) -> None:
         open_in_browser(self, self.link.url)
+
+    def action_play(self) -> None:
+        play_media(self, self.link)
 
     def action_copy_link(self) -> None:
         self.app.copy_to_clipboard(self.link.url)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ...core.errors import PlnError
 from ...core.text import plural
 from ..messages import Triage
-from .link_actions import ask_applied, ask_note, ask_share, open_in_browser
+from .link_actions import ask_applied, ask_note, ask_share, open_in_browser, play_media
 
 if TYPE_CHECKING:
     from ...library.facade import AddResult
@@ -151,6 +151,11 @@ class TriageMixin:
         link = self.table.current
         if link is not None:
             open_in_browser(self, link.url)
+
+    def action_play(self) -> None:
+        link = self.table.current
+        if link is not None:
+            play_media(self, link)
 
     def action_copy_link(self) -> None:
         link = self.table.current

@@ -15,7 +15,8 @@ from ..text import age, cell
 
 MARK_WIDTH = 4
 AGE_WIDTH = 8
-"""Age and reading time together: ``2d 12m``."""
+"""Age and time together: ``2d 12m``; wider when a row needs it (``2d  listen 48 min``)."""
+TIME_WIDTH_MAX = 18
 LOAD_MORE_WITHIN = 20
 """Ask for the next page when the cursor comes this close to the last loaded row."""
 
@@ -54,6 +55,7 @@ class LinksTable(DataTable[Text]):
         self.complete = True
         """Every link of the view is loaded (no further page to ask for)."""
         self._title_width = 0
+        self._time_width = AGE_WIDTH
         self._now = datetime.now(UTC)
 
     @property
@@ -64,7 +66,7 @@ class LinksTable(DataTable[Text]):
     def _widths(self, width: int) -> tuple[int, int]:
         """(title, from) widths for a table ``width`` cells wide (padding and scrollbar left out)."""
         from_width = 12 if width < 90 else 20
-        title = width - MARK_WIDTH - from_width - AGE_WIDTH - 2 * 4 - 2
+        title = width - MARK_WIDTH - from_width - self._time_width - 2 * 4 - 2
         return max(12, title), from_width
 
     def _columns(self) -> None:
@@ -73,19 +75,35 @@ class LinksTable(DataTable[Text]):
         self.add_column("", width=MARK_WIDTH, key="marks")
         self.add_column("Title", width=title, key="title")
         self.add_column("From", width=from_width, key="from")
-        self.add_column("Age Read", width=AGE_WIDTH, key="age")
+        self.add_column("Age Read", width=self._time_width, key="age")
+
+    def _when(self, link: Link) -> str:
+        when = age(link.published, self._now)
+        if link.media is not None:  # listen 48 min / watch 12 min: core.media.time_label
+            return f"{when:<3} {link.time_label}"
+        if link.reading_minutes:
+            return f"{when:<3} {link.reading_minutes}m"
+        return when
+
+    def _fit(self, links: Sequence[Link]) -> bool:
+        """Widen the time column for ``links`` if they need it; True when it changed."""
+        wanted = max((len(self._when(k)) for k in links), default=0)
+        wanted = min(TIME_WIDTH_MAX, max(self._time_width, wanted))
+        if wanted == self._time_width:
+            return False
+        self._time_width = wanted
+        return True
 
     def _row(self, link: Link) -> list[Text]:
         title_style = "" if link.read else "bold"
-        when = age(link.published, self._now)
-        if link.reading_minutes:
-            when = f"{when:<3} {link.reading_minutes}m"
         return [markers(link), cell(link.title or link.url, style=title_style),
-                cell(origin(link), style="dim"), Text(when, style="dim", no_wrap=True)]
+                cell(origin(link), style="dim"), Text(self._when(link), style="dim", no_wrap=True)]
 
     def show(self, links: Sequence[Link], *, complete: bool, now: datetime | None = None) -> None:
         """Replace the rows (the cursor goes to the top)."""
         self._now = now or datetime.now(UTC)
+        self._time_width = AGE_WIDTH
+        self._fit(links)
         self.clear(columns=True)
         self._columns()
         self.links = []
@@ -96,6 +114,11 @@ class LinksTable(DataTable[Text]):
 
     def append(self, links: Sequence[Link], *, complete: bool) -> None:
         """Add the next page of rows."""
+        if self.columns and self._fit(links):  # a page of episodes: lay the columns out again
+            row, known = self.cursor_row, [*self.links, *links]
+            self.show(known, complete=complete, now=self._now)
+            self.move_cursor(row=row)
+            return
         start = len(self.links)
         self.links.extend(links)
         self.complete = complete

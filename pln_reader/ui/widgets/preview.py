@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from ...core.markdown import md_text
+from ...core.media import media_line
 from ...core.models import Annotation, Link, LinkEntry, Share
 from ...core.text import clean_text
 from ..text import plain, plain_block
@@ -40,10 +41,14 @@ def render_preview(data: PreviewData) -> Content:
     parts: list[Content] = [plain(link.title or link.url, style="bold"), plain(link.url, style="dim")]
     state = [word for flag, word in ((link.saved, "saved"), (link.read, "read"), (link.hidden, "hidden"))
              if flag]
-    if link.reading_minutes:
+    if link.media is not None:
+        state.append(link.time_label)
+    elif link.reading_minutes:
         state.append(f"about {link.reading_minutes} min to read")
     if state:
         parts.append(Content.styled(" · ".join(state), "italic"))
+    if link.media is not None:
+        parts.append(plain(media_line(link.media), style="italic"))
     summary = link.summary or next((e.summary for e in data.entries if e.summary), None)
     if summary:
         text = summary if len(summary) <= SUMMARY_LIMIT else summary[:SUMMARY_LIMIT] + "…"

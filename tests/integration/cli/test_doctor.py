@@ -98,7 +98,7 @@ def test_missing_tools_are_warnings_not_failures(pln: Pln, tmp_path: Path,
     checks = by_check(items)
     assert checks["editor"]["status"] == "warn" and "not on PATH" in str(checks["editor"]["message"])
     assert checks["media player"]["status"] == "warn"
-    assert "mpv, vlc, ffplay, mplayer" in str(checks["media player"]["message"])
+    assert "mpv, vlc" in str(checks["media player"]["message"])
     assert checks["media player"]["fix"]
     assert checks["browser"]["status"] in ("ok", "warn")  # webbrowser may know one of this machine's
     assert "warn editor: $EDITOR is 'no-such-editor --wait'" in result.stdout
@@ -312,3 +312,18 @@ def test_challenge_files_that_do_not_read_are_warnings(pln: Pln, home: Path, too
     assert [i["status"] for i in found] == ["warn", "ok"]
     assert str(folder / "bad.toml") in str(found[0]["message"]) and "not valid TOML" in str(found[0]["message"])
     assert found[1]["message"] == f"1 challenge file of yours in {folder} read"
+
+
+def test_media_player_follows_the_setting(pln: Pln, home: Path, tools: Path) -> None:
+    """`[media] player` is what `pln play` uses: doctor checks that one, not the defaults."""
+    (tools / "myplayer").write_text("#!/bin/sh\n")
+    (tools / "myplayer").chmod(0o755)
+    with (home / "settings.toml").open("a") as f:
+        f.write('[media]\nplayer = "myplayer --no-video"\n')
+    checks = by_check(doctor(pln, "--offline")[1])
+    assert checks["media player"]["status"] == "ok"
+    assert checks["media player"]["message"] == f"myplayer ({tools / 'myplayer'}), from [media] player"
+    (home / "settings.toml").write_text((home / "settings.toml").read_text().replace("myplayer", "gone"))
+    checks = by_check(doctor(pln, "--offline")[1])
+    assert checks["media player"]["status"] == "warn"
+    assert "'gone' of [media] player is not on PATH" in str(checks["media player"]["message"])

@@ -30,7 +30,8 @@ def assert_same(fast: ParsedFeed, slow: ParsedFeed) -> None:
     )
     assert len(fast.entries) == len(slow.entries)
     for i, (a, b) in enumerate(zip(fast.entries, slow.entries)):
-        for name in ("title", "url", "id", "published", "updated", "author", "summary", "content"):
+        for name in ("title", "url", "id", "published", "updated", "author", "summary", "content",
+                     "media"):
             assert getattr(a, name) == getattr(b, name), f"entry {i}: {name}"
 
 
@@ -84,6 +85,13 @@ SNIPPETS = [
     "<link>http://l/2</link>", "<link/>", "<link href='h.html'/>", "<link xml:base='http://xb/' href='r.html'/>",
     "<content xml:base='http://cb/d/' type='html'>c</content><link href='after.html'/>",
     "<wrapper a='1'><link>http://wl/</link></wrapper>", "<textinput><title>TI</title><name>n</name></textinput>",
+    # media: both paths read it with the same function, on the same elements
+    "<enclosure url='http://e/a.mp3' type='audio/mpeg' length='12'/>", "<enclosure url='rel/b.m4a' length='x'/>",
+    "<itunes:duration>1:02:03</itunes:duration>", "<itunes:episode>7</itunes:episode>",
+    "<media:content url='http://m/v.mp4' medium='video' duration='61'/>",
+    ("<media:group><media:content url='http://m/g.webm' type='video/webm' isDefault='true'/>"
+     "<media:thumbnail url='http://m/t.jpg'/></media:group>"),
+    "<link rel='enclosure' href='http://ae/x.ogg' type='audio/ogg'/>", "<itunes:image href='http://i/art.png'/>",
 ]
 _PREFIXES = {
     b"dc": b"http://purl.org/dc/elements/1.1/", b"content": b"http://purl.org/rss/1.0/modules/content/",

@@ -314,3 +314,29 @@ def test_a_synced_comment_is_web_text_and_a_typed_one_the_users_words(library: L
         assert "<img" not in html and "<script>alert(2)" not in html and 'href="javascript' not in html
         assert "alert(1)" in text and "alert(2)" in html  # still there, as text
         assert "**do** try <this>" in text  # the user's own Markdown, kept as written
+
+
+def test_episodes_and_videos_are_named_as_people_write(library: Library) -> None:
+    """Issue 20.2: "Heidi Siwak shared a video, <title>, on Mastodon."; an article stays as it was."""
+    from datetime import UTC, datetime
+
+    from pln_reader.core.media import Media, to_json
+    from pln_reader.core.models import EntryRow
+    from pln_reader.store import links as storage_links
+
+    source = library.sources()[0].id
+    rows = []
+    for key, url, kind in (("media-1", INFERENCE, "video"), ("media-2", FAILURE, "audio")):
+        media = to_json(Media(url=f"https://media.example/{key}", kind=kind, duration_seconds=600))
+        rows.append(EntryRow(key=key, link_url=url, url=url, title=None, author=None, published=None,
+                             updated=None, summary=None, content=None, digest=key, media=media))
+    with library.store.transaction():
+        storage_links.write_entries(library.store, source, rows, datetime(2026, 11, 20, tzinfo=UTC))
+    week = build_weekly(library, period_for_week("2026-W46", ZoneInfo("Europe/London")))
+    assert credit_text(_item(week, INFERENCE)) == (
+        "Heidi Siwak shared a video, The ladder of inference, on Mastodon.")
+    assert credit_text(_item(week, FAILURE)) == (
+        "The importance of failure, a podcast shared by Patrick Miller, Sam Lee and 2 others.")
+    assert credit_text(_item(week, INFERENCE), with_title=False) == "Heidi Siwak shared it on Mastodon."
+    assert credit_text(_item(week, COACHING)) == (
+        "Coaching conversations that stick by Priya Raman in School Leadership Weekly.")
