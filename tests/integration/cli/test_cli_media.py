@@ -162,7 +162,7 @@ def test_media_added_to_a_known_entry_is_picked_up(server: FeedServer, pln) -> N
     enclosure = f"<enclosure url='{server.base}/talk.mp4' type='video/mp4'/>"
     server.update("/talks.xml", feed.format(items=item.format(base=server.base, extra=enclosure)).encode())
     out = json.loads(pln("refresh", "--force", "--json").stdout)
-    assert [(r["new"], r["updated"]) for r in out] == [(0, 1)]  # the talk only, not the post
+    assert [(r["new"], r["updated"]) for r in out["sources"]] == [(0, 1)]  # the talk only, not the post
     links = links_json(pln)
     assert links["Talk"]["media"]["url"] == server.base + "/talk.mp4"
     assert links["Talk"]["time"] == "watch" and links["Post"]["media"] is None
