@@ -342,3 +342,25 @@ def test_the_map_is_drawn_again_when_the_screen_is_resized(seeded: Seeded) -> No
         assert narrow <= 75 < wide <= 125
 
     drive(seeded, scenario)
+
+
+def test_the_challenge_page_of_a_finished_challenge_says_so(seeded: Seeded) -> None:
+    from datetime import date
+
+    library = seeded.library
+    state = library.start_challenge(on=date(2026, 10, 1))  # 51 days before the clock: over
+    steps, done = len(state.challenge.steps), len(state.done)
+    assert done >= 1  # the lists and sources the seed made since then count
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await palette(app, pilot, "challenge: today")
+        assert isinstance(app.screen, TextDialog)
+        text = str(app.screen.query_one("#page-text", Static).render())
+        assert text.splitlines()[1] == (f"the 30 days are over: {done} of {steps} steps done "
+                                        "(`pln challenge stop` ends it)")
+        assert "today:" not in text and "open from earlier days:" in text
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+    drive(seeded, scenario)
