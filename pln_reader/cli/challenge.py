@@ -20,50 +20,8 @@ def _on(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(f"{value} is not a date (YYYY-MM-DD)", param_hint="--on") from None
 
 
-def _met(state: Any) -> str:
-    """The local day a step was met."""
-    from ..core.periods import local_zone
-
-    return state.met_at.astimezone(local_zone()).date().isoformat() if state.met_at else ""
-
-
-def _step_lines(state: Any, *, with_text: bool) -> list[str]:
-    step = state.step
-    mark = f"done {_met(state)}" if state.done else f"{state.count}/{step.n}"
-    lines = [f"  day {step.day:>2}  {fmt.shown(step.title)} ({mark})"]
-    if with_text:
-        lines.append(f"          {fmt.shown(step.text)}")
-    return lines
-
-
-def print_state(state: Any) -> None:
-    c = state.challenge
-    click.echo(f"{fmt.shown(c.title)} ({fmt.shown(c.name)}): {c.minutes_per_day} minutes a day, "
-               f"started {state.started_on.isoformat()}")
-    if state.day < 1:
-        click.echo(f"it starts on {state.started_on.isoformat()}: day 1 is "
-                   f"{fmt.plural(1 - state.day, 'day')} away")
-        return
-    if state.finished:
-        click.echo(f"the {c.days} days are over: {len(state.done)} of {len(c.steps)} steps done "
-                   "(`pln challenge stop` ends it)")
-    else:
-        click.echo(f"day {state.day} of {c.days}")
-    if state.open:
-        click.echo("open from earlier days:")
-        for s in state.open:
-            click.echo("\n".join(_step_lines(s, with_text=True)))
-    if not state.finished:
-        if state.today is not None:
-            click.echo("today:")
-            click.echo("\n".join(_step_lines(state.today, with_text=True)))
-        else:
-            click.echo("today: no new step")
-    done = [s for s in state.done if s is not state.today]
-    if done:
-        click.echo("done:")
-        for s in done:
-            click.echo("\n".join(_step_lines(s, with_text=False)))
+def print_state(library: Any, state: Any) -> None:
+    click.echo(library.challenge_text(state))
 
 
 @click.group(invoke_without_command=True)
@@ -86,7 +44,7 @@ def _show(library: Any, as_json: bool) -> None:
         click.echo("no challenge is running: `pln challenge list` shows them, "
                    "`pln challenge start` starts connected-30")
         return
-    print_state(state)
+    print_state(library, state)
 
 
 @challenge.command("start")
@@ -98,7 +56,7 @@ def _show(library: Any, as_json: bool) -> None:
 def challenge_start(library: Any, name: str | None, on: date | None) -> None:
     """Start a challenge: NAME (see `pln challenge list`; default connected-30) or a .toml file."""
     state = library.start_challenge(name, on=on)
-    print_state(state)
+    print_state(library, state)
 
 
 @challenge.command("list")

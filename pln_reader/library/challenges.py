@@ -74,6 +74,15 @@ class ChallengesMixin:
 
         return state_json(state)
 
+    def challenge_text(self, state: ChallengeState) -> str:
+        """Where a challenge is, in full, as `pln challenge` prints it (its text cleaned of
+        escape sequences and control characters, dates in local time)."""
+        from ..core.periods import local_zone
+        from ..core.text import clean_text
+        from ..reflect.challenge import state_text
+
+        return state_text(state, tz=local_zone(), shown=lambda value: clean_text(value) or "")
+
     def challenge_line(self, state: ChallengeState) -> str:
         """One line on where a challenge is: its day, today's step and its progress (raw text:
         the face cleans it)."""

@@ -64,13 +64,24 @@ class PracticeMixin:
         return applied_id
 
     def applied(self, *, list_name: str | None = None, since: datetime | None = None,
-                url: str | None = None) -> list[Applied]:
-        """Applied entries, latest first."""
+                url: str | None = None, tag: str | None = None) -> list[Applied]:
+        """Applied entries, latest first; ``tag``: only those of links with that tag
+        (case-insensitive, a leading # ignored), as for notes and highlights."""
         from ..store.applied import list_applied
+        from ..store.notes import tags_of
 
         list_id = self._list_id_of(list_name)
         link_id = self._link_id(url) if url else None
-        return list_applied(self.store, list_id=list_id, since=since, link_id=link_id)
+        found = list_applied(self.store, list_id=list_id, since=since, link_id=link_id)
+        wanted = (tag or "").strip().lstrip("#").casefold()
+        if not wanted:
+            return found
+        tagged: dict[str, bool] = {}
+        for a in found:
+            if a.link_url not in tagged:
+                tags = tags_of(self.store, self._link_id(a.link_url))
+                tagged[a.link_url] = wanted in {t.casefold() for t in tags}
+        return [a for a in found if tagged[a.link_url]]
 
     def get_applied(self, applied_id: int) -> Applied:
         from ..core.errors import NotFoundError
@@ -121,6 +132,12 @@ class PracticeMixin:
         from ..reflect.map_render import map_text
 
         return map_text(snapshot, width)
+
+    def practice_map_legend(self) -> str:
+        """One line on what the marks of :meth:`practice_map_text` mean."""
+        from ..reflect.map_render import LEGEND
+
+        return LEGEND
 
     def render_practice_map(self, snapshots: Sequence[MapSnapshot], fmt: str = "text", *,
                             width: int = 80) -> bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..core.errors import InputError
 from ..core.models import NETWORKS, PROFESSIONAL_CHANNELS
+from ..core.text import plural
 from ..core.periods import period_between
 from ..store import challenges as sql
 from ..store.db import Storage, from_db, to_db
@@ -386,3 +387,48 @@ def state_json(state: ChallengeState) -> dict[str, object]:
             "today": step_json(state.today) if state.today else None,
             "open": [step_json(s) for s in state.open], "done": [step_json(s) for s in state.done],
             "steps": len(c.steps), "steps_reached": state.steps_reached}
+
+
+def state_text(state: ChallengeState, *, tz: tzinfo | None, shown: Callable[[str], str]) -> str:
+    """Where a challenge is, as `pln challenge` prints it: its day, the open steps of earlier
+    days, today's step with its guidance, and the steps done with the day each was met. Every
+    piece of challenge text goes through ``shown`` (the face's cleaner for where it goes)."""
+
+    def met(s: StepState) -> str:
+        return local_day(s.met_at, tz).isoformat() if s.met_at else ""
+
+    def step_lines(s: StepState, *, with_text: bool) -> list[str]:
+        mark = f"done {met(s)}" if s.done else f"{s.count}/{s.step.n}"
+        lines = [f"  day {s.step.day:>2}  {shown(s.step.title)} ({mark})"]
+        if with_text:
+            lines.append(f"          {shown(s.step.text)}")
+        return lines
+
+    c = state.challenge
+    lines = [f"{shown(c.title)} ({shown(c.name)}): {c.minutes_per_day} minutes a day, "
+             f"started {state.started_on.isoformat()}"]
+    if state.day < 1:
+        lines.append(f"it starts on {state.started_on.isoformat()}: day 1 is "
+                     f"{plural(1 - state.day, 'day')} away")
+        return "\n".join(lines)
+    if state.finished:
+        lines.append(f"the {c.days} days are over: {len(state.done)} of {len(c.steps)} steps done "
+                     "(`pln challenge stop` ends it)")
+    else:
+        lines.append(f"day {state.day} of {c.days}")
+    if state.open:
+        lines.append("open from earlier days:")
+        for s in state.open:
+            lines += step_lines(s, with_text=True)
+    if not state.finished:
+        if state.today is not None:
+            lines.append("today:")
+            lines += step_lines(state.today, with_text=True)
+        else:
+            lines.append("today: no new step")
+    done = [s for s in state.done if s is not state.today]
+    if done:
+        lines.append("done:")
+        for s in done:
+            lines += step_lines(s, with_text=False)
+    return "\n".join(lines)

@@ -24,10 +24,17 @@ PLACES: dict[str, str] = {
     # "screen:action": an action (a key or a palette entry) of that screen;
     # "view:NAME": a view of the main screen's lists pane; "main#ID": a pane of the main screen.
     "add": "main:add_source",
+    "applied delete": "notes:delete",
+    "applied edit": "notes:edit",
+    "applied list": "main:notes",  # the notes screen lists applied entries with notes and highlights
     "applied record": "main:applied",
     "archive": "main:archive",
     "article": "main:open_reader",
     "backup": "main:backup",
+    "challenge": "main:challenge_today",
+    "challenge list": "main:start_challenge",  # its chooser lists them as `pln challenge list` does
+    "challenge start": "main:start_challenge",
+    "challenge stop": "main:stop_challenge",
     "delete-note": "notes:delete",
     "doctor": "main:doctor",
     "edit-note": "notes:edit",

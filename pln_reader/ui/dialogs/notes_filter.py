@@ -1,4 +1,5 @@
-"""Choose which notes and highlights the notes screen shows: by list, tag and date."""
+"""Choose which notes, highlights and applied entries the notes screen shows: by list, tag and
+date."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ class NotesFilterDialog(Dialog[NotesFilter | None]):
     def compose(self) -> ComposeResult:
         current = self._current
         with Vertical(classes="dialog-box"):
-            yield Static("Show notes and highlights of", classes="dialog-title")
+            yield Static("Show notes, highlights and applied entries of", classes="dialog-title")
             with Horizontal(classes="dialog-row"):
                 yield Label("List")
                 yield Select([(name, name) for name in self._lists], prompt="every list",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +32,11 @@ class HighlightRequest:
 
     passage: str
     comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedEdit:
+    """An applied entry's text and time as edited (the time is timezone-aware)."""
+
+    text: str
+    at: datetime

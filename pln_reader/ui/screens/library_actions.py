@@ -1,5 +1,6 @@
 """The main screen's actions on the library as a whole, from the command palette: export,
-import, backup, the setup checks, sync, Mastodon lists and your own posts as shares."""
+import, backup, the setup checks, sync, Mastodon lists, your own posts as shares, and the
+challenge (today's step, start one, stop it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlnError
-from ...core.text import plural
+from ...core.text import clean_text, plural
 
 if TYPE_CHECKING:
     from ..app import PlnApp
@@ -27,6 +28,7 @@ class LibraryActionsMixin:
         def reload_lists(self) -> None: ...
         def refresh_counts(self) -> None: ...
         def _update_status(self, text: str | None = None) -> None: ...
+        def show_challenge(self) -> None: ...
         run_sync: Any
         run_worker: Any
 
@@ -215,3 +217,107 @@ class LibraryActionsMixin:
                     f"{result.recorded} new shares logged")
 
         self._in_worker(work, self.refresh_counts)
+
+    # -- the challenge ---------------------------------------------------------------------------
+
+    def action_challenge_today(self) -> None:
+        """Where the running challenge is, as `pln challenge` prints it."""
+        from ..dialogs.text import TextDialog
+
+        library = self.app.library
+        try:
+            state = library.challenge()
+        except PlnError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if state is None:
+            self.notify("no challenge is running: ctrl+p, Start a challenge, starts one", markup=False)
+            return
+        self.app.push_screen(TextDialog("Challenge: today's step", library.challenge_text(state)))
+
+    def action_start_challenge(self) -> None:
+        """Pick a built-in or user challenge (as `pln challenge list` shows them) and start it
+        today; when one runs, it is stopped first only if the user says so."""
+        from ..dialogs.choose import ChoiceDialog
+
+        library = self.app.library
+        found, problems = library.challenges()
+        for problem in problems:
+            self.notify(f"not a challenge: {clean_text(problem)}", severity="warning", markup=False)
+        if not found:
+            self.notify("no challenges found", severity="warning")
+            return
+        labels = [f"{c.name} · {c.title} ({c.days} days, {c.minutes_per_day} minutes a day; "
+                  f"{'built-in' if c.origin == 'built-in' else 'yours: ' + c.origin})" for c in found]
+        try:
+            running = library.challenge()
+        except PlnError:
+            running = None
+        subject = (f"{running.challenge.name} is running: one runs at a time" if running is not None
+                   else "it starts today; what you do from now on counts")
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            if running is None:
+                self._start_challenge(found[index].name)  # a user file comes before a built-in
+                return
+            self._replace_challenge(running.challenge.name, found[index])
+
+        self.app.push_screen(ChoiceDialog("Start which challenge?", labels, subject=subject), chosen)
+
+    def _replace_challenge(self, current: str, challenge: Any) -> None:
+        from ..dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.notify(f"the challenge {current} goes on", markup=False)
+                return
+            try:
+                self.app.library.stop_challenge()
+            except PlnError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self._start_challenge(challenge.name)
+
+        self.app.push_screen(ConfirmDialog(
+            f"The challenge {current} is running, and one runs at a time.\nStop it (what it "
+            f"recorded stays) and start {challenge.name}?", yes="Stop and start", no="Keep it"), answered)
+
+    def _start_challenge(self, name: str) -> None:
+        try:
+            state = self.app.library.start_challenge(name)
+        except PlnError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.show_challenge()
+        self.notify(f"started the challenge {state.challenge.name}: "
+                    f"{state.challenge.minutes_per_day} minutes a day", markup=False)
+
+    def action_stop_challenge(self) -> None:
+        """Stop the running challenge after asking (what it recorded stays)."""
+        from ..dialogs.confirm import ConfirmDialog
+
+        library = self.app.library
+        try:
+            state = library.challenge()
+        except PlnError:
+            state = None
+        if state is None:
+            self.notify("no challenge is running", markup=False)
+            return
+        name = state.challenge.name
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                stopped = library.stop_challenge()
+            except PlnError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.show_challenge()
+            self.notify(f"stopped the challenge {stopped}", markup=False)
+
+        self.app.push_screen(ConfirmDialog(f"Stop the challenge {name}? What it recorded stays.",
+                                           yes="Stop", no="Keep it"), answered)

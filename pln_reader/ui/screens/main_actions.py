@@ -37,6 +37,11 @@ PALETTE = [
                  "toggle_hidden"),
     PaletteEntry("Fetch the article of this link", "full text for offline reading", "fetch_article"),
     PaletteEntry("Fetch the articles of saved links", "those that have none yet", "fetch_saved"),
+    PaletteEntry("Challenge: today's step", "where the running challenge is: today's step, the open "
+                 "steps, the steps done", "challenge_today"),
+    PaletteEntry("Start a challenge", "a challenge of small steps, built in or yours (the "
+                 "challenges folder)", "start_challenge"),
+    PaletteEntry("Stop the challenge", "asks first; what it recorded stays", "stop_challenge"),
 ]
 """Actions with no key of their own: the command palette (ctrl+p) finds them by these words."""
 

@@ -1,5 +1,5 @@
-"""Every note and highlight, newest first, filtered by list, tag and date: edit, delete, or
-jump to the link in the reader."""
+"""Every note, highlight and applied entry, newest first, filtered by list, tag and date: edit,
+delete, or jump to the link in the reader."""
 
 from __future__ import annotations
 
@@ -13,16 +13,35 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ...core.errors import PlnError
-from ...core.models import Annotation
+from ...core.models import Annotation, Applied
 from ..dialogs.notes_filter import NotesFilter
 from ..text import cell, plain, plain_block
 
 if TYPE_CHECKING:
     from ..app import PlnApp
+    from ..dialogs.results import AppliedEdit
+
+
+Item = Annotation | Applied
+"""A row of the notes screen: a note or highlight, or an applied entry (what a link changed)."""
+
+
+def kind_of(item: Item) -> str:
+    return "applied" if isinstance(item, Applied) else item.kind
+
+
+def made_at(item: Item) -> datetime:
+    """When it was written (an applied entry: when it was tried)."""
+    return item.at if isinstance(item, Applied) else item.created_at
+
+
+def body_of(item: Item) -> str:
+    return item.text if isinstance(item, Applied) else item.body
 
 
 class NotesScreen(Screen[None]):
-    """A table of annotations over the whole text of the one under the cursor."""
+    """A table of notes, highlights and applied entries over the whole text of the one under the
+    cursor."""
 
     app: PlnApp  # type: ignore[assignment]
 
@@ -39,7 +58,7 @@ class NotesScreen(Screen[None]):
     def __init__(self, notes_filter: NotesFilter | None = None) -> None:
         super().__init__()
         self.notes_filter = notes_filter or NotesFilter()
-        self.items: list[Annotation] = []
+        self.items: list[Item] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="notes-status")
@@ -57,7 +76,7 @@ class NotesScreen(Screen[None]):
         table.focus()
 
     @property
-    def current(self) -> Annotation | None:
+    def current(self) -> Item | None:
         table = self.query_one(DataTable)
         if not self.items or table.cursor_row >= len(self.items):
             return None
@@ -68,24 +87,28 @@ class NotesScreen(Screen[None]):
         since = None
         if f.since is not None:  # the day starts at local midnight
             since = datetime.combine(f.since, time(0)).astimezone()
+        library = self.app.library
+        items: list[Item]
         try:
-            self.items = self.app.library.annotations(list_name=f.list_name, tag=f.tag, since=since)
+            items = [*library.annotations(list_name=f.list_name, tag=f.tag, since=since),
+                     *library.applied(list_name=f.list_name, tag=f.tag, since=since)]
         except PlnError as exc:  # the list was deleted meanwhile
             self.notify(str(exc), severity="error", markup=False)
             self.notes_filter = NotesFilter()
-            self.items = self.app.library.annotations()
+            items = [*library.annotations(), *library.applied()]
+        self.items = sorted(items, key=made_at, reverse=True)
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         for a in self.items:
-            first = (a.body.strip().splitlines() or [""])[0]
-            table.add_row(cell(a.created_at.astimezone().strftime("%Y-%m-%d")), cell(a.kind),
+            first = (body_of(a).strip().splitlines() or [""])[0]
+            table.add_row(cell(made_at(a).astimezone().strftime("%Y-%m-%d")), cell(kind_of(a)),
                           cell(a.link_title or a.link_url), cell(first))
         if self.items:
             table.move_cursor(row=min(row, len(self.items) - 1))
         count = len(self.items)
         self.query_one("#notes-status", Static).update(plain(
-            f"Notes and highlights: {count} · showing {self.notes_filter.describe()} · f filter"))
+            f"Notes, highlights, applied: {count} · showing {self.notes_filter.describe()} · f filter"))
         self._show_detail()
 
     @on(DataTable.RowSelected)
@@ -100,8 +123,13 @@ class NotesScreen(Screen[None]):
         a = self.current
         detail = self.query_one("#notes-detail", Static)
         if a is None:
-            detail.update(plain("No notes or highlights here: n on a link writes a note, "
-                                "h in the reader highlights a passage."))
+            detail.update(plain("Nothing here: n on a link writes a note, h in the reader "
+                                "highlights a passage, A records what a link changed."))
+            return
+        if isinstance(a, Applied):
+            when = a.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            lines = [a.link_title or a.link_url, a.link_url, "", f"Applied {when}: {a.text}"]
+            detail.update(plain_block("\n".join(lines)))
             return
         quote = "> " if a.kind == "highlight" else ""
         lines = [a.link_title or a.link_url, a.link_url, "", quote + a.body]
@@ -133,6 +161,16 @@ class NotesScreen(Screen[None]):
         if a is None:
             return
         title = a.link_title or a.link_url
+        if isinstance(a, Applied):
+            from ..dialogs.applied import AppliedEditDialog
+            from ..dialogs.results import AppliedEdit
+
+            def changed(edit: AppliedEdit | None) -> None:
+                if edit is not None:
+                    self._edited_applied(a.id, edit)
+
+            self.app.push_screen(AppliedEditDialog(title, a.text, a.at), changed)
+            return
         if a.kind == "highlight":
             from ..dialogs.comment import CommentDialog
 
@@ -159,6 +197,15 @@ class NotesScreen(Screen[None]):
         self.notify("saved")
         self.reload()
 
+    def _edited_applied(self, applied_id: int, edit: AppliedEdit) -> None:
+        try:
+            self.app.library.edit_applied(applied_id, text=edit.text, at=edit.at)
+        except PlnError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify("saved")
+        self.reload()
+
     def action_delete(self) -> None:
         from ..dialogs.confirm import ConfirmDialog
 
@@ -170,15 +217,19 @@ class NotesScreen(Screen[None]):
             if not yes:
                 return
             try:
-                self.app.library.delete_annotation(a.id)
+                if isinstance(a, Applied):
+                    self.app.library.delete_applied(a.id)
+                else:
+                    self.app.library.delete_annotation(a.id)
             except PlnError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self.notify(f"{a.kind} deleted", markup=False)
+            self.notify(f"{what} deleted", markup=False)
             self.reload()
 
-        first = (a.body.strip().splitlines() or [""])[0][:60]
-        self.app.push_screen(ConfirmDialog(f"Delete this {a.kind} on {a.link_title or a.link_url}?\n"
+        what = "applied entry" if isinstance(a, Applied) else a.kind
+        first = (body_of(a).strip().splitlines() or [""])[0][:60]
+        self.app.push_screen(ConfirmDialog(f"Delete this {what} on {a.link_title or a.link_url}?\n"
                                            f"{first}", yes="Delete", no="Keep"), confirmed)
 
     def action_filter(self) -> None:

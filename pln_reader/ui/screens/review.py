@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from ..app import PlnApp
 
 DAYS = (7, 30, 90)
+MAP_MARGIN = 5
+"""Columns the review body takes from the screen's width: its padding and scroll bar."""
+MAP_MIN_WIDTH = 40
 
 
 class ReviewScreen(SourceActionsMixin, Screen[None]):
@@ -46,6 +49,8 @@ class ReviewScreen(SourceActionsMixin, Screen[None]):
         self.source_undo: list[SourceUndo] = []
         self.flagged: list[Any] = []
         """The review's sources with a flag (reflect.report.SourceReview)."""
+        self._map_width = 0
+        """The screen width the map was last drawn for."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-status")
@@ -69,9 +74,37 @@ class ReviewScreen(SourceActionsMixin, Screen[None]):
         (table if self.flagged else self.query_one("#review-body")).focus()
 
     def map_text(self, review: Any) -> str | None:
-        """The text of the practice map section, under the review (None: the section is not
-        shown). This is where a visitor/resident map of the practice goes: return its text."""
-        return None
+        """The text of the practice map section, under the review: the visitor/resident map of
+        each calendar month the period touches (the latest last, so movement shows), sized to
+        the screen's width. None: the section is not shown (the map could not be made)."""
+        library = self.app.library
+        months = 1 if self.days <= 30 else 3
+        try:
+            snapshots = library.practice_map(months=months)
+        except PlnError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return None
+        width = max(MAP_MIN_WIDTH, self.app.size.width - MAP_MARGIN)
+        parts = [library.practice_map_legend()]
+        for snapshot in snapshots:
+            parts += ["", f"{snapshot.label} ({snapshot.period.dates})",
+                      library.practice_map_text(snapshot, width=width)]
+        return "\n".join(parts)
+
+    def on_resize(self) -> None:
+        """The map is drawn for the screen's width: draw it again when that changes."""
+        if self.is_mounted and self._map_width != self.app.size.width:
+            self._show_map(None)
+
+    def _show_map(self, review: Any) -> None:
+        self._map_width = self.app.size.width
+        text = self.map_text(review)
+        self.query_one("#review-map-title", Static).display = text is not None
+        self.query_one("#review-map", Static).display = text is not None
+        if text is not None:
+            self.query_one("#review-map-title", Static).update(plain(
+                "Practice map (visitor: reading only; resident: notes and shares)"))
+            self.query_one("#review-map", Static).update(plain_block(text))
 
     def current_source(self) -> Source | None:
         table = self.query_one(DataTable)
@@ -104,12 +137,7 @@ class ReviewScreen(SourceActionsMixin, Screen[None]):
             f"Sources flagged: {count}" + (" · z mute · d remove · u undo" if count else
                                            " (none noisy, idle or broken)")))
         self.query_one("#review-text", Static).update(plain_block(library.render_review(review, "text")))
-        text = self.map_text(review)
-        self.query_one("#review-map-title", Static).display = text is not None
-        self.query_one("#review-map", Static).display = text is not None
-        if text is not None:
-            self.query_one("#review-map-title", Static).update(plain("Practice map"))
-            self.query_one("#review-map", Static).update(plain_block(text))
+        self._show_map(review)
         self.query_one("#review-status", Static).update(plain(
             f"List review: the last {self.days} days · p 7/30/90 days"))
 

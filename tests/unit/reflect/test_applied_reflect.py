@@ -124,3 +124,12 @@ def test_the_report_names_each_lists_aim(library: Library) -> None:
     aims = root.xpath("//h:p[@class='aims']", namespaces=XHTML)[0]
     assert aims.xpath("string(.)") == "Aims: Teaching (resident), <b>Hostile</b> *aim* (between)."
     assert not root.xpath("//h:b", namespaces=XHTML)
+
+
+def test_applied_entries_filter_by_the_tags_of_their_links(library: Library) -> None:
+    library.tag(C, ["Worksheets"])
+    assert [a.link_url for a in library.applied(tag="#worksheets")] == [C, C]  # case, a leading #
+    assert library.applied(tag="retrieval") == []
+    assert len(library.applied(tag="  ")) == 3  # a blank tag filters nothing
+    library.tag(A, ["worksheets"])
+    assert [a.link_url for a in library.applied(tag="WORKSHEETS", list_name="Teaching")] == [C, C, A]
