@@ -13,7 +13,7 @@ from ..core.errors import (
     InputError,
     NotFoundError,
 )
-from ..core.models import Article, Link, QueueItem, RefreshSummary, TopicList
+from ..core.models import Article, Link, QueueItem, RefreshSummary, SearchHit, TopicList
 from ..core.urls import canonicalize
 from ..social import SOCIAL_KINDS
 from ..store import links as storage_links
@@ -221,6 +221,10 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
         return storage_links.search_links(self.store, query, limit=limit)
+
+    def search_hits(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Search results with the fields that matched and a snippet around the words."""
+        return storage_links.search_hits(self.store, query, limit=limit)
 
     def get_link(self, url: str) -> Link:
         return storage_links.get_link(self.store, canonicalize(url))

@@ -5,13 +5,15 @@ One module of the store per table family; it uses the connection of :mod:`.db`.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from ..core.errors import InputError, NotFoundError
-from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, Sharer
+from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, SearchHit, Sharer
+from ..core.text import clean_text
 from .db import Storage, _split, from_db, to_db
 
 
@@ -358,6 +360,54 @@ def search_links(store: Storage, query: str, *, limit: int = 50) -> list[Link]:
         " ON hits.rowid = k.id ORDER BY hits.rank LIMIT ?"
     )
     return [_link_from_row(r) for r in store.query(sql, [match, limit])]
+
+
+_HIT_FIELDS = ("title", "summary", "article", "note")  # link_search's columns, in order
+_FIELD_ORDER = ("title", "article", "note", "summary")  # the order a result names them in
+_MARK_START, _MARK_END = "\x02", "\x03"  # control characters: cleaned out of stored text
+SNIPPET_TOKENS = 8
+
+
+def search_hits(store: Storage, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Like :func:`search_links`, with the fields that matched and a snippet (FTS5
+    ``snippet()``) of the first field other than the title, else of the title."""
+    links = search_links(store, query, limit=limit)
+    if not links:
+        return []
+    snippets = ", ".join(
+        f"snippet(link_search, {i}, '{_MARK_START}', '{_MARK_END}', '…', {SNIPPET_TOKENS})"
+        for i in range(len(_HIT_FIELDS)))
+    marks = ", ".join("?" * len(links))
+    rows = store.query(
+        f"SELECT rowid, highlight(link_search, 0, '{_MARK_START}', '{_MARK_END}'), {snippets}"
+        f" FROM link_search WHERE link_search MATCH ? AND rowid IN ({marks})",
+        [_fts_query(query), *(k.id for k in links)])
+    found = {r[0]: (r[1] or "", {f: r[i + 2] or "" for i, f in enumerate(_HIT_FIELDS)}) for r in rows}
+    hits = []
+    for link in links:
+        title, snippets_by_field = found.get(link.id, ("", {}))
+        by_field = {f: s for f, s in snippets_by_field.items() if _MARK_START in s}
+        fields = tuple(f for f in _FIELD_ORDER if f in by_field)
+        shown = next((f for f in fields if f != "title"), fields[0] if fields else None)
+        hits.append(SearchHit(link, fields, _snippet_pieces(by_field[shown]) if shown else (),
+                              _snippet_pieces(title) if "title" in by_field else ()))
+    return hits
+
+
+def _snippet_pieces(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """``a \x02b\x03 c`` as ``(("a ", False), ("b", True), (" c", False))``, each piece cleaned
+    to one line of plain text."""
+    pieces: list[tuple[str, bool]] = []
+    for i, part in enumerate(re.split(f"[{_MARK_START}{_MARK_END}]", snippet)):
+        spaced = re.sub(r"\s+", " ", part)
+        core = clean_text(spaced) or ""  # strips the ends: put one space back where there was one
+        text = (" " if spaced[:1] == " " else "") + core + (" " if core and spaced[-1:] == " " else "")
+        if text:
+            pieces.append((text, i % 2 == 1))
+    if pieces:  # the passage itself starts and ends on a word
+        pieces[0] = (pieces[0][0].lstrip(), pieces[0][1])
+        pieces[-1] = (pieces[-1][0].rstrip(), pieces[-1][1])
+    return tuple(p for p in pieces if p[0])
 
 
 def _fts_query(text: str) -> str:

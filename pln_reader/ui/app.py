@@ -158,6 +158,12 @@ class PlnApp(App[None]):
                 "LearnedScreen": "what I learned"}.get(type(self.screen).__name__, "this screen")
         self.push_screen(HelpScreen(name, bindings_of(self.screen)))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Where typed keys are text (search), q is not Quit: leave it out of the footer too.
+        if action == "quit" and getattr(self.screen, "KEYS_ARE_TEXT", False):
+            return False
+        return super().check_action(action, parameters)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         seen = set()

@@ -12,6 +12,7 @@ from pln_reader.ui.app import PlnApp
 from pln_reader.ui.screens.reader import ReaderScreen
 from pln_reader.ui.screens.search import SearchScreen
 from pln_reader.ui.widgets.links_table import LinksTable
+from pln_reader.ui.widgets.search_results import SearchResults
 from tests.ui.conftest import Seeded, drive, rss, settle
 
 
@@ -185,11 +186,51 @@ def test_search_opens_results_in_the_reader(seeded: Seeded) -> None:
         await pilot.press("slash")
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"supervision", "enter")
-        results = app.screen.query_one("#results", LinksTable)
+        results = app.screen.query_one("#results", SearchResults)
         assert [k.title for k in results.links] == ["Supervision that learns"]
-        await pilot.press("enter")
+        assert app.screen.focused is app.screen.query_one("#query", Input)  # Enter stays in the box
+        await pilot.press("down", "enter")
         assert isinstance(app.screen, ReaderScreen)
         await settle(app, pilot)
+
+    drive(seeded, scenario)
+
+
+def test_a_second_search_typed_from_the_results_fires_no_command(seeded: Seeded) -> None:
+    from pln_reader.ui.screens.main import MainScreen
+
+    url = "https://care.example.org/supervision"
+    seeded.library.add_note(url, "Equity of access to supervision matters")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await pilot.press("slash", *"lists", "enter")
+        await pilot.press("down")  # into the results, where letters were commands
+        results = app.screen.query_one("#results", SearchResults)
+        box = app.screen.query_one("#query", Input)
+        assert app.screen.focused is results
+        box.value = ""
+        await pilot.press(*"equity")
+        assert app.is_running and isinstance(app.screen, SearchScreen)
+        assert app.screen.focused is box and box.value == "equity"
+        assert main.sort == "newest" and main.undo_stack == []  # t and u did nothing
+        await pilot.press("enter")
+        assert [k.url for k in results.links] == [url]
+        hit = results.hits[results.links[0].id]
+        assert hit.fields == ("note",) and ("Equity", True) in hit.snippet
+        await pilot.press(*"zzzqqq")  # in the box: text, not Back then Quit
+        assert app.is_running and box.value == "equityzzzqqq"
+        await pilot.press("down")
+        assert app.screen.focused is results
+        await pilot.press("up")  # Up on the first result: back to the box
+        assert app.screen.focused is box
+        await pilot.press("down", "escape")  # Escape in the results: back to the box
+        assert app.screen.focused is box and isinstance(app.screen, SearchScreen)
+        await pilot.press("down", "slash")
+        assert app.screen.focused is box
+        await pilot.press("escape")  # Escape in the box closes search
+        assert app.screen is main and app.is_running
 
     drive(seeded, scenario)
 
@@ -294,15 +335,16 @@ def test_the_weekly_list_in_a_style_and_format_to_a_chosen_file_and_the_clipboar
     assert "<strong>quality</strong>" in html and 'class="post"' in html and "Totals" not in html
 
 
-def test_q_in_search_results_goes_back_and_the_read_link_is_redrawn(seeded: Seeded) -> None:
+def test_back_from_the_reader_redraws_the_read_search_result(seeded: Seeded) -> None:
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
-        await pilot.press("slash", *"supervision", "enter")
-        await pilot.press("enter")
+        await pilot.press("slash", *"supervision", "enter", "down", "enter")
         await settle(app, pilot)
         await pilot.press("q")
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one("#results", LinksTable).links[0].read
-        await pilot.press("q")
+        await pilot.press("q")  # a letter in the results goes to the query box
+        assert isinstance(app.screen, SearchScreen) and app.screen.query_one("#query", Input).value.endswith("q")
+        await pilot.press("escape", "escape")
         assert app.is_running and not isinstance(app.screen, SearchScreen)
 
     drive(seeded, scenario)

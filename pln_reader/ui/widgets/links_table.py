@@ -48,6 +48,8 @@ class LinksTable(DataTable[Text]):
     class NeedMore(Message):
         """The cursor is near the end of what is loaded."""
 
+    ROW_HEIGHT = 1
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.links: list[Link] = []
@@ -100,7 +102,7 @@ class LinksTable(DataTable[Text]):
         self.links.extend(links)
         self.complete = complete
         for offset, link in enumerate(links):
-            self.add_row(*self._row(link), key=str(start + offset))
+            self.add_row(*self._row(link), key=str(start + offset), height=self.ROW_HEIGHT)
 
     def replace_link(self, link: Link) -> None:
         """Redraw one link's row after its state changed."""

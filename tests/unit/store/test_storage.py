@@ -98,6 +98,32 @@ def test_search_matches_titles_and_summaries(store: Storage) -> None:
         storage_links.search_links(store, '  ')
 
 
+def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
+    from pln_reader.store import notes
+
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [
+            row("1", "https://x.example/1", title="Equity in feedback", summary="how we mark"),
+            row("2", "https://x.example/2", title="Supervision", summary="a note on practice"),
+        ], NOW)
+    second = storage_links.get_link(store, "https://x.example/2")
+    notes.add_annotation(store, second.id, "note", "Ask about equity of\n\x1b[31maccess\x1b[0m", None, NOW)
+    hits = {h.link.url: h for h in storage_links.search_hits(store, "equity")}
+    assert hits["https://x.example/1"].fields == ("title",)
+    assert ("Equity", True) in hits["https://x.example/1"].snippet
+    assert hits["https://x.example/1"].title == (("Equity", True), (" in feedback", False))
+    assert hits["https://x.example/2"].title == () and hits["https://x.example/2"].snippet_field == "note"
+    assert hits["https://x.example/2"].fields == ("note",)
+    text = "".join(t for t, _ in hits["https://x.example/2"].snippet)
+    assert text == "Ask about equity of access" and "\x1b" not in text
+    assert [t for t, marked in hits["https://x.example/2"].snippet if marked] == ["equity"]
+    both = storage_links.search_hits(store, "supervision practice")
+    assert both[0].fields == ("title", "summary") and ("practice", True) in both[0].snippet
+    assert both[0].snippet_field == "summary"
+    assert storage_links.search_hits(store, "nothing-like-this") == []
+
+
 def test_due_sources_and_backoff(store: Storage) -> None:
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     assert [r["id"] for r in store.due_sources(NOW)] == [sid]
