@@ -165,6 +165,50 @@ def test_reader_shows_the_article_and_takes_notes_highlights_saves_and_shares(se
     assert opened == 1
 
 
+def test_the_reader_marks_highlights_in_the_text_and_jumps_between_them(seeded: Seeded) -> None:
+    from pln_reader.ui.widgets.marked_markdown import MARK_STYLE, MarkedMarkdown
+
+    url = seeded.article_url
+    library = seeded.library
+    library.fetch_articles(urls=[url])
+    library.add_highlight(url, "HELPED pupils   remember last week's work", comment="Try with 9B")
+    library.add_highlight(url, "every class can start with five questions")
+    library.add_note(url, "A note of my own")
+    # A highlight of an earlier extraction whose passage this text no longer has:
+    library.store.conn.execute("UPDATE annotations SET body = 'a passage gone since' WHERE id = 2")
+    library.add_highlight(url, "five questions")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        table.move_cursor(row=[k.url for k in table.links].index(url))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = app.screen.query_one("#reader-text", MarkedMarkdown)
+        blocks = text.highlight_blocks()
+        marked = ["".join(c.plain[s.start:s.end] for s in c.spans if s.style == MARK_STYLE)
+                  for c in (b._content for b in blocks)]
+        assert marked == ["helped pupils remember last week's work", "five questions"]
+        assert "> ✎ Try with 9B" in text.source  # the comment under its passage
+        notes = app.screen.query_one("#reader-notes", Markdown)
+        assert "A note of my own" in notes.source and "a passage gone since" in notes.source
+        assert "five questions" not in notes.source  # marked in the text, not repeated at the end
+        assert "1 highlight not found in this text" in str(app.screen.query_one("#reader-notes-title").render())
+        body = app.screen.query_one("#reader-body")
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert app.screen._at_highlight == 1 and body.scroll_y > 0
+        low = body.scroll_y
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert app.screen._at_highlight == 0 and body.scroll_y < low
+        await pilot.press("left_square_bracket")  # before the first: stays, and says so
+        assert app.screen._at_highlight == 0
+
+    drive(seeded, scenario)
+
+
 def test_reader_says_why_there_is_no_text(seeded: Seeded) -> None:
     broken = seeded.server.url("/status/404")
     seeded.library.save(broken, fetch_new=False)
