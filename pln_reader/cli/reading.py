@@ -65,7 +65,7 @@ def article(library: Any, url: str) -> None:
         console = Console()
         header = " · ".join(x for x in (found.site_name, found.author,
                                          found.published.date().isoformat() if found.published else None,
-                                         f"{found.reading_minutes} min read") if x)
+                                         f"{fmt.duration(found.reading_minutes)} read") if x)
         console.print(Markdown(f"# {found.title or found.url}\n\n*{header}*\n\n{found.markdown or ''}"))
     else:
         click.echo(found.title or found.url)
@@ -94,7 +94,7 @@ def queue(library: Any, list_name: str | None, oldest: bool, as_json: bool) -> N
     click.echo(f"{'':6}{'saved':>5} {'reading':<14}  link")
     for i in items:
         if i.article_status == "ok":
-            reading = f"{i.reading_minutes} min"
+            reading = fmt.duration(i.reading_minutes)
         else:  # no text yet (fetched at the next refresh), or why there is none
             reading = i.article_status or "not fetched"
         flag = "stale " if i.stale else ""

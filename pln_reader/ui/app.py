@@ -75,6 +75,9 @@ class PlnApp(App[None]):
     """pln_reader in the terminal: skim topic lists, read, save, annotate and log shares."""
 
     TITLE = "pln_reader"
+    HORIZONTAL_BREAKPOINTS = [(0, "-tight"), (70, "-narrow"), (100, "-roomy")]
+    """Screen classes: under 100 columns the footer packs its keys tighter, under 70 the lists
+    pane is narrower (app.tcss), so nothing is cut mid-word at 80 columns."""
     CSS_PATH = [UI_DIR / "app.tcss", UI_DIR / "dialogs.tcss"]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),

@@ -89,6 +89,43 @@ def test_add_source_dialog_adds_and_refreshes(seeded: Seeded) -> None:
     assert source.lists == ("Feedback",)
 
 
+def test_add_source_dialog_says_what_it_repaired_in_an_opml_file(seeded: Seeded, tmp_path: Path) -> None:
+    from tests.corpus_paths import CORPUS
+
+    opml = tmp_path / "malformed.opml"
+    opml.write_bytes((CORPUS / "opml" / "listparser__malformed__html-entity-attribute.xml").read_bytes())
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("a")
+        app.screen.query_one("#target", Input).value = str(opml)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert any("repaired: line 11: HTML entity &aelig; replaced" in m for m in said), said
+
+    drive(seeded, scenario)
+
+
+def test_add_source_boxes_read_without_colour_and_the_current_list_is_named(seeded: Seeded) -> None:
+    from pln_reader.ui.widgets.checklist import CheckList
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        app.screen.select_view("Care")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        lists = app.screen.query_one("#lists", CheckList)
+        lines = [lists.render_line(y).text for y in range(2)]
+        current = "Care"
+        assert list(lists.selected) == [current]
+        for line in lines:
+            assert line.startswith("[x] " if current in line else "[ ] ")
+        assert f"[x] {current}: the list you are in" in str(app.screen.query_one("#lists-hint").render())
+        await pilot.press("escape")
+
+    drive(seeded, scenario)
+
+
 def test_add_source_dialog_shows_discovery_errors(seeded: Seeded) -> None:
     page = seeded.server.route("/plain", lambda h: h.send_plain(200, b"<html><body>no feeds</body></html>",
                                                                   content_type="text/html"))

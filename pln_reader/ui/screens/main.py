@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from ...core.durations import duration
 from ...core.errors import PlnError
 from ...core.models import Link, SourceResult
 from ..messages import RefreshFinished, RefreshProgress, SyncFinished, Triage
@@ -36,8 +37,8 @@ class MainScreen(TriageMixin, Screen[None]):
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False, id="down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="up"),
-        Binding("enter,l", "open_reader", "Read", id="open_reader"),
-        Binding("space", "mark_read", "Read, next", key_display="space", id="mark_read"),
+        Binding("enter,l", "open_reader", "Open", id="open_reader"),
+        Binding("space", "mark_read", "Mark read", key_display="space", id="mark_read"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("s", "save", "Save", id="save"),
         Binding("x", "hide", "Hide", show=False, id="hide"),
@@ -76,8 +77,7 @@ class MainScreen(TriageMixin, Screen[None]):
         with Horizontal(id="panes"):
             yield ListsPane(id="lists")
             with Vertical(id="right"):
-                yield Input(placeholder="filter titles and URLs (enter applies, escape clears)",
-                            id="filter")
+                yield Input(placeholder="filter titles, URLs: enter applies, esc clears", id="filter")
                 yield LinksTable(id="links")
                 yield Preview(id="preview")
         yield Static("", id="status")
@@ -200,9 +200,10 @@ class MainScreen(TriageMixin, Screen[None]):
             if self.contains:
                 bits.append(f"filter: {self.contains}")
             shown = len(self.table.links)
-            bits.append(f"{shown}{'+' if not self.table.complete else ''} links")
+            bits.append(f"{shown}{'+' if not self.table.complete else ''} "
+                        f"{'link' if shown == 1 and self.table.complete else 'links'}")
             if view and view.budget_spent:
-                bits.append(f"today's {view.budget_minutes} min budget is spent")
+                bits.append(f"today's {duration(view.budget_minutes)} budget is spent")
             if self.sync_state:
                 bits.append(self.sync_state)
             text = " · ".join(bits)

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Markdown, Static
 
+from ...core.durations import duration
 from ...core.errors import NotFoundError, PlnError
 from ...core.models import ARTICLE_STATUS_MEANINGS, Annotation, Article, Link
 from ...core.passages import Passage, mark_passages
@@ -161,7 +162,7 @@ class ReaderScreen(Screen[None]):
             return
         meta = [article.site_name, article.author,
                 article.published.astimezone().strftime("%Y-%m-%d") if article.published else None,
-                f"{article.reading_minutes} min read" if article.reading_minutes else None]
+                f"{duration(article.reading_minutes)} read" if article.reading_minutes else None]
         self.query_one("#reader-meta", Static).update(
             plain(" · ".join(m for m in meta if m) or self.link.url, style="dim"))
         if article.ok:

@@ -10,12 +10,17 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
+from ...core.durations import duration
 from ...core.models import Link
 from ..text import age, cell
 
 MARK_WIDTH = 4
-AGE_WIDTH = 8
-"""Age and reading time together: ``2d 12m``."""
+AGE_WIDTH = 4
+"""``now``, ``12m``, ``3h``, ``2d``, ``5w``, ``3y``."""
+TIME_WIDTH = 6
+"""Reading time: ``6 min``; longer ones (``1 h 20 min``) end in an ellipsis, the preview says all."""
+NARROW = 50
+"""Under this many columns the From column is left empty (the preview names the sources)."""
 LOAD_MORE_WITHIN = 20
 """Ask for the next page when the cursor comes this close to the last loaded row."""
 
@@ -65,8 +70,10 @@ class LinksTable(DataTable[Text]):
 
     def _widths(self, width: int) -> tuple[int, int]:
         """(title, from) widths for a table ``width`` cells wide (padding and scrollbar left out)."""
-        from_width = 12 if width < 90 else 20
-        title = width - MARK_WIDTH - from_width - AGE_WIDTH - 2 * 4 - 2
+        if width < NARROW:  # the preview names the sources: the title needs the room more
+            return max(12, width - MARK_WIDTH - AGE_WIDTH - TIME_WIDTH - 2 * 5 - 2), 0
+        from_width = 10 if width < 70 else 12 if width < 90 else 20
+        title = width - MARK_WIDTH - from_width - AGE_WIDTH - TIME_WIDTH - 2 * 5 - 2
         return max(12, title), from_width
 
     def _columns(self) -> None:
@@ -75,15 +82,14 @@ class LinksTable(DataTable[Text]):
         self.add_column("", width=MARK_WIDTH, key="marks")
         self.add_column("Title", width=title, key="title")
         self.add_column("From", width=from_width, key="from")
-        self.add_column("Age Read", width=AGE_WIDTH, key="age")
+        self.add_column("Age", width=AGE_WIDTH, key="age")
+        self.add_column("Time", width=TIME_WIDTH, key="time")
 
     def _row(self, link: Link) -> list[Text]:
         title_style = "" if link.read else "bold"
-        when = age(link.published, self._now)
-        if link.reading_minutes:
-            when = f"{when:<3} {link.reading_minutes}m"
         return [markers(link), cell(link.title or link.url, style=title_style),
-                cell(origin(link), style="dim"), Text(when, style="dim", no_wrap=True)]
+                cell(origin(link), style="dim"), Text(age(link.published, self._now), style="dim", no_wrap=True),
+                cell(duration(link.reading_minutes), style="dim")]
 
     def show(self, links: Sequence[Link], *, complete: bool, now: datetime | None = None) -> None:
         """Replace the rows (the cursor goes to the top)."""
@@ -109,7 +115,7 @@ class LinksTable(DataTable[Text]):
         for index, known in enumerate(self.links):
             if known.id == link.id:
                 self.links[index] = link
-                for column, value in zip(("marks", "title", "from", "age"),
+                for column, value in zip(("marks", "title", "from", "age", "time"),
                                          self._row(link), strict=True):
                     self.update_cell(str(index), column, value)
                 if index == self.cursor_row:

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from ...core.durations import duration
 from ...core.markdown import md_text
 from ...core.models import Annotation, Link, LinkEntry, Share
 from ...core.text import clean_text
@@ -41,7 +42,7 @@ def render_preview(data: PreviewData) -> Content:
     state = [word for flag, word in ((link.saved, "saved"), (link.read, "read"), (link.hidden, "hidden"))
              if flag]
     if link.reading_minutes:
-        state.append(f"about {link.reading_minutes} min to read")
+        state.append(f"about {duration(link.reading_minutes)} to read")
     if state:
         parts.append(Content.styled(" · ".join(state), "italic"))
     summary = link.summary or next((e.summary for e in data.entries if e.summary), None)

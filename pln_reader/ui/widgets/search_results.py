@@ -50,6 +50,8 @@ class SearchResults(LinksTable):
 
     def _widths(self, width: int) -> tuple[int, int]:
         title, from_width = super()._widths(width)
+        if not from_width:
+            return title, 0
         return title + from_width - 12, 12  # the passage needs the room more than the source
 
     def _row(self, link: Link) -> list[Text]:
