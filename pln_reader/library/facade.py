@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -63,8 +65,9 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     # -- topic lists ---------------------------------------------------------------------------
 
-    def lists(self) -> list[TopicList]:
-        return self.store.lists()
+    def lists(self, *, counts: bool = True) -> list[TopicList]:
+        """The topic lists; ``counts=False``: without the unread counts (0), which cost most."""
+        return self.store.lists(counts=counts)
 
     def get_list(self, name: str) -> TopicList:
         return self.store.get_list(name)
@@ -133,7 +136,12 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def _list_id_of(self, name: str | None) -> int | None:
         """The id of the list named ``name`` (NotFoundError if none), or None for no name."""
-        return self.store.get_list(name).id if name else None
+        if not name:
+            return None
+        list_id = self.store.find_list_id(name)  # not get_list: its unread count costs most
+        if list_id is None:
+            raise NotFoundError(f"no topic list named {name!r} (see `pln lists`)")
+        return list_id
 
     def _list_ids(self, names: Iterable[str], *, create: bool) -> list[int]:
         ids = []
@@ -221,6 +229,10 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
         return storage_links.search_links(self.store, query, limit=limit)
+
+    def no_wait(self) -> contextlib.AbstractContextManager[None]:
+        """Writes in this block raise DatabaseBusy at once rather than wait for the lock."""
+        return self.store.no_wait()
 
     def search_hits(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         """Search results with the fields that matched and a snippet around the words."""

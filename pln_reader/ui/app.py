@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..core.errors import ConfigError, database_error
+from ..core.errors import ConfigError, database_error, is_busy
 from ..core.models import RefreshSummary
 from ..library.facade import Library, open_library, utcnow
 from .screens.help import HelpScreen, bindings_of
@@ -131,6 +131,27 @@ class PlnApp(App[None]):
             yield library
         finally:
             library.close()
+
+    def write(self, action: Callable[[Library], object], then: Callable[[], object] | None = None) -> None:
+        """Run a write at once when the database is free; when another process holds the lock
+        (a refresh from cron), in a worker that waits for it: the UI thread never waits."""
+        try:
+            with self.library.no_wait():
+                action(self.library)
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            self.run_worker(partial(self._write_later, action, then), thread=True, group="writes",
+                            exit_on_error=False)
+            return
+        if then is not None:
+            then()
+
+    def _write_later(self, action: Callable[[Library], object], then: Callable[[], object] | None) -> None:
+        with self.open_worker_library() as library:  # its own connection, the normal busy timeout
+            action(library)
+        if then is not None:
+            self.call_from_thread(then)
 
     def add_sources(self, target: str, lists: list[str]) -> list[AddResult]:
         """Add a source (discovery runs on the network): called from the dialog's worker thread."""

@@ -527,3 +527,35 @@ def test_a_database_error_ends_the_app_with_one_line(seeded: Seeded, capfd: pyte
     err = "".join(capfd.readouterr().err.split())  # the terminal may wrap the line
     assert err.startswith("error:") and "pln.db:Cannotoperateonaclosed" in err
     assert "Traceback" not in err
+
+
+def test_a_write_waiting_for_the_lock_waits_in_a_worker_not_the_ui(seeded: Seeded) -> None:
+    import sqlite3
+
+    from pln_reader.ui.screens.main import MainScreen
+
+    other = sqlite3.connect(seeded.library.settings.db_path, isolation_level=None)
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        await settle(app, pilot)
+        other.execute("BEGIN IMMEDIATE")  # another process (a refresh) holds the write lock
+        try:
+            await pilot.press("down", "down")  # each highlight writes "seen": none may wait
+            assert table.cursor_row == 2 and isinstance(app.screen, MainScreen)
+            third = table.links[2].url
+            seen = seeded.library.store.query(
+                "SELECT count(*) FROM link_state st JOIN links k ON k.id = st.link_id"
+                " WHERE k.url = ? AND st.seen_at IS NOT NULL", [third])[0][0]
+            assert seen == 0  # not written yet: its worker waits for the lock
+            assert any(w.group == "writes" and not w.is_finished for w in app.workers)
+        finally:
+            other.execute("COMMIT")
+        await settle(app, pilot)
+        seen = seeded.library.store.query(
+            "SELECT count(*) FROM link_state st JOIN links k ON k.id = st.link_id"
+            " WHERE k.url = ? AND st.seen_at IS NOT NULL", [third])[0][0]
+        assert seen == 1
+
+    drive(seeded, scenario)
+    other.close()

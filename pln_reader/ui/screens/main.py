@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -14,8 +15,8 @@ from textual.widgets import Footer, Input, Static
 from ...core.durations import duration
 from ...core.errors import PlnError
 from ...core.models import Link, SourceResult
-from ..messages import RefreshFinished, RefreshProgress, SyncFinished, Triage
-from ..skim import SkimClock
+from ..messages import RefreshFinished, RefreshProgress, SyncFinished, Triage, ViewsCounted
+from ..skim import SkimClock, SkimSpan
 from ..views import FIXED_VIEWS, View
 from ..widgets.links_table import LinksTable
 from ..widgets.lists_pane import ListsPane
@@ -23,7 +24,12 @@ from ..widgets.preview import Preview, PreviewData
 from .triage import TriageMixin
 
 if TYPE_CHECKING:
+    from ...library.facade import Library
     from ..app import PlnApp
+
+def _record_skim(span: SkimSpan, library: Library) -> None:
+    library.record_skim(span.list_name, span.started, span.seconds)
+
 
 PAGE = 200
 """Links loaded at a time: a list of 100,000 links opens as fast as one of 200."""
@@ -86,6 +92,11 @@ class MainScreen(TriageMixin, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.reload_lists()
+        # The first page now, not after the lists pane's highlight message: one frame sooner.
+        self.view = self.lists_pane.current
+        if self.view is not None:
+            self.skim.open_list(self.view.list_name if self.view.topic else None)
+            self.load_links()
         self.query_one(LinksTable).focus()
         self.set_interval(15, self._tick_skim)
         if self.app.library.sync_enabled:
@@ -103,18 +114,41 @@ class MainScreen(TriageMixin, Screen[None]):
     def table(self) -> LinksTable:  # type: ignore[override]
         return self.query_one(LinksTable)
 
-    def build_views(self) -> list[View]:
-        library = self.app.library
-        counts = library.view_counts()
+    def build_views(self, library: Library | None = None, *, counts: bool = True) -> list[View]:
+        """The views; ``counts=False``: without the unread counts (None), which cost most."""
+        library = library or self.app.library
         skimmed = library.skim_seconds(self.app.local_midnight())
-        fixed = {"All": counts["all"], "Saved": counts["saved"], "Shared": counts["shared"]}
+        fixed: dict[str, int | None] = dict.fromkeys(FIXED_VIEWS)
+        if counts:
+            found = library.view_counts()
+            fixed = {"All": found["all"], "Saved": found["saved"], "Shared": found["shared"]}
         views = [View(name, None, fixed[name]) for name in FIXED_VIEWS]
-        views += [View(t.name, t, t.unread, skimmed.get(t.id, 0)) for t in library.lists()]
+        views += [View(t.name, t, t.unread if counts else None, skimmed.get(t.id, 0))
+                  for t in library.lists(counts=counts)]
         return views
 
     def reload_lists(self) -> None:
-        """Counts and lists from the store (after a refresh, an edit, a triage)."""
-        self.lists_pane.show(self.build_views())
+        """Lists from the store (after a refresh, an edit): names at once, counts from a worker
+        (the pane keeps a list's last count until then)."""
+        self.lists_pane.show(self.build_views(counts=False))
+        self.count_views()
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def count_views(self) -> None:
+        """Count every view in a thread with its own connection: never on a key's path."""
+        with self.app.open_worker_library() as library:
+            views = self.build_views(library)
+        self.post_message(ViewsCounted(views))
+
+    @on(ViewsCounted)
+    def _views_counted(self, event: ViewsCounted) -> None:
+        pane = self.lists_pane
+        for view in event.views:
+            pane.update_view(view)
+            if self.view is not None and self.view.name == view.name:
+                spent, self.view = self.view.budget_spent, view
+                if view.budget_spent != spent:
+                    self._update_status()
 
     def select_view(self, name: str) -> None:
         """Highlight the view called ``name`` (a list just created or renamed)."""
@@ -124,9 +158,7 @@ class MainScreen(TriageMixin, Screen[None]):
             pane.highlighted = names.index(name)
 
     def refresh_counts(self) -> None:
-        pane = self.lists_pane
-        for view in self.build_views():
-            pane.update_view(view)
+        self.count_views()
 
     def _query(self, offset: int) -> list[Link]:
         view = self.view
@@ -174,7 +206,8 @@ class MainScreen(TriageMixin, Screen[None]):
             annotations=library.annotations(url=link.url), purpose=purpose))
         if link.id not in self._seen:
             self._seen.add(link.id)
-            library.mark_seen([link.url])
+            url = link.url
+            self.app.write(lambda library: library.mark_seen([url]))
 
     @on(LinksTable.RowSelected)
     def _row_selected(self) -> None:
@@ -367,7 +400,10 @@ class MainScreen(TriageMixin, Screen[None]):
     def _flush_skim(self, *, stop: bool = False) -> bool:
         spans = self.skim.flush(stop=stop)
         for span in spans:
-            self.app.library.record_skim(span.list_name, span.started, span.seconds)
+            if stop:  # the app is closing: no worker would outlive it
+                self.app.library.record_skim(span.list_name, span.started, span.seconds)
+            else:
+                self.app.write(partial(_record_skim, span))
         return bool(spans)
 
     def on_key(self) -> None:

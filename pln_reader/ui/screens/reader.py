@@ -23,6 +23,7 @@ from ..widgets.marked_markdown import MarkedMarkdown
 from .link_actions import ask_note, ask_share, open_in_browser
 
 if TYPE_CHECKING:
+    from ...library.facade import Library
     from ..app import PlnApp
     from ..dialogs.results import HighlightRequest
 
@@ -91,8 +92,13 @@ class ReaderScreen(Screen[None]):
         self._reload_annotations()
         self.show_notes()
         library = self.app.library
-        library.record_opened(self.link.url)
-        library.mark_read(self.link.url)
+        url = self.link.url
+
+        def opened(library: Library) -> None:
+            library.record_opened(url)
+            library.mark_read(url)
+
+        self.app.write(opened)
         try:
             self.article = library.article(self.link.url)
         except NotFoundError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from textual.content import Content
 from textual.message import Message
@@ -43,7 +44,9 @@ class ListsPane(OptionList):
     def show(self, views: Sequence[View]) -> None:
         """Replace the views, keeping the highlighted one (by name) where it still exists."""
         keep = self.current.name if self.current else None
-        self._views = list(views)
+        known = {v.name: v.count for v in self._views}
+        self._views = [v if v.count is not None or known.get(v.name) is None
+                       else replace(v, count=known[v.name]) for v in views]
         names = [v.name for v in self._views]
         self._marked = names.index(keep) if keep in names else (0 if names else None)
         self.clear_options()
@@ -71,7 +74,7 @@ class ListsPane(OptionList):
         parts: list[Content | tuple[str, str]] = [
             (CURRENT if current else "", "bold"), name, ("\n  ", "")]
         noun = {"Saved": "saved", "Shared": "shared"}.get(view.name, "unread") if view.topic is None else "unread"
-        parts.append((f"{view.count} {noun}", "dim"))
+        parts.append((f"{'…' if view.count is None else view.count} {noun}", "dim"))
         budget = view.budget_minutes
         if budget:
             spent = duration_seconds(view.skim_seconds)

@@ -165,3 +165,29 @@ def test_many_links_come_back_in_order_past_the_parameter_limit(tmp_path) -> Non
     assert len(links) == 1200
     assert [k.published for k in links] == sorted((k.published for k in links), reverse=True)
     store.close()
+
+
+def test_a_list_page_is_the_same_whether_the_links_are_walked_or_gathered(store: Storage) -> None:
+    big = store.create_list("Big", now=NOW)
+    small = store.create_list("Small", now=NOW)
+    sources = [store.add_source("feed", f"https://s{i}.example/feed", now=NOW)[0] for i in range(4)]
+    for sid in sources[:3]:
+        store.add_to_list(big, [sid])
+    store.add_to_list(small, [sources[3]])
+    with store.transaction():
+        for i, sid in enumerate(sources):
+            count = 2 if sid == sources[3] else 60
+            storage_links.write_entries(store, sid, [
+                row(f"{i}-{j}", f"https://x.example/{(i * 37 + j) % 150}", digest=f"{i}{j}",
+                    published=NOW - timedelta(hours=(j * 7 + i) % 50)) for j in range(count)], NOW)
+    storage_links.set_state(store, [1, 2, 3], "hidden_at", NOW)
+    for list_id in (big, small):
+        assert storage_links._walk_pays(store, list_id, 10) is (list_id == big)  # both plans run
+        members = {r[0] for r in store.query(
+            "SELECT e.link_id FROM entries e JOIN list_sources ls ON ls.source_id = e.source_id"
+            " WHERE ls.list_id = ?", [list_id])} - {1, 2, 3}
+        everything = storage_links.query_links(store, limit=None)
+        expected = [k.id for k in everything if k.id in members]
+        pages = [k.id for offset in range(0, len(expected) + 10, 10)
+                 for k in storage_links.query_links(store, list_id=list_id, limit=10, offset=offset)]
+        assert pages == expected and len(expected) >= 2
