@@ -26,7 +26,8 @@ from .reader import ReaderScreen
 if TYPE_CHECKING:
     from ..app import PlnApp
 
-RESULTS = 100
+RESULTS = 50
+"""The best results shown (their passages are made by FTS5 for these rows only)."""
 PASS_THROUGH = {"?"}
 """Printable keys the results keep (help); every other character goes to the query box."""
 
