@@ -204,15 +204,18 @@ def _in_list_exists(list_id: int) -> tuple[str, int]:
 
 def _walk_pays(store: Storage, list_id: int, rows: int) -> bool:
     """Whether walking every link newest first finds ``rows`` of the list's sooner than
-    gathering the whole list: the links walked (``rows`` x all links / the list's entries)
-    against the list's entries gathered and sorted (each costs about twice a step)."""
-    in_list = store.conn.execute(
-        "SELECT count(*) FROM list_sources ls JOIN entries e ON e.source_id = ls.source_id"
-        " WHERE ls.list_id = ?", [list_id]).fetchone()[0]
-    if not in_list:
+    gathering the whole list: the links walked (``rows`` x all links / the list's links)
+    against the list's links gathered and sorted (each costs about twice a step). The list's
+    share of the links is guessed from its share of the sources: counting its links would cost
+    as much as gathering them."""
+    row = store.conn.execute(
+        "SELECT (SELECT count(*) FROM list_sources WHERE list_id = ?), (SELECT count(*) FROM sources),"
+        " (SELECT coalesce(max(id), 0) FROM links)", [list_id]).fetchone()
+    in_list, sources, total = row
+    if not in_list or not sources:
         return False
-    total = store.conn.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
-    return max(rows, 1) * total / in_list < 2 * in_list
+    share = in_list / sources
+    return max(rows, 1) / share < 2 * total * share
 
 
 def _filters(list_id: int | None, *, unread: bool = False, saved: bool = False, shared: bool = False,
