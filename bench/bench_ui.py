@@ -23,6 +23,20 @@ own start before the child's first line):
     next page     then: ctrl+End in the table (cursor to row 200 of 200), up to the first frame
                   after the second page (rows 201-400) was appended: the table loads lazily
 
+    search        then: the search screen, 20 queries (common title words, a two-word one, a
+                  prefix), each from Enter to the first frame showing its results; p50/p95
+    under lock    then: another process takes the database's write lock for 400 ms at a time
+                  (``--lock-s`` seconds in all) while the table cursor moves down every 60 ms
+                  (each move records the link as seen: a write); the longest a key waits for
+                  its frame, and the longest gap between frames, while the lock is held
+
+    search        then: the search screen, 20 queries (common title words, a two-word one, a
+                  prefix), each from Enter to the first frame showing its results: p50, p95
+    under lock    then: another process takes the database's write lock for 400 ms at a time
+                  (``--lock-s`` seconds in all) while the table cursor moves down every 60 ms
+                  (each move records the link as seen: a write); the longest a key waited
+                  for its frame, and the longest gap between two frames, meanwhile
+
 Peak RSS is the child's VmHWM (/proc/self/status) at first paint and at the end (after the switch and
 the second page). ``SQL before paint`` is the time spent in the library calls the main screen
 makes before its first paint (view counts, lists with unread counts, skim time, first page).
@@ -52,6 +66,20 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RUN_DIR = BENCH / ".work" / "ui-run"
 PAGE_LINKS = 200
+SEARCHES = ["writing", "policy", "notes", "reading", "simple", "carbon", "audit", "solar", "stream",
+            "access", "review", "worker", "schema", "design", "engine", "feedback", "practice",
+            "learning", "policy review", "enc"]
+LOCKER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+end = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE lists SET position = position")
+    time.sleep(0.4)
+    conn.execute("COMMIT")
+    time.sleep(0.1)
+"""
 README = BENCH / "README.md"
 
 
@@ -113,7 +141,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
 
     def table_show(self, links, **kw):  # type: ignore[no-untyped-def]
         orig_show(self, links, **kw)
-        if links:
+        if links or phase[0].startswith("search"):
             events.setdefault(f"{phase[0]}:rows", time.perf_counter())
             result.setdefault(f"{phase[0]}_first_title", links[0].title or links[0].url)
 
@@ -130,12 +158,21 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
     LinksTable.show, LinksTable.append, Preview.show = table_show, table_append, preview_show
 
     frames: list[tuple[str, float]] = []
+    searched: dict[str, float] = {}
+    lock_frames: list[float] = []
+    lock_keys: list[float] = []
 
     class BenchApp(PlnApp):
         """PlnApp, plus a note of each frame handed to the terminal (Textual's display hook)."""
 
         def post_display_hook(self) -> None:
             now = time.perf_counter()
+            if phase[0].startswith("search"):
+                self.search_frame(now)
+                return
+            if phase[0] == "lock":
+                lock_frames.append(now)
+                return
             screen = self.screen
             if not isinstance(screen, MainScreen):
                 return
@@ -160,7 +197,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
                 result["more"] = now - events["more:start"]
                 result["more_rows"] = events["more:rows"] - events["more:start"]
                 result["rows_after_more"] = len(screen.query_one(LinksTable).links)
-                self.set_timer(args.settle, self.exit)
+                self.set_timer(args.settle, self.start_search if args.search else self.start_lock)
 
         def start_switch(self) -> None:
             pane = self.screen.query_one(ListsPane)
@@ -174,6 +211,60 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
             phase[0] = "more"
             events["more:start"] = time.perf_counter()
             self.simulate_key("ctrl+end")
+
+        def start_search(self) -> None:
+            from pln_reader.ui.screens.search import SearchScreen
+
+            phase[0] = "search:open"
+            self.push_screen(SearchScreen())
+            self.set_timer(args.settle, lambda: self.next_search(0))
+
+        def next_search(self, i: int) -> None:
+            from textual.widgets import Input
+
+            if i == len(SEARCHES):
+                phase[0] = "search:done"
+                self.pop_screen()
+                self.set_timer(args.settle, self.start_lock)
+                return
+            box = self.screen.query_one("#query", Input)
+            box.value = SEARCHES[i]
+            phase[0] = f"search{i}"
+            events[f"search{i}:start"] = time.perf_counter()
+            box.post_message(Input.Submitted(box, SEARCHES[i]))
+
+        def search_frame(self, now: float) -> None:
+            name = phase[0]
+            if f"{name}:rows" in events and name[6:].isdigit() and name not in searched:
+                searched[name] = now - events[f"{name}:start"]
+                result.setdefault("search_ms", []).append(searched[name])
+                self.set_timer(0.05, lambda: self.next_search(int(name[6:]) + 1))
+
+        def start_lock(self) -> None:
+            import subprocess
+
+            if args.lock_s <= 0:
+                self.exit()
+                return
+            phase[0] = "lock"
+            self.locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(library.settings.db_path),
+                                            str(args.lock_s)])
+            self.keys = self.set_interval(0.06, self.lock_key)
+            self.set_timer(args.lock_s, self.end_lock)
+
+        def lock_key(self) -> None:
+            lock_keys.append(time.perf_counter())
+            self.simulate_key("down")
+
+        def end_lock(self) -> None:
+            self.keys.stop()
+            self.locker.wait()
+            waits = [next((f for f in lock_frames if f > k), k) - k for k in lock_keys]
+            gaps = [b - a for a, b in zip(lock_frames, lock_frames[1:])]
+            result["lock_key_max"] = max(waits, default=None)
+            result["lock_gap_max"] = max(gaps, default=None)
+            result["lock_keys"] = len(lock_keys)
+            self.set_timer(args.settle, self.exit)
 
     def give_up() -> None:  # a watchdog: say how far the run got, then stop
         result["events"] = {k: v - T0 for k, v in events.items()}
@@ -263,7 +354,9 @@ def run_child(home: Path, list_name: str, args: argparse.Namespace,
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--home", str(home),
            "--result", str(result_path), "--list-name", list_name, "--settle", str(args.settle),
            "--width", str(args.width), "--height", str(args.height),
-           "--timeout", str(args.timeout)]
+           "--timeout", str(args.timeout), "--lock-s", str(args.lock_s)]
+    if not args.search:
+        cmd.append("--no-search")
     if args.headless:
         cmd.append("--headless")
     if profile_out:
@@ -331,6 +424,11 @@ def run_child(home: Path, list_name: str, args: argparse.Namespace,
     r["wall"] = wall
     r["output_bytes"] = len(output)
     return r
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
 def summarize(values: list[float]) -> tuple[float, float, float]:
@@ -434,6 +532,21 @@ def tables(results: dict[int, dict], args: argparse.Namespace) -> str:
                    f"| {fmt_ms([r['switch'] for r in runs])} [{fmt_ms([r['switch_rows'] for r in runs])}] "
                    f"| {fmt_ms([r['more'] for r in runs])} [{fmt_ms([r['more_rows'] for r in runs])}] "
                    f"| {runs[0]['rows_after_more']} |")
+    if any(r.get("search_ms") for info in results.values() for r in info["runs"]):
+        out += ["", (f"Search ({len(SEARCHES)} queries a run, Enter to the frame with the results; p50 and "
+                     "p95 over every query of every run) and the phase under another process's write "
+                     "lock (the longest a key waited for its frame, the longest gap between frames; "
+                     "median (min–max) over the runs):"), "",
+                "| links | search p50 ms | **search p95 ms** | keys under lock | **key wait max ms** | frame gap max ms |",
+                "|---:|---:|---:|---:|---:|---:|"]
+        for n, info in results.items():
+            runs = info["runs"]
+            every = [v for r in runs for v in r.get("search_ms", [])]
+            p50 = statistics.median(every) * 1000 if every else float("nan")
+            out.append(f"| {n:,} | {p50:,.0f} | **{_p95(every) * 1000 if every else float('nan'):,.0f}** "
+                       f"| {statistics.median(r.get('lock_keys', 0) for r in runs):,.0f} "
+                       f"| **{fmt_ms([r.get('lock_key_max') for r in runs])}** "
+                       f"| {fmt_ms([r.get('lock_gap_max') for r in runs])} |")
     return "\n".join(out) + "\n"
 
 
@@ -502,6 +615,10 @@ def main() -> None:
                         help="run again a run during which other processes used more CPU")
     parser.add_argument("--retries", type=int, default=3, help="at most this many times")
     parser.add_argument("--timeout", type=float, default=120, help="seconds before a run is given up")
+    parser.add_argument("--no-search", dest="search", action="store_false",
+                        help="leave out the search phase")
+    parser.add_argument("--lock-s", type=float, default=4.0, metavar="S",
+                        help="seconds of the phase under another process's write lock (0: none)")
     parser.add_argument("--profile", type=int, metavar="LINKS",
                         help="run once under cProfile on a store of LINKS links; print top costs")
     parser.add_argument("--top", type=int, default=30, help="rows of the profile to print")
@@ -536,9 +653,14 @@ def main() -> None:
                     break
                 log(f"  run {i + 1}: other processes used {r['other_cpu']:.1f} s of CPU "
                     f"meanwhile: running it again")
+            extra = ""
+            if r.get("search_ms"):
+                extra += f", search p95 {_p95(r['search_ms']) * 1000:,.0f} ms"
+            if r.get("lock_key_max") is not None:
+                extra += f", under lock: key waited {r['lock_key_max'] * 1000:,.0f} ms at most"
             log(f"  run {i + 1}: first paint {r['marks']['first_paint'] * 1000:,.0f} ms, "
                 f"RSS {r['rss_paint_mb']:,.0f} MB, switch {r['switch'] * 1000:,.0f} ms, "
-                f"next page {r['more'] * 1000:,.0f} ms, other CPU {r['other_cpu']:.1f} s")
+                f"next page {r['more'] * 1000:,.0f} ms, other CPU {r['other_cpu']:.1f} s{extra}")
             runs.append(r)
         results[n] = {"meta": meta, "runs": runs}
     text = tables(results, args)

@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..core import durations
 from ..core.models import Credits, Link, RefreshSummary, Source, SourceResult, TopicList
 from ..core.text import clean_text, plural, shown, shown_middle
 
-__all__ = ["plural", "shown", "shown_middle"]  # the commands' modules use them through here
+duration = durations.duration
+__all__ = ["duration", "plural", "shown", "shown_middle"]  # the commands' modules use them through here
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -26,15 +28,8 @@ def shown_multiline(value: str | None) -> str:
 
 
 def age(dt: datetime | None, now: datetime | None = None) -> str:
-    if dt is None:
-        return "-"
-    seconds = ((now or datetime.now(UTC)) - dt).total_seconds()
-    if seconds < 0:
-        return "soon"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit}"
-    return "now"
+    """How long ago (``3d``, ``5w``): the UI's words, ``-`` when unknown."""
+    return durations.age(dt, now, missing="-")
 
 
 def _width() -> int:

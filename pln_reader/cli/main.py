@@ -117,6 +117,8 @@ def add(library: Any, targets: tuple[str, ...], lists: tuple[str, ...]) -> None:
         line = (f"{verb}: [{source.id}] {fmt.shown(source.label)} ({source.kind}, "
                 f"{fmt.plural(source.entries, 'entry', 'entries')})")
         click.echo(line + (f": {fmt.shown(result.note)}" if result.note and result.created else ""))
+        for note in result.repairs:
+            click.echo(f"repaired: {fmt.shown(note)}", err=True)
     if failed:
         sys.exit(1)
 

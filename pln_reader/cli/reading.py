@@ -66,7 +66,7 @@ def article(library: Any, url: str) -> None:
         console = Console()
         header = " · ".join(x for x in (found.site_name, found.author,
                                          found.published.date().isoformat() if found.published else None,
-                                         f"{found.reading_minutes} min read") if x)
+                                         f"{fmt.duration(found.reading_minutes)} read") if x)
         console.print(Markdown(f"# {found.title or found.url}\n\n*{header}*\n\n{found.markdown or ''}"))
     else:
         click.echo(found.title or found.url)

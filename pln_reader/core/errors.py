@@ -35,6 +35,16 @@ class StorageError(PlnError):
     """The database could not be opened, migrated or written."""
 
 
+class DatabaseBusy(StorageError):
+    """Another connection holds the write lock (and this one would not, or could no longer, wait)."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether an ``sqlite3`` error (or a :class:`StorageError`) says the database is locked."""
+    return isinstance(error, DatabaseBusy) or (
+        type(error).__name__ == "OperationalError" and "locked" in str(error).lower())
+
+
 _DATABASE_ADVICE = (
     ("malformed", ("the database is damaged: restore a backup (pln restore FILE; see the backups "
                   "folder beside it), or see pln doctor")),
@@ -55,7 +65,8 @@ def database_error(error: Exception, path: object) -> StorageError:
     lowered = detail.lower()
     advice = next((text for marker, text in _DATABASE_ADVICE if marker in lowered),
                   "the database could not be used: see pln doctor")
-    return StorageError(f"{path}: {detail}; {advice}")
+    kind = DatabaseBusy if "locked" in lowered else StorageError
+    return kind(f"{path}: {detail}; {advice}")
 
 
 class NotFoundError(PlnError):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .durations import duration
+
 KINDS = ("audio", "video")
 """What a link's media is; a link without media is an article."""
 
@@ -185,8 +187,8 @@ def time_label(kind: str | None, seconds: int | None, reading_minutes: int | Non
     if kind in KINDS:
         verb = "listen" if kind == "audio" else "watch"
         mins = minutes(seconds)
-        return f"{verb} {mins} min" if mins else verb
-    return f"{reading_minutes} min" if reading_minutes else ""
+        return f"{verb} {duration(mins)}" if mins else verb
+    return duration(reading_minutes) if reading_minutes else ""
 
 
 def clock(seconds: int | None) -> str | None:

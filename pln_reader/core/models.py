@@ -152,6 +152,23 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the link, the fields the words were found in (``title``, ``article``,
+    ``note``, ``summary``) and a short passage around them as (text, matched) pieces."""
+
+    link: Link
+    fields: tuple[str, ...] = ()
+    snippet: tuple[tuple[str, bool], ...] = ()
+    """From the first field other than the title that matched, else from the title."""
+    title: tuple[tuple[str, bool], ...] = ()
+    """The whole title with the words marked (empty when the title did not match)."""
+
+    @property
+    def snippet_field(self) -> str | None:
+        return next((f for f in self.fields if f != "title"), self.fields[0] if self.fields else None)
+
+
+@dataclass(frozen=True, slots=True)
 class SourceResult:
     """What one refresh did to one source."""
 

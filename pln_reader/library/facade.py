@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -14,7 +15,7 @@ from ..core.errors import (
     InputError,
     NotFoundError,
 )
-from ..core.models import Article, Link, QueueItem, RefreshSummary, TopicList
+from ..core.models import Article, Link, QueueItem, RefreshSummary, SearchHit, TopicList
 from ..core.urls import canonicalize
 from ..social import SOCIAL_KINDS
 from ..store import links as storage_links
@@ -67,8 +68,9 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     # -- topic lists ---------------------------------------------------------------------------
 
-    def lists(self) -> list[TopicList]:
-        return self.store.lists()
+    def lists(self, *, counts: bool = True) -> list[TopicList]:
+        """The topic lists; ``counts=False``: without the unread counts (0), which cost most."""
+        return self.store.lists(counts=counts)
 
     def get_list(self, name: str) -> TopicList:
         return self.store.get_list(name)
@@ -145,7 +147,12 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def _list_id_of(self, name: str | None) -> int | None:
         """The id of the list named ``name`` (NotFoundError if none), or None for no name."""
-        return self.store.get_list(name).id if name else None
+        if not name:
+            return None
+        list_id = self.store.find_list_id(name)  # not get_list: its unread count costs most
+        if list_id is None:
+            raise NotFoundError(f"no topic list named {name!r} (see `pln lists`)")
+        return list_id
 
     def _list_ids(self, names: Iterable[str], *, create: bool) -> list[int]:
         ids = []
@@ -238,6 +245,14 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
         return storage_links.search_links(self.store, query, limit=limit)
+
+    def no_wait(self) -> contextlib.AbstractContextManager[None]:
+        """Writes in this block raise DatabaseBusy at once rather than wait for the lock."""
+        return self.store.no_wait()
+
+    def search_hits(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Search results with the fields that matched and a snippet around the words."""
+        return storage_links.search_hits(self.store, query, limit=limit)
 
     def get_link(self, url: str) -> Link:
         return storage_links.get_link(self.store, canonicalize(url))

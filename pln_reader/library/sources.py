@@ -37,6 +37,8 @@ class AddResult:
     created: bool = False
     error: str | None = None
     note: str | None = None
+    repairs: tuple[str, ...] = ()
+    """What was repaired in a slightly malformed OPML file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +249,8 @@ class SourcesMixin:
                 body_hash=body_hash(response.body),
             )
         note = f"{plural(added, 'feed')} into {', '.join(names)}; run `pln refresh` to fetch them"
-        return AddResult(target, self.store.get_source(source_id), created, note=note)
+        return AddResult(target, self.store.get_source(source_id), created, note=note,
+                         repairs=tuple(doc.repairs))
 
     # -- OPML import / export ------------------------------------------------------------------
 

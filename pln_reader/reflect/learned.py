@@ -21,6 +21,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..core.durations import duration
 from ..core.markdown import md_text, md_url
 from ..core.media import noun
 from ..core.models import Sharer
@@ -181,11 +182,11 @@ def funnel_line(f: Funnel) -> str:
 
 
 def skim_line(minutes: int, budget: int | None) -> str:
-    """Skim time against the budget: ``35 of 70 minutes budgeted (50%)``."""
+    """Skim time against the budget: ``35 min of 1 h 10 min budgeted (50%)``."""
     if budget is None:
-        return f"{plural(minutes, 'minute')} (no budget set)"
+        return f"{duration(minutes)} (no budget set)"
     share = f" ({minutes * 100 // budget}%)" if budget else ""
-    return f"{minutes} of {plural(budget, 'minute')} budgeted{share}"
+    return f"{duration(minutes)} of {duration(budget)} budgeted{share}"
 
 
 def queue_line(q: QueueState, zone: tzinfo | None) -> str:

@@ -77,6 +77,16 @@ class Storage:
         self.conn.close()
 
     @contextlib.contextmanager
+    def no_wait(self) -> Iterator[None]:
+        """Writes in this block fail at once (DatabaseBusy, or sqlite3's "database is locked")
+        instead of waiting for another connection's lock: the UI thread never waits."""
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction; nested calls join the outer one."""
         if self.conn.in_transaction:
@@ -124,8 +134,16 @@ class Storage:
         FROM lists l
     """
 
-    def lists(self) -> list[TopicList]:
-        rows = self.query(self._LIST_SQL + " ORDER BY l.position, l.name COLLATE NOCASE")
+    _LIST_SQL_NAMES = """
+        SELECT l.*, (SELECT count(*) FROM list_sources ls WHERE ls.list_id = l.id) AS source_count,
+          0 AS unread
+        FROM lists l
+    """
+    """The lists without their unread counts (what the UI paints first: the counts cost most)."""
+
+    def lists(self, *, counts: bool = True) -> list[TopicList]:
+        sql = self._LIST_SQL if counts else self._LIST_SQL_NAMES
+        rows = self.query(sql + " ORDER BY l.position, l.name COLLATE NOCASE")
         return [self._list_from_row(r) for r in rows]
 
     def get_list(self, name: str) -> TopicList:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, time
 from functools import partial
@@ -14,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..core.errors import ConfigError, database_error
+from ..core.errors import ConfigError, database_error, is_busy
 from ..core.models import RefreshSummary
 from ..library.facade import Library, open_library, utcnow
 from .commands import ScreenActions
@@ -25,6 +28,9 @@ if TYPE_CHECKING:
     from ..library.facade import AddResult
 
 UI_DIR = Path(__file__).parent
+WRITER_IDLE_S = 2.0
+"""The writer thread ends after this long with nothing to write (and starts again when needed)."""
+logger = logging.getLogger("pln_reader")
 
 
 def known_binding_ids() -> set[str]:
@@ -94,6 +100,9 @@ class PlnApp(App[None]):
 
     TITLE = "pln_reader"
     COMMANDS = App.COMMANDS | {ScreenActions}
+    HORIZONTAL_BREAKPOINTS = [(0, "-tight"), (70, "-narrow"), (100, "-roomy")]
+    """Screen classes: under 100 columns the footer packs its keys tighter, under 70 the lists
+    pane is narrower (app.tcss), so nothing is cut mid-word at 80 columns."""
     CSS_PATH = [UI_DIR / "app.tcss", UI_DIR / "dialogs.tcss"]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -107,6 +116,10 @@ class PlnApp(App[None]):
         self.last_refresh: RefreshSummary | None = None
         self._keymap_user = check_keymap(library.settings.keys)
         self._theme = choose_theme(library.settings.ui.theme)
+        self._writes: queue.SimpleQueue[tuple[Callable[[Library], object], Callable[[], object] | None]] = (
+            queue.SimpleQueue())
+        self._writer_lock = threading.Lock()
+        self._writer_running = False
         library.vault_runner = self._update_vault  # the files are written off the key's path
 
     def _update_vault(self, link_ids: list[int]) -> None:
@@ -148,6 +161,53 @@ class PlnApp(App[None]):
         finally:
             library.close()
 
+    def write(self, action: Callable[[Library], object], then: Callable[[], object] | None = None) -> None:
+        """Run a write at once when the database is free; when another process holds the lock
+        (a refresh from cron), queue it for the writer thread, which waits for the lock: the
+        UI thread never waits. Queued writes run in order, on one connection."""
+        if not self._writes.empty():  # keep the order: behind the ones already waiting
+            self._queue_write(action, then)
+            return
+        try:
+            with self.library.no_wait():
+                action(self.library)
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            self._queue_write(action, then)
+            return
+        if then is not None:
+            then()
+
+    def _queue_write(self, action: Callable[[Library], object], then: Callable[[], object] | None) -> None:
+        self._writes.put((action, then))
+        with self._writer_lock:
+            if not self._writer_running:
+                self._writer_running = True
+                self.run_worker(self._writer, thread=True, group="writes", exit_on_error=False)
+
+    def _writer(self) -> None:
+        """The writer thread: its own connection, the normal busy timeout; ends when idle."""
+        import queue
+
+        with self.open_worker_library() as library:
+            while True:
+                try:
+                    action, then = self._writes.get(timeout=WRITER_IDLE_S)
+                except queue.Empty:
+                    with self._writer_lock:
+                        if self._writes.empty():
+                            self._writer_running = False
+                            return
+                    continue
+                try:
+                    action(library)
+                except Exception:
+                    logger.exception("a write from the UI failed")
+                    continue
+                if then is not None:
+                    self.call_from_thread(then)
+
     def add_sources(self, target: str, lists: list[str]) -> list[AddResult]:
         """Add a source (discovery runs on the network): called from the dialog's worker thread."""
         with self.open_worker_library() as library:
@@ -178,6 +238,12 @@ class PlnApp(App[None]):
                 "ReviewScreen": "list review",
                 "SourcesScreen": "sources"}.get(type(self.screen).__name__, "this screen")
         self.push_screen(HelpScreen(name, bindings_of(self.screen)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Where typed keys are text (search), q is not Quit: leave it out of the footer too.
+        if action == "quit" and getattr(self.screen, "KEYS_ARE_TEXT", False):
+            return False
+        return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

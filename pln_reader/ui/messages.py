@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from ..core.models import RefreshSummary, SourceResult
+from .views import View
 
 
 class RefreshProgress(Message):
@@ -18,6 +19,14 @@ class RefreshProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RefreshProgress)
+
+
+class ViewsCounted(Message):
+    """The lists' and views' counts, from a worker (they cost most at start and after triage)."""
+
+    def __init__(self, views: list[View]) -> None:
+        super().__init__()
+        self.views = views
 
 
 class RefreshFinished(Message):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rich.text import Text
 from textual.content import Content
 
+from ..core import durations
 from ..core.text import clean_text
 
 
@@ -22,21 +23,8 @@ def plain_block(value: str | None, *, style: str = "") -> Content:
 
 
 def age(dt: datetime | None, now: datetime | None = None) -> str:
-    """How long ago, in one short word: ``5m``, ``3h``, ``2d``, ``7w``."""
-    if dt is None:
-        return ""
-    seconds = ((now or datetime.now(UTC)) - dt).total_seconds()
-    if seconds < 60:
-        return "now"
-    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit}"
-    return "now"
-
-
-def minutes(seconds: float) -> str:
-    """Skim time as whole minutes (``0m`` .. ``95m``)."""
-    return f"{int(seconds // 60)}m"
+    """How long ago, in one short word (``5m``, ``3h``, ``2d``, ``7w``): the CLI's words too."""
+    return durations.age(dt, now)
 
 
 def cell(value: str | None, *, style: str = "") -> Text:

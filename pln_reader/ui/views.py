@@ -15,8 +15,8 @@ class View:
 
     name: str
     topic: TopicList | None = None
-    count: int = 0
-    """Unread links (Saved: links in the queue; Shared: links shared)."""
+    count: int | None = 0
+    """Unread links (Saved: links in the queue; Shared: links shared); None: not counted yet."""
     skim_seconds: int = 0
     """Skimmed today (local day)."""
 

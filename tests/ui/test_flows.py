@@ -12,6 +12,7 @@ from pln_reader.ui.app import PlnApp
 from pln_reader.ui.screens.reader import ReaderScreen
 from pln_reader.ui.screens.search import SearchScreen
 from pln_reader.ui.widgets.links_table import LinksTable
+from pln_reader.ui.widgets.search_results import SearchResults
 from tests.ui.conftest import Seeded, drive, rss, settle
 
 
@@ -86,6 +87,43 @@ def test_add_source_dialog_adds_and_refreshes(seeded: Seeded) -> None:
     drive(seeded, scenario)
     [source] = [s for s in seeded.library.sources() if s.url == feed]
     assert source.lists == ("Feedback",)
+
+
+def test_add_source_dialog_says_what_it_repaired_in_an_opml_file(seeded: Seeded, tmp_path: Path) -> None:
+    from tests.corpus_paths import CORPUS
+
+    opml = tmp_path / "malformed.opml"
+    opml.write_bytes((CORPUS / "opml" / "listparser__malformed__html-entity-attribute.xml").read_bytes())
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("a")
+        app.screen.query_one("#target", Input).value = str(opml)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert any("repaired: line 11: HTML entity &aelig; replaced" in m for m in said), said
+
+    drive(seeded, scenario)
+
+
+def test_add_source_boxes_read_without_colour_and_the_current_list_is_named(seeded: Seeded) -> None:
+    from pln_reader.ui.widgets.checklist import CheckList
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        app.screen.select_view("Care")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        lists = app.screen.query_one("#lists", CheckList)
+        lines = [lists.render_line(y).text for y in range(2)]
+        current = "Care"
+        assert list(lists.selected) == [current]
+        for line in lines:
+            assert line.startswith("[x] " if current in line else "[ ] ")
+        assert f"[x] {current}: the list you are in" in str(app.screen.query_one("#lists-hint").render())
+        await pilot.press("escape")
+
+    drive(seeded, scenario)
 
 
 def test_add_source_dialog_shows_discovery_errors(seeded: Seeded) -> None:
@@ -164,6 +202,50 @@ def test_reader_shows_the_article_and_takes_notes_highlights_saves_and_shares(se
     assert opened == 1
 
 
+def test_the_reader_marks_highlights_in_the_text_and_jumps_between_them(seeded: Seeded) -> None:
+    from pln_reader.ui.widgets.marked_markdown import MARK_STYLE, MarkedMarkdown
+
+    url = seeded.article_url
+    library = seeded.library
+    library.fetch_articles(urls=[url])
+    library.add_highlight(url, "HELPED pupils   remember last week's work", comment="Try with 9B")
+    library.add_highlight(url, "every class can start with five questions")
+    library.add_note(url, "A note of my own")
+    # A highlight of an earlier extraction whose passage this text no longer has:
+    library.store.conn.execute("UPDATE annotations SET body = 'a passage gone since' WHERE id = 2")
+    library.add_highlight(url, "five questions")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        table.move_cursor(row=[k.url for k in table.links].index(url))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = app.screen.query_one("#reader-text", MarkedMarkdown)
+        blocks = text.highlight_blocks()
+        marked = ["".join(c.plain[s.start:s.end] for s in c.spans if s.style == MARK_STYLE)
+                  for c in (b._content for b in blocks)]
+        assert marked == ["helped pupils remember last week's work", "five questions"]
+        assert "> ✎ Try with 9B" in text.source  # the comment under its passage
+        notes = app.screen.query_one("#reader-notes", Markdown)
+        assert "A note of my own" in notes.source and "a passage gone since" in notes.source
+        assert "five questions" not in notes.source  # marked in the text, not repeated at the end
+        assert "1 highlight not found in this text" in str(app.screen.query_one("#reader-notes-title").render())
+        body = app.screen.query_one("#reader-body")
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert app.screen._at_highlight == 1 and body.scroll_y > 0
+        low = body.scroll_y
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert app.screen._at_highlight == 0 and body.scroll_y < low
+        await pilot.press("left_square_bracket")  # before the first: stays, and says so
+        assert app.screen._at_highlight == 0
+
+    drive(seeded, scenario)
+
+
 def test_reader_says_why_there_is_no_text(seeded: Seeded) -> None:
     broken = seeded.server.url("/status/404")
     seeded.library.save(broken, fetch_new=False)
@@ -185,11 +267,51 @@ def test_search_opens_results_in_the_reader(seeded: Seeded) -> None:
         await pilot.press("slash")
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"supervision", "enter")
-        results = app.screen.query_one("#results", LinksTable)
+        results = app.screen.query_one("#results", SearchResults)
         assert [k.title for k in results.links] == ["Supervision that learns"]
-        await pilot.press("enter")
+        assert app.screen.focused is app.screen.query_one("#query", Input)  # Enter stays in the box
+        await pilot.press("down", "enter")
         assert isinstance(app.screen, ReaderScreen)
         await settle(app, pilot)
+
+    drive(seeded, scenario)
+
+
+def test_a_second_search_typed_from_the_results_fires_no_command(seeded: Seeded) -> None:
+    from pln_reader.ui.screens.main import MainScreen
+
+    url = "https://care.example.org/supervision"
+    seeded.library.add_note(url, "Equity of access to supervision matters")
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await pilot.press("slash", *"lists", "enter")
+        await pilot.press("down")  # into the results, where letters were commands
+        results = app.screen.query_one("#results", SearchResults)
+        box = app.screen.query_one("#query", Input)
+        assert app.screen.focused is results
+        box.value = ""
+        await pilot.press(*"equity")
+        assert app.is_running and isinstance(app.screen, SearchScreen)
+        assert app.screen.focused is box and box.value == "equity"
+        assert main.sort == "newest" and main.undo_stack == []  # t and u did nothing
+        await pilot.press("enter")
+        assert [k.url for k in results.links] == [url]
+        hit = results.hits[results.links[0].id]
+        assert hit.fields == ("note",) and ("Equity", True) in hit.snippet
+        await pilot.press(*"zzzqqq")  # in the box: text, not Back then Quit
+        assert app.is_running and box.value == "equityzzzqqq"
+        await pilot.press("down")
+        assert app.screen.focused is results
+        await pilot.press("up")  # Up on the first result: back to the box
+        assert app.screen.focused is box
+        await pilot.press("down", "escape")  # Escape in the results: back to the box
+        assert app.screen.focused is box and isinstance(app.screen, SearchScreen)
+        await pilot.press("down", "slash")
+        assert app.screen.focused is box
+        await pilot.press("escape")  # Escape in the box closes search
+        assert app.screen is main and app.is_running
 
     drive(seeded, scenario)
 
@@ -294,15 +416,16 @@ def test_the_weekly_list_in_a_style_and_format_to_a_chosen_file_and_the_clipboar
     assert "<strong>quality</strong>" in html and 'class="post"' in html and "Totals" not in html
 
 
-def test_q_in_search_results_goes_back_and_the_read_link_is_redrawn(seeded: Seeded) -> None:
+def test_back_from_the_reader_redraws_the_read_search_result(seeded: Seeded) -> None:
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
-        await pilot.press("slash", *"supervision", "enter")
-        await pilot.press("enter")
+        await pilot.press("slash", *"supervision", "enter", "down", "enter")
         await settle(app, pilot)
         await pilot.press("q")
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one("#results", LinksTable).links[0].read
-        await pilot.press("q")
+        await pilot.press("q")  # a letter in the results goes to the query box
+        assert isinstance(app.screen, SearchScreen) and app.screen.query_one("#query", Input).value.endswith("q")
+        await pilot.press("escape", "escape")
         assert app.is_running and not isinstance(app.screen, SearchScreen)
 
     drive(seeded, scenario)
@@ -404,3 +527,35 @@ def test_a_database_error_ends_the_app_with_one_line(seeded: Seeded, capfd: pyte
     err = "".join(capfd.readouterr().err.split())  # the terminal may wrap the line
     assert err.startswith("error:") and "pln.db:Cannotoperateonaclosed" in err
     assert "Traceback" not in err
+
+
+def test_a_write_waiting_for_the_lock_waits_in_a_worker_not_the_ui(seeded: Seeded) -> None:
+    import sqlite3
+
+    from pln_reader.ui.screens.main import MainScreen
+
+    other = sqlite3.connect(seeded.library.settings.db_path, isolation_level=None)
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        await settle(app, pilot)
+        other.execute("BEGIN IMMEDIATE")  # another process (a refresh) holds the write lock
+        try:
+            await pilot.press("down", "down")  # each highlight writes "seen": none may wait
+            assert table.cursor_row == 2 and isinstance(app.screen, MainScreen)
+            third = table.links[2].url
+            seen = seeded.library.store.query(
+                "SELECT count(*) FROM link_state st JOIN links k ON k.id = st.link_id"
+                " WHERE k.url = ? AND st.seen_at IS NOT NULL", [third])[0][0]
+            assert seen == 0  # not written yet: its worker waits for the lock
+            assert any(w.group == "writes" and not w.is_finished for w in app.workers)
+        finally:
+            other.execute("COMMIT")
+        await settle(app, pilot)
+        seen = seeded.library.store.query(
+            "SELECT count(*) FROM link_state st JOIN links k ON k.id = st.link_id"
+            " WHERE k.url = ? AND st.seen_at IS NOT NULL", [third])[0][0]
+        assert seen == 1
+
+    drive(seeded, scenario)
+    other.close()

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 from pln_reader.core.errors import PlnError
 from pln_reader.core.text import clean_text
 
+from ..widgets.checklist import CheckList
 from ._base import Dialog, plain
 
 if TYPE_CHECKING:
@@ -69,13 +70,16 @@ class AddSourceDialog(Dialog["list[AddResult] | None"]):
             with Horizontal(classes="dialog-row", id="lists-row") as row:
                 row.display = bool(self._list_names)
                 yield Label("Topic lists")
-                yield SelectionList[str](
+                yield CheckList(
                     *(
                         Selection(Content(name), name, name == self._preselected)
                         for name in self._list_names
                     ),
                     id="lists",
                 )
+            if self._preselected in self._list_names:
+                yield Static(plain(f"[x] {self._preselected}: the list you are in; space ticks or "
+                                   "unticks a list"), id="lists-hint", classes="dialog-status")
             with Horizontal(classes="dialog-row"):
                 yield Label("New list")
                 yield Input(placeholder="optional", id="new-list")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -11,10 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from ...core.durations import duration
 from ...core.errors import PlnError
 from ...core.models import Link, SourceResult
-from ..messages import RefreshFinished, RefreshProgress, SyncFinished, Triage
-from ..skim import SkimClock
+from ..messages import RefreshFinished, RefreshProgress, SyncFinished, Triage, ViewsCounted
+from ..skim import SkimClock, SkimSpan
 from ..views import FIXED_VIEWS, View
 from ..widgets.links_table import LinksTable
 from ..widgets.lists_pane import ListsPane
@@ -24,7 +26,12 @@ from .main_actions import PALETTE, MoreActionsMixin
 from .triage import TriageMixin
 
 if TYPE_CHECKING:
+    from ...library.facade import Library
     from ..app import PlnApp
+
+def _record_skim(span: SkimSpan, library: Library) -> None:
+    library.record_skim(span.list_name, span.started, span.seconds)
+
 
 PAGE = 200
 """Links loaded at a time: a list of 100,000 links opens as fast as one of 200."""
@@ -38,8 +45,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False, id="down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="up"),
-        Binding("enter,l", "open_reader", "Read", id="open_reader"),
-        Binding("space", "mark_read", "Read, next", key_display="space", id="mark_read"),
+        Binding("enter,l", "open_reader", "Open", id="open_reader"),
+        Binding("space", "mark_read", "Mark read", key_display="space", id="mark_read"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("s", "save", "Save", id="save"),
         Binding("x", "hide", "Hide", show=False, id="hide"),
@@ -91,8 +98,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         with Horizontal(id="panes"):
             yield ListsPane(id="lists")
             with Vertical(id="right"):
-                yield Input(placeholder="filter titles and URLs (enter applies, escape clears)",
-                            id="filter")
+                yield Input(placeholder="filter titles, URLs: enter applies, esc clears", id="filter")
                 yield LinksTable(id="links")
                 yield Preview(id="preview")
         yield Static("", id="status")
@@ -101,6 +107,11 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.reload_lists()
+        # The first page now, not after the lists pane's highlight message: one frame sooner.
+        self.view = self.lists_pane.current
+        if self.view is not None:
+            self.skim.open_list(self.view.list_name if self.view.topic else None)
+            self.load_links()
         self.query_one(LinksTable).focus()
         self.set_interval(15, self._tick_skim)
         if self.app.library.sync_enabled:
@@ -118,19 +129,42 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
     def table(self) -> LinksTable:  # type: ignore[override]
         return self.query_one(LinksTable)
 
-    def build_views(self) -> list[View]:
-        library = self.app.library
-        counts = library.view_counts()
+    def build_views(self, library: Library | None = None, *, counts: bool = True) -> list[View]:
+        """The views; ``counts=False``: without the unread counts (None), which cost most."""
+        library = library or self.app.library
         skimmed = library.skim_seconds(self.app.local_midnight())
-        fixed = {"All": counts["all"], "Saved": counts["saved"], "Shared": counts["shared"]}
+        fixed: dict[str, int | None] = dict.fromkeys(FIXED_VIEWS)
+        if counts:
+            found = library.view_counts()
+            fixed = {"All": found["all"], "Saved": found["saved"], "Shared": found["shared"]}
         views = [View(name, None, fixed[name]) for name in FIXED_VIEWS]
-        views += [View(t.name, t, t.unread, skimmed.get(t.id, 0)) for t in library.lists()]
+        views += [View(t.name, t, t.unread if counts else None, skimmed.get(t.id, 0))
+                  for t in library.lists(counts=counts)]
         return views
 
     def reload_lists(self) -> None:
-        """Counts and lists from the store (after a refresh, an edit, a triage)."""
-        self.lists_pane.show(self.build_views())
+        """Lists from the store (after a refresh, an edit): names at once, counts from a worker
+        (the pane keeps a list's last count until then)."""
+        self.lists_pane.show(self.build_views(counts=False))
+        self.count_views()
         self.show_challenge()
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def count_views(self) -> None:
+        """Count every view in a thread with its own connection: never on a key's path."""
+        with self.app.open_worker_library() as library:
+            views = self.build_views(library)
+        self.post_message(ViewsCounted(views))
+
+    @on(ViewsCounted)
+    def _views_counted(self, event: ViewsCounted) -> None:
+        pane = self.lists_pane
+        for view in event.views:
+            pane.update_view(view)
+            if self.view is not None and self.view.name == view.name:
+                spent, self.view = self.view.budget_spent, view
+                if view.budget_spent != spent:
+                    self._update_status()
 
     def show_challenge(self) -> None:
         """The running challenge's day and today's step, in one line; hidden when none runs or
@@ -169,9 +203,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
             pane.highlighted = names.index(name)
 
     def refresh_counts(self) -> None:
-        pane = self.lists_pane
-        for view in self.build_views():
-            pane.update_view(view)
+        self.count_views()
         self.show_challenge()
 
     def _query(self, offset: int) -> list[Link]:
@@ -220,7 +252,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
             annotations=library.annotations(url=link.url), purpose=purpose))
         if link.id not in self._seen:
             self._seen.add(link.id)
-            library.mark_seen([link.url])
+            url = link.url
+            self.app.write(lambda library: library.mark_seen([url]))
 
     @on(LinksTable.RowSelected)
     def _row_selected(self) -> None:
@@ -250,9 +283,10 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
             if self.contains:
                 bits.append(f"filter: {self.contains}")
             shown = len(self.table.links)
-            bits.append(f"{shown}{'+' if not self.table.complete else ''} links")
+            bits.append(f"{shown}{'+' if not self.table.complete else ''} "
+                        f"{'link' if shown == 1 and self.table.complete else 'links'}")
             if view and view.budget_spent:
-                bits.append(f"today's {view.budget_minutes} min budget is spent")
+                bits.append(f"today's {duration(view.budget_minutes)} budget is spent")
             if self.sync_state:
                 bits.append(self.sync_state)
             text = " · ".join(bits)
@@ -418,7 +452,10 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
     def _flush_skim(self, *, stop: bool = False) -> bool:
         spans = self.skim.flush(stop=stop)
         for span in spans:
-            self.app.library.record_skim(span.list_name, span.started, span.seconds)
+            if stop:  # the app is closing: no worker would outlive it
+                self.app.library.record_skim(span.list_name, span.started, span.seconds)
+            else:
+                self.app.write(partial(_record_skim, span))
         return bool(spans)
 
     def on_key(self) -> None:

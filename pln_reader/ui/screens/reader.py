@@ -13,13 +13,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Markdown, Static
 
+from ...core.durations import duration
 from ...core.errors import NotFoundError, PlnError
-from ...core.models import ARTICLE_STATUS_MEANINGS, Article, Link
-from ...core.text import clean_text
+from ...core.models import ARTICLE_STATUS_MEANINGS, Annotation, Article, Link
+from ...core.passages import Passage, mark_passages
+from ...core.text import clean_text, plural
 from ..text import plain
+from ..widgets.marked_markdown import MarkedMarkdown
 from .link_actions import ask_applied, ask_note, ask_share, open_in_browser, play_media
 
 if TYPE_CHECKING:
+    from ...library.facade import Library
     from ..app import PlnApp
     from ..dialogs.results import HighlightRequest
 
@@ -59,6 +63,10 @@ class ReaderScreen(Screen[None]):
         Binding("space", "page_down", "Page down", show=False, id="reader_page"),
         Binding("n", "note", "Note", id="reader_note"),
         Binding("h", "highlight", "Highlight", id="reader_highlight"),
+        Binding("right_square_bracket", "next_highlight", "Next highlight", show=False,
+                id="reader_next_highlight"),
+        Binding("left_square_bracket", "previous_highlight", "Previous highlight", show=False,
+                id="reader_previous_highlight"),
         Binding("s", "save", "Save", id="reader_save"),
         Binding("S", "share", "Log share", id="reader_share"),
         Binding("A", "applied", "Applied", show=False, id="reader_applied"),
@@ -72,6 +80,10 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.link = link
         self.article: Article | None = None
+        self.annotations: list[Annotation] = []
+        self.missing: tuple[Passage, ...] = ()
+        """Highlights whose passage is not in the text shown (listed at the end instead)."""
+        self._at_highlight = -1
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.link.title or self.link.url, style="bold"), id="reader-title")
@@ -80,7 +92,7 @@ class ReaderScreen(Screen[None]):
         with VerticalScroll(id="reader-body"):
             yield Static("", id="reader-status")
             yield Static("", id="reader-chapters")
-            yield Markdown("", id="reader-text", open_links=False)
+            yield MarkedMarkdown("", id="reader-text", open_links=False)
             yield Static("", id="reader-notes-title")
             yield Markdown("", id="reader-notes", open_links=False)
         yield Footer()
@@ -89,10 +101,16 @@ class ReaderScreen(Screen[None]):
         self.query_one("#reader-chapters", Static).display = False
         if self.link.media is not None and (self.link.media.chapter_list or self.link.media.chapters):
             self.load_chapters()
+        self._reload_annotations()
         self.show_notes()
         library = self.app.library
-        library.record_opened(self.link.url)
-        library.mark_read(self.link.url)
+        url = self.link.url
+
+        def opened(library: Library) -> None:
+            library.record_opened(url)
+            library.mark_read(url)
+
+        self.app.write(opened)
         try:
             self.article = library.article(self.link.url)
         except NotFoundError:
@@ -102,15 +120,25 @@ class ReaderScreen(Screen[None]):
         self._show()
 
     def show_notes(self) -> None:
-        """Your notes and highlights on this link, rendered from Markdown, under the article."""
+        """Your notes, and highlights not found in the text, rendered from Markdown at the end
+        (a highlight found in the text is marked there, its comment under it)."""
         from ..widgets.preview import notes_markdown
 
-        annotations = self.app.library.annotations(url=self.link.url)
+        missing = {m.passage for m in self.missing}
+        shown = [a for a in self.annotations if a.kind != "highlight" or a.body in missing]
         title = self.query_one("#reader-notes-title", Static)
         notes = self.query_one("#reader-notes", Markdown)
-        title.display = notes.display = bool(annotations)
-        title.update(Content.styled("Your notes", "bold $text-accent"))
-        notes.update(notes_markdown(annotations))
+        title.display = notes.display = bool(shown)
+        heading = "Your notes"
+        if missing:
+            heading += f" ({plural(len(missing), 'highlight')} not found in this text)"
+        title.update(Content.styled(heading, "bold $text-accent"))
+        notes.update(notes_markdown(shown))
+
+    def _reload_annotations(self) -> None:
+        self.annotations = self.app.library.annotations(url=self.link.url)
+        # Until the text is shown (and where there is none), every highlight is listed at the end.
+        self.missing = tuple(Passage(a.body, a.comment) for a in self.annotations if a.kind == "highlight")
 
     def _loading(self, on: bool) -> None:
         self.query_one("#reader-loading").display = on
@@ -171,7 +199,7 @@ class ReaderScreen(Screen[None]):
             return
         meta = [article.site_name, article.author,
                 article.published.astimezone().strftime("%Y-%m-%d") if article.published else None,
-                f"{article.reading_minutes} min read" if article.reading_minutes else None]
+                f"{duration(article.reading_minutes)} read" if article.reading_minutes else None]
         if self.link.media is not None:  # an episode or video: its time, and whether this is its transcript
             meta[3] = self.link.time_label
             meta.append("transcript, times at the left" if article.cues else None)
@@ -180,12 +208,18 @@ class ReaderScreen(Screen[None]):
         if article.ok:
             self._status("")
             text = clean_text(article.markdown or article.text, multiline=True) or ""
-            self.query_one("#reader-text", Markdown).update(text)
+            marked = mark_passages(text, [Passage(a.body, a.comment) for a in self.annotations
+                                          if a.kind == "highlight"])
+            self.missing = marked.missing
+            self._at_highlight = -1
+            self.query_one("#reader-text", Markdown).update(marked.markdown)
+            self.show_notes()
         else:
             self._status(f"No article text: {no_text_reason(article)}\n"
                          "Press o to open it in the browser, r to fetch it again.")
             summary = self.link.summary or ""
             self.query_one("#reader-text", Markdown).update(clean_text(summary, multiline=True) or "")
+            self.show_notes()
 
     @on(Markdown.LinkClicked)
     def _link_clicked(self, event: Markdown.LinkClicked) -> None:
@@ -225,7 +259,34 @@ class ReaderScreen(Screen[None]):
         self.notify("saved to the reading queue")
 
     def action_note(self) -> None:
-        ask_note(self.app, self.link.url, self.link.title or self.link.url, self.show_notes)
+        def saved() -> None:
+            self._reload_annotations()
+            self.show_notes()
+
+        ask_note(self.app, self.link.url, self.link.title or self.link.url, saved)
+
+    def action_next_highlight(self) -> None:
+        self._jump(1)
+
+    def action_previous_highlight(self) -> None:
+        self._jump(-1)
+
+    def _jump(self, step: int) -> None:
+        """Scroll the next (or previous) highlighted passage to the top of the page."""
+        blocks = self.query_one("#reader-text", MarkedMarkdown).highlight_blocks()
+        if not blocks:
+            self.notify("no highlight in this text: select a passage and press h", markup=False)
+            return
+        if self._at_highlight < 0 and step < 0:
+            self._at_highlight = len(blocks)
+        at = self._at_highlight + step
+        if not 0 <= at < len(blocks):
+            self.notify("that was the last highlight" if step > 0 else "that was the first highlight",
+                        markup=False)
+            return
+        self._at_highlight = at
+        self.query_one("#reader-body", VerticalScroll).scroll_to_widget(
+            blocks[at], top=True, animate=False)
 
     def action_share(self) -> None:
         ask_share(self.app, self.link.url, self.link.title or self.link.url, lambda: None)
@@ -251,6 +312,7 @@ class ReaderScreen(Screen[None]):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify("highlight saved")
-            self.show_notes()
+            self._reload_annotations()
+            self._show()
 
         self.app.push_screen(HighlightDialog(article.text or "", passage=selected), done)

@@ -1,62 +1,79 @@
-"""Full-text search (FTS5 over titles, summaries, articles and notes); results open in the reader."""
+"""Full-text search (FTS5 over titles, summaries, articles and notes); results open in the reader.
+
+Typed keys always go to the query box, so a query never fires a command: Enter searches and leaves
+the focus in the box; Down or Tab moves into the results, Up on the first result or ``/`` comes
+back; a letter typed in the results goes to the box too. Escape in the box closes search, in the
+results it returns to the box.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from ...core.errors import PlnError
+from ...core.text import plural
 from ..text import plain
 from ..widgets.links_table import LinksTable
+from ..widgets.search_results import SearchResults
 from .reader import ReaderScreen
 
 if TYPE_CHECKING:
     from ..app import PlnApp
 
-RESULTS = 100
+RESULTS = 50
+"""The best results shown (their passages are made by FTS5 for these rows only)."""
+PASS_THROUGH = {"?"}
+"""Printable keys the results keep (help); every other character goes to the query box."""
 
 
 class SearchScreen(Screen[None]):
     """Type words (every word must match; the last may be a prefix), Enter runs the search."""
 
     app: PlnApp  # type: ignore[assignment]
+    KEYS_ARE_TEXT = True
+    """Read by the app: q does not quit here."""
 
     BINDINGS = [
-        Binding("escape,q", "back", "Back", id="search_back"),
-        Binding("down", "focus_results", "Results", show=False, id="search_results"),
+        Binding("escape", "back", "Back", id="search_back"),
+        Binding("down", "focus_results", "Results", id="search_results"),
+        Binding("slash", "focus_query", "Query", id="search_query"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search titles, summaries, articles and your notes", id="query")
-        yield Static("", id="search-status")
-        yield LinksTable(id="results")
+        yield Input(placeholder="search titles, summaries, articles and your notes", id="query",
+                    select_on_focus=False)  # a letter typed in the results adds to the query
+        yield Static("type words, enter searches, down goes to the results", id="search-status")
+        yield SearchResults(id="results")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
 
+    @property
+    def results(self) -> SearchResults:
+        return self.query_one("#results", SearchResults)
+
     @on(Input.Submitted, "#query")
     def _search(self, event: Input.Submitted) -> None:
         status = self.query_one("#search-status", Static)
-        table = self.query_one("#results", LinksTable)
         try:
-            found = self.app.library.search(event.value, limit=RESULTS)
+            found = self.app.library.search_hits(event.value, limit=RESULTS)
         except PlnError as exc:
             status.update(plain(str(exc)))
             return
-        table.show(found, complete=True, now=self.app.clock())
-        status.update(plain(f"{len(found)} result{'s' if len(found) != 1 else ''} for {event.value}"))
-        if found:
-            table.focus()
+        self.results.show_hits(found, now=self.app.clock())
+        hint = ": down for the results" if found else ""
+        status.update(plain(f"{plural(len(found), 'result')} for {event.value}{hint}"))
 
     @on(LinksTable.RowSelected)
     def _open(self) -> None:
-        link = self.query_one("#results", LinksTable).current
+        link = self.results.current
         if link is not None:
             self.app.push_screen(ReaderScreen(link))
 
@@ -64,14 +81,38 @@ class SearchScreen(Screen[None]):
     def _ignore(self, event: LinksTable.LinkHighlighted) -> None:
         event.stop()
 
+    @on(SearchResults.LeaveTop)
+    def _leave_top(self) -> None:
+        self.action_focus_query()
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed in the results goes to the query box, never to a command."""
+        if self.focused is not self.results or not event.is_printable or not event.character:
+            return
+        if event.character in PASS_THROUGH or event.key == "slash":
+            return
+        event.stop()
+        event.prevent_default()
+        self.action_focus_query()
+        self.query_one("#query", Input).insert_text_at_cursor(event.character)
+
     def on_screen_resume(self) -> None:
         """Back from the reader: redraw the link read there."""
-        table = self.query_one("#results", LinksTable)
+        table = self.results
         if table.current is not None:
             table.replace_link(self.app.library.get_link(table.current.url))
 
     def action_focus_results(self) -> None:
-        self.query_one("#results", LinksTable).focus()
+        if self.results.links:
+            self.results.focus()
+
+    def action_focus_query(self) -> None:
+        box = self.query_one("#query", Input)
+        box.focus()
+        box.cursor_position = len(box.value)
 
     def action_back(self) -> None:
+        if self.focused is self.results:
+            self.action_focus_query()
+            return
         self.dismiss(None)

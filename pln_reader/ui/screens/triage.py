@@ -205,7 +205,9 @@ class TriageMixin:
                 self.reload_lists()
                 return
             labels = ", ".join(r.source.label for r in results if r.source is not None)
-            self.notify(f"added {labels}; refreshing", markup=False)
+            repairs = [note for r in results for note in r.repairs]
+            self.notify(f"added {labels}; refreshing" + "".join(f"\nrepaired: {n}" for n in repairs),
+                        markup=False, timeout=10 if repairs else 5)
             self.reload_lists()
             self.run_refresh(preselected)  # type: ignore[attr-defined]
 

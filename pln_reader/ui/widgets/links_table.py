@@ -10,13 +10,19 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
+from ...core.durations import duration
 from ...core.models import Link
 from ..text import age, cell
 
 MARK_WIDTH = 4
-AGE_WIDTH = 8
-"""Age and time together: ``2d 12m``; wider when a row needs it (``2d  listen 48 min``)."""
-TIME_WIDTH_MAX = 18
+AGE_WIDTH = 4
+"""``now``, ``12m``, ``3h``, ``2d``, ``5w``, ``3y``."""
+TIME_WIDTH = 6
+"""Reading time: ``6 min``; longer ones (``1 h 20 min``) end in an ellipsis, the preview says all.
+A page with episodes or videos widens it (``listen 48 min``), up to :data:`TIME_WIDTH_MAX`."""
+TIME_WIDTH_MAX = 17
+NARROW = 50
+"""Under this many columns the From column is left empty (the preview names the sources)."""
 LOAD_MORE_WITHIN = 20
 """Ask for the next page when the cursor comes this close to the last loaded row."""
 
@@ -49,13 +55,15 @@ class LinksTable(DataTable[Text]):
     class NeedMore(Message):
         """The cursor is near the end of what is loaded."""
 
+    ROW_HEIGHT = 1
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.links: list[Link] = []
         self.complete = True
         """Every link of the view is loaded (no further page to ask for)."""
         self._title_width = 0
-        self._time_width = AGE_WIDTH
+        self._time_width = TIME_WIDTH
         self._now = datetime.now(UTC)
 
     @property
@@ -65,8 +73,10 @@ class LinksTable(DataTable[Text]):
 
     def _widths(self, width: int) -> tuple[int, int]:
         """(title, from) widths for a table ``width`` cells wide (padding and scrollbar left out)."""
-        from_width = 12 if width < 90 else 20
-        title = width - MARK_WIDTH - from_width - self._time_width - 2 * 4 - 2
+        if width < NARROW:  # the preview names the sources: the title needs the room more
+            return max(12, width - MARK_WIDTH - AGE_WIDTH - self._time_width - 2 * 5 - 2), 0
+        from_width = 10 if width < 70 else 12 if width < 90 else 20
+        title = width - MARK_WIDTH - from_width - AGE_WIDTH - self._time_width - 2 * 5 - 2
         return max(12, title), from_width
 
     def _columns(self) -> None:
@@ -75,19 +85,17 @@ class LinksTable(DataTable[Text]):
         self.add_column("", width=MARK_WIDTH, key="marks")
         self.add_column("Title", width=title, key="title")
         self.add_column("From", width=from_width, key="from")
-        self.add_column("Age Read", width=self._time_width, key="age")
+        self.add_column("Age", width=AGE_WIDTH, key="age")
+        self.add_column("Time", width=self._time_width, key="time")
 
-    def _when(self, link: Link) -> str:
-        when = age(link.published, self._now)
-        if link.media is not None:  # listen 48 min / watch 12 min: core.media.time_label
-            return f"{when:<3} {link.time_label}"
-        if link.reading_minutes:
-            return f"{when:<3} {link.reading_minutes}m"
-        return when
+    @staticmethod
+    def _time(link: Link) -> str:
+        """``6 min`` to read, ``listen 48 min``, ``watch 12 min``: core.media.time_label."""
+        return link.time_label
 
     def _fit(self, links: Sequence[Link]) -> bool:
         """Widen the time column for ``links`` if they need it; True when it changed."""
-        wanted = max((len(self._when(k)) for k in links), default=0)
+        wanted = max((len(self._time(k)) for k in links), default=0)
         wanted = min(TIME_WIDTH_MAX, max(self._time_width, wanted))
         if wanted == self._time_width:
             return False
@@ -97,12 +105,13 @@ class LinksTable(DataTable[Text]):
     def _row(self, link: Link) -> list[Text]:
         title_style = "" if link.read else "bold"
         return [markers(link), cell(link.title or link.url, style=title_style),
-                cell(origin(link), style="dim"), Text(self._when(link), style="dim", no_wrap=True)]
+                cell(origin(link), style="dim"), Text(age(link.published, self._now), style="dim", no_wrap=True),
+                cell(self._time(link), style="dim")]
 
     def show(self, links: Sequence[Link], *, complete: bool, now: datetime | None = None) -> None:
         """Replace the rows (the cursor goes to the top)."""
         self._now = now or datetime.now(UTC)
-        self._time_width = AGE_WIDTH
+        self._time_width = TIME_WIDTH
         self._fit(links)
         self.clear(columns=True)
         self._columns()
@@ -123,14 +132,14 @@ class LinksTable(DataTable[Text]):
         self.links.extend(links)
         self.complete = complete
         for offset, link in enumerate(links):
-            self.add_row(*self._row(link), key=str(start + offset))
+            self.add_row(*self._row(link), key=str(start + offset), height=self.ROW_HEIGHT)
 
     def replace_link(self, link: Link) -> None:
         """Redraw one link's row after its state changed."""
         for index, known in enumerate(self.links):
             if known.id == link.id:
                 self.links[index] = link
-                for column, value in zip(("marks", "title", "from", "age"),
+                for column, value in zip(("marks", "title", "from", "age", "time"),
                                          self._row(link), strict=True):
                     self.update_cell(str(index), column, value)
                 if index == self.cursor_row:

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from ...core.durations import duration
 from ...core.markdown import md_text
 from ...core.media import media_line
 from ...core.models import Annotation, Link, LinkEntry, Share
@@ -44,7 +45,7 @@ def render_preview(data: PreviewData) -> Content:
     if link.media is not None:
         state.append(link.time_label)
     elif link.reading_minutes:
-        state.append(f"about {link.reading_minutes} min to read")
+        state.append(f"about {duration(link.reading_minutes)} to read")
     if state:
         parts.append(Content.styled(" · ".join(state), "italic"))
     if link.media is not None:

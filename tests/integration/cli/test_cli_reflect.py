@@ -139,7 +139,7 @@ def test_review_text(pln) -> None:  # type: ignore[no-untyped-def]
         "  links       15      2      3          1       1        0",
         "  of seen           13%    20%         7%      7%       0%",
         "  step              13%   100%        33%    100%       0%",
-        "  skim time 35 of 70 minutes budgeted (50%)",
+        "  skim time 35 min of 1 h 10 min budgeted (50%)",
     ]
     leadership = lines.index("Leadership (both): Lead a school that learns.")
     assert lines[leadership + 4] == "  step               0%      -         0%       -       0%"

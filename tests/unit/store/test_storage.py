@@ -98,6 +98,32 @@ def test_search_matches_titles_and_summaries(store: Storage) -> None:
         storage_links.search_links(store, '  ')
 
 
+def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
+    from pln_reader.store import notes
+
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [
+            row("1", "https://x.example/1", title="Equity in feedback", summary="how we mark"),
+            row("2", "https://x.example/2", title="Supervision", summary="a note on practice"),
+        ], NOW)
+    second = storage_links.get_link(store, "https://x.example/2")
+    notes.add_annotation(store, second.id, "note", "Ask about equity of\n\x1b[31maccess\x1b[0m", None, NOW)
+    hits = {h.link.url: h for h in storage_links.search_hits(store, "equity")}
+    assert hits["https://x.example/1"].fields == ("title",)
+    assert ("Equity", True) in hits["https://x.example/1"].snippet
+    assert hits["https://x.example/1"].title == (("Equity", True), (" in feedback", False))
+    assert hits["https://x.example/2"].title == () and hits["https://x.example/2"].snippet_field == "note"
+    assert hits["https://x.example/2"].fields == ("note",)
+    text = "".join(t for t, _ in hits["https://x.example/2"].snippet)
+    assert text == "Ask about equity of access" and "\x1b" not in text
+    assert [t for t, marked in hits["https://x.example/2"].snippet if marked] == ["equity"]
+    both = storage_links.search_hits(store, "supervision practice")
+    assert both[0].fields == ("title", "summary") and ("practice", True) in both[0].snippet
+    assert both[0].snippet_field == "summary"
+    assert storage_links.search_hits(store, "nothing-like-this") == []
+
+
 def test_due_sources_and_backoff(store: Storage) -> None:
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     assert [r["id"] for r in store.due_sources(NOW)] == [sid]
@@ -139,3 +165,31 @@ def test_many_links_come_back_in_order_past_the_parameter_limit(tmp_path) -> Non
     assert len(links) == 1200
     assert [k.published for k in links] == sorted((k.published for k in links), reverse=True)
     store.close()
+
+
+def test_a_list_page_is_the_same_whether_the_links_are_walked_or_gathered(store: Storage) -> None:
+    big = store.create_list("Big", now=NOW)
+    small = store.create_list("Small", now=NOW)
+    sources = [store.add_source("feed", f"https://s{i}.example/feed", now=NOW)[0] for i in range(4)]
+    for sid in sources[:3]:
+        store.add_to_list(big, [sid])
+    store.add_to_list(small, [sources[3]])
+    for i in range(12):  # sources in no list: the small list's share of the sources is small
+        store.add_source("feed", f"https://other{i}.example/feed", now=NOW)
+    with store.transaction():
+        for i, sid in enumerate(sources):
+            count = 2 if sid == sources[3] else 60
+            storage_links.write_entries(store, sid, [
+                row(f"{i}-{j}", f"https://x.example/{(i * 37 + j) % 150}", digest=f"{i}{j}",
+                    published=NOW - timedelta(hours=(j * 7 + i) % 50)) for j in range(count)], NOW)
+    storage_links.set_state(store, [1, 2, 3], "hidden_at", NOW)
+    for list_id in (big, small):
+        assert storage_links._walk_pays(store, list_id, 5) is (list_id == big)  # both plans run
+        members = {r[0] for r in store.query(
+            "SELECT e.link_id FROM entries e JOIN list_sources ls ON ls.source_id = e.source_id"
+            " WHERE ls.list_id = ?", [list_id])} - {1, 2, 3}
+        everything = storage_links.query_links(store, limit=None)
+        expected = [k.id for k in everything if k.id in members]
+        pages = [k.id for offset in range(0, len(expected) + 10, 10)
+                 for k in storage_links.query_links(store, list_id=list_id, limit=10, offset=offset)]
+        assert pages == expected and len(expected) >= 2
