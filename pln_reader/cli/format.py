@@ -106,6 +106,8 @@ def link_json(k: Link, credits: Credits | None = None) -> dict[str, Any]:
         "shared_by": k.shared_by,
         "annotations": k.annotations,
         "reading_minutes": k.reading_minutes,
+        "versions": k.versions,
+        "hidden_by": list(k.hidden_by),
     } | credits_json(credits)
 
 
@@ -164,13 +166,17 @@ def print_links(items: list[Link]) -> None:
     click.echo(f"{'':2} {'age':>4}  title  (from)        S saved, • unread")
     for k in items:
         marks = ("S" if k.saved else " ") + (" " if k.read else "•")
-        if k.shared_by > 1:
+        if k.versions > 1:
+            origin = f"{k.versions} versions"
+        elif k.shared_by > 1:
             origin = f"shared by {k.shared_by}"
         else:
             origin = k.sources[0] if k.sources else "-"
         title = shown(k.title or k.url, max(20, width - 38))
         click.echo(f"{marks} {age(k.published, now):>4}  {title}  ({shown(origin, 28)})")
         click.echo(f"         {shown_middle(k.url, width - 10)}")
+        for by in k.hidden_by:
+            click.echo(f"         hidden by rule {shown(by, width - 25)}")
 
 
 def failure_reason(result: SourceResult) -> str:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
                      "0005_social", "0006_entries_source_link",
                      "0007_share_ids", "0008_sync", "0009_refresh_claims", "0010_share_channels",
-                     "0011_vault_files", "0012_fetch_warnings")
+                     "0011_vault_files", "0012_fetch_warnings", "0016_rules")
 
 BUSY_TIMEOUT_S = 30.0
 

@@ -1,0 +1,177 @@
+"""Filter rules (issue 22): what a rule is, checking one as it is typed, and the matches that
+run in Python (regular expressions, with a time bound, and the spotlight's marks in titles).
+
+A rule ``mute``\\s the links it matches, ``keep``\\s only those (every other link in its scope is
+hidden), or ``spotlight``\\s the matching words in titles. It matches ``word``\\s or ``phrase``\\s
+(title and summary, whole words, any case), a ``regex`` (title and summary), an ``author``
+(part of an entry's author, any case), a ``domain`` (the link's host or a subdomain of it) or a
+``sharer`` (the handle of a person whose post brought the link). The store runs the matches in
+SQL where it can (words and phrases through the search index); only regular expressions run here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .errors import InputError
+
+ACTIONS = ("mute", "keep", "spotlight")
+KINDS = ("word", "phrase", "regex", "author", "domain", "sharer")
+MAX_PATTERN = 300
+REGEX_TIMEOUT_S = 0.05
+"""The most one regular expression may take on one link; a slower match counts as no match."""
+PREVIEW_DAYS = 30
+"""`pln rule test` and the dialog count the links first seen in this many last days."""
+
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: int
+    action: str
+    kind: str
+    pattern: str
+    list_name: str | None = None
+    """The list the rule applies to; None: every list."""
+    list_id: int | None = None
+    created_at: datetime | None = None
+    hides: int = 0
+    """Links the rule hides now."""
+
+    def describe(self) -> str:
+        """``mute word "crypto" in AI`` (quoted as typed; escape it before a terminal)."""
+        where = f" in {self.list_name}" if self.list_name else ""
+        return f"{self.action} {self.kind} {self.pattern!r}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class RulePreview:
+    """What a rule would do to the links of the last :data:`PREVIEW_DAYS` days, before it is saved."""
+
+    action: str
+    considered: int
+    """Links in the rule's scope first seen in those days."""
+    matched: int
+    hidden: int
+    """Links it would hide (mute: those matched; keep: those not matched; spotlight: none)."""
+    matched_examples: tuple[tuple[str, str], ...] = ()
+    """(title, url) of a few matched links, newest first."""
+    unmatched_examples: tuple[tuple[str, str], ...] = ()
+    timeouts: int = 0
+    """Links on which the regular expression ran out of time (counted as not matched)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kept(self) -> int:
+        return self.considered - self.hidden
+
+
+def check_rule(action: str, kind: str, pattern: str) -> str:
+    """The pattern as stored, or InputError saying what is wrong (a bad regex quotes its error)."""
+    if action not in ACTIONS:
+        raise InputError(f"unknown rule action {action!r}: use {', '.join(ACTIONS)}")
+    if kind not in KINDS:
+        raise InputError(f"unknown rule kind {kind!r}: use {', '.join(KINDS)}")
+    text = " ".join((pattern or "").split()) if kind != "regex" else (pattern or "").strip()
+    if not text:
+        raise InputError(f"a {kind} rule needs something to match")
+    if len(text) > MAX_PATTERN:
+        raise InputError(f"a rule's pattern is at most {MAX_PATTERN} characters")
+    if any(ord(c) < 32 for c in text):
+        raise InputError("a rule's pattern cannot contain control characters")
+    if kind == "word":
+        if " " in text:
+            raise InputError(f"{text!r} is several words: use a phrase rule")
+        if not words_of(text):
+            raise InputError(f"{text!r} has no letters or digits to match")
+    elif kind == "phrase":
+        if not words_of(text):
+            raise InputError(f"{text!r} has no letters or digits to match")
+    elif kind == "regex":
+        compile_regex(text)
+        if action == "spotlight" and compiled(text).search("") is not None:
+            raise InputError(f"{text!r} matches an empty title: it would mark nothing useful")
+    elif kind == "domain":
+        host = text.lower()
+        host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host).split("/")[0].split(":")[0].strip(".")
+        if host.startswith("www."):
+            host = host[4:]
+        if not _HOST.match(host) or "." not in host:
+            raise InputError(f"{text!r} is not a domain (e.g. example.com)")
+        text = host
+    elif kind == "sharer":
+        text = text.lower()
+        if " " in text:
+            raise InputError(f"{text!r} is not a handle (e.g. @someone@mastodon.example or @someone.bsky.social)")
+        text = "@" + text.lstrip("@")
+    return text
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text as the search index splits them (letters and digits)."""
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def fts_query(kind: str, pattern: str) -> str:
+    """An FTS5 query for a word or phrase rule, over the title and summary columns only."""
+    return '{title summary} : "' + " ".join(words_of(pattern)) + '"'
+
+
+def compile_regex(pattern: str) -> Any:
+    """Compile or raise InputError with the engine's message (said at entry, never at refresh)."""
+    import regex
+
+    try:
+        return regex.compile(pattern, regex.IGNORECASE | regex.V0)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        raise InputError(f"bad regular expression {pattern!r}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(pattern: str) -> Any:
+    return compile_regex(pattern)
+
+
+class RegexMatcher:
+    """``matcher(text)``: whether a rule's expression matches, giving up after the time bound."""
+
+    def __init__(self, pattern: str, timeout: float = REGEX_TIMEOUT_S):
+        self.pattern = compiled(pattern)
+        self.timeout = timeout
+        self.timeouts = 0
+
+    def __call__(self, *texts: str | None) -> bool:
+        for text in texts:
+            if not text:
+                continue
+            try:
+                if self.pattern.search(text, timeout=self.timeout) is not None:
+                    return True
+            except TimeoutError:
+                self.timeouts += 1
+        return False
+
+
+def spotlight_spans(title: str, rules: list[Rule]) -> list[tuple[int, int]]:
+    """Where spotlight rules (word, phrase, regex) match in ``title``: sorted (start, end)."""
+    spans: list[tuple[int, int]] = []
+    for rule in rules:
+        if rule.action != "spotlight":
+            continue
+        if rule.kind in ("word", "phrase"):
+            words = words_of(rule.pattern)
+            expr = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)",
+                              re.IGNORECASE)
+            spans += [m.span() for m in expr.finditer(title)]
+        elif rule.kind == "regex":
+            try:
+                spans += [m.span() for m in compiled(rule.pattern).finditer(
+                    title, timeout=REGEX_TIMEOUT_S) if m.end() > m.start()]
+            except TimeoutError:
+                continue
+    return sorted(spans)

@@ -1,0 +1,75 @@
+"""SQL for stories: links of near-duplicate titles grouped into one row (:mod:`..core.stories`).
+
+The story id of each link is worked out at refresh for the links it brought, and stored
+(``links.story_id``); listings only read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from ..core.stories import StoryLink, group_stories
+from .db import Storage, from_db, to_db
+
+
+def touched_links(store: Storage, since: datetime) -> list[int]:
+    """Links whose entries were written (new or changed) from ``since`` on."""
+    return [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT link_id FROM entries WHERE last_changed >= ? AND link_id IS NOT NULL",
+        [to_db(since)])]
+
+
+def _story_links(store: Storage, where: str, args: list[object]) -> list[StoryLink]:
+    rows = store.conn.execute(
+        "SELECT k.id, k.title, k.published, k.story_id,"
+        " (SELECT group_concat(DISTINCT e.source_id) FROM entries e WHERE e.link_id = k.id)"
+        f" FROM links k WHERE {where}", args)
+    found = []
+    for link_id, title, published, story_id, sources in rows:
+        when = from_db(published)
+        if when is None:
+            continue
+        found.append(StoryLink(link_id, title, when, frozenset(
+            int(s) for s in (sources or "").split(",") if s), story_id))
+    return found
+
+
+def group_new_links(store: Storage, link_ids: Sequence[int], *, threshold: float,
+                    window_days: float) -> int:
+    """Place ``link_ids`` in stories with the stored links published near them; returns how
+    many links changed story. Call inside a transaction."""
+    if not link_ids:
+        return 0
+    new: list[StoryLink] = []
+    for start in range(0, len(link_ids), 500):
+        chunk = list(link_ids[start:start + 500])
+        new += _story_links(store, f"k.id IN ({','.join('?' * len(chunk))})", chunk)
+    if not new:
+        return 0
+    window = timedelta(days=window_days)
+    low = min(k.published for k in new) - window
+    high = max(k.published for k in new) + window
+    ids = {k.id for k in new}
+    known = [k for k in _story_links(store, "k.published BETWEEN ? AND ?", [to_db(low), to_db(high)])
+             if k.id not in ids]
+    changes = group_stories(new, known, threshold=threshold, window=window)
+    if not changes:
+        return 0
+    old = {k.id: k.story_id for k in (*new, *known)}
+    conn = store.conn
+    # A group that merges into another takes its members along, also those outside the window.
+    merged = {(old[i], story) for i, story in changes.items() if old.get(i) and old[i] != story}
+    conn.executemany("UPDATE links SET story_id = ? WHERE story_id = ?",
+                     [(story, before) for before, story in merged])
+    conn.executemany("UPDATE links SET story_id = ? WHERE id = ?",
+                     [(story, i) for i, story in changes.items()])
+    return len(changes)
+
+
+def story_members(store: Storage, link_id: int) -> list[int]:
+    """Every link of the story ``link_id`` is in (itself alone when it has none)."""
+    rows = store.conn.execute(
+        "SELECT k2.id FROM links k JOIN links k2 ON k2.story_id = k.story_id"
+        " WHERE k.id = ? ORDER BY k2.published DESC, k2.id DESC", [link_id]).fetchall()
+    return [r[0] for r in rows] or [link_id]
