@@ -101,7 +101,9 @@ def add_rule(store: Storage, action: str, kind: str, pattern: str, list_id: int 
     """Save a rule and hide what it hides among the stored links; returns its id."""
     pattern = check_rule(action, kind, pattern)
     with store.transaction() as conn:
-        same = conn.execute("SELECT id FROM rules WHERE action = ? AND kind = ? AND pattern = ?"
+        # Matches ignore case, so "AI" and "ai" are one rule (not so for a regex: \W is not \w).
+        collate = "" if kind == "regex" else " COLLATE NOCASE"
+        same = conn.execute(f"SELECT id FROM rules WHERE action = ? AND kind = ? AND pattern = ?{collate}"
                             " AND list_id IS ?", [action, kind, pattern, list_id]).fetchone()
         if same is not None:
             raise InputError(f"that rule exists already (#{same[0]})")
