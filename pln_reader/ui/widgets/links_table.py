@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from ...core.models import Link
+from ...core.rules import Rule, spotlight_spans
 from ..text import age, cell
 
 MARK_WIDTH = 4
@@ -32,6 +33,8 @@ def markers(link: Link) -> Text:
 
 
 def origin(link: Link) -> str:
+    if link.versions > 1:
+        return f"{link.versions} versions"
     if link.shared_by > 1:
         return f"shared by {link.shared_by}"
     return link.sources[0] if link.sources else "saved by you"
@@ -55,6 +58,8 @@ class LinksTable(DataTable[Text]):
         """Every link of the view is loaded (no further page to ask for)."""
         self._title_width = 0
         self._now = datetime.now(UTC)
+        self.spotlight: list[Rule] = []
+        """Spotlight rules: their matches are marked in titles."""
 
     @property
     def current(self) -> Link | None:
@@ -80,7 +85,10 @@ class LinksTable(DataTable[Text]):
         when = age(link.published, self._now)
         if link.reading_minutes:
             when = f"{when:<3} {link.reading_minutes}m"
-        return [markers(link), cell(link.title or link.url, style=title_style),
+        title = cell(link.title or link.url, style=title_style)
+        for start, end in spotlight_spans(title.plain, self.spotlight):
+            title.stylize("reverse", start, end)
+        return [markers(link), title,
                 cell(origin(link), style="dim"), Text(when, style="dim", no_wrap=True)]
 
     def show(self, links: Sequence[Link], *, complete: bool, now: datetime | None = None) -> None:
