@@ -404,7 +404,10 @@ def hide(library: Any, url: str, undo: bool) -> None:
 @with_library
 def unhide(library: Any, url: str) -> None:
     """Show a hidden link again."""
-    click.echo(f"shown again: {fmt.shown(library.hide(url, hidden=False).url)}")
+    link = library.hide(url, hidden=False)
+    click.echo(f"shown again: {fmt.shown(link.url)}")
+    for by in link.hidden_by:  # a rule's hiding is undone by removing the rule
+        click.echo(f"still hidden by rule {fmt.shown(by)}: `pln rule remove ID` shows it", err=True)
 
 
 @cli.command()

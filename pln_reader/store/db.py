@@ -117,17 +117,24 @@ class Storage:
              JOIN entries e ON e.source_id = ls.source_id
              LEFT JOIN link_state st ON st.link_id = e.link_id
            WHERE ls.list_id = l.id AND e.link_id IS NOT NULL
-             AND st.read_at IS NULL AND st.hidden_at IS NULL AND st.archived_at IS NULL
+             AND st.read_at IS NULL AND st.hidden_at IS NULL AND st.archived_at IS NULL{rules}
           ) AS unread
         FROM lists l
     """
+    # Links a rule hides in the list are not counted (the clause only when a rule hides any).
+    _LIST_RULES = ("\n             AND NOT EXISTS (SELECT 1 FROM rule_hides h WHERE h.link_id = e.link_id"
+                   " AND (h.list_id IS NULL OR h.list_id = l.id))")
+
+    def _list_sql(self) -> str:
+        hides = self.conn.execute("SELECT EXISTS (SELECT 1 FROM rule_hides)").fetchone()[0]
+        return self._LIST_SQL.format(rules=self._LIST_RULES if hides else "")
 
     def lists(self) -> list[TopicList]:
-        rows = self.query(self._LIST_SQL + " ORDER BY l.position, l.name COLLATE NOCASE")
+        rows = self.query(self._list_sql() + " ORDER BY l.position, l.name COLLATE NOCASE")
         return [self._list_from_row(r) for r in rows]
 
     def get_list(self, name: str) -> TopicList:
-        rows = self.query(self._LIST_SQL + " WHERE l.name = ? COLLATE NOCASE", [name])
+        rows = self.query(self._list_sql() + " WHERE l.name = ? COLLATE NOCASE", [name])
         if not rows:
             raise NotFoundError(f"no topic list named {name!r} (see `pln lists`)")
         return self._list_from_row(rows[0])

@@ -28,6 +28,9 @@ def test_rule_commands_end_to_end(server: FeedServer, pln) -> None:  # type: ign
     assert "Crypto" not in pln("links").stdout
     hidden = pln("links", "--hidden").stdout
     assert "hidden by rule #1 mute word \"crypto\"" in hidden
+    still = pln("unhide", "https://a.example/crypto")
+    assert still.stderr.strip() == ('still hidden by rule #1 mute word "crypto": '
+                                    "`pln rule remove ID` shows it")
     listed = json.loads(pln("rule", "list", "--json").stdout)
     assert [(r["id"], r["action"], r["kind"], r["pattern"], r["hides"]) for r in listed] == [
         (1, "mute", "word", "crypto", 1)]

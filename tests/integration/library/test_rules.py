@@ -78,6 +78,7 @@ def test_rules_run_on_new_entries_at_refresh(server: FeedServer, two_feeds: tupl
 def test_keep_only_for_one_list(two_feeds: tuple[str, str], library: Library) -> None:
     library.add_rule("keep", "phrase", "retrieval practice", list_name="Teaching")
     assert titles(library.links(list_name="Teaching")) == ["Retrieval practice works"]
+    assert library.get_list("Teaching").unread == 1  # the lists' counts leave them out too
     assert len(library.links()) == 7  # a list's rule leaves the other views alone
     library.add_rule("keep", "word", "crypto", list_name="Teaching")  # two keeps: either one
     assert titles(library.links(list_name="Teaching")) == ["Crypto comes to the classroom",
