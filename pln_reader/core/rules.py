@@ -3,7 +3,7 @@ run in Python (regular expressions, with a time bound, and the spotlight's marks
 
 A rule ``mute``\\s the links it matches, ``keep``\\s only those (every other link in its scope is
 hidden), or ``spotlight``\\s the matching words in titles. It matches ``word``\\s or ``phrase``\\s
-(title and summary, whole words, any case), a ``regex`` (title and summary), an ``author``
+(title and summary, whole words, any case), a ``regex`` (the title, any case), an ``author``
 (part of an entry's author, any case), a ``domain`` (the link's host or a subdomain of it) or a
 ``sharer`` (the handle of a person whose post brought the link). The store runs the matches in
 SQL where it can (words and phrases through the search index); only regular expressions run here.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,16 +32,22 @@ class StoryLink:
     story_id: int | None = None
 
 
+_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
+_TAG = re.compile(r"<[^>]*>")
+
+
 def title_words(title: str | None) -> frozenset[str]:
     """The cleaned title as a set of words: case folded, punctuation and markup left out."""
     if not title:
         return frozenset()
-    text = re.sub(r"<[^>]*>", " ", title).casefold()
-    return frozenset(re.findall(r"[^\W_]+(?:[.,][0-9]+)*", text))
+    if "<" in title:
+        title = _TAG.sub(" ", title)
+    return frozenset(_WORD.findall(title.casefold()))
 
 
 def _numbers(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(w for w in words if any(c.isdigit() for c in w))
+    # A word is letters and digits: one that is not all letters has a digit (or is "3.13").
+    return frozenset(w for w in words if not w.isalpha())
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -59,26 +65,85 @@ def same_story(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
     return similarity(a, b) >= threshold
 
 
+MAX_POSTINGS = 400
+"""Links looked at for one word of one day: a word this common in one day's titles tells no
+story apart (a guard for word-poor titles; real titles rarely come near it)."""
+
+
 def group_stories(new: Sequence[StoryLink], known: Iterable[StoryLink], *, threshold: float,
                   window: timedelta) -> dict[int, int]:
     """Story ids to store: link id -> story id, for the links whose story id changes.
 
     ``new`` are the links to place (just fetched); ``known`` the stored links they may join
-    (published near them). Pairs are found through an index of words: a pair at or above the
-    threshold shares at least one of the rarest ``len - ceil(threshold * len) + 1`` words of
-    either title (prefix filtering), so only those words are looked up.
+    (published near them). The links' ``sources`` must be filled (see :func:`similar_pairs`
+    and :func:`group_pairs` to look sources up only for the pairs found)."""
+    items: dict[int, StoryLink] = {k.id: k for k in known}
+    items.update((k.id, k) for k in new)
+    pairs = similar_pairs(new, items.values(), threshold=threshold, window=window)
+    return group_pairs(pairs, {i: k.sources for i, k in items.items()},
+                       {i: k.story_id for i, k in items.items()})
+
+
+def similar_pairs(new: Sequence[StoryLink], known: Iterable[StoryLink], *, threshold: float,
+                  window: timedelta) -> list[tuple[int, int]]:
+    """Pairs (new link, another link) whose titles tell the same story, published within
+    ``window`` of each other (sources not looked at).
+
+    Pairs are found by prefix filtering: with the words of every title
+    in one global order (numbers first, then the rarest), two titles at or above the threshold
+    share a word among the first ``len - ceil(threshold * len) + 1`` of each, so only those
+    words are indexed, per day of publication and per set of numbers (which must be equal).
     """
     items: dict[int, StoryLink] = {k.id: k for k in known}
     items.update((k.id, k) for k in new)
-    words = {i: title_words(k.title) for i, k in items.items()}
+    words = {i: w for i, k in items.items() if len(w := title_words(k.title)) >= MIN_WORDS}
     frequency: Counter[str] = Counter()
     for w in words.values():
         frequency.update(w)
-    index: dict[str, list[int]] = {}
+    days = max(0, math.ceil(window.total_seconds() / 86400))
+    index: dict[tuple[tuple[str, ...], str, int], list[int]] = {}
+    prefixes: dict[int, tuple[tuple[str, ...], list[str], int]] = {}
     for i, w in words.items():
-        if len(w) >= MIN_WORDS:
-            for word in w:
-                index.setdefault(word, []).append(i)
+        numbers = tuple(sorted(_numbers(w)))
+        order = sorted(w, key=lambda x: (x not in numbers, frequency[x], x))
+        prefix = order[: len(w) - math.ceil(threshold * len(w)) + 1]
+        day = items[i].published.toordinal()
+        prefixes[i] = (numbers, prefix, day)
+        for word in prefix:
+            index.setdefault((numbers, word, day), []).append(i)
+    is_new = {k.id for k in new}
+    pairs: list[tuple[int, int]] = []
+    for link in new:
+        if link.id not in prefixes:
+            continue
+        mine = words[link.id]
+        numbers, prefix, day = prefixes[link.id]
+        low, high = threshold * len(mine), len(mine) / threshold
+        candidates: set[int] = set()
+        for word in prefix:
+            for d in range(day - days, day + days + 1):
+                posting = index.get((numbers, word, d), ())
+                if len(posting) <= MAX_POSTINGS:
+                    candidates.update(posting)
+        candidates.discard(link.id)
+        for j in candidates:
+            if j in is_new and j < link.id:
+                continue  # the pair was looked at from the other side
+            other = items[j]
+            theirs = words[j]
+            if not low <= len(theirs) <= high:
+                continue
+            if abs(other.published - link.published) > window:
+                continue
+            if similarity(mine, theirs) >= threshold:
+                pairs.append((link.id, j))
+    return pairs
+
+
+def group_pairs(pairs: Iterable[tuple[int, int]], sources: Mapping[int, frozenset[int]],
+                story_ids: Mapping[int, int | None]) -> dict[int, int]:
+    """Union the pairs from different sources (no source in common) into stories; returns link
+    id -> story id for the links whose story id changes (``story_ids``: the stored ones)."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -87,30 +152,21 @@ def group_stories(new: Sequence[StoryLink], known: Iterable[StoryLink], *, thres
             x = parent[x]
         return x
 
-    for link in new:
-        mine = words[link.id]
-        if len(mine) < MIN_WORDS:
+    for a_id, b_id in pairs:
+        if sources.get(a_id, frozenset()) & sources.get(b_id, frozenset()):
             continue
-        prefix = sorted(mine, key=lambda w: (frequency[w], w))[: len(mine) - math.ceil(threshold * len(mine)) + 1]
-        candidates = {j for word in prefix for j in index.get(word, ()) if j != link.id}
-        for j in candidates:
-            other = items[j]
-            if abs(other.published - link.published) > window or other.sources & link.sources:
-                continue
-            if same_story(mine, words[j], threshold):
-                a, b = find(link.id), find(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+        a, b = find(a_id), find(b_id)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
     groups: dict[int, list[int]] = {}
     for i in parent:
         groups.setdefault(find(i), []).append(i)
     changes: dict[int, int] = {}
     for root, members in groups.items():
         members.append(root)
-        story = min(min(m for m in members),
-                    min((items[m].story_id for m in members if items[m].story_id), default=root))
-        # Members of a stored group that joined this one bring the rest of their group along.
+        story = min(min(members), min((story_ids[m] for m in members if story_ids.get(m)),
+                                      default=root))
         for m in set(members):
-            if items[m].story_id != story:
+            if story_ids.get(m) != story:
                 changes[m] = story
     return changes

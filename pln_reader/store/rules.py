@@ -1,8 +1,8 @@
 """SQL for filter rules and the links they hide (issue 22; what a rule is: :mod:`..core.rules`).
 
 Matches run in SQL: words and phrases through the search index (``link_search``), authors and
-sharers on the entries, domains on the link's URL. Regular expressions run in Python, called by
-SQLite (``pln_regex``), each with a time bound. ``rule_hides`` records which rule hides which
+sharers through indexes of the entries, domains on the link's URL. Regular expressions (on
+titles) run in Python, called by SQLite (``pln_regex``), each with a time bound. ``rule_hides`` records which rule hides which
 link; removing a rule deletes its rows (a cascade), and the links come back.
 """
 
@@ -26,15 +26,15 @@ _HOST = (f"lower(CASE WHEN instr({_REST}, '/') > 0 THEN substr({_REST}, 1, instr
 _matchers: dict[str, RegexMatcher] = {}
 
 
-def _regex(pattern: str, title: str | None, summary: str | None) -> int:
+def _regex(pattern: str, title: str | None) -> int:
     matcher = _matchers.get(pattern)
     if matcher is None:
         matcher = _matchers[pattern] = RegexMatcher(pattern)
-    return int(matcher(title, summary))
+    return int(matcher(title))
 
 
 def _functions(conn: sqlite3.Connection) -> None:
-    conn.create_function("pln_regex", 3, _regex, deterministic=True)
+    conn.create_function("pln_regex", 2, _regex, deterministic=True)
 
 
 def _like(text: str) -> str:
@@ -46,17 +46,19 @@ def match_clause(kind: str, pattern: str) -> tuple[str, list[Any]]:
     if kind in ("word", "phrase"):
         return ("k.id IN (SELECT rowid FROM link_search WHERE link_search MATCH ?)",
                 [fts_query(kind, pattern)])
-    if kind == "regex":
-        return "pln_regex(?, k.title, k.summary)", [pattern]
-    if kind == "author":
-        return ("EXISTS (SELECT 1 FROM entries e WHERE e.link_id = k.id"
-                " AND e.author LIKE ? ESCAPE '\\')", [_like(pattern)])
+    if kind == "regex":  # titles only: a summary can be pages long, and this runs in Python
+        return "pln_regex(?, k.title)", [pattern]
+    if kind == "author":  # through the index of authors, not the entries' rows
+        return ("k.id IN (SELECT e.link_id FROM entries e INDEXED BY entries_author"
+                " WHERE e.author IS NOT NULL AND e.author LIKE ? ESCAPE '\\')", [_like(pattern)])
     if kind == "domain":
-        return f"({_HOST} = ? OR {_HOST} = ? OR {_HOST} LIKE ? ESCAPE '\\')", [
-            pattern, "www." + pattern, "%." + pattern.replace("_", "\\_").replace("%", "\\%")]
+        # A cheap LIKE first; the host is worked out only for the URLs that contain the domain.
+        return (f"(k.url LIKE ? ESCAPE '\\' AND ({_HOST} = ? OR {_HOST} LIKE ? ESCAPE '\\'))",
+                [_like(pattern), pattern, "%." + pattern])
     if kind == "sharer":
         # As "shared by N" counts them: the handle on the entries of social sources.
-        return ("EXISTS (SELECT 1 FROM entries e WHERE e.link_id = k.id"
+        return ("k.id IN (SELECT e.link_id FROM entries e INDEXED BY entries_sharer"
+                " WHERE e.sharer_handle IS NOT NULL"
                 " AND '@' || ltrim(lower(e.sharer_handle), '@') = ?)", [pattern])
     raise ValueError(kind)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from ..core.stories import StoryLink, group_stories
+from ..core.stories import StoryLink, group_pairs, similar_pairs
 from .db import Storage, from_db, to_db
 
 
@@ -21,18 +21,26 @@ def touched_links(store: Storage, since: datetime) -> list[int]:
 
 
 def _story_links(store: Storage, where: str, args: list[object]) -> list[StoryLink]:
-    rows = store.conn.execute(
-        "SELECT k.id, k.title, k.published, k.story_id,"
-        " (SELECT group_concat(DISTINCT e.source_id) FROM entries e WHERE e.link_id = k.id)"
-        f" FROM links k WHERE {where}", args)
+    rows = store.conn.execute(f"SELECT k.id, k.title, k.published, k.story_id FROM links k WHERE {where}",
+                              args)
     found = []
-    for link_id, title, published, story_id, sources in rows:
+    for link_id, title, published, story_id in rows:
         when = from_db(published)
-        if when is None:
-            continue
-        found.append(StoryLink(link_id, title, when, frozenset(
-            int(s) for s in (sources or "").split(",") if s), story_id))
+        if when is not None and title:
+            found.append(StoryLink(link_id, title, when, frozenset(), story_id))
     return found
+
+
+def _sources(store: Storage, link_ids: set[int]) -> dict[int, frozenset[int]]:
+    found: dict[int, set[int]] = {}
+    ids = list(link_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for link_id, source_id in store.conn.execute(
+                f"SELECT link_id, source_id FROM entries WHERE link_id IN ({','.join('?' * len(chunk))})",
+                chunk):
+            found.setdefault(link_id, set()).add(source_id)
+    return {i: frozenset(s) for i, s in found.items()}
 
 
 def group_new_links(store: Storage, link_ids: Sequence[int], *, threshold: float,
@@ -53,10 +61,14 @@ def group_new_links(store: Storage, link_ids: Sequence[int], *, threshold: float
     ids = {k.id for k in new}
     known = [k for k in _story_links(store, "k.published BETWEEN ? AND ?", [to_db(low), to_db(high)])
              if k.id not in ids]
-    changes = group_stories(new, known, threshold=threshold, window=window)
+    pairs = similar_pairs(new, known, threshold=threshold, window=window)
+    if not pairs:
+        return 0
+    # Sources only for the few links in a pair: a story's versions come from different sources.
+    old = {k.id: k.story_id for k in (*new, *known)}
+    changes = group_pairs(pairs, _sources(store, {i for pair in pairs for i in pair}), old)
     if not changes:
         return 0
-    old = {k.id: k.story_id for k in (*new, *known)}
     conn = store.conn
     # A group that merges into another takes its members along, also those outside the window.
     merged = {(old[i], story) for i, story in changes.items() if old.get(i) and old[i] != story}
