@@ -65,9 +65,9 @@ def same_story(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
     return similarity(a, b) >= threshold
 
 
-MAX_POSTINGS = 400
-"""Links looked at for one word of one day: a word this common in one day's titles tells no
-story apart (a guard for word-poor titles; real titles rarely come near it)."""
+MAX_POSTINGS = 2000
+"""Links looked at for one word: a word this common among the titles of the window, rarest
+as it is in a title, tells no story apart (a guard for word-poor titles)."""
 
 
 def group_stories(new: Sequence[StoryLink], known: Iterable[StoryLink], *, threshold: float,
@@ -92,39 +92,45 @@ def similar_pairs(new: Sequence[StoryLink], known: Iterable[StoryLink], *, thres
     Pairs are found by prefix filtering: with the words of every title
     in one global order (numbers first, then the rarest), two titles at or above the threshold
     share a word among the first ``len - ceil(threshold * len) + 1`` of each, so only those
-    words are indexed, per day of publication and per set of numbers (which must be equal).
+    words are indexed, per set of numbers (which must be equal).
     """
     items: dict[int, StoryLink] = {k.id: k for k in known}
     items.update((k.id, k) for k in new)
-    words = {i: w for i, k in items.items() if len(w := title_words(k.title)) >= MIN_WORDS}
+    words: dict[int, frozenset[str]] = {}
+    numbers: dict[int, tuple[str, ...]] = {}
+    by_numbers: Counter[tuple[str, ...]] = Counter()
+    for i, k in items.items():
+        w = title_words(k.title)
+        if len(w) >= MIN_WORDS:
+            words[i] = w
+            numbers[i] = n = tuple(sorted(_numbers(w)))
+            by_numbers[n] += 1
+    # A title whose numbers no other title has is a story of its own: left out at once.
+    words = {i: w for i, w in words.items() if by_numbers[numbers[i]] > 1}
     frequency: Counter[str] = Counter()
     for w in words.values():
         frequency.update(w)
-    days = max(0, math.ceil(window.total_seconds() / 86400))
-    index: dict[tuple[tuple[str, ...], str, int], list[int]] = {}
-    prefixes: dict[int, tuple[tuple[str, ...], list[str], int]] = {}
+    index: dict[tuple[tuple[str, ...], str], list[int]] = {}
+    prefixes: dict[int, list[str]] = {}
     for i, w in words.items():
-        numbers = tuple(sorted(_numbers(w)))
-        order = sorted(w, key=lambda x: (x not in numbers, frequency[x], x))
-        prefix = order[: len(w) - math.ceil(threshold * len(w)) + 1]
-        day = items[i].published.toordinal()
-        prefixes[i] = (numbers, prefix, day)
+        mine = numbers[i]
+        order = sorted(w, key=lambda x: (x not in mine, frequency[x], x))
+        prefixes[i] = prefix = order[: len(w) - math.ceil(threshold * len(w)) + 1]
         for word in prefix:
-            index.setdefault((numbers, word, day), []).append(i)
+            index.setdefault((mine, word), []).append(i)
     is_new = {k.id for k in new}
     pairs: list[tuple[int, int]] = []
     for link in new:
-        if link.id not in prefixes:
+        prefix = prefixes.get(link.id)
+        if prefix is None:
             continue
         mine = words[link.id]
-        numbers, prefix, day = prefixes[link.id]
         low, high = threshold * len(mine), len(mine) / threshold
         candidates: set[int] = set()
         for word in prefix:
-            for d in range(day - days, day + days + 1):
-                posting = index.get((numbers, word, d), ())
-                if len(posting) <= MAX_POSTINGS:
-                    candidates.update(posting)
+            posting = index[(numbers[link.id], word)]
+            if 1 < len(posting) <= MAX_POSTINGS:
+                candidates.update(posting)
         candidates.discard(link.id)
         for j in candidates:
             if j in is_new and j < link.id:

@@ -6,8 +6,9 @@ The story id of each link is worked out at refresh for the links it brought, and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..core.stories import StoryLink, group_pairs, similar_pairs
 from .db import Storage, from_db, to_db
@@ -20,13 +21,18 @@ def touched_links(store: Storage, since: datetime) -> list[int]:
         [to_db(since)])]
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_UNIX_JULIAN_DAY = 2440587.5
+
+
 def _story_links(store: Storage, where: str, args: list[object]) -> list[StoryLink]:
-    rows = store.conn.execute(f"SELECT k.id, k.title, k.published, k.story_id FROM links k WHERE {where}",
-                              args)
+    # julianday() in SQL: parsing tens of thousands of dates in Python would cost more than the rest.
+    rows = store.conn.execute(
+        f"SELECT k.id, k.title, julianday(k.published), k.story_id FROM links k WHERE {where}", args)
     found = []
-    for link_id, title, published, story_id in rows:
-        when = from_db(published)
-        if when is not None and title:
+    for link_id, title, day, story_id in rows:
+        if day is not None and title:
+            when = _EPOCH + timedelta(days=day - _UNIX_JULIAN_DAY)
             found.append(StoryLink(link_id, title, when, frozenset(), story_id))
     return found
 
@@ -49,18 +55,21 @@ def group_new_links(store: Storage, link_ids: Sequence[int], *, threshold: float
     many links changed story. Call inside a transaction."""
     if not link_ids:
         return 0
-    new: list[StoryLink] = []
-    for start in range(0, len(link_ids), 500):
-        chunk = list(link_ids[start:start + 500])
-        new += _story_links(store, f"k.id IN ({','.join('?' * len(chunk))})", chunk)
+    ids = set(link_ids)
+    conn = store.conn
+    window = timedelta(days=window_days)
+    # The stored links published from window before the first new link to window after the
+    # last (one query, the new links among them).
+    low, high = conn.execute("SELECT min(published), max(published) FROM links WHERE id IN"
+                             " (SELECT value FROM json_each(?))", [json.dumps(sorted(ids))]).fetchone()
+    if low is None:
+        return 0
+    near = _story_links(store, "k.published BETWEEN ? AND ?",
+                        [to_db(from_db(low) - window), to_db(from_db(high) + window)])  # type: ignore[operator]
+    new = [k for k in near if k.id in ids]
+    known = [k for k in near if k.id not in ids]
     if not new:
         return 0
-    window = timedelta(days=window_days)
-    low = min(k.published for k in new) - window
-    high = max(k.published for k in new) + window
-    ids = {k.id for k in new}
-    known = [k for k in _story_links(store, "k.published BETWEEN ? AND ?", [to_db(low), to_db(high)])
-             if k.id not in ids]
     pairs = similar_pairs(new, known, threshold=threshold, window=window)
     if not pairs:
         return 0
@@ -69,7 +78,6 @@ def group_new_links(store: Storage, link_ids: Sequence[int], *, threshold: float
     changes = group_pairs(pairs, _sources(store, {i for pair in pairs for i in pair}), old)
     if not changes:
         return 0
-    conn = store.conn
     # A group that merges into another takes its members along, also those outside the window.
     merged = {(old[i], story) for i, story in changes.items() if old.get(i) and old[i] != story}
     conn.executemany("UPDATE links SET story_id = ? WHERE story_id = ?",
