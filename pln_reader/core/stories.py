@@ -34,6 +34,7 @@ class StoryLink:
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
 _TAG = re.compile(r"<[^>]*>")
+_DIGIT = re.compile(r"\d")
 
 
 def title_words(title: str | None) -> frozenset[str]:
@@ -103,7 +104,7 @@ def similar_pairs(new: Sequence[StoryLink], known: Iterable[StoryLink], *, thres
         w = title_words(k.title)
         if len(w) >= MIN_WORDS:
             words[i] = w
-            numbers[i] = n = tuple(sorted(_numbers(w)))
+            numbers[i] = n = tuple(sorted(_numbers(w))) if _DIGIT.search(k.title or "") else ()
             by_numbers[n] += 1
     # A title whose numbers no other title has is a story of its own: left out at once.
     words = {i: w for i, w in words.items() if by_numbers[numbers[i]] > 1}

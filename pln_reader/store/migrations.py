@@ -451,6 +451,9 @@ _V16 = [
     # Author and sharer rules read these small indexes instead of the entries' (large) rows.
     "CREATE INDEX entries_author ON entries(author, link_id) WHERE author IS NOT NULL",
     "CREATE INDEX entries_sharer ON entries(sharer_handle, link_id) WHERE sharer_handle IS NOT NULL",
+    # The entries a refresh wrote (its stories and rules run on their links), without reading
+    # every entry's row.
+    "CREATE INDEX entries_changed ON entries(last_changed, link_id)",
     # One row per story: links of near-duplicate titles share the id of the story's first link
     # (NULL: a story of its own). Computed at refresh, not at every listing.
     "ALTER TABLE links ADD COLUMN story_id INTEGER",
