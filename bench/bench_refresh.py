@@ -312,7 +312,7 @@ BENCH_RULES = (
     ("mute", "domain", "spam.example"), ("mute", "domain", "ads.example"),
     ("mute", "author", "Grace Hopper"), ("mute", "author", "Ivan Illich"),
     ("mute", "sharer", "@loud@social.example"),
-    ("keep", "word", "the"), ("keep", "phrase", "professional development"),
+    ("keep", "word", "a"), ("keep", "word", "time"),
     ("spotlight", "word", "evidence"), ("spotlight", "phrase", "feedback"),
 )
 WORST_RULES = (
