@@ -157,6 +157,62 @@ class RegexMatcher:
         return False
 
 
+BATCH = 256
+_PER_TEXT = ("\\A", "\\Z", "\\z", "\\G", "(?-", "\\n", "(?<", "(?!", "(?=")
+"""Constructs that can see past a title's end in joined text: those patterns run one title at
+a time (anchors to the whole string, lookarounds, inline flags turned off, newlines)."""
+
+
+MAX_TIMEOUTS = 20
+"""After this many searches ran out of time, a rule stops for the run: its other links count as
+not matched (an expression that slow would otherwise hold a refresh for minutes)."""
+
+
+def search_many(pattern: str, texts: list[str], timeout: float = REGEX_TIMEOUT_S
+                ) -> tuple[set[int], int]:
+    """The indexes of ``texts`` (single lines) the expression matches, and how many searches ran
+    out of time. Texts are searched a batch at a time, joined by newlines, the batch with the
+    time bound of one search; only texts a match spans, or a batch that ran out of time, are
+    searched one by one, each with its own bound; :data:`MAX_TIMEOUTS` ends the search."""
+    import bisect
+
+    import regex
+
+    one = RegexMatcher(pattern, timeout)
+    if any(token in pattern for token in _PER_TEXT):
+        return {i for i, t in enumerate(texts) if one(t)}, one.timeouts
+    probe = regex.compile(pattern, regex.IGNORECASE | regex.MULTILINE | regex.V0)
+    found: set[int] = set()
+    batch_timeouts = 0
+    for start in range(0, len(texts), BATCH):
+        if one.timeouts + batch_timeouts >= MAX_TIMEOUTS:
+            break
+        batch = [t.replace("\n", " ") for t in texts[start:start + BATCH]]
+        joined = "\n".join(batch)
+        starts, at = [], 0
+        for text in batch:
+            starts.append(at)
+            at += len(text) + 1
+        check: set[int] = set()
+        try:
+            for m in probe.finditer(joined, timeout=timeout):
+                first = bisect.bisect_right(starts, m.start()) - 1
+                last = bisect.bisect_right(starts, max(m.start(), m.end() - 1)) - 1
+                if first == last and "\n" not in m.group():
+                    found.add(start + first)
+                else:  # a match across titles: each is searched on its own
+                    check.update(range(first, last + 1))
+        except TimeoutError:
+            batch_timeouts += 1
+            check = set(range(len(batch)))
+        for i in sorted(check):
+            if one.timeouts + batch_timeouts >= MAX_TIMEOUTS:
+                break
+            if start + i not in found and one(batch[i]):
+                found.add(start + i)
+    return {i for i in found if texts[i]}, one.timeouts + batch_timeouts  # "" matches nothing
+
+
 def spotlight_spans(title: str, rules: list[Rule]) -> list[tuple[int, int]]:
     """Where spotlight rules (word, phrase, regex) match in ``title``: sorted (start, end)."""
     spans: list[tuple[int, int]] = []

@@ -14,7 +14,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..core.errors import InputError, NotFoundError
-from ..core.rules import PREVIEW_DAYS, RegexMatcher, Rule, RulePreview, check_rule, fts_query
+from ..core.rules import (
+    PREVIEW_DAYS,
+    RegexMatcher,
+    Rule,
+    RulePreview,
+    check_rule,
+    fts_query,
+    search_many,
+)
 from .db import Storage, from_db, to_db
 from .links import in_list_clause
 
@@ -63,10 +71,25 @@ def match_clause(kind: str, pattern: str) -> tuple[str, list[Any]]:
     raise ValueError(kind)
 
 
-def _scope(list_id: int | None) -> tuple[str, list[Any]]:
+def match_set(kind: str, pattern: str) -> tuple[str, list[Any]] | None:
+    """SQL selecting the ids (``id``) of the links a rule matches, for the kinds an index
+    answers (a rule that matches few links then costs little whatever the number of links)."""
+    if kind in ("word", "phrase"):
+        return "SELECT rowid AS id FROM link_search WHERE link_search MATCH ?", [fts_query(kind, pattern)]
+    if kind == "author":
+        return ("SELECT e.link_id AS id FROM entries e INDEXED BY entries_author WHERE"
+                " e.author IS NOT NULL AND e.author LIKE ? ESCAPE '\\'", [_like(pattern)])
+    if kind == "sharer":
+        return ("SELECT e.link_id AS id FROM entries e INDEXED BY entries_sharer WHERE"
+                " e.sharer_handle IS NOT NULL AND '@' || ltrim(lower(e.sharer_handle), '@') = ?",
+                [pattern])
+    return None
+
+
+def _scope(list_id: int | None, column: str = "k.id") -> tuple[str, list[Any]]:
     if list_id is None:
         return "1", []
-    return in_list_clause(list_id)
+    return in_list_clause(list_id, column)
 
 
 def _rule_from_row(row: sqlite3.Row) -> Rule:
@@ -130,7 +153,7 @@ def remove_rule(store: Storage, rule_id: int) -> Rule:
 
 
 def _targets(store: Storage, link_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
-    """SQL restricting ``k`` to ``link_ids`` (every link with None), through a temp table."""
+    """SQL restricting ``k.id`` to ``link_ids`` (every link with None), through a temp table."""
     if link_ids is None:
         return "1", []
     conn = store.conn
@@ -144,8 +167,31 @@ def _apply_mute(store: Storage, rule_id: int, kind: str, pattern: str, list_id: 
                 link_ids: Sequence[int] | None, *, targets: tuple[str, list[Any]] | None = None) -> None:
     _functions(store.conn)
     target, target_args = targets or _targets(store, link_ids)
-    match, match_args = match_clause(kind, pattern)
     scope, scope_args = _scope(list_id)
+    if kind == "regex":  # in batches in Python (see search_many), not one call per link
+        rows = store.conn.execute(f"SELECT k.id, k.title FROM links k WHERE {target} AND {scope}"
+                                  " AND k.title IS NOT NULL", [*target_args, *scope_args]).fetchall()
+        found, _ = search_many(pattern, [r[1] for r in rows])
+        store.conn.executemany(
+            "INSERT OR IGNORE INTO rule_hides (link_id, rule_id, list_id) VALUES (?, ?, ?)",
+            [(rows[i][0], rule_id, list_id) for i in sorted(found)])
+        return
+    found = match_set(kind, pattern)
+    if found is not None:  # from the index's matches, not over every target link
+        sql, args = found
+        conn = store.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS rule_found (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.rule_found")
+        # Materialised first: given the targets to join, SQLite would ask the index once per target.
+        conn.execute(f"INSERT OR IGNORE INTO temp.rule_found (id) SELECT id FROM ({sql}) WHERE id IS NOT NULL",
+                     args)
+        m_target, m_scope = target.replace("k.id", "m.id"), _scope(list_id, "m.id")
+        conn.execute(
+            f"INSERT OR IGNORE INTO rule_hides (link_id, rule_id, list_id) SELECT m.id, ?, ?"
+            f" FROM temp.rule_found m WHERE {m_target} AND {m_scope[0]}",
+            [rule_id, list_id, *target_args, *m_scope[1]])
+        return
+    match, match_args = match_clause(kind, pattern)
     store.conn.execute(
         f"INSERT OR IGNORE INTO rule_hides (link_id, rule_id, list_id) SELECT k.id, ?, ? FROM links k"
         f" WHERE {target} AND {scope} AND {match}",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pln_reader.core.errors import InputError
-from pln_reader.core.rules import RegexMatcher, Rule, check_rule, spotlight_spans
+from pln_reader.core.rules import RegexMatcher, Rule, check_rule, search_many, spotlight_spans
 from pln_reader.core.stories import StoryLink, group_stories, same_story, similarity, title_words
 
 T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -93,3 +93,23 @@ def test_spotlight_marks_whole_words_and_phrases() -> None:
              Rule(3, "mute", "word", "exam")]
     title = "AI and retrieval practice: said (no exam, no TRAIN)"
     assert [title[a:b] for a, b in spotlight_spans(title, rules)] == ["AI", "retrieval practice"]
+
+
+def test_regexes_searched_in_batches_find_what_one_by_one_finds() -> None:
+    import random
+
+    rng = random.Random(4)
+    words = "the a week 12 part one two three ai crypto learning x y".split()
+    texts = [" ".join(rng.choices(words, k=rng.randint(0, 8))) for _ in range(1500)]
+    for pattern in (r"\bweek \d+\b", r"^(the|a) ", r"crypto$", r"x*", r"(?s).*learning", r"^$",
+                    r"\bai\b.*\bx\b", r"[^a]+two", r"\s+y", r"(?<=the )a", r"\Aa", r"y\s*$"):
+        one = RegexMatcher(pattern)
+        assert search_many(pattern, texts) == ({i for i, t in enumerate(texts) if one(t)}, 0), pattern
+    found, timeouts = search_many(r"(x+x+)+y", ["x" * 3000, "xxy"], timeout=0.01)
+    assert found == {1} and timeouts == 2  # the batch, then the long title alone
+    # a pattern this slow everywhere stops after MAX_TIMEOUTS searches, not after every link
+    import time
+
+    began = time.perf_counter()
+    found, timeouts = search_many(r"(x+x+)+y", ["x" * 3000] * 2000, timeout=0.01)
+    assert found == set() and timeouts == 20 and time.perf_counter() - began < 5
