@@ -259,6 +259,13 @@ def preview_rule(store: Storage, action: str, kind: str, pattern: str, list_id: 
     base = f"FROM links k WHERE k.first_seen >= ? AND {scope}"
     conn = store.conn
     considered = conn.execute(f"SELECT count(*) {base}", [since, *scope_args]).fetchone()[0]
+    if kind == "regex":  # searched as at refresh: in batches, at most MAX_TIMEOUTS slow searches
+        rows = conn.execute(f"SELECT k.title, k.url {base} ORDER BY k.published DESC, k.id DESC",
+                            [since, *scope_args]).fetchall()
+        found, timeouts = search_many(pattern, [r[0] or "" for r in rows])
+        matched_rows = [rows[i] for i in sorted(found)]
+        unmatched = [r for i, r in enumerate(rows) if i not in found][:examples]
+        return _preview(action, considered, matched_rows, unmatched, timeouts, examples)
     _matchers.pop(pattern, None)  # a fresh count of timeouts
     matched_rows = conn.execute(
         f"SELECT k.title, k.url {base} AND {match} ORDER BY k.published DESC, k.id DESC",
@@ -267,9 +274,14 @@ def preview_rule(store: Storage, action: str, kind: str, pattern: str, list_id: 
     unmatched = conn.execute(
         f"SELECT k.title, k.url {base} AND NOT {match} ORDER BY k.published DESC, k.id DESC LIMIT ?",
         [since, *scope_args, *match_args, examples]).fetchall()
+    return _preview(action, considered, matched_rows, unmatched, timeouts, examples)
+
+
+def _preview(action: str, considered: int, matched_rows: Sequence[Any], unmatched: Sequence[Any],
+             timeouts: int, examples: int) -> RulePreview:
     matched = len(matched_rows)
     hidden = matched if action == "mute" else considered - matched if action == "keep" else 0
     return RulePreview(action=action, considered=considered, matched=matched, hidden=hidden,
                        matched_examples=tuple((r[0] or r[1], r[1]) for r in matched_rows[:examples]),
-                       unmatched_examples=tuple((r[0] or r[1], r[1]) for r in unmatched),
+                       unmatched_examples=tuple((r[0] or r[1], r[1]) for r in unmatched[:examples]),
                        timeouts=timeouts)
