@@ -86,3 +86,32 @@ def test_the_rules_key_is_in_the_help(seeded: Seeded) -> None:
         assert "Rules (mute, keep)" in text
 
     drive(seeded, scenario, size=(100, 60))
+
+
+def test_a_story_is_one_row_and_its_preview_lists_the_versions(seeded: Seeded) -> None:
+    from pln_reader.ui.widgets.preview import Preview
+    from tests.ui.conftest import rss
+
+    title = "School phones banned across three regions"
+    a = seeded.server.serve("/paper-a.xml", rss("Paper A", [(title, "https://a.example/phones",
+                                                             "Thu, 19 Nov 2026 09:00:00 GMT")]))
+    b = seeded.server.serve("/paper-b.xml", rss("Paper B", [(title + "!", "https://b.example/phones",
+                                                             "Thu, 19 Nov 2026 10:00:00 GMT")]))
+    seeded.library.add([a, b])
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        table = app.screen.query_one(LinksTable)
+        rows = [k for k in table.links if k.title and k.title.startswith(title)]
+        assert len(rows) == 1 and rows[0].versions == 2
+        row = table.links.index(rows[0])
+        assert table.get_row_at(row)[2].plain == "2 versions"
+        table.move_cursor(row=row)
+        await pilot.pause()
+        body = str(app.screen.query_one(Preview).query_one("#preview-body", Static).render())
+        assert "2 versions of this story" in body
+        assert "Paper A: " + title in body and "Paper B: " + title + "!" in body
+        await pilot.press("space")  # read, and so is the other version
+        await pilot.pause()
+        assert all(k.read for k in seeded.library.story_versions("https://a.example/phones"))
+
+    drive(seeded, scenario, size=(120, 50))
