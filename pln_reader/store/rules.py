@@ -2,8 +2,10 @@
 
 Matches run in SQL: words and phrases through the search index (``link_search``), authors and
 sharers through indexes of the entries, domains on the link's URL. Regular expressions (on
-titles) run in Python, called by SQLite (``pln_regex``), each with a time bound. ``rule_hides`` records which rule hides which
-link; removing a rule deletes its rows (a cascade), and the links come back.
+titles) run in Python with a time bound: in batches when a rule is applied
+(:func:`~pln_reader.core.rules.search_many`), one title at a time inside a keep-only rule's
+SQL (``pln_regex``). ``rule_hides`` records which rule hides which link; removing a rule
+deletes its rows (a cascade), and the links come back.
 """
 
 from __future__ import annotations
