@@ -24,6 +24,9 @@ KINDS = ("word", "phrase", "regex", "author", "domain", "sharer")
 MAX_PATTERN = 300
 REGEX_TIMEOUT_S = 0.05
 """The most one regular expression may take on one link; a slower match counts as no match."""
+MAX_TIMEOUTS = 20
+"""After this many searches ran out of time, a rule stops for the run: its other links count as
+not matched (an expression that slow would otherwise hold a refresh for minutes)."""
 PREVIEW_DAYS = 30
 """`pln rule test` and the dialog count the links first seen in this many last days."""
 
@@ -146,6 +149,8 @@ class RegexMatcher:
         self.timeouts = 0
 
     def __call__(self, *texts: str | None) -> bool:
+        if self.timeouts >= MAX_TIMEOUTS:  # too slow for this run: no more time spent on it
+            return False
         for text in texts:
             if not text:
                 continue
@@ -161,11 +166,6 @@ BATCH = 256
 _PER_TEXT = ("\\A", "\\Z", "\\z", "\\G", "(?-", "\\n", "(?<", "(?!", "(?=")
 """Constructs that can see past a title's end in joined text: those patterns run one title at
 a time (anchors to the whole string, lookarounds, inline flags turned off, newlines)."""
-
-
-MAX_TIMEOUTS = 20
-"""After this many searches ran out of time, a rule stops for the run: its other links count as
-not matched (an expression that slow would otherwise hold a refresh for minutes)."""
 
 
 def search_many(pattern: str, texts: list[str], timeout: float = REGEX_TIMEOUT_S

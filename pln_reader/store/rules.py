@@ -204,6 +204,7 @@ def _apply_keep(store: Storage, list_id: int | None, link_ids: Sequence[int] | N
                 targets: tuple[str, list[Any]] | None = None) -> None:
     """Keep-only rules of one scope: a link matching none of them is hidden by each of them."""
     _functions(store.conn)
+    _matchers.clear()  # each run counts its own timeouts
     conn = store.conn
     target, target_args = targets or _targets(store, link_ids)
     keeps = conn.execute("SELECT id, kind, pattern FROM rules WHERE action = 'keep' AND list_id IS ?",
