@@ -166,13 +166,19 @@ def _targets(store: Storage, link_ids: Sequence[int] | None) -> tuple[str, list[
 
 
 def _apply_mute(store: Storage, rule_id: int, kind: str, pattern: str, list_id: int | None,
-                link_ids: Sequence[int] | None, *, targets: tuple[str, list[Any]] | None = None) -> None:
+                link_ids: Sequence[int] | None, *, targets: tuple[str, list[Any]] | None = None,
+                titles: dict[Any, list[Any]] | None = None) -> None:
     _functions(store.conn)
     target, target_args = targets or _targets(store, link_ids)
     scope, scope_args = _scope(list_id)
     if kind == "regex":  # in batches in Python (see search_many), not one call per link
-        rows = store.conn.execute(f"SELECT k.id, k.title FROM links k WHERE {target} AND {scope}"
-                                  " AND k.title IS NOT NULL", [*target_args, *scope_args]).fetchall()
+        sql = (f"SELECT k.id, k.title FROM links k WHERE {target} AND {scope} AND k.title IS NOT NULL",
+               (*target_args, *scope_args))
+        rows = titles.get(sql) if titles is not None else None
+        if rows is None:
+            rows = store.conn.execute(sql[0], sql[1]).fetchall()
+            if titles is not None:  # the next regex rule of the run reads them from here
+                titles[sql] = rows
         found, _ = search_many(pattern, [r[1] for r in rows])
         store.conn.executemany(
             "INSERT OR IGNORE INTO rule_hides (link_id, rule_id, list_id) VALUES (?, ?, ?)",
@@ -233,13 +239,18 @@ def apply_rules(store: Storage, link_ids: Sequence[int]) -> None:
     if not link_ids or not has_rules(store):
         return
     conn = store.conn
-    targets = _targets(store, link_ids)
-    conn.execute("DELETE FROM rule_hides WHERE link_id IN (SELECT id FROM temp.rule_targets)")
+    if len(set(link_ids)) >= conn.execute("SELECT count(*) FROM links").fetchone()[0]:
+        targets: tuple[str, list[Any]] = ("1", [])  # every link (a first refresh): no temp table
+        conn.execute("DELETE FROM rule_hides")
+    else:
+        targets = _targets(store, link_ids)
+        conn.execute("DELETE FROM rule_hides WHERE link_id IN (SELECT id FROM temp.rule_targets)")
     rows = conn.execute("SELECT id, action, kind, pattern, list_id FROM rules"
                         " WHERE action != 'spotlight' ORDER BY id").fetchall()
+    titles: dict[Any, list[Any]] = {}
     for rule_id, action, kind, pattern, list_id in rows:
         if action == "mute":
-            _apply_mute(store, rule_id, kind, pattern, list_id, None, targets=targets)
+            _apply_mute(store, rule_id, kind, pattern, list_id, None, targets=targets, titles=titles)
     for list_id in dict.fromkeys(r[4] for r in rows if r[1] == "keep"):
         _apply_keep(store, list_id, None, targets=targets)
 
