@@ -299,6 +299,54 @@ class Pln(Tool):
         return cmd if scenario == "cold" else cmd + ["--force"]
 
 
+# 20 rules of every kind for `--tools pln-rules` (issue 22: at most 5% slower than none), chosen
+# to hide what rules hide in a real list: a few percent of the links, not most. (Every farm
+# summary is made of the same 130 words, so a mute rule on one of them hides nearly every link:
+# `--rule-set worst` saves those instead, the figure of rules that hide almost everything.)
+BENCH_RULES = (
+    ("mute", "word", "webinar"), ("mute", "word", "crypto"), ("mute", "word", "sponsored"),
+    ("mute", "word", "giveaway"), ("mute", "word", "podcast"),
+    ("mute", "phrase", "case study"), ("mute", "phrase", "public service"),
+    ("mute", "phrase", "open blog"), ("mute", "phrase", "digital safeguarding"),
+    ("mute", "regex", r"\bweek \d+\b"), ("mute", "regex", r"^(the|a) "),
+    ("mute", "domain", "spam.example"), ("mute", "domain", "ads.example"),
+    ("mute", "author", "Grace Hopper"), ("mute", "author", "Ivan Illich"),
+    ("mute", "sharer", "@loud@social.example"),
+    ("keep", "word", "a"), ("keep", "word", "time"),
+    ("spotlight", "word", "evidence"), ("spotlight", "phrase", "feedback"),
+)
+WORST_RULES = (
+    ("mute", "word", "budget"), ("mute", "word", "policy"), ("mute", "word", "conference"),
+    ("mute", "word", "newsletter"), ("mute", "word", "attendance"), ("mute", "word", "webinar"),
+    ("mute", "phrase", "case study"), ("mute", "phrase", "public service"),
+    ("mute", "phrase", "open blog"), ("mute", "regex", r"\bweek \d+\b"),
+    ("mute", "regex", r"^(the|a) .* (more|most)\b"), ("mute", "domain", "spam.example"),
+    ("mute", "domain", "ads.example"), ("mute", "author", "Grace Hopper"),
+    ("mute", "author", "Ivan Illich"), ("mute", "sharer", "@loud@social.example"),
+    ("keep", "word", "learning"), ("keep", "phrase", "professional development"),
+    ("spotlight", "word", "evidence"), ("spotlight", "phrase", "feedback"),
+)
+
+
+@dataclass
+class PlnRules(Pln):
+    """pln with filter rules saved before the first refresh (the rules run on every new link)."""
+
+    rules: int = 20
+    rule_set: tuple[tuple[str, str, str], ...] = BENCH_RULES
+
+    def setup(self, state: Path, farm: FarmProc) -> None:
+        super().setup(state, farm)
+        for action, kind, pattern in (self.rule_set * 4)[: self.rules]:
+            if self.rules > len(self.rule_set):
+                pattern = f"{pattern}{len(pattern)}" if kind in ("word", "domain") else pattern
+            r = subprocess.run([self.exe, "--home", str(state / "pln"), "rule", "add", action, kind,
+                                pattern], env=self.env(state), capture_output=True, text=True,
+                               timeout=120, check=False)
+            if r.returncode != 0 and "exists already" not in r.stderr:
+                raise Unavailable(f"`pln rule add` exited {r.returncode}: {_why(r.stderr or r.stdout)}")
+
+
 @dataclass
 class Newsboat(Tool):
     threads: int = 32
@@ -380,6 +428,10 @@ def make_tools(args) -> list[Tool]:
             # another build of pln, side by side in the same run (e.g. main before a change)
             tools += [Pln("pln", label, exe=exe) for label, exe in
                       (item.split("=", 1) for item in args.pln_also)]
+        elif name == "pln-rules":
+            worst = args.rule_set == "worst"
+            tools.append(PlnRules("pln", f"{args.rules} rules{' (worst)' if worst else ''}", exe=args.pln,
+                                  rules=args.rules, rule_set=WORST_RULES if worst else BENCH_RULES))
         elif name == "newsboat":
             tools += [Newsboat("newsboat", f"reload-threads={t}", slow=True, threads=t)
                       for t in args.newsboat_threads]
@@ -424,62 +476,77 @@ def run_size(size: str, args, tools: list[Tool], results: dict, notes: list[str]
     results["farms"][size] = farm.info
     log(f"farm ready: {farm.info['total_bytes'] / 1e6:.1f} MB in "
         f"{farm.info['generate_s']} s")
+
+    def runs_of(tool: Tool) -> int:
+        return args.big_runs if (big and tool.slow and args.big_runs) else args.runs
+
+    # --interleave: A B A B (each repetition runs every tool), so that what else the machine does
+    # falls on both alike; otherwise A A B B.
+    if args.interleave:
+        order = [(t, rep) for rep in range(max(map(runs_of, tools), default=0)) for t in tools
+                 if rep < runs_of(t)]
+    else:
+        order = [(t, rep) for t in tools for rep in range(runs_of(t))]
+    all_rows = {t.label: {sc: Row(size, t.name, t.config, sc) for sc in args.scenarios} for t in tools}
+    dead: set[str] = set()
     try:
-        for tool in tools:
-            runs = args.big_runs if (big and tool.slow and args.big_runs) else args.runs
-            rows = {sc: Row(size, tool.name, tool.config, sc) for sc in args.scenarios}
-            for rep in range(runs):
-                with tempfile.TemporaryDirectory(prefix="plnbench-", dir=args.tmp) as tmp:
-                    state = Path(tmp)
-                    logfile = WORK / "logs" / f"{size}-{tool.name}-{tool.config}-{rep}.log"
-                    logfile = logfile.with_name(re.sub(r"[^\w.-]+", "_", logfile.name))
-                    logfile.parent.mkdir(parents=True, exist_ok=True)
-                    logfile.write_text("")
-                    try:
-                        farm.reset()
-                        tool.setup(state, farm)
-                        st = farm.stats()
-                        if st["requests"]:
-                            notes.append(f"{size} {tool.label}: setup made {st['requests']} "
-                                         f"feed requests (not timed)")
-                    except Unavailable as e:
-                        log(f"{tool.label}: setup failed: {e}")
-                        results["unavailable"][f"{tool.label} at {size}"] = str(e)
-                        break
-                    for sc in args.scenarios:
-                        if sc == "changed":
-                            pub = farm.publish(args.fraction, 1)
-                            log(f"published 1 entry in {pub['published']} feeds")
-                        farm.reset()
-                        cpu0, busy0 = farm.cpu_seconds(), system_busy_seconds()
-                        m = measure(tool.command(state, sc), tool.env(state), state, logfile,
-                                    args.timeout)
-                        farm_cpu = farm.cpu_seconds() - cpu0
-                        other = max(0.0, system_busy_seconds() - busy0 - farm_cpu - m.cpu)
-                        st = farm.stats()
-                        sample = {"wall": m.wall, "cpu": m.cpu, "user": m.user, "sys": m.sys,
-                                  "maxrss_mb": m.maxrss_mb, "tree_rss_mb": m.tree_rss_mb,
-                                  "peak_mb": m.peak_mb, "rc": m.rc, "timed_out": m.timed_out,
-                                  "requests": st["requests"], "s200": st["200"],
-                                  "s304": st["304"], "s404": st["404"],
-                                  "mb": st["bytes"] / 1e6, "farm_cpu": farm_cpu,
-                                  "other_cpu": other,
-                                  "connections": st["connections"]}
-                        rows[sc].samples.append(sample)
-                        flag = "" if m.rc == 0 and not m.timed_out else \
-                            f"  FAILED rc={m.rc}{' (timeout)' if m.timed_out else ''}"
-                        log(f"{size} {tool.label} {sc} #{rep + 1}: {m.wall:.2f} s wall, "
-                            f"{m.cpu:.2f} s CPU, {m.peak_mb:.0f} MB, {st['requests']} req, "
-                            f"{st['304']} x304, farm {farm_cpu:.2f} s CPU, other {other:.2f} s CPU"
-                            f"{flag}")
-                        if flag:
-                            notes.append(f"{size} {tool.label} {sc}: exit {m.rc}"
-                                         f"{' (timeout)' if m.timed_out else ''}: "
-                                         + _why(m.out, 3))
-                            if tool.name == "pln":
-                                results["unavailable"].setdefault(
-                                    f"pln at {size}", f"`pln refresh` failed ({sc}, exit "
-                                    f"{m.rc}): {_why(m.out)}")
+        for tool, rep in order:
+            if tool.label in dead:
+                continue
+            rows = all_rows[tool.label]
+            with tempfile.TemporaryDirectory(prefix="plnbench-", dir=args.tmp) as tmp:
+                state = Path(tmp)
+                logfile = WORK / "logs" / f"{size}-{tool.name}-{tool.config}-{rep}.log"
+                logfile = logfile.with_name(re.sub(r"[^\w.-]+", "_", logfile.name))
+                logfile.parent.mkdir(parents=True, exist_ok=True)
+                logfile.write_text("")
+                try:
+                    farm.reset()
+                    tool.setup(state, farm)
+                    st = farm.stats()
+                    if st["requests"]:
+                        notes.append(f"{size} {tool.label}: setup made {st['requests']} "
+                                     f"feed requests (not timed)")
+                except Unavailable as e:
+                    log(f"{tool.label}: setup failed: {e}")
+                    results["unavailable"][f"{tool.label} at {size}"] = str(e)
+                    dead.add(tool.label)
+                    continue
+                for sc in args.scenarios:
+                    if sc == "changed":
+                        pub = farm.publish(args.fraction, 1)
+                        log(f"published 1 entry in {pub['published']} feeds")
+                    farm.reset()
+                    cpu0, busy0 = farm.cpu_seconds(), system_busy_seconds()
+                    m = measure(tool.command(state, sc), tool.env(state), state, logfile,
+                                args.timeout)
+                    farm_cpu = farm.cpu_seconds() - cpu0
+                    other = max(0.0, system_busy_seconds() - busy0 - farm_cpu - m.cpu)
+                    st = farm.stats()
+                    sample = {"wall": m.wall, "cpu": m.cpu, "user": m.user, "sys": m.sys,
+                              "maxrss_mb": m.maxrss_mb, "tree_rss_mb": m.tree_rss_mb,
+                              "peak_mb": m.peak_mb, "rc": m.rc, "timed_out": m.timed_out,
+                              "requests": st["requests"], "s200": st["200"],
+                              "s304": st["304"], "s404": st["404"],
+                              "mb": st["bytes"] / 1e6, "farm_cpu": farm_cpu,
+                              "other_cpu": other,
+                              "connections": st["connections"]}
+                    rows[sc].samples.append(sample)
+                    flag = "" if m.rc == 0 and not m.timed_out else \
+                        f"  FAILED rc={m.rc}{' (timeout)' if m.timed_out else ''}"
+                    log(f"{size} {tool.label} {sc} #{rep + 1}: {m.wall:.2f} s wall, "
+                        f"{m.cpu:.2f} s CPU, {m.peak_mb:.0f} MB, {st['requests']} req, "
+                        f"{st['304']} x304, farm {farm_cpu:.2f} s CPU, other {other:.2f} s CPU"
+                        f"{flag}")
+                    if flag:
+                        notes.append(f"{size} {tool.label} {sc}: exit {m.rc}"
+                                     f"{' (timeout)' if m.timed_out else ''}: "
+                                     + _why(m.out, 3))
+                        if tool.name == "pln":
+                            results["unavailable"].setdefault(
+                                f"pln at {size}", f"`pln refresh` failed ({sc}, exit "
+                                f"{m.rc}): {_why(m.out)}")
+        for rows in all_rows.values():
             for sc in args.scenarios:
                 if rows[sc].samples:
                     results["rows"].append(rows[sc])
@@ -655,7 +722,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", default="200x20,1000x50", help="comma-separated FEEDSxENTRIES")
     p.add_argument("--tools", default="pln,newsboat,reader,floor",
-                   help="comma-separated: pln, newsboat, reader, floor")
+                   help="comma-separated: pln, pln-rules (pln with --rules rules), newsboat, reader, floor")
     p.add_argument("--runs", type=int, default=3, help="repetitions (medians are reported)")
     p.add_argument("--big-runs", type=int, default=1,
                    help="repetitions for the slow peers (newsboat, reader) at sizes of 20,000 "
@@ -672,6 +739,12 @@ def main(argv=None) -> int:
     p.add_argument("--pln", default=str(DEFAULT_PLN), help="the pln executable")
     p.add_argument("--pln-also", action="append", default=[], metavar="LABEL=EXE",
                    help="another pln build measured in the same run (repeatable)")
+    p.add_argument("--rules", type=int, default=20,
+                   help="rules saved before the refresh by --tools pln-rules (issue 22)")
+    p.add_argument("--rule-set", choices=("real", "worst"), default="real",
+                   help="real: rules that hide a few percent of the links; worst: most of them")
+    p.add_argument("--interleave", action="store_true",
+                   help="run the tools in turns, A B A B (side by side under the same load)")
     p.add_argument("--timeout", type=float, default=1800, help="seconds per refresh")
     p.add_argument("--tmp", default=None, help="where state dirs go (default: system tmp)")
     p.add_argument("--write", metavar="PATH", help="also write the Markdown here (+ .json)")

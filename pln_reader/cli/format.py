@@ -106,6 +106,8 @@ def link_json(k: Link, credits: Credits | None = None) -> dict[str, Any]:
         "kind": k.kind,
         "time": k.time_label,
         "media": media_json(k),
+        "versions": k.versions,
+        "hidden_by": list(k.hidden_by),
     } | credits_json(credits)
 
 
@@ -191,7 +193,9 @@ def print_links(items: list[Link]) -> None:
     click.echo(f"{'':2} {'age':>4}  title  (from)        S saved, • unread")
     for k in items:
         marks = ("S" if k.saved else " ") + (" " if k.read else "•")
-        if k.shared_by > 1:
+        if k.versions > 1:
+            origin = f"{k.versions} versions"
+        elif k.shared_by > 1:
             origin = f"shared by {k.shared_by}"
         else:
             origin = k.sources[0] if k.sources else "-"
@@ -202,6 +206,8 @@ def print_links(items: list[Link]) -> None:
             click.echo(f"         {label}  {shown_middle(k.url, width - 12 - len(label))}")
         else:
             click.echo(f"         {shown_middle(k.url, width - 10)}")
+        for by in k.hidden_by:
+            click.echo(f"         hidden by rule {shown(by, width - 25)}")
 
 
 def failure_reason(result: SourceResult) -> str:

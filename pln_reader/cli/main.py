@@ -14,7 +14,7 @@ import click
 
 from ..core.errors import PlnError
 from ..core.version import __version__
-from . import applied, backup, challenge, completion, doctor, notes, reading, reflect, shares, social, sync
+from . import applied, backup, challenge, completion, doctor, notes, reading, reflect, rules, shares, social, sync
 from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 
@@ -383,12 +383,14 @@ def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> 
               help="shared: the links the most people shared first.")
 @click.option("--days", type=click.IntRange(min=1), default=None,
               help="Only links first seen in the last N days (--sort shared --days 7: most shared this week).")
-@click.option("--hidden", is_flag=True, help="Only the links you hid (`pln unhide URL` shows one again).")
+@click.option("--hidden", is_flag=True, help="Only hidden links: those you hid (`pln unhide URL`) and those a "
+              "rule hides (named; `pln rule remove ID` brings them back).")
 @json_option
 @with_library
 def links(library: Any, list_name: str | None, unread: bool, saved: bool, limit: int | None,
           sort: str, days: int | None, hidden: bool, as_json: bool) -> None:
-    """Show links, newest first (one row per link, whatever number of sources it came from)."""
+    """Show links, newest first: one row per link, whatever number of sources it came from, and one
+    row per story (near-duplicate titles from other sources: "3 versions", see `pln story URL`)."""
     from datetime import timedelta
 
     if unread and saved:
@@ -419,7 +421,10 @@ def hide(library: Any, url: str, undo: bool) -> None:
 @with_library
 def unhide(library: Any, url: str) -> None:
     """Show a hidden link again."""
-    click.echo(f"shown again: {fmt.shown(library.hide(url, hidden=False).url)}")
+    link = library.hide(url, hidden=False)
+    click.echo(f"shown again: {fmt.shown(link.url)}")
+    for by in link.hidden_by:  # a rule's hiding is undone by removing the rule
+        click.echo(f"still hidden by rule {fmt.shown(by)}: `pln rule remove ID` shows it", err=True)
 
 
 @cli.command()
@@ -520,6 +525,6 @@ def main() -> None:
 
 
 # The command modules define their commands; only this module puts them on the group.
-for _module in (doctor, notes, reading, reflect, shares, social, sync, completion, backup, challenge, applied):
+for _module in (doctor, notes, reading, reflect, shares, social, sync, completion, backup, challenge, applied, rules):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

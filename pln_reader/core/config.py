@@ -149,6 +149,16 @@ class LearnedSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StoriesSettings:
+    """One row per story: links from different sources with near-duplicate titles."""
+
+    similarity: float = 0.8
+    """Word-set (Jaccard) similarity of cleaned titles at or above which two links are one story."""
+    window_days: float = 3.0
+    """Versions of one story are published at most this many days apart."""
+
+
+@dataclass(frozen=True, slots=True)
 class SyncSettings:
     server: str = ""
     """The Google Reader API base (FreshRSS: ``https://host/api/greader.php``); empty: sync off."""
@@ -184,6 +194,7 @@ class Settings:
     channels: ChannelSettings = field(default_factory=ChannelSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     media: MediaSettings = field(default_factory=MediaSettings)
+    stories: StoriesSettings = field(default_factory=StoriesSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
     """UI key bindings changed by the user: binding id -> keys (``"j,down"``); checked by the UI."""
 
@@ -208,7 +219,8 @@ _SECTIONS: dict[str, type] = {"fetch": FetchSettings, "refresh": RefreshSettings
                               "ui": UISettings, "social": SocialSettings, "learned": LearnedSettings,
                               "backup": BackupSettings, "sync": SyncSettings,
                               "vault": VaultSettings, "channels": ChannelSettings,
-                              "media": MediaSettings}
+                              "media": MediaSettings,
+                              "stories": StoriesSettings}
 
 _CHOICES = {("learned", "style"): ("post", "report"), ("learned", "include"): ("", "read"),
             ("learned", "format"): ("md", "html", "atom"), ("sync", "fetch"): ("server", "local"),
@@ -244,6 +256,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "refresh.workers": (0, 256),
     "queue.stale_days": (1, 3650), "backup.keep": (0, 1000), "sync.interval_minutes": (1, 10_080),
     "sync.direct_after_days": (1, 3650),
+    "stories.similarity": (0.5, 1.0), "stories.window_days": (0, 30),
     "social.lookback_days": (1, 3650), "social.max_pages": (1, 1000), "social.page_size": (1, 100),
 }
 _MAX_NUMBER = 1_000_000_000

@@ -123,6 +123,12 @@ class Link:
     annotations: int = 0
     reading_minutes: int | None = None
     """From the stored article, else estimated from the longest entry text; None if unknown."""
+    story_id: int | None = None
+    """The story this link is a version of (links of near-duplicate titles); None: its own."""
+    versions: int = 1
+    """How many links tell its story ("3 versions"); 1 when it has no other version."""
+    hidden_by: tuple[str, ...] = ()
+    """The rules that hide it (``#3 mute word "crypto"``), in some list or in every list."""
     media: Media | None = None
     """The podcast episode's or video's file, from a feed entry of the link; None for an article."""
 

@@ -27,6 +27,7 @@ from .imports import ImportsMixin
 from .practice import PracticeMixin
 from .media import MediaMixin
 from .reflection import ReflectionMixin
+from .rules import RulesMixin
 from .sharing import SharingMixin
 from .sources import AddResult, ImportResult, SourcesMixin
 from .sync import SyncMixin
@@ -49,7 +50,8 @@ def utcnow() -> datetime:
 
 
 class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, SyncMixin, VaultMixin,
-              ImportsMixin, ChallengesMixin, PracticeMixin, MediaMixin):
+              ImportsMixin, ChallengesMixin, PracticeMixin, MediaMixin,
+              RulesMixin):
     """A user's pln_reader library: sources, topic lists, links and their state."""
 
     def __init__(self, store: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow):
@@ -217,6 +219,7 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
             refresher.run(feed_rows, total=total)
             if social_rows:
                 refresher.run_social(social_rows, total=total)
+            self._after_refresh(now)
         finally:
             claims.release(self.store, owner)
         if pulled is not None and quiet:
@@ -372,6 +375,9 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
             read_at = storage_links.read_at(self.store, link_id)
             if (read_at is not None) == read:
                 continue
+            # One row per story: marking a version read marks the story's other versions too
+            # (the event is the link read; the others were not read, only dismissed).
+            others = [i for i in self._story_of(link_id) if i != link_id]
             with self.store.transaction():
                 storage_links.set_state(self.store, [link_id], "read_at", now if read else None)
                 if read:
@@ -379,6 +385,11 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                 elif read_at is not None:
                     drop_events_since(self.store, [link_id], "read", read_at)
                 self._sync_record("read", url=canonicalize(url), value=read)
+                for other in storage_links.links_by_id(self.store, others):
+                    if other.read != read:
+                        storage_links.set_state(self.store, [other.id], "read_at", now if read else None)
+                        self._sync_record("read", url=other.url, value=read)
+                        changed.append(other.url)
             changed.append(canonicalize(url))
         return changed
 

@@ -115,11 +115,13 @@ class SourcesMixin:
         Each target succeeds or fails on its own; a feed's entries are stored at once.
         """
         results = []
+        started = self.clock()
         for target in targets:
             try:
                 results.append(self._add_one(target.strip(), lists))
             except PlnError as exc:
                 results.append(AddResult(target, error=scrub(str(exc), self.settings.secrets())))
+        self._after_refresh(started)  # type: ignore[attr-defined]  (stories and rules: library/rules.py)
         return results
 
     def _resolve_target(self, target: str) -> Response:

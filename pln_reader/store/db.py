@@ -32,7 +32,8 @@ SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_
                      "0005_social", "0006_entries_source_link",
                      "0007_share_ids", "0008_sync", "0009_refresh_claims", "0010_share_channels",
                      "0011_vault_files", "0012_fetch_warnings", "0013_applied_aims", "0014_challenges",
-                     "0015_media")
+                     "0015_media",
+                     "0016_rules")
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -129,10 +130,17 @@ class Storage:
              JOIN entries e ON e.source_id = ls.source_id
              LEFT JOIN link_state st ON st.link_id = e.link_id
            WHERE ls.list_id = l.id AND e.link_id IS NOT NULL
-             AND st.read_at IS NULL AND st.hidden_at IS NULL AND st.archived_at IS NULL
+             AND st.read_at IS NULL AND st.hidden_at IS NULL AND st.archived_at IS NULL{rules}
           ) AS unread
         FROM lists l
     """
+    # Links a rule hides in the list are not counted (the clause only when a rule hides any).
+    _LIST_RULES = ("\n             AND NOT EXISTS (SELECT 1 FROM rule_hides h WHERE h.link_id = e.link_id"
+                   " AND (h.list_id IS NULL OR h.list_id = l.id))")
+
+    def _list_sql(self) -> str:
+        hides = self.conn.execute("SELECT EXISTS (SELECT 1 FROM rule_hides)").fetchone()[0]
+        return self._LIST_SQL.format(rules=self._LIST_RULES if hides else "")
 
     _LIST_SQL_NAMES = """
         SELECT l.*, (SELECT count(*) FROM list_sources ls WHERE ls.list_id = l.id) AS source_count,
@@ -142,12 +150,12 @@ class Storage:
     """The lists without their unread counts (what the UI paints first: the counts cost most)."""
 
     def lists(self, *, counts: bool = True) -> list[TopicList]:
-        sql = self._LIST_SQL if counts else self._LIST_SQL_NAMES
+        sql = self._list_sql() if counts else self._LIST_SQL_NAMES
         rows = self.query(sql + " ORDER BY l.position, l.name COLLATE NOCASE")
         return [self._list_from_row(r) for r in rows]
 
     def get_list(self, name: str) -> TopicList:
-        rows = self.query(self._LIST_SQL + " WHERE l.name = ? COLLATE NOCASE", [name])
+        rows = self.query(self._list_sql() + " WHERE l.name = ? COLLATE NOCASE", [name])
         if not rows:
             raise NotFoundError(f"no topic list named {name!r} (see `pln lists`)")
         return self._list_from_row(rows[0])

@@ -150,7 +150,11 @@ _LINK_SELECT = """
         AS article_minutes,
       (SELECT max(length(e.content)) FROM entries e WHERE e.link_id = k.id) AS content_chars,
       (SELECT e.media FROM entries e WHERE e.link_id = k.id AND e.media IS NOT NULL
-         ORDER BY e.id LIMIT 1) AS media
+         ORDER BY e.id LIMIT 1) AS media,
+      k.story_id, (SELECT count(*) FROM links k3 WHERE k3.story_id = k.story_id) AS versions,
+      (SELECT group_concat('#' || r.id || ' ' || r.action || ' ' || r.kind || ' "' || r.pattern || '"'
+         || coalesce(' in ' || (SELECT name FROM lists WHERE id = r.list_id), ''), char(31))
+         FROM rule_hides h JOIN rules r ON r.id = h.rule_id WHERE h.link_id = k.id) AS hidden_by
     FROM links k LEFT JOIN link_state st ON st.link_id = k.id
 """
 
@@ -189,6 +193,9 @@ def _link_from_row(row: sqlite3.Row) -> Link:
         annotations=row["annotation_count"],
         reading_minutes=_reading_minutes(row),
         media=from_json(row["media"]),
+        story_id=row["story_id"],
+        versions=max(1, row["versions"]),
+        hidden_by=_split(row["hidden_by"]),
     )
 
 
@@ -223,31 +230,67 @@ def _walk_pays(store: Storage, list_id: int, rows: int) -> bool:
     return max(rows, 1) / share < 2 * total * share
 
 
+def has_rule_hides(store: Storage) -> bool:
+    """Whether any rule hides a link (listings skip the rules' filter when none does)."""
+    return store.conn.execute("SELECT EXISTS (SELECT 1 FROM rule_hides)").fetchone()[0] == 1
+
+
+def _rule_hidden(list_id: int | None, k: str, *, any_list: bool = False) -> tuple[str, list[Any]]:
+    """SQL: a rule hides link ``k`` in the view of ``list_id`` (every list's rules, and the
+    list's own; with ``any_list``, a rule of any list)."""
+    sql = f"EXISTS (SELECT 1 FROM rule_hides h WHERE h.link_id = {k}.id"
+    if any_list:
+        return sql + ")", []
+    if list_id is None:
+        return sql + " AND h.list_id IS NULL)", []
+    return sql + " AND (h.list_id IS NULL OR h.list_id = ?))", [list_id]
+
+
 def _filters(list_id: int | None, *, unread: bool = False, saved: bool = False, shared: bool = False,
              include_hidden: bool = False, contains: str | None = None,
-             hidden: bool = False) -> tuple[list[str], list[Any]]:
-    """WHERE clauses (over ``links k LEFT JOIN link_state st``) for a view of links."""
+             hidden: bool = False, rules: bool = False, k: str = "k",
+             st: str = "st") -> tuple[list[str], list[Any]]:
+    """WHERE clauses (over ``links k LEFT JOIN link_state st``, or the aliases given) for a view
+    of links; ``rules``: some rule hides links (see :func:`has_rule_hides`)."""
     where: list[str] = []
     params: list[Any] = []
     if list_id is not None:
-        clause, args = in_list_clause(list_id)
+        clause, args = in_list_clause(list_id, f"{k}.id")
         where.append(clause)
         params += args
     if unread:
-        where.append("st.read_at IS NULL AND st.archived_at IS NULL")
+        where.append(f"{st}.read_at IS NULL AND {st}.archived_at IS NULL")
     if saved:
-        where.append("st.saved_at IS NOT NULL AND st.archived_at IS NULL")
+        where.append(f"{st}.saved_at IS NOT NULL AND {st}.archived_at IS NULL")
     if shared:
-        where.append("k.id IN (SELECT link_id FROM shares)")
+        where.append(f"{k}.id IN (SELECT link_id FROM shares)")
     if hidden:
-        where.append("st.hidden_at IS NOT NULL")
+        if rules:
+            clause, args = _rule_hidden(list_id, k, any_list=list_id is None)
+            where.append(f"({st}.hidden_at IS NOT NULL OR {clause})")
+            params += args
+        else:
+            where.append(f"{st}.hidden_at IS NOT NULL")
     elif not include_hidden:
-        where.append("st.hidden_at IS NULL")
+        where.append(f"{st}.hidden_at IS NULL")
+        if rules:
+            clause, args = _rule_hidden(list_id, k)
+            where.append(f"NOT {clause}")
+            params += args
     if contains and contains.strip():
         pattern = "%" + contains.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append("(k.title LIKE ? ESCAPE '\\' OR k.url LIKE ? ESCAPE '\\')")
+        where.append(f"({k}.title LIKE ? ESCAPE '\\' OR {k}.url LIKE ? ESCAPE '\\')")
         params += [pattern, pattern]
     return where, params
+
+
+def _one_per_story(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """SQL: link ``k`` is the newest link of its story that the view shows (one row per story)."""
+    where, params = _filters(k="k2", st="st2", **filters)
+    return ("(k.story_id IS NULL OR NOT EXISTS (SELECT 1 FROM links k2"
+            " LEFT JOIN link_state st2 ON st2.link_id = k2.id WHERE k2.story_id = k.story_id"
+            " AND k2.id != k.id AND (k2.published > k.published OR (k2.published = k.published"
+            " AND k2.id > k.id))" + "".join(f" AND {w}" for w in where) + "))"), params
 
 
 def query_links(
@@ -269,8 +312,14 @@ def query_links(
 
     ``sort="shared"``: most distinct sharers first; ``since`` keeps links first seen from then on.
     """
-    where, params = _filters(list_id, unread=unread, saved=saved, shared=shared,
-                             include_hidden=include_hidden, contains=contains, hidden=hidden)
+    filters = dict(list_id=list_id, unread=unread, saved=saved, shared=shared,
+                   include_hidden=include_hidden, contains=contains, hidden=hidden,
+                   rules=has_rule_hides(store))
+    where, params = _filters(**filters)  # type: ignore[arg-type]
+    if not hidden:  # hidden links are listed one by one, each with the rule that hid it
+        clause, args = _one_per_story(filters)
+        where.append(clause)
+        params += args
     if since is not None:
         where.append("k.first_seen >= ?")
         params.append(to_db(since))
@@ -310,7 +359,8 @@ def query_links(
 def unread_links(store: Storage, list_id: int | None, *, keep_saved: bool = True, saved: bool = False,
                  shared: bool = False, contains: str | None = None) -> list[tuple[int, str]]:
     """(id, url) of the unread links a view shows (saved ones left out with ``keep_saved``)."""
-    where, params = _filters(list_id, unread=True, saved=saved, shared=shared, contains=contains)
+    where, params = _filters(list_id, unread=True, saved=saved, shared=shared, contains=contains,
+                             rules=has_rule_hides(store))
     if keep_saved:
         where.append("st.saved_at IS NULL")
     sql = "SELECT k.id, k.url FROM links k LEFT JOIN link_state st ON st.link_id = k.id WHERE "
@@ -321,7 +371,8 @@ def view_counts(store: Storage) -> dict[str, int]:
     row = store.conn.execute(
         "SELECT"
         " (SELECT count(*) FROM links k LEFT JOIN link_state st ON st.link_id = k.id"
-        "   WHERE st.read_at IS NULL AND st.archived_at IS NULL AND st.hidden_at IS NULL),"
+        "   WHERE st.read_at IS NULL AND st.archived_at IS NULL AND st.hidden_at IS NULL"
+        "   AND NOT EXISTS (SELECT 1 FROM rule_hides h WHERE h.link_id = k.id AND h.list_id IS NULL)),"
         " (SELECT count(*) FROM link_state WHERE saved_at IS NOT NULL AND archived_at IS NULL),"
         " (SELECT count(DISTINCT link_id) FROM shares)").fetchone()
     return {"all": row[0], "saved": row[1], "shared": row[2]}
@@ -468,6 +519,17 @@ def get_link(store: Storage, url: str) -> Link:
     if not rows:
         raise NotFoundError(f"no link {url} in the library")
     return _link_from_row(rows[0])
+
+
+def links_by_id(store: Storage, link_ids: Sequence[int]) -> list[Link]:
+    """Links in the order of ``link_ids`` (ids not found are left out)."""
+    rows: dict[int, sqlite3.Row] = {}
+    ids = list(link_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows.update((r["id"], r) for r in store.query(
+            _LINK_SELECT + f" WHERE k.id IN ({','.join('?' * len(chunk))})", chunk))
+    return [_link_from_row(rows[i]) for i in ids if i in rows]
 
 
 def link_id_for(store: Storage, url: str) -> int | None:

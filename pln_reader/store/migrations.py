@@ -510,6 +510,43 @@ def m0015_media(db: Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN cues TEXT")
 
 
+_V16 = [
+    # Filter rules (issue 22): mute or keep-only, per list (list_id) or for every list (NULL).
+    """CREATE TABLE rules (
+        id INTEGER PRIMARY KEY,
+        list_id INTEGER REFERENCES lists(id) ON DELETE CASCADE,
+        action TEXT NOT NULL CHECK (action IN ('mute', 'keep', 'spotlight')),
+        kind TEXT NOT NULL CHECK (kind IN ('word', 'phrase', 'regex', 'author', 'domain', 'sharer')),
+        pattern TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    # Which rule hides which link, so a hidden link names its rule and removing the rule brings
+    # it back (the cascade). ``list_id`` repeats the rule's, for the listing's filter.
+    """CREATE TABLE rule_hides (
+        link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,
+        list_id INTEGER,
+        PRIMARY KEY (link_id, rule_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX rule_hides_rule ON rule_hides(rule_id)",
+    # Author and sharer rules read these small indexes instead of the entries' (large) rows.
+    "CREATE INDEX entries_author ON entries(author, link_id) WHERE author IS NOT NULL",
+    "CREATE INDEX entries_sharer ON entries(sharer_handle, link_id) WHERE sharer_handle IS NOT NULL",
+    # The entries a refresh wrote (its stories and rules run on their links), without reading
+    # every entry's row.
+    "CREATE INDEX entries_changed ON entries(last_changed, link_id)",
+    # One row per story: links of near-duplicate titles share the id of the story's first link
+    # (NULL: a story of its own). Computed at refresh, not at every listing.
+    "ALTER TABLE links ADD COLUMN story_id INTEGER",
+    "CREATE INDEX links_story ON links(story_id) WHERE story_id IS NOT NULL",
+]
+
+
+@migrations(name="0016_rules")
+def m0016_rules(db: Database) -> None:
+    _execute_all(db, _V16)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

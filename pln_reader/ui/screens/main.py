@@ -75,6 +75,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         Binding("b", "sources", "Sources", show=False, id="sources"),
         Binding("N", "notes", "Notes and highlights", show=False, id="notes"),
         Binding("v", "review", "Review", show=False, id="review"),
+        Binding("m", "rules", "Rules (mute, keep)", show=False, id="rules"),
         Binding("escape", "back", "Back", show=False, id="back"),
     ]
 
@@ -217,6 +218,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
 
     def load_links(self, *, keep: str | None = None) -> None:
         """Load the view's first page; ``keep``: put the cursor back on that link if it is there."""
+        view = self.view
+        self.table.spotlight = self.app.library.spotlight_rules(view.list_name if view else None)
         links = self._query(0)
         self.table.show(links, complete=len(links) < PAGE, now=self.app.clock())
         if keep is not None:
@@ -249,7 +252,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         purpose = self.view.topic.purpose if self.view and self.view.topic else None
         preview.show(PreviewData(
             link=link, entries=library.link_entries(link.url), shares=library.shares(url=link.url),
-            annotations=library.annotations(url=link.url), purpose=purpose))
+            annotations=library.annotations(url=link.url), purpose=purpose,
+            versions=library.story_versions(link.url) if link.versions > 1 else ()))
         if link.id not in self._seen:
             self._seen.add(link.id)
             url = link.url
@@ -405,6 +409,28 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self._update_status(text)
         if self.app.library.sync_enabled:
             self.run_sync()
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def action_rules(self) -> None:
+        """The rules dialog: the rules there are, and a new one tested before it is saved."""
+        from ..dialogs.rules import RulesDialog
+
+        library = self.app.library
+        view = self.view
+        list_name = view.list_name if view is not None and view.topic is not None else None
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                current = self.table.current
+                self.reload_lists()
+                self.load_links(keep=current.url if current else None)
+
+        self.app.push_screen(RulesDialog(
+            library.rules(), list_name,
+            test=lambda a, k, p, n: library.test_rule(a, k, p, list_name=n),
+            save=lambda a, k, p, n: library.add_rule(a, k, p, list_name=n),
+            remove=library.remove_rule), done)
 
     # -- sync ----------------------------------------------------------------------------------
 

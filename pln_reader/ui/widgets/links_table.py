@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from ...core.durations import duration
 from ...core.models import Link
+from ...core.rules import Rule, spotlight_spans
 from ..text import age, cell
 
 MARK_WIDTH = 4
@@ -39,6 +40,8 @@ def markers(link: Link) -> Text:
 
 
 def origin(link: Link) -> str:
+    if link.versions > 1:
+        return f"{link.versions} versions"
     if link.shared_by > 1:
         return f"shared by {link.shared_by}"
     return link.sources[0] if link.sources else "saved by you"
@@ -65,6 +68,8 @@ class LinksTable(DataTable[Text]):
         self._title_width = 0
         self._time_width = TIME_WIDTH
         self._now = datetime.now(UTC)
+        self.spotlight: list[Rule] = []
+        """Spotlight rules: their matches are marked in titles."""
 
     @property
     def current(self) -> Link | None:
@@ -104,7 +109,10 @@ class LinksTable(DataTable[Text]):
 
     def _row(self, link: Link) -> list[Text]:
         title_style = "" if link.read else "bold"
-        return [markers(link), cell(link.title or link.url, style=title_style),
+        title = cell(link.title or link.url, style=title_style)
+        for start, end in spotlight_spans(title.plain, self.spotlight):
+            title.stylize("reverse", start, end)
+        return [markers(link), title,
                 cell(origin(link), style="dim"), Text(age(link.published, self._now), style="dim", no_wrap=True),
                 cell(self._time(link), style="dim")]
 

@@ -31,6 +31,8 @@ class PreviewData:
     annotations: Sequence[Annotation] = ()
     purpose: str | None = None
     tags: Sequence[str] = field(default=())
+    versions: Sequence[Link] = ()
+    """The links of its story (near-duplicate titles from other sources), this one among them."""
 
 
 def _heading(text: str) -> Content:
@@ -67,6 +69,12 @@ def render_preview(data: PreviewData) -> Content:
                 parts.append(Content.assemble("    ", plain_block(entry.post_text, style="italic")))
             elif entry.title and entry.title != link.title:
                 parts.append(Content.assemble("    ", plain(entry.title, style="italic")))
+    if len(data.versions) > 1:
+        parts += [Content(""), _heading(f"{len(data.versions)} versions of this story")]
+        for version in data.versions:
+            source = version.sources[0] if version.sources else "?"
+            parts.append(Content.assemble("• ", plain(f"{source}: {version.title or version.url}")))
+            parts.append(Content.assemble("    ", plain(version.url, style="dim")))
     if data.shares:
         parts += [Content(""), _heading("You shared it")]
         for share in data.shares:
