@@ -61,12 +61,18 @@ PLACES: dict[str, str] = {
     "refresh": "main:refresh_all",
     "remove": "sources:remove_source",
     "review": "main:review",
+    # the rules dialog (m) lists the rules, tests a new one before it is saved, removes one
+    "rule add": "main:rules",
+    "rule list": "main:rules",
+    "rule remove": "main:rules",
+    "rule test": "main:rules",
     "save": "main:save",
     "search": "main:search",
     "share": "main:share",
     "shares": "view:Shared",
     "shares sync": "main:sync_shares",
     "sources": "main:sources",
+    "story": "main#preview",  # a story's row says "3 versions"; its preview lists them
     "sync": "main:sync_now",
     "sync status": "main:sync_status",
     "tag": "main:tag",
