@@ -55,6 +55,7 @@ T0 = time.perf_counter()  # the child's clock starts here, before any other impo
 
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -260,7 +261,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
             self.keys.stop()
             self.locker.wait()
             waits = [next((f for f in lock_frames if f > k), k) - k for k in lock_keys]
-            gaps = [b - a for a, b in zip(lock_frames, lock_frames[1:])]
+            gaps = [b - a for a, b in itertools.pairwise(lock_frames)]
             result["lock_key_max"] = max(waits, default=None)
             result["lock_gap_max"] = max(gaps, default=None)
             result["lock_keys"] = len(lock_keys)

@@ -14,7 +14,20 @@ import click
 
 from ..core.errors import PlnError
 from ..core.version import __version__
-from . import applied, backup, challenge, completion, doctor, notes, reading, reflect, rules, shares, social, sync
+from . import (
+    applied,
+    backup,
+    challenge,
+    completion,
+    doctor,
+    notes,
+    reading,
+    reflect,
+    rules,
+    shares,
+    social,
+    sync,
+)
 from . import format as fmt
 from .options import F, echo_json, home_option, json_option, with_library
 

@@ -102,8 +102,7 @@ def check_rule(action: str, kind: str, pattern: str) -> str:
     elif kind == "domain":
         host = text.lower()
         host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host).split("/")[0].split(":")[0].strip(".")
-        if host.startswith("www."):
-            host = host[4:]
+        host = host.removeprefix("www.")
         if not _HOST.match(host) or "." not in host:
             raise InputError(f"{text!r} is not a domain (e.g. example.com)")
         text = host

@@ -24,8 +24,8 @@ from ..store.shares import add_events, drop_events_since
 from .annotations import AnnotationsMixin
 from .challenges import ChallengesMixin
 from .imports import ImportsMixin
-from .practice import PracticeMixin
 from .media import MediaMixin
+from .practice import PracticeMixin
 from .reflection import ReflectionMixin
 from .rules import RulesMixin
 from .sharing import SharingMixin

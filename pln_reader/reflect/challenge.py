@@ -19,10 +19,10 @@ from pathlib import Path
 
 from ..core.errors import InputError
 from ..core.models import NETWORKS, PROFESSIONAL_CHANNELS
-from ..core.text import plural
 from ..core.periods import period_between
+from ..core.text import plural
 from ..store import challenges as sql
-from ..store.db import Storage, from_db, to_db
+from ..store.db import Storage, from_db
 
 BUILT_IN = Path(__file__).parent / "challenges"
 """The challenges that ship with pln (package data)."""
@@ -405,8 +405,8 @@ def state_text(state: ChallengeState, *, tz: tzinfo | None, shown: Callable[[str
         return lines
 
     c = state.challenge
-    lines = [f"{shown(c.title)} ({shown(c.name)}): {c.minutes_per_day} minutes a day, "
-             f"started {state.started_on.isoformat()}"]
+    lines = [(f"{shown(c.title)} ({shown(c.name)}): {c.minutes_per_day} minutes a day, "
+             f"started {state.started_on.isoformat()}")]
     if state.day < 1:
         lines.append(f"it starts on {state.started_on.isoformat()}: day 1 is "
                      f"{plural(1 - state.day, 'day')} away")

@@ -210,8 +210,8 @@ def in_list_clause(list_id: int, column: str = "k.id") -> tuple[str, list[Any]]:
 
 def _in_list_exists(list_id: int) -> tuple[str, int]:
     """:func:`in_list_clause` as a correlated EXISTS (checked link by link, in index order)."""
-    return ("EXISTS (SELECT 1 FROM entries e JOIN list_sources ls ON ls.source_id = e.source_id"
-            " WHERE e.link_id = k.id AND ls.list_id = ?)", list_id)
+    return (("EXISTS (SELECT 1 FROM entries e JOIN list_sources ls ON ls.source_id = e.source_id"
+            " WHERE e.link_id = k.id AND ls.list_id = ?)"), list_id)
 
 
 def _walk_pays(store: Storage, list_id: int, rows: int) -> bool:
@@ -312,9 +312,9 @@ def query_links(
 
     ``sort="shared"``: most distinct sharers first; ``since`` keeps links first seen from then on.
     """
-    filters = dict(list_id=list_id, unread=unread, saved=saved, shared=shared,
-                   include_hidden=include_hidden, contains=contains, hidden=hidden,
-                   rules=has_rule_hides(store))
+    filters = {"list_id": list_id, "unread": unread, "saved": saved, "shared": shared,
+                   "include_hidden": include_hidden, "contains": contains, "hidden": hidden,
+                   "rules": has_rule_hides(store)}
     where, params = _filters(**filters)  # type: ignore[arg-type]
     if not hidden:  # hidden links are listed one by one, each with the rule that hid it
         clause, args = _one_per_story(filters)

@@ -59,17 +59,17 @@ def match_clause(kind: str, pattern: str) -> tuple[str, list[Any]]:
     if kind == "regex":  # titles only: a summary can be pages long, and this runs in Python
         return "pln_regex(?, k.title)", [pattern]
     if kind == "author":  # through the index of authors, not the entries' rows
-        return ("k.id IN (SELECT e.link_id FROM entries e INDEXED BY entries_author"
-                " WHERE e.author IS NOT NULL AND e.author LIKE ? ESCAPE '\\')", [_like(pattern)])
+        return (("k.id IN (SELECT e.link_id FROM entries e INDEXED BY entries_author"
+                " WHERE e.author IS NOT NULL AND e.author LIKE ? ESCAPE '\\')"), [_like(pattern)])
     if kind == "domain":
         # A cheap LIKE first; the host is worked out only for the URLs that contain the domain.
         return (f"(k.url LIKE ? ESCAPE '\\' AND ({_HOST} = ? OR {_HOST} LIKE ? ESCAPE '\\'))",
                 [_like(pattern), pattern, "%." + pattern])
     if kind == "sharer":
         # As "shared by N" counts them: the handle on the entries of social sources.
-        return ("k.id IN (SELECT e.link_id FROM entries e INDEXED BY entries_sharer"
+        return (("k.id IN (SELECT e.link_id FROM entries e INDEXED BY entries_sharer"
                 " WHERE e.sharer_handle IS NOT NULL"
-                " AND '@' || ltrim(lower(e.sharer_handle), '@') = ?)", [pattern])
+                " AND '@' || ltrim(lower(e.sharer_handle), '@') = ?)"), [pattern])
     raise ValueError(kind)
 
 
@@ -79,11 +79,11 @@ def match_set(kind: str, pattern: str) -> tuple[str, list[Any]] | None:
     if kind in ("word", "phrase"):
         return "SELECT rowid AS id FROM link_search WHERE link_search MATCH ?", [fts_query(kind, pattern)]
     if kind == "author":
-        return ("SELECT e.link_id AS id FROM entries e INDEXED BY entries_author WHERE"
-                " e.author IS NOT NULL AND e.author LIKE ? ESCAPE '\\'", [_like(pattern)])
+        return (("SELECT e.link_id AS id FROM entries e INDEXED BY entries_author WHERE"
+                " e.author IS NOT NULL AND e.author LIKE ? ESCAPE '\\'"), [_like(pattern)])
     if kind == "sharer":
-        return ("SELECT e.link_id AS id FROM entries e INDEXED BY entries_sharer WHERE"
-                " e.sharer_handle IS NOT NULL AND '@' || ltrim(lower(e.sharer_handle), '@') = ?",
+        return (("SELECT e.link_id AS id FROM entries e INDEXED BY entries_sharer WHERE"
+                " e.sharer_handle IS NOT NULL AND '@' || ltrim(lower(e.sharer_handle), '@') = ?"),
                 [pattern])
     return None
 

@@ -163,7 +163,6 @@ class NotesScreen(Screen[None]):
         title = a.link_title or a.link_url
         if isinstance(a, Applied):
             from ..dialogs.applied import AppliedEditDialog
-            from ..dialogs.results import AppliedEdit
 
             def changed(edit: AppliedEdit | None) -> None:
                 if edit is not None:

@@ -10,7 +10,6 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
-from ...core.durations import duration
 from ...core.models import Link
 from ...core.rules import Rule, spotlight_spans
 from ..text import age, cell

@@ -14,7 +14,6 @@ from ...core.durations import duration, duration_seconds
 from ..text import plain
 from ..views import View
 
-
 CURRENT = "▸ "
 """Before the view whose links are shown: the current list reads without colour too."""
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -37,7 +37,7 @@ class Farm:
         self.lock = threading.Lock()
         server.prefix_routes["/h/"] = self.answer
 
-    def answer(self, h) -> None:  # noqa: ANN001  (the test server's handler)
+    def answer(self, h) -> None:
         with self.lock:
             self.count += 1
             number = self.count
@@ -162,7 +162,7 @@ def test_a_one_host_farm_is_shared_between_workers_within_the_host_limit(farm: F
     assert 8 < farm.peak <= 16
 
 
-def test_a_refresh_defers_what_a_paused_host_was_not_asked(farm: Farm, tmp_path) -> None:  # noqa: ANN001
+def test_a_refresh_defers_what_a_paused_host_was_not_asked(farm: Farm, tmp_path) -> None:
     # Through the CLI: sources the host asked pln not to fetch yet are deferred (due again
     # when it may be asked), not failed; the summary says so once per host.
     from click.testing import CliRunner

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from pln_reader.core.passages import (MARK_END, MARK_START, Passage, find_passage, mark_passages,
-                                      marked_ranges)
+from pln_reader.core.passages import (
+    MARK_END,
+    MARK_START,
+    Passage,
+    find_passage,
+    mark_passages,
+    marked_ranges,
+)
 
 MD = ("# Title\n\nLow-stakes **quizzes** at the start of each\nlesson helped [pupils](https://x.example/p)"
       " remember.\n\n- one item here\n- two items\n\nEnd.")
