@@ -121,7 +121,7 @@ class SourcesMixin:
                 results.append(self._add_one(target.strip(), lists))
             except PlnError as exc:
                 results.append(AddResult(target, error=scrub(str(exc), self.settings.secrets())))
-        self._after_refresh(started)  # type: ignore[attr-defined]  (stories and rules: library/rules.py)
+        self._after_refresh(started)  # type: ignore[attr-defined]  # stories and rules: library/rules.py
         return results
 
     def _resolve_target(self, target: str) -> Response:

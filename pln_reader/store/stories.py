@@ -65,7 +65,7 @@ def group_new_links(store: Storage, link_ids: Sequence[int], *, threshold: float
     if low is None:
         return 0
     near = _story_links(store, "k.published BETWEEN ? AND ?",
-                        [to_db(from_db(low) - window), to_db(from_db(high) + window)])  # type: ignore[operator]
+                        [to_db(from_db(low) - window), to_db(from_db(high) + window)])  # type: ignore[operator,arg-type]
     new = [k for k in near if k.id in ids]
     known = [k for k in near if k.id not in ids]
     if not new:
