@@ -58,7 +58,7 @@ def article(library: Any, url: str) -> None:
     found = library.article(url)
     if not found.ok:
         raise PlnError(f"no text for {found.url}: {found.status} ({found.error})")
-    library.record_opened(url)  # reading it here counts as reading it in the UI
+    library.record_read_in_reader(url)  # reading it here counts as reading it in the UI
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown

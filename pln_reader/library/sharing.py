@@ -116,6 +116,13 @@ class SharingMixin:
 
         add_events(self.store, [self._link_id(url)], "opened", self.clock())
 
+    def record_read_in_reader(self, url: str) -> None:
+        """The link's text was opened in pln's reader (the UI's, or `pln article`): an opening,
+        and what a challenge's ``read_in_full`` counts (the browser's openings are not)."""
+        with self.store.transaction():
+            self.record_opened(url)
+            self._record_activity("read_in_reader", detail=str(self._link_id(url)))  # type: ignore[attr-defined]
+
     # -- skim time -----------------------------------------------------------------------------
 
     def record_skim(self, list_name: str | None, started: datetime, seconds: float) -> None:

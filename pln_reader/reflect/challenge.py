@@ -269,7 +269,7 @@ _COUNTERS: dict[str, Counter] = {
         s, "source_added", t, details=tuple(NETWORKS), limit=n),
     "skim_days_on_budget": lambda s, t, z, p, n: _skim_days(s, t, z),
     "saved": lambda s, t, z, p, n: sql.link_event_times(s, "saved", t, limit=n),
-    "read_in_full": lambda s, t, z, p, n: sql.link_event_times(s, "opened", t, limit=n),
+    "read_in_full": lambda s, t, z, p, n: sql.activity_times(s, "read_in_reader", t, limit=n),
     "note": lambda s, t, z, p, n: sql.annotation_times(s, "note", t, limit=n),
     "highlight": lambda s, t, z, p, n: sql.annotation_times(s, "highlight", t, limit=n),
     "shared": lambda s, t, z, p, n: sql.share_times(s, t, limit=n),

@@ -455,12 +455,14 @@ def m0013_applied_aims(db: Database) -> None:
 _V14 = [
     # What the user did that no other table records, each kept as an event (a challenge counts
     # events since it started, not the state now): a source added (``detail``: its kind), a
-    # source pruned (removed or muted), a list given a purpose, a weekly list written. The ids
+    # source pruned (removed or muted), a list given a purpose, a weekly list written, a link's
+    # text read in pln's reader (``detail``: the link id; opening in the browser is not). The ids
     # are not references: the event stays when its source or list goes.
     """CREATE TABLE activity_events (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN
-            ('source_added', 'source_pruned', 'list_purpose', 'weekly_list_written')),
+            ('source_added', 'source_pruned', 'list_purpose', 'weekly_list_written',
+             'read_in_reader')),
         at TEXT NOT NULL,
         list_id INTEGER,
         source_id INTEGER,

@@ -200,6 +200,9 @@ def test_reader_shows_the_article_and_takes_notes_highlights_saves_and_shares(se
     assert [s.channel for s in library.shares(url=url)] == ["mastodon"]
     opened = library.store.query("SELECT count(*) FROM link_events WHERE kind = 'opened'")[0][0]
     assert opened == 1
+    # read in the reader: what a challenge's read_in_full counts (the browser is not)
+    assert library.store.query("SELECT count(*) FROM activity_events WHERE kind = 'read_in_reader'"
+                               )[0][0] == 1
 
 
 def test_the_reader_marks_highlights_in_the_text_and_jumps_between_them(seeded: Seeded) -> None:

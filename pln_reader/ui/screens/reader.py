@@ -107,7 +107,7 @@ class ReaderScreen(Screen[None]):
         url = self.link.url
 
         def opened(library: Library) -> None:
-            library.record_opened(url)
+            library.record_read_in_reader(url)
             library.mark_read(url)
 
         self.app.write(opened)

@@ -94,7 +94,7 @@ def test_every_check_counts_the_events_recorded_since_the_start(
     assert [r.error for r in library.add([urls["one"], urls["two"]], lists=["Teaching"])] == [None, None]
     library.fetch_articles(urls=[urls["a"]])
     library.save(urls["a"])
-    library.record_opened(urls["a"])
+    library.record_read_in_reader(urls["a"])
     library.add_note(urls["a"], "Before the start")
     library.add_highlight(urls["a"], PASSAGE)
     library.share(urls["a"], channel="team")
@@ -142,7 +142,8 @@ def test_every_check_counts_the_events_recorded_since_the_start(
     library.unsave(urls["b"])  # an undone save is no save
     library.save(urls["c"])
     library.mark_read(urls["c"])  # marked read is not read in full
-    library.record_opened(urls["c"])
+    library.record_read_in_reader(urls["c"])
+    library.record_opened(urls["b"])  # in the browser: not read in full
     library.add_note(urls["c"], "One")
     library.share(urls["c"], channel="mastodon")
     library.share(urls["c"], channel="team", at=utc(1, 12))  # logged now, shared before the start
@@ -162,7 +163,7 @@ def test_every_check_counts_the_events_recorded_since_the_start(
     clock.now = utc(4, 11, 30)
     library.record_skim("Teaching", utc(4, 11, 30), 5 * 60)  # the 4th reaches its budget too
     library.save(urls["d"])
-    library.record_opened(urls["d"])
+    library.record_read_in_reader(urls["d"])
     library.add_note(urls["d"], "Two")
     library.fetch_articles(urls=[urls["d"]])
     library.add_highlight(urls["d"], PASSAGE)
