@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import filterfalse
 
 MIN_WORDS = 3
 
@@ -35,6 +36,7 @@ class StoryLink:
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
 _TAG = re.compile(r"<[^>]*>")
 _DIGIT = re.compile(r"\d")
+_NONE: frozenset[str] = frozenset()
 
 
 def title_words(title: str | None) -> frozenset[str]:
@@ -48,7 +50,7 @@ def title_words(title: str | None) -> frozenset[str]:
 
 def _numbers(words: frozenset[str]) -> frozenset[str]:
     # A word is letters and digits: one that is not all letters has a digit (or is "3.13").
-    return frozenset(w for w in words if not w.isalpha())
+    return frozenset(filterfalse(str.isalpha, words))
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -64,6 +66,32 @@ def same_story(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
     if _numbers(a) != _numbers(b):
         return False
     return similarity(a, b) >= threshold
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _digit_key(title: str) -> frozenset[str] | None:
+    """The runs of digits in a title's numbers (None when it has none): equal numbers have
+    equal keys, so a key no other title has means numbers no other title has. Read straight
+    off the title when its digits are ASCII (casefolding moves no digit, and a run of ASCII
+    digits is never cut between two words); taken from its words otherwise."""
+    text = _TAG.sub(" ", title) if "<" in title else title
+    runs = _DIGITS.findall(text)
+    if not runs:
+        return None
+    if not text.isascii() and not all(run.isascii() for run in runs):  # "3.1٣": "3.1", "٣"
+        runs = [run for word in _numbers(title_words(title)) for run in _DIGITS.findall(word)]
+    return frozenset(runs) or None
+
+
+def lone_links(titles: Iterable[tuple[int, str | None]]) -> set[int]:
+    """Ids of the links among ``titles`` (id, title) that can be in no pair whatever their
+    words: their numbers no other title has (versions of a story have the same numbers). Found
+    without the titles' words, so a store can leave these links out before reading more of them."""
+    keys = {i: key for i, title in titles if title and (key := _digit_key(title)) is not None}
+    count = Counter(keys.values())
+    return {i for i, key in keys.items() if count[key] == 1}
 
 
 MAX_POSTINGS = 2000
@@ -97,21 +125,24 @@ def similar_pairs(new: Sequence[StoryLink], known: Iterable[StoryLink], *, thres
     """
     items: dict[int, StoryLink] = {k.id: k for k in known}
     items.update((k.id, k) for k in new)
+    lone = lone_links((i, k.title) for i, k in items.items())
     words: dict[int, frozenset[str]] = {}
-    numbers: dict[int, tuple[str, ...]] = {}
-    by_numbers: Counter[tuple[str, ...]] = Counter()
+    numbers: dict[int, frozenset[str]] = {}
+    by_numbers: Counter[frozenset[str]] = Counter()
     for i, k in items.items():
+        if i in lone:
+            continue  # left out below anyway (its numbers are its own), without reading its words
         w = title_words(k.title)
         if len(w) >= MIN_WORDS:
             words[i] = w
-            numbers[i] = n = tuple(sorted(_numbers(w))) if _DIGIT.search(k.title or "") else ()
+            numbers[i] = n = _numbers(w) if _DIGIT.search(k.title or "") else _NONE
             by_numbers[n] += 1
     # A title whose numbers no other title has is a story of its own: left out at once.
     words = {i: w for i, w in words.items() if by_numbers[numbers[i]] > 1}
     frequency: Counter[str] = Counter()
     for w in words.values():
         frequency.update(w)
-    index: dict[tuple[tuple[str, ...], str], list[int]] = {}
+    index: dict[tuple[frozenset[str], str], list[int]] = {}
     prefixes: dict[int, list[str]] = {}
     for i, w in words.items():
         mine = numbers[i]

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from ..core.stories import StoryLink, group_pairs, similar_pairs
+from ..core.stories import StoryLink, group_pairs, lone_links, similar_pairs
 from .db import Storage, from_db, to_db
 
 
@@ -25,15 +25,22 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNIX_JULIAN_DAY = 2440587.5
 
 
+_NO_SOURCES: frozenset[int] = frozenset()
+
+
 def _story_links(store: Storage, where: str, args: list[object]) -> list[StoryLink]:
+    """The links that may be versions of a story, among those ``where`` selects: a link whose
+    numbers no other selected title has is left out before its date is worked out."""
     # julianday() in SQL: parsing tens of thousands of dates in Python would cost more than the rest.
     rows = store.conn.execute(
-        f"SELECT k.id, k.title, julianday(k.published), k.story_id FROM links k WHERE {where}", args)
+        f"SELECT k.id, k.title, julianday(k.published), k.story_id FROM links k WHERE {where}"
+        " AND k.published IS NOT NULL AND k.title IS NOT NULL AND k.title != ''", args).fetchall()
+    lone = lone_links((r[0], r[1]) for r in rows)
     found = []
     for link_id, title, day, story_id in rows:
-        if day is not None and title:
+        if day is not None and link_id not in lone:
             when = _EPOCH + timedelta(days=day - _UNIX_JULIAN_DAY)
-            found.append(StoryLink(link_id, title, when, frozenset(), story_id))
+            found.append(StoryLink(link_id, title, when, _NO_SOURCES, story_id))
     return found
 
 

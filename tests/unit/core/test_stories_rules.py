@@ -8,7 +8,15 @@ import pytest
 
 from pln_reader.core.errors import InputError
 from pln_reader.core.rules import RegexMatcher, Rule, check_rule, search_many, spotlight_spans
-from pln_reader.core.stories import StoryLink, group_stories, same_story, similarity, title_words
+from pln_reader.core.stories import (
+    StoryLink,
+    group_stories,
+    lone_links,
+    same_story,
+    similar_pairs,
+    similarity,
+    title_words,
+)
 
 T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 WINDOW = timedelta(days=3)
@@ -116,3 +124,41 @@ def test_regexes_searched_in_batches_find_what_one_by_one_finds() -> None:
     began = time.perf_counter()
     found, timeouts = search_many(r"(x+x+)+y", ["x" * 3000] * 2000, timeout=0.01)
     assert found == set() and timeouts == 20 and time.perf_counter() - began < 5
+
+
+def test_links_whose_numbers_no_other_title_has_are_left_out_before_their_words() -> None:
+    titles = {
+        1: "Retrieval practice in the classroom, part 1",
+        2: "Retrieval practice in the classroom, part 1!",  # the same numbers: may pair
+        3: "Retrieval practice in the classroom, part 2",  # its own numbers: lone
+        4: "Python <b>3.13</b> for teachers",  # markup left out: "3" and "13", as 5 has
+        5: "What is new in Python 3.13",
+        6: "Snow closes schools in Leeds",  # no numbers: never lone
+        7: "Snow closes schools in York",
+        8: "Budget 3.1\u0663 explained",  # the words "3.1" and "\u0663": as 9, not as 10
+        9: "Budget 3.1 and \u0663 explained",
+        10: "Budget 3 and 1\u0663 explained",
+        11: "<h2>Weekly links for teachers</h2>",  # digits only in markup: no numbers
+    }
+    assert lone_links(titles.items()) == {3, 10}
+    assert lone_links([(1, None), (2, ""), (3, "A title 7"), (4, "Another 7")]) == set()
+
+
+def test_leaving_lone_links_out_finds_every_pair_one_by_one_comparison_finds() -> None:
+    import random
+
+    rng = random.Random(22)
+    words = ["teachers", "strike", "over", "pay", "in", "three", "regions", "part", "school",
+             "<i>phones</i>", "ban", "3.13", "12", "7", "1\u0663", "\u0663", "the", "new"]
+    links = [link(i, " ".join(rng.choices(words, k=rng.randint(2, 7))), days=rng.uniform(0, 5))
+             for i in range(1, 1200)]
+    new, known = links[600:], links[:600]
+    found = set(similar_pairs(new, known, threshold=0.8, window=WINDOW))
+    expected, new_ids = set(), {k.id for k in new}
+    for a in new:
+        for b in links:
+            if b.id != a.id and not (b.id in new_ids and b.id < a.id) and abs(a.published - b.published) <= WINDOW \
+                    and same_story(title_words(a.title), title_words(b.title), 0.8):
+                expected.add((a.id, b.id))
+    assert found == expected and len(expected) > 50
+    assert lone_links((k.id, k.title) for k in links)  # the test leaves some out
