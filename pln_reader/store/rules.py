@@ -207,17 +207,19 @@ def _apply_mute(store: Storage, rule_id: int, kind: str, pattern: str, list_id: 
 
 
 def _apply_keep(store: Storage, list_id: int | None, link_ids: Sequence[int] | None, *,
-                targets: tuple[str, list[Any]] | None = None) -> None:
-    """Keep-only rules of one scope: a link matching none of them is hidden by each of them."""
+                targets: tuple[str, list[Any]] | None = None, cleared: bool = False) -> None:
+    """Keep-only rules of one scope: a link matching none of them is hidden by each of them
+    (``cleared``: the targets' rows of ``rule_hides`` are deleted already)."""
     _functions(store.conn)
     _matchers.clear()  # each run counts its own timeouts
     conn = store.conn
     target, target_args = targets or _targets(store, link_ids)
     keeps = conn.execute("SELECT id, kind, pattern FROM rules WHERE action = 'keep' AND list_id IS ?",
                          [list_id]).fetchall()
-    conn.execute(f"DELETE FROM rule_hides WHERE rule_id IN (SELECT id FROM rules WHERE action = 'keep'"
-                 f" AND list_id IS ?) AND link_id IN (SELECT k.id FROM links k WHERE {target})",
-                 [list_id, *target_args])
+    if not cleared:
+        conn.execute(f"DELETE FROM rule_hides WHERE rule_id IN (SELECT id FROM rules WHERE action = 'keep'"
+                     f" AND list_id IS ?) AND link_id IN (SELECT k.id FROM links k WHERE {target})",
+                     [list_id, *target_args])
     if not keeps:
         return
     clauses, args = [], []
@@ -252,7 +254,7 @@ def apply_rules(store: Storage, link_ids: Sequence[int]) -> None:
         if action == "mute":
             _apply_mute(store, rule_id, kind, pattern, list_id, None, targets=targets, titles=titles)
     for list_id in dict.fromkeys(r[4] for r in rows if r[1] == "keep"):
-        _apply_keep(store, list_id, None, targets=targets)
+        _apply_keep(store, list_id, None, targets=targets, cleared=True)  # deleted above
 
 
 def spotlight_rules(store: Storage, list_id: int | None) -> list[Rule]:
