@@ -33,15 +33,15 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-import bench_refresh  # noqa: E402
+import bench_refresh
 
 try:
     from pln_reader.library.rules import _gc_paused
 except ImportError:  # code from before the pause (to compare with it: PYTHONPATH=its checkout)
     from contextlib import nullcontext as _gc_paused  # type: ignore[assignment]
-from pln_reader.store import rules as storage_rules  # noqa: E402
-from pln_reader.store import stories as storage_stories  # noqa: E402
-from pln_reader.store.db import open_storage  # noqa: E402
+from pln_reader.store import rules as storage_rules
+from pln_reader.store import stories as storage_stories
+from pln_reader.store.db import open_storage
 
 
 def farm_store(where: Path, port: int) -> Path:
