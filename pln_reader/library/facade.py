@@ -19,6 +19,7 @@ from ..core.models import Article, Link, QueueItem, RefreshSummary, SearchHit, T
 from ..core.urls import canonicalize
 from ..social import SOCIAL_KINDS
 from ..store import links as storage_links
+from ..store import search as storage_search
 from ..store.db import Storage, open_storage
 from ..store.shares import add_events, drop_events_since
 from .annotations import AnnotationsMixin
@@ -247,7 +248,7 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                                          sort=sort, since=since, hidden=hidden)
 
     def search(self, query: str, *, limit: int = 50) -> list[Link]:
-        return storage_links.search_links(self.store, query, limit=limit)
+        return storage_search.search_links(self.store, query, limit=limit)
 
     def no_wait(self) -> contextlib.AbstractContextManager[None]:
         """Writes in this block raise DatabaseBusy at once rather than wait for the lock."""
@@ -255,7 +256,7 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
 
     def search_hits(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         """Search results with the fields that matched and a snippet around the words."""
-        return storage_links.search_hits(self.store, query, limit=limit)
+        return storage_search.search_hits(self.store, query, limit=limit)
 
     def get_link(self, url: str) -> Link:
         return storage_links.get_link(self.store, canonicalize(url))

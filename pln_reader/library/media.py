@@ -10,6 +10,7 @@ from ..core.errors import FetchError, InputError, NotFoundError
 from ..core.media import Chapter, chapters_from_json, playable_url
 from ..core.urls import canonicalize
 from ..store import links as storage_links
+from ..store import media as storage_media
 from ..store.db import Storage
 from . import player
 
@@ -27,7 +28,7 @@ class MediaMixin:
         """(what to play, the library's link): a link's episode or video, or a media URL as given."""
         link_id = storage_links.link_id_for(self.store, canonicalize(url))
         if link_id is None:
-            found = storage_links.link_for_media(self.store, url)
+            found = storage_media.link_for_media(self.store, url)
             if found is not None:
                 return url, found
             if playable_url(url) is None:

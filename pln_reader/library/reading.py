@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from ..core.models import QueueItem
 from ..store import articles as storage_articles
 from ..store import links as storage_links
+from ..store import media as storage_media
 from ..store.db import Storage
 
 
@@ -37,8 +38,8 @@ def fetch_articles(
     from ..refresh.pipeline import Failed, Fetched, Job, Pipeline
 
     ids = [link_id for link_id, _ in targets]
-    transcripts = storage_links.transcript_urls(store, ids)
-    files = storage_links.media_file_links(store, ids)
+    transcripts = storage_media.transcript_urls(store, ids)
+    files = storage_media.media_file_links(store, ids)
     results: list[ArticleResult] = []
     jobs = []
     for link_id, url in targets:

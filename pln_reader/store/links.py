@@ -5,16 +5,14 @@ One module of the store per table family; it uses the connection of :mod:`.db`.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ..core.errors import InputError, NotFoundError
+from ..core.errors import NotFoundError
 from ..core.media import from_json
-from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, SearchHit, Sharer
-from ..core.text import clean_text
+from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, Sharer
 from .db import Storage, _split, from_db, to_db
 
 
@@ -433,87 +431,6 @@ def link_credits(store: Storage, link_ids: Sequence[int]) -> dict[int, Credits]:
     return {k: Credits(tuple(s.values()), tuple(a.values())) for k, (s, a) in found.items()}
 
 
-def search_links(store: Storage, query: str, *, limit: int = 50) -> list[Link]:
-    """Full-text search (FTS5) over titles, summaries, article text and notes, best first."""
-    match = _fts_query(query)
-    if not match:
-        raise InputError("the search query is empty")
-    sql = (
-        _LINK_SELECT
-        + " JOIN (SELECT rowid, rank FROM link_search WHERE link_search MATCH ?) AS hits"
-        " ON hits.rowid = k.id ORDER BY hits.rank LIMIT ?"
-    )
-    return [_link_from_row(r) for r in store.query(sql, [match, limit])]
-
-
-_HIT_FIELDS = ("title", "summary", "article", "note")  # link_search's columns, in order
-_FIELD_ORDER = ("title", "article", "note", "summary")  # the order a result names them in
-_MARK_START, _MARK_END = "\x02", "\x03"  # control characters: cleaned out of stored text
-SNIPPET_TOKENS = 8
-
-
-def search_hits(store: Storage, query: str, *, limit: int = 50) -> list[SearchHit]:
-    """Like :func:`search_links`, with the fields that matched and a snippet (FTS5
-    ``snippet()``) of the first field other than the title, else of the title."""
-    match = _fts_query(query)
-    if not match:
-        raise InputError("the search query is empty")
-    snippets = ", ".join(
-        f"snippet(link_search, {i}, '{_MARK_START}', '{_MARK_END}', '…', {SNIPPET_TOKENS})"
-        for i in range(len(_HIT_FIELDS)))
-    # The snippets in the ranked query itself: FTS5 makes them for the rows kept by LIMIT only
-    # (with "rowid IN (...)" instead it made them for every match: 5x slower at 100,000 links).
-    rows = store.query(
-        f"SELECT rowid, highlight(link_search, 0, '{_MARK_START}', '{_MARK_END}'), {snippets}"
-        " FROM link_search WHERE link_search MATCH ? ORDER BY rank LIMIT ?", [match, limit])
-    if not rows:
-        return []
-    marks = ", ".join("?" * len(rows))
-    links = {k.id: k for k in map(_link_from_row, store.query(
-        _LINK_SELECT + f" WHERE k.id IN ({marks})", [r[0] for r in rows]))}
-    hits = []
-    for r in rows:
-        link = links.get(r[0])
-        if link is None:
-            continue
-        title = r[1] or ""
-        by_field = {f: r[i + 2] for i, f in enumerate(_HIT_FIELDS) if _MARK_START in (r[i + 2] or "")}
-        fields = tuple(f for f in _FIELD_ORDER if f in by_field)
-        shown = next((f for f in fields if f != "title"), fields[0] if fields else None)
-        hits.append(SearchHit(link, fields, _snippet_pieces(by_field[shown]) if shown else (),
-                              _snippet_pieces(title) if "title" in by_field else ()))
-    return hits
-
-
-def _snippet_pieces(snippet: str) -> tuple[tuple[str, bool], ...]:
-    """``a \x02b\x03 c`` as ``(("a ", False), ("b", True), (" c", False))``, each piece cleaned
-    to one line of plain text."""
-    pieces: list[tuple[str, bool]] = []
-    for i, part in enumerate(re.split(f"[{_MARK_START}{_MARK_END}]", snippet)):
-        spaced = re.sub(r"\s+", " ", part)
-        core = clean_text(spaced) or ""  # strips the ends: put one space back where there was one
-        text = (" " if spaced[:1] == " " else "") + core + (" " if core and spaced[-1:] == " " else "")
-        if text:
-            pieces.append((text, i % 2 == 1))
-    if pieces:  # the passage itself starts and ends on a word
-        pieces[0] = (pieces[0][0].lstrip(), pieces[0][1])
-        pieces[-1] = (pieces[-1][0].rstrip(), pieces[-1][1])
-    return tuple(p for p in pieces if p[0])
-
-
-def _fts_query(text: str) -> str:
-    """Turn what the user typed into an FTS5 query: every word must match (prefix for the last).
-
-    Each word is quoted, so FTS5 syntax characters in user input cannot cause a syntax error.
-    """
-    words = [w.replace('"', '""') for w in text.split() if w.strip('"')]
-    if not words:
-        return ""
-    terms = [f'"{w}"' for w in words]
-    terms[-1] += "*"
-    return " ".join(terms)
-
-
 def get_link(store: Storage, url: str) -> Link:
     rows = store.query(_LINK_SELECT + " WHERE k.url = ?", [url])
     if not rows:
@@ -535,50 +452,6 @@ def links_by_id(store: Storage, link_ids: Sequence[int]) -> list[Link]:
 def link_id_for(store: Storage, url: str) -> int | None:
     row = store.conn.execute("SELECT id FROM links WHERE url = ?", [url]).fetchone()
     return row[0] if row else None
-
-
-_TRANSCRIPT_ORDER = ("text/vtt", "application/x-subrip", "application/srt", "text/srt",
-                     "application/json", "text/html", "text/plain")
-
-
-def transcript_urls(store: Storage, link_ids: Sequence[int]) -> dict[int, str]:
-    """link id -> the transcript to read as its article (WebVTT or SRT first: they carry times)."""
-    found: dict[int, str] = {}
-    ids = list(link_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for link_id, media in store.conn.execute(
-                "SELECT link_id, media FROM entries WHERE media IS NOT NULL AND link_id IN"
-                f" ({', '.join('?' * len(chunk))}) ORDER BY id", chunk):
-            parsed = from_json(media)
-            if link_id in found or parsed is None or not parsed.transcripts:
-                continue
-            best = min(parsed.transcripts, key=lambda t: _TRANSCRIPT_ORDER.index(t.type)
-                       if t.type in _TRANSCRIPT_ORDER else len(_TRANSCRIPT_ORDER))
-            found[link_id] = best.url
-    return found
-
-
-def media_file_links(store: Storage, link_ids: Sequence[int]) -> dict[int, str | None]:
-    """link id -> MIME type, for links whose address is their episode's or video's file."""
-    found: dict[int, str | None] = {}
-    ids = list(link_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for link_id, mime in store.conn.execute(
-                "SELECT k.id, json_extract(e.media, '$.type') FROM entries e JOIN links k"
-                " ON k.id = e.link_id WHERE e.media IS NOT NULL AND json_extract(e.media, '$.url') = k.url"
-                f" AND k.id IN ({', '.join('?' * len(chunk))})", chunk):
-            found[link_id] = mime
-    return found
-
-
-def link_for_media(store: Storage, media_url: str) -> Link | None:
-    """The link whose entry carries this episode or video file, or None."""
-    row = store.conn.execute(
-        "SELECT k.url FROM entries e JOIN links k ON k.id = e.link_id WHERE e.media IS NOT NULL"
-        " AND json_extract(e.media, '$.url') = ? ORDER BY e.id LIMIT 1", [media_url]).fetchone()
-    return None if row is None else get_link(store, row[0])
 
 
 def ensure_link(store: Storage, url: str, *, title: str | None, now: datetime) -> int:

@@ -10,6 +10,7 @@ import pytest
 from pln_reader.core.errors import InputError, NotFoundError
 from pln_reader.core.models import EntryRow
 from pln_reader.store import links as storage_links
+from pln_reader.store import search as storage_search
 from pln_reader.store.db import Storage, backoff, open_storage
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -89,13 +90,13 @@ def test_search_matches_titles_and_summaries(store: Storage) -> None:
             row("1", "https://x.example/1", title="Retrieval practice", summary="quizzes"),
             row("2", "https://x.example/2", title="Supervision", summary="reflective café practice"),
         ], NOW)
-    assert [k.url for k in storage_links.search_links(store, "retrieval")] == ["https://x.example/1"]
-    assert {k.url for k in storage_links.search_links(store, "practice")} == {"https://x.example/1", "https://x.example/2"}
-    assert [k.url for k in storage_links.search_links(store, "cafe")] == ["https://x.example/2"]  # diacritics
-    assert [k.url for k in storage_links.search_links(store, 'refl')] == ["https://x.example/2"]  # prefix
-    assert storage_links.search_links(store, 'AND OR "(') == []  # FTS syntax is quoted, not an error
+    assert [k.url for k in storage_search.search_links(store, "retrieval")] == ["https://x.example/1"]
+    assert {k.url for k in storage_search.search_links(store, "practice")} == {"https://x.example/1", "https://x.example/2"}
+    assert [k.url for k in storage_search.search_links(store, "cafe")] == ["https://x.example/2"]  # diacritics
+    assert [k.url for k in storage_search.search_links(store, 'refl')] == ["https://x.example/2"]  # prefix
+    assert storage_search.search_links(store, 'AND OR "(') == []  # FTS syntax is quoted, not an error
     with pytest.raises(InputError):
-        storage_links.search_links(store, '  ')
+        storage_search.search_links(store, '  ')
 
 
 def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
@@ -109,7 +110,7 @@ def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
         ], NOW)
     second = storage_links.get_link(store, "https://x.example/2")
     notes.add_annotation(store, second.id, "note", "Ask about equity of\n\x1b[31maccess\x1b[0m", None, NOW)
-    hits = {h.link.url: h for h in storage_links.search_hits(store, "equity")}
+    hits = {h.link.url: h for h in storage_search.search_hits(store, "equity")}
     assert hits["https://x.example/1"].fields == ("title",)
     assert ("Equity", True) in hits["https://x.example/1"].snippet
     assert hits["https://x.example/1"].title == (("Equity", True), (" in feedback", False))
@@ -118,10 +119,10 @@ def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
     text = "".join(t for t, _ in hits["https://x.example/2"].snippet)
     assert text == "Ask about equity of access" and "\x1b" not in text
     assert [t for t, marked in hits["https://x.example/2"].snippet if marked] == ["equity"]
-    both = storage_links.search_hits(store, "supervision practice")
+    both = storage_search.search_hits(store, "supervision practice")
     assert both[0].fields == ("title", "summary") and ("practice", True) in both[0].snippet
     assert both[0].snippet_field == "summary"
-    assert storage_links.search_hits(store, "nothing-like-this") == []
+    assert storage_search.search_hits(store, "nothing-like-this") == []
 
 
 def test_due_sources_and_backoff(store: Storage) -> None:
