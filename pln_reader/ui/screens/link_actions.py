@@ -4,6 +4,7 @@ browser, play its episode or video, note it, log a share, record what changed be
 from __future__ import annotations
 
 import webbrowser
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlnError
@@ -50,51 +51,50 @@ def play_media(screen: Any, link: Link) -> None:
     screen.run_worker(run, thread=True, group="play", exit_on_error=False, name="play")
 
 
+def _ask(app: PlnApp, dialog: Any, act: Callable[[Any], str], after: Any) -> None:
+    """Open ``dialog``; with what it gives (nothing: cancelled), ``act`` does the change and
+    says what it did; a refusal is shown as an error and ``after`` is not called."""
+
+    def done(result: Any) -> None:
+        if not result:
+            return
+        try:
+            said = act(result)
+        except PlnError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        app.notify(said, markup=False)
+        after()
+
+    app.push_screen(dialog, done)
+
+
 def ask_note(app: PlnApp, url: str, title: str, after: Any) -> None:
     from ..dialogs.note import NoteDialog
 
-    def done(text: str | None) -> None:
-        if text:
-            try:
-                app.library.add_note(url, text)
-            except PlnError as exc:
-                app.notify(str(exc), severity="error", markup=False)
-                return
-            app.notify("note saved")
-            after()
+    def note(text: str) -> str:
+        app.library.add_note(url, text)
+        return "note saved"
 
-    app.push_screen(NoteDialog(title), done)
+    _ask(app, NoteDialog(title), note, after)
 
 
 def ask_share(app: PlnApp, url: str, title: str, after: Any) -> None:
     from ..dialogs.share import ShareDialog
 
-    def done(request: ShareRequest | None) -> None:
-        if request is None:
-            return
-        try:
-            app.library.share(url, channel=request.channel, comment=request.comment,
-                              post_url=request.post_url, fetch_new=False)
-        except PlnError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-        app.notify(f"share on {request.channel} logged", markup=False)
-        after()
+    def share(request: ShareRequest) -> str:
+        app.library.share(url, channel=request.channel, comment=request.comment,
+                          post_url=request.post_url, fetch_new=False)
+        return f"share on {request.channel} logged"
 
-    app.push_screen(ShareDialog(title), done)
+    _ask(app, ShareDialog(title), share, after)
 
 
 def ask_applied(app: PlnApp, url: str, title: str, after: Any) -> None:
     from ..dialogs.applied import AppliedDialog
 
-    def done(text: str | None) -> None:
-        if text:
-            try:
-                app.library.record_applied(url, text)
-            except PlnError as exc:
-                app.notify(str(exc), severity="error", markup=False)
-                return
-            app.notify("applied: recorded")
-            after()
+    def applied(text: str) -> str:
+        app.library.record_applied(url, text)
+        return "applied: recorded"
 
-    app.push_screen(AppliedDialog(title), done)
+    _ask(app, AppliedDialog(title), applied, after)
