@@ -37,7 +37,7 @@ class FetchSettings:
 
 @dataclass(frozen=True, slots=True)
 class RefreshSettings:
-    concurrency: int = 64
+    concurrency: int = 128
     per_host: int = 8
     per_host_max: int = 16
     """Requests at once to a host with at least 20 feeds due in a run, answering fast (median

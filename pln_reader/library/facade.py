@@ -203,11 +203,12 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
                     if r["id"] not in carried]
 
         try:
-            rows = ours(due())
             refresher = Refresher(
                 self.store, self.settings, clock=self.clock, progress=progress,
                 sync_opml=lambda sid, body, url: sync(self.store, sid, body, url, now=self.clock()),
             )
+            refresher.index_new_links()  # any an interrupted refresh left waiting
+            rows = ours(due())
             opml_rows = [r for r in rows if r["kind"] == "opml"]
             if opml_rows:
                 refresher.run(opml_rows, total=len(rows))

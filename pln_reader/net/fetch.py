@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import os
+import ssl
 import stat
 import zlib
 from collections.abc import AsyncIterator, Mapping
@@ -122,6 +124,13 @@ class _Decoder:
         return b"".join(self.parts)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The certificate-verifying TLS context, made once (loading the CA store costs ~60 ms) and
+    shared by every host's https pool."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _LazyTLSTransport(httpx.AsyncBaseTransport):
     """An https transport (certificates verified) created on first use, with the redirect
     guard around httpcore's network backend."""
@@ -135,7 +144,8 @@ class _LazyTLSTransport(httpx.AsyncBaseTransport):
         if self._transport is None:
             from .tcp_backend import GuardedBackend
 
-            transport = httpx.AsyncHTTPTransport(limits=self._limits, trust_env=False)
+            transport = httpx.AsyncHTTPTransport(verify=_tls_context(), limits=self._limits,
+                                                 trust_env=False)
             pool = transport._pool  # httpx (pinned below 0.29) offers no other way in
             pool._network_backend = GuardedBackend(pool._network_backend, self._resolve)
             self._transport = transport
@@ -224,15 +234,15 @@ class Fetcher:
         self._split = dict(split or {})
         self.hosts: dict[str, HostGate] = {}
         # httpcore scans every connection of a pool (a poll() per idle one) each time a request
-        # starts or ends; hosts are therefore spread over several small pools instead of one.
-        self._pools = max(1, 2 * concurrency // self._per_host_n)
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        # starts or ends; each host therefore gets a pool of its own, which holds at most the
+        # host's own few connections (its gate bounds them), made when the host is first met.
+        self._limits = httpx.Limits(max_connections=self._per_host_max,
+                                    max_keepalive_connections=self._per_host_max)
         # Requests go straight to httpx's transports: the client layer (cookies, auth, hooks,
         # URL merging) is not needed for a GET and cost a tenth of the CPU of a warm refresh.
         # Loading the CA store costs ~60 ms: plain http never needs it, so https gets its
         # (verifying) transport only when the first https URL comes along.
-        self._transports = [(_plain_http_transport(limits, resolve), _LazyTLSTransport(limits, resolve))
-                            for _ in range(self._pools)]
+        self._transports: dict[str, tuple[httpx.AsyncHTTPTransport, _LazyTLSTransport]] = {}
         self._timeout = {"connect": settings.connect_timeout, "read": settings.read_timeout,
                          "write": settings.read_timeout, "pool": None}
         self._headers = {
@@ -244,7 +254,12 @@ class Fetcher:
 
     @contextlib.asynccontextmanager
     async def _get(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
-        plain, tls = self._transports[zlib.crc32(host_key(url).encode()) % self._pools]
+        key = host_key(url)
+        pair = self._transports.get(key)
+        if pair is None:
+            pair = self._transports[key] = (_plain_http_transport(self._limits, self._resolve),
+                                            _LazyTLSTransport(self._limits, self._resolve))
+        plain, tls = pair
         transport: httpx.AsyncBaseTransport = plain if url.startswith("http://") else tls
         request = httpx.Request("GET", url, headers={**self._headers, **headers},
                                 extensions={"timeout": self._timeout})
@@ -259,7 +274,7 @@ class Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        for plain, tls in self._transports:
+        for plain, tls in self._transports.values():
             await plain.aclose()
             await tls.aclose()
 

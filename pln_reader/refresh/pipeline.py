@@ -33,7 +33,7 @@ from ..feeds.prepare import Prepared, body_hash, prepare
 
 if TYPE_CHECKING:
     from ..articles.extract import Extracted
-    from ..net.fetch import Fetcher
+    from ..net.fetch import Fetcher, Response
 
 # Below this many sources, worker processes cost more to start than they save.
 PROCESS_THRESHOLD = 32
@@ -42,6 +42,8 @@ TRANSCRIPT_ACCEPT = ("text/vtt, application/x-subrip, application/json;q=0.9, te
                      " text/plain;q=0.7, */*;q=0.5")
 # Outcomes waiting in the queue for the writer, per worker.
 QUEUE_DEPTH = 8
+# Parsed outcomes a worker holds before the writer takes them (one parsing, the rest waiting).
+BACKLOG = 4
 # Feeds due on one host from which they are shared out between the worker processes.
 SPLIT_HOST = 64
 
@@ -98,7 +100,10 @@ class _WorkerDone:
 # -- the worker loop (runs in a worker process, or in a thread for small refreshes) ------------
 
 
-async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futures.Executor) -> Outcome:
+async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futures.Executor,
+                             backlog: asyncio.Semaphore | None = None) -> Outcome:
+    """Fetch ``job`` and parse a changed body. A body is parsed only with a ``backlog`` slot,
+    which the caller frees once the outcome is handed on (when a :class:`Fetched` comes back)."""
     try:
         response = await fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified,
                                        accept={"article": PAGE_ACCEPT, "transcript": TRANSCRIPT_ACCEPT}
@@ -110,6 +115,18 @@ async def _fetch_and_prepare(fetcher: Fetcher, job: Job, parse: concurrent.futur
     digest = body_hash(response.body)
     if digest == job.body_hash:
         return Unchanged(job, response.headers, response.permanent_url)
+    if backlog is not None:
+        await backlog.acquire()
+    try:
+        return await _prepare(job, response, digest, parse)
+    except BaseException:
+        if backlog is not None:
+            backlog.release()
+        raise
+
+
+async def _prepare(job: Job, response: Response, digest: str,
+                   parse: concurrent.futures.Executor) -> Fetched:
     prepared: Prepared | Extracted | None = None
     parse_error: str | None = None
     body: bytes | None = response.body
@@ -177,7 +194,7 @@ async def _worker_loop(
     jobs: Sequence[Job], fetch: FetchSettings, limits: Limits,
     put: Callable[[object], None], put_nowait: Callable[[object], None],
 ) -> None:
-    from ..net.fetch import Fetcher
+    from ..net.fetch import Fetcher, Response
 
     concurrency = limits.concurrency
 
@@ -185,13 +202,16 @@ async def _worker_loop(
 
     loop = asyncio.get_running_loop()
     slots = asyncio.Semaphore(concurrency + QUEUE_DEPTH)
+    # Parsed outcomes not yet handed to the writer: when the writer is behind, bodies wait
+    # unparsed (smaller than what parsing makes of them) rather than pile up parsed.
+    backlog = asyncio.Semaphore(BACKLOG)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pln-parse") as parse, \
             concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pln-put") as putter:
 
         async def one(fetcher: Fetcher, job: Job) -> None:
             async with slots:
                 try:
-                    outcome = await _fetch_and_prepare(fetcher, job, parse)
+                    outcome = await _fetch_and_prepare(fetcher, job, parse, backlog)
                 except Exception as exc:  # noqa: BLE001  (never lose a source: report it as failed)
                     outcome = Failed(job, FetchError(f"{job.url}: {type(exc).__name__}: {exc}",
                                                      reason="internal_error"))
@@ -199,6 +219,9 @@ async def _worker_loop(
                     put_nowait(outcome)
                 except queue.Full:  # the writer is behind: wait in a thread, holding the slot
                     await loop.run_in_executor(putter, put, outcome)
+                finally:
+                    if isinstance(outcome, Fetched):
+                        backlog.release()
 
         async with Fetcher(fetch, concurrency=concurrency, per_host=limits.per_host,
                            per_host_max=limits.per_host_max, due=limits.due,

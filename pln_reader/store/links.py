@@ -16,13 +16,45 @@ from ..core.models import NETWORKS, Author, Credits, EntryRow, Link, LinkEntry, 
 from .db import Storage, _split, from_db, to_db
 
 
-def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now: datetime) -> tuple[int, int]:
+def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now: datetime, *,
+                  search_batch: int = 0) -> tuple[int, int]:
     """Insert new entries and update changed ones of a source; returns (new, updated).
 
     Call inside the source's transaction. Entries missing from ``rows`` are kept, and no user
     state is touched. Statements are batched (a handful per source, not several per entry):
-    this is the hot path of a refresh.
+    this is the hot path of a refresh. New links are searchable at once, unless
+    ``search_batch``: then they are indexed once that many wait (see :func:`index_pending`;
+    the caller indexes the rest when it is done).
     """
+    try:
+        return _write_entries(store, source_id, rows, now)
+    finally:
+        index_pending(store, at_least=search_batch)
+
+
+def index_pending(store: Storage, *, at_least: int = 0) -> int:
+    """Put the links waiting in ``search_pending`` into the search index; returns how many.
+
+    Only when at least ``at_least`` wait (0: whenever any do). Call inside a transaction. A
+    refresh indexes its new links a few thousand at a time: FTS5 indexes one big batch far
+    faster than many small ones (each commit writes a segment, and segments are then merged).
+    """
+    conn = store.conn
+    waiting = conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
+    if not waiting or waiting < at_least:
+        return 0
+    # An article or a note saved while the link waited found no row to update: taken along.
+    conn.execute(
+        "INSERT INTO link_search (rowid, title, summary, article, notes)"
+        " SELECT k.id, k.title, k.summary, (SELECT a.text FROM articles a WHERE a.link_id = k.id),"
+        " (SELECT group_concat(n.body || ' ' || coalesce(n.comment, ''), ' ') FROM annotations n"
+        "  WHERE n.link_id = k.id)"
+        " FROM search_pending p JOIN links k ON k.id = p.link_id ORDER BY k.id")
+    conn.execute("DELETE FROM search_pending")
+    return int(waiting)
+
+
+def _write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now: datetime) -> tuple[int, int]:
     conn = store.conn
     existing = {
         key: (entry_id, digest)
@@ -464,6 +496,7 @@ def ensure_link(store: Storage, url: str, *, title: str | None, now: datetime) -
             "INSERT INTO links (url, title, published, first_seen) VALUES (?, ?, ?, ?)",
             [url, title, to_db(now), to_db(now)],
         )
+        index_pending(store)
         return int(cur.lastrowid or 0)
 
 

@@ -549,6 +549,23 @@ def m0016_rules(db: Database) -> None:
     _execute_all(db, _V16)
 
 
+_V17 = [
+    # New links wait in search_pending and are indexed in batches (store.links.index_pending):
+    # FTS5 indexing one source's links per transaction, from a trigger, cost more than every
+    # other write of a first refresh together. The trigger now only notes the link.
+    "DROP TRIGGER links_search_insert",
+    "CREATE TABLE search_pending (link_id INTEGER PRIMARY KEY)",
+    """CREATE TRIGGER links_search_pending AFTER INSERT ON links BEGIN
+        INSERT OR IGNORE INTO search_pending (link_id) VALUES (new.id);
+    END""",
+]
+
+
+@migrations(name="0017_search_in_batches")
+def m0017_search_in_batches(db: Database) -> None:
+    _execute_all(db, _V17)
+
+
 def apply(db: Database) -> None:
     """Apply every pending migration (each in its own transaction)."""
     migrations.apply(db)

@@ -16,9 +16,12 @@ from .db import Storage, from_db, to_db
 
 def touched_links(store: Storage, since: datetime) -> list[int]:
     """Links whose entries were written (new or changed) from ``since`` on."""
-    return [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT link_id FROM entries WHERE last_changed >= ? AND link_id IS NOT NULL",
-        [to_db(since)])]
+    # Deduplicated here, not by DISTINCT: with DISTINCT the planner (no statistics) walks
+    # entries_link over every entry, 90 ms at 50,000 entries on every refresh, instead of the
+    # range of entries_changed that was written.
+    rows = store.conn.execute(
+        "SELECT link_id FROM entries WHERE last_changed >= ? AND link_id IS NOT NULL", [to_db(since)])
+    return list(dict.fromkeys(r[0] for r in rows))
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -233,3 +234,46 @@ def test_the_claims_of_a_refresh_that_died_are_cleared(server: FeedServer, libra
                      [source_id, socket.gethostname()])
     summary = library.refresh(force=True)
     assert summary.skipped == 0 and [r.status for r in summary.results] == ["new"]
+
+
+def test_a_refresh_indexes_new_links_in_batches_and_all_by_its_end(
+        server: FeedServer, library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pln_reader.refresh import run
+    from pln_reader.store import links as storage_links
+
+    monkeypatch.setattr(run, "SEARCH_BATCH", 4)  # a batch every 4 new links, the rest at the end
+    indexed: list[int] = []
+    real = storage_links.index_pending
+
+    def counting(store, *, at_least=0):  # type: ignore[no-untyped-def]
+        n = real(store, at_least=at_least)
+        if n:
+            indexed.append(n)
+        return n
+
+    monkeypatch.setattr(storage_links, "index_pending", counting)
+    for i in range(5):
+        url = server.serve(f"/batch/{i}.xml", rss([(f"Mentoring note {i}a", f"https://example.org/b/{i}a"),
+                                                   (f"Mentoring note {i}b", f"https://example.org/b/{i}b")]))
+        library.store.add_source("feed", url, now=library.clock())
+    library.settings = dataclasses.replace(
+        library.settings, refresh=dataclasses.replace(library.settings.refresh, workers=1))
+    library.refresh()
+    assert len(library.search("mentoring", limit=100)) == 10
+    assert indexed == [4, 4, 2]  # two sources' links at a time, then what the run left
+
+
+def test_links_an_interrupted_refresh_left_unindexed_are_indexed_by_the_next(
+        server: FeedServer, library: Library) -> None:
+    from pln_reader.core.models import EntryRow
+    from pln_reader.store import links as storage_links
+
+    sid, _ = library.store.add_source("feed", server.serve("/left.xml", rss([])), now=library.clock())
+    with library.store.transaction():  # written in batches, and the process died before the end
+        storage_links.write_entries(library.store, sid, [EntryRow(
+            key="k", link_url="https://example.org/left", url="https://example.org/left",
+            title="Coaching conversations", author=None, published=None, updated=None,
+            summary=None, content=None, digest="d")], library.clock(), search_batch=1000)
+    assert library.search("coaching") == []
+    library.refresh()
+    assert [k.url for k in library.search("coaching")] == ["https://example.org/left"]

@@ -13,7 +13,7 @@ def test_defaults(tmp_path: Path) -> None:
     settings = load_settings(tmp_path, env={})
     assert settings.home == tmp_path
     assert settings.db_path == tmp_path / "pln.db"
-    assert settings.refresh.concurrency == 64
+    assert settings.refresh.concurrency == 128
     assert settings.fetch.max_redirects == 5
 
 

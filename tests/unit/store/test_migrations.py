@@ -26,7 +26,8 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
                        ("0004_shares_events",), ("0005_social",), ("0006_entries_source_link",),
                        ("0007_share_ids",), ("0008_sync",), ("0009_refresh_claims",),
                        ("0010_share_channels",), ("0011_vault_files",), ("0012_fetch_warnings",),
-                       ("0013_applied_aims",), ("0014_challenges",), ("0015_media",), ("0016_rules",)]
+                       ("0013_applied_aims",), ("0014_challenges",), ("0015_media",), ("0016_rules",),
+                       ("0017_search_in_batches",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -36,7 +37,8 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     assert [m.name for m in migrations.migrations.applied(store.db)] == [
         "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
         "0005_social", "0006_entries_source_link", "0007_share_ids", "0008_sync", "0009_refresh_claims",
-        "0010_share_channels", "0011_vault_files", "0012_fetch_warnings", "0013_applied_aims", "0014_challenges", "0015_media", "0016_rules"]
+        "0010_share_channels", "0011_vault_files", "0012_fetch_warnings", "0013_applied_aims", "0014_challenges", "0015_media", "0016_rules",
+        "0017_search_in_batches"]
     store.close()
 
 
@@ -71,7 +73,8 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
                                          "0005_social", "0006_entries_source_link", "0007_share_ids",
                                          "0008_sync", "0009_refresh_claims", "0010_share_channels",
                                          "0011_vault_files", "0012_fetch_warnings",
-                                         "0013_applied_aims", "0014_challenges", "0015_media", "0016_rules"])
+                                         "0013_applied_aims", "0014_challenges", "0015_media", "0016_rules",
+                                         "0017_search_in_batches"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
     """A database of any earlier version opens current with every row kept (the sources table
     rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""

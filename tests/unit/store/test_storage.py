@@ -99,6 +99,54 @@ def test_search_matches_titles_and_summaries(store: Storage) -> None:
         storage_search.search_links(store, '  ')
 
 
+def test_new_links_wait_for_the_search_index_only_when_batched(store: Storage) -> None:
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("1", "https://x.example/1", title="Retrieval now")], NOW)
+    assert [k.url for k in storage_search.search_links(store, "retrieval")] == ["https://x.example/1"]
+    # a refresh batches: below the batch size the links wait, and one call indexes them all
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("2", "https://x.example/2", title="Retrieval later"),
+                                                 row("3", "https://x.example/3", title="Retrieval too")],
+                                    NOW, search_batch=3)
+    assert [k.url for k in storage_search.search_links(store, "later")] == []
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("4", "https://x.example/4", title="Fourth")],
+                                    NOW, search_batch=3)  # three wait: indexed
+    assert {k.url for k in storage_search.search_links(store, "retrieval")} == {
+        f"https://x.example/{i}" for i in (1, 2, 3)}
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("5", "https://x.example/5", title="Fifth")],
+                                    NOW, search_batch=3)
+        assert storage_links.index_pending(store, at_least=3) == 0
+        assert storage_links.index_pending(store) == 1
+    assert [k.url for k in storage_search.search_links(store, "fifth")] == ["https://x.example/5"]
+
+
+def test_a_waiting_link_keeps_its_article_and_notes_and_a_reused_id_is_indexed(store: Storage) -> None:
+    sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
+    with store.transaction():
+        storage_links.write_entries(store, sid, [row("1", "https://x.example/1", title="Waiting")],
+                                    NOW, search_batch=100)
+    link_id = storage_links.link_id_for(store, "https://x.example/1")
+    with store.transaction() as conn:  # saved while the link waits: no index row to update yet
+        conn.execute("INSERT INTO articles (link_id, status, text, fetched_at) VALUES (?, 'ok',"
+                     " 'metacognition in the article', '2026')", [link_id])
+        conn.execute("INSERT INTO annotations (link_id, kind, body, created_at, updated_at)"
+                     " VALUES (?, 'note', 'scaffolding in my note', '2026', '2026')", [link_id])
+        storage_links.index_pending(store)
+    assert [h.fields for h in storage_search.search_hits(store, "metacognition")] == [("article",)]
+    assert [h.fields for h in storage_search.search_hits(store, "scaffolding")] == [("note",)]
+    # the newest link deleted and its id given to the next link: that one is indexed too
+    newest = storage_links.ensure_link(store, "https://x.example/new", title="Ephemeral", now=NOW)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM links WHERE id = ?", [newest])
+    again = storage_links.ensure_link(store, "https://x.example/again", title="Reborn", now=NOW)
+    assert again == newest
+    assert [k.url for k in storage_search.search_links(store, "reborn")] == ["https://x.example/again"]
+    assert storage_search.search_links(store, "ephemeral") == []
+
+
 def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
     from pln_reader.store import notes
 
