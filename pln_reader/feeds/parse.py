@@ -513,8 +513,8 @@ def _paragraphs(text: str) -> str:
 
 def _summary_paragraphs(text: str) -> str:
     """:func:`_paragraphs` of as much text as the summary can use (long articles: a prefix)."""
-    if len(text) > 4 * SUMMARY_MAX:
-        head = _paragraphs(text[: 4 * SUMMARY_MAX])
+    if len(text) > 2 * SUMMARY_MAX:
+        head = _paragraphs(text[: 2 * SUMMARY_MAX])
         if len(head) > SUMMARY_MAX + 200:  # the cut is far beyond where the summary ends
             return head
     return _paragraphs(text)

@@ -735,3 +735,14 @@ def test_cdf_channels_are_read_in_any_case(doc: bytes) -> None:
         assert [(e.title, e.url) for e in feed.entries] == [("One", "http://example.com/1")]
     else:
         assert feed.entries == () and feed.warning == "no entries: the channel has no items"
+
+
+def test_a_summary_made_from_a_prefix_equals_one_made_from_the_whole_text() -> None:
+    """Long texts are collapsed from a prefix only: the summary must not change by it."""
+    from pln_reader.feeds.parse import _paragraphs, _summary_paragraphs, _truncate
+
+    rng = random.Random(7)
+    words = ["practice", "équité", "a", "supervision", "x" * 40, "\n\n", "\n \t\n", "  ", "\n"]
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(50, 900)))
+        assert _truncate(_summary_paragraphs(text)) == _truncate(_paragraphs(text))

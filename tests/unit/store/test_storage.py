@@ -242,3 +242,14 @@ def test_a_list_page_is_the_same_whether_the_links_are_walked_or_gathered(store:
         pages = [k.id for offset in range(0, len(expected) + 10, 10)
                  for k in storage_links.query_links(store, list_id=list_id, limit=10, offset=offset)]
         assert pages == expected and len(expected) >= 2
+
+
+def test_entry_rows_cross_processes_whole() -> None:
+    import pickle
+
+    full = EntryRow(key="k", link_url="https://x.example/1", url="https://x.example/1?utm=1",
+                    title="T", author="A", published=NOW, updated=NOW + timedelta(hours=1),
+                    summary="s", content="<p>c</p>", digest="d", sharer_handle="@a@b.example",
+                    post_url="https://b.example/@a/1", post_text="look", media='{"url": "m"}')
+    assert pickle.loads(pickle.dumps(full, protocol=pickle.HIGHEST_PROTOCOL)) == full
+    assert pickle.loads(pickle.dumps(row("k", None))) == row("k", None)
