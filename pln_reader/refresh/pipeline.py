@@ -194,7 +194,7 @@ async def _worker_loop(
     jobs: Sequence[Job], fetch: FetchSettings, limits: Limits,
     put: Callable[[object], None], put_nowait: Callable[[object], None],
 ) -> None:
-    from ..net.fetch import Fetcher, Response
+    from ..net.fetch import Fetcher
 
     concurrency = limits.concurrency
 
