@@ -24,7 +24,7 @@ BUSY_HOST = 20
 """Feeds due in one run from which a host may get the larger limit."""
 FAST = 0.2
 """Median answer time (seconds, to the response's headers) under which a host counts as fast."""
-SAMPLES = 8
+SAMPLES = 4
 """Answers seen before the median is trusted; the median is of the last :data:`WINDOW`."""
 WINDOW = 32
 DEFAULT_PAUSE = 60.0
@@ -69,7 +69,9 @@ class HostGate:
         finally:
             async with self._free:
                 self.active -= 1
-                self._free.notify_all()
+                # One slot is free: one waiter is woken (waking all of them, a hundred on a busy
+                # host, cost a task switch each for every answer).
+                self._free.notify(1)
 
     def _paused(self, now: float) -> bool:
         return now < self.paused_until
@@ -87,8 +89,10 @@ class HostGate:
         wanted = self.most if fast else self.base
         if wanted != self.limit:
             async with self._free:
+                grown = wanted - self.limit
                 self.limit = wanted
-                self._free.notify_all()
+                if grown > 0:
+                    self._free.notify(grown)
 
     async def refused(self, status: int, retry_after: float | None) -> None:
         """The host answered 429 or 503: back to the base limit for the run, and a pause when
