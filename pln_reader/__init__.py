@@ -6,9 +6,16 @@ folders are its stages, one layer each (docs/architecture.md).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .core.version import __version__
+
+# httpx imports its command-line client at import time when click and rich are installed (as
+# they are with pln): rich, pygments and the rest, 6 MB and ~40 ms in every process that
+# fetches, for a client pln never runs. httpx treats that import as optional (a failed import
+# leaves a stub), and a None in sys.modules makes it fail.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:
     from .library import Library, open_library

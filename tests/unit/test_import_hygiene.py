@@ -52,3 +52,11 @@ def test_help_is_lazy() -> None:
     for heavy in ("httpx", "sqlite_utils", "feedparser", "trafilatura", "textual", "lxml", "jinja2",
                   "markdown_it", "nh3"):
         assert heavy not in loaded, heavy
+
+
+def test_fetching_does_not_load_httpx_command_line_client() -> None:
+    # httpx's own CLI (rich, pygments) would cost every refresh process 6 MB and ~40 ms.
+    loaded = modules_after("import pln_reader.refresh.run, pln_reader.net.fetch, httpx\n"
+                           "assert callable(httpx.main)")
+    assert "httpx" in loaded
+    assert not {"rich", "pygments"} & loaded
