@@ -257,6 +257,12 @@ class Pipeline:
         self.fetch_settings = fetch
         self.refresh_settings = refresh
         self.workers = max(1, refresh.workers or os.cpu_count() or 1)
+        self._out: Any = None
+
+    def waiting(self) -> bool:
+        """Whether another outcome is ready now (a hint: the writer commits when none is)."""
+        out = self._out
+        return out is not None and not out.empty()
 
     def __iter__(self) -> Iterator[Outcome]:
         if not self.jobs:
@@ -304,6 +310,7 @@ class Pipeline:
 
     def _in_thread(self) -> Iterator[Outcome]:
         out: queue.Queue[object] = queue.Queue(maxsize=QUEUE_DEPTH)
+        self._out = out
         limits = self._limits(1)
         failure: list[BaseException] = []
 
@@ -338,6 +345,7 @@ class Pipeline:
         n = len(shares)
         limits = self._limits(n, split)
         out = ctx.Queue(maxsize=QUEUE_DEPTH * n)
+        self._out = out
         procs = [
             ctx.Process(  # type: ignore[attr-defined]
                 target=_worker_process,

@@ -19,8 +19,8 @@ from ..core.secrets import scrub
 from ..feeds.prepare import Prepared
 from ..net.fetch import seconds_until
 from ..store import links as storage_links
-from ..store.db import Storage, backoff
-from .pipeline import Failed, Fetched, Job, Pipeline, Unchanged
+from ..store.db import Storage, WriteGroup, backoff
+from .pipeline import Failed, Fetched, Job, Outcome, Pipeline, Unchanged
 
 log = logging.getLogger("pln_reader")
 
@@ -62,6 +62,9 @@ def next_due_error(settings: Settings, failures: int, retry_after: float | None,
 # New links indexed for search this many at a time during a refresh (the rest at its end):
 # FTS5 indexes a few thousand rows at once several times faster than one source's at a time.
 SEARCH_BATCH = 2000
+# Sources written in one transaction at most (each in a savepoint of its own): about a tenth of
+# a second of writing, the longest another process waits for the lock because of it.
+GROUP_SOURCES = 25
 
 
 class Refresher:
@@ -101,34 +104,52 @@ class Refresher:
         meta = {r["id"]: r for r in rows}
         total = total or len(jobs)
         not_modified: list[tuple[int, datetime]] = []
-        for outcome in Pipeline(jobs, self.settings.fetch, self.settings.refresh):
-            now = self.clock()
-            row = meta[outcome.job.id]
-            if isinstance(outcome, Unchanged):
-                due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
-                not_modified.append((outcome.job.id, due))
-                if outcome.permanent_url:
-                    with self.store.transaction():
-                        self.store.move_source_url(outcome.job.id, outcome.permanent_url)
-                # Batched: a warm refresh of many sources is one write, not one per source.
-                if len(not_modified) >= 200:
-                    self.store.record_not_modified(not_modified, now)
-                    not_modified.clear()
-                result = SourceResult(outcome.job.id, outcome.job.url, "not_modified", title=row["title"])
-            elif isinstance(outcome, Failed) and outcome.error.reason == "host_paused":
-                wait = timedelta(seconds=outcome.error.retry_after or 60)
-                self.store.record_deferred(outcome.job.id, next_due=now + wait)
-                result = SourceResult(outcome.job.id, outcome.job.url, "deferred",
-                                      reason=str(outcome.error), title=row["title"])
-            elif isinstance(outcome, Failed):
-                result = self._failed(outcome.job, row, outcome.error.reason, str(outcome.error),
-                                      outcome.error.retry_after, None, now)
-            else:
-                result = self._fetched(outcome, row, now)
-            self.results.append(result)
-            if self.progress is not None:
-                self.progress(len(self.results), total, result)
-        self.store.record_not_modified(not_modified, self.clock())
+        pipeline = Pipeline(jobs, self.settings.fetch, self.settings.refresh)
+        group = WriteGroup(self.store)
+        try:
+            for outcome in pipeline:
+                now = self.clock()
+                row = meta[outcome.job.id]
+                if isinstance(outcome, Unchanged):
+                    due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
+                    not_modified.append((outcome.job.id, due))
+                    if outcome.permanent_url:
+                        with group.source():
+                            self.store.move_source_url(outcome.job.id, outcome.permanent_url)
+                    # Batched: a warm refresh of many sources is one write, not one per source.
+                    if len(not_modified) >= 200:
+                        with group.source():
+                            self.store.record_not_modified(not_modified, now)
+                        not_modified.clear()
+                    result = SourceResult(outcome.job.id, outcome.job.url, "not_modified",
+                                          title=row["title"])
+                else:
+                    with group.source():
+                        result = self._written(outcome, row, now)
+                self.results.append(result)
+                if self.progress is not None:
+                    self.progress(len(self.results), total, result)
+                # Sources share a commit while outcomes queue up; the lock is let go as soon as
+                # none is waiting, so nothing else waits for it while the network is slow.
+                if group.sources >= GROUP_SOURCES or (group.sources and not pipeline.waiting()):
+                    group.commit()
+            with group.source():
+                self.store.record_not_modified(not_modified, self.clock())
+        finally:
+            group.commit()
+
+    def _written(self, outcome: Outcome, row: sqlite3.Row, now: datetime) -> SourceResult:
+        """What a changed, failed or deferred source's outcome writes (inside its savepoint)."""
+        if isinstance(outcome, Failed) and outcome.error.reason == "host_paused":
+            wait = timedelta(seconds=outcome.error.retry_after or 60)
+            self.store.record_deferred(outcome.job.id, next_due=now + wait)
+            return SourceResult(outcome.job.id, outcome.job.url, "deferred",
+                                reason=str(outcome.error), title=row["title"])
+        if isinstance(outcome, Failed):
+            return self._failed(outcome.job, row, outcome.error.reason, str(outcome.error),
+                                outcome.error.retry_after, None, now)
+        assert isinstance(outcome, Fetched)
+        return self._fetched(outcome, row, now)
 
     def _failed(
         self, job: Job, row: sqlite3.Row, reason: str, message: str, retry_after: float | None,

@@ -42,6 +42,43 @@ SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_
 BUSY_TIMEOUT_S = 30.0
 
 
+class WriteGroup:
+    """Sources written one after another in one transaction, each in a savepoint of its own.
+
+    A refresh writes a source at a time; a commit per source rewrote the same index pages into
+    the log hundreds of times. A source is still all or nothing: one that fails is rolled back
+    to its savepoint, the sources before it are committed, and the error goes on. The caller
+    commits (:meth:`commit`) when the group is big enough or nothing else is waiting, so the
+    write lock is never held while the refresh waits for the network.
+    """
+
+    def __init__(self, store: Storage) -> None:
+        self.store = store
+        self.sources = 0
+        """Sources written since the last commit."""
+
+    @contextlib.contextmanager
+    def source(self) -> Iterator[sqlite3.Connection]:
+        conn = self.store.conn
+        if not conn.in_transaction:
+            self.store._begin()
+        conn.execute("SAVEPOINT pln_source")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO pln_source")
+            conn.execute("RELEASE pln_source")
+            self.commit()
+            raise
+        conn.execute("RELEASE pln_source")
+        self.sources += 1
+
+    def commit(self) -> None:
+        if self.store.conn.in_transaction:
+            self.store.conn.execute("COMMIT")
+        self.sources = 0
+
+
 class Storage(ListsMixin):
     """One SQLite connection with the schema migrated. Use :func:`open_storage`."""
 
@@ -80,10 +117,7 @@ class Storage(ListsMixin):
         if self.conn.in_transaction:
             yield self.conn
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise database_error(exc, self.path or "the database") from None
+        self._begin()
         try:
             yield self.conn
         except BaseException:
@@ -91,6 +125,12 @@ class Storage(ListsMixin):
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise database_error(exc, self.path or "the database") from None
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()

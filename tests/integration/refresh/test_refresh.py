@@ -277,3 +277,38 @@ def test_links_an_interrupted_refresh_left_unindexed_are_indexed_by_the_next(
     assert library.search("coaching") == []
     library.refresh()
     assert [k.url for k in library.search("coaching")] == ["https://example.org/left"]
+
+
+def test_a_refresh_commits_what_it_wrote_before_it_waits_for_a_slow_feed(
+        server: FeedServer, library: Library, home: Path) -> None:
+    import sqlite3
+    import threading
+    import time
+
+    from pln_reader.library.facade import open_library
+
+    for i in range(3):
+        library.store.add_source("feed", server.serve(f"/quick/{i}.xml", rss(
+            [(f"Quick {i}", f"https://example.org/quick/{i}")])), now=library.clock())
+    library.store.add_source("feed", server.url("/slow?s=2"), now=library.clock())
+    done: list[object] = []
+
+    def refresh() -> None:
+        with open_library(home) as other:
+            done.append(other.refresh())
+
+    thread = threading.Thread(target=refresh)
+    thread.start()
+    probe = sqlite3.connect(home / "pln.db", timeout=0, isolation_level=None)
+    try:
+        deadline = time.monotonic() + 10
+        while probe.execute("SELECT count(*) FROM links").fetchone()[0] < 3:
+            assert time.monotonic() < deadline, "the quick feeds were not committed"
+            time.sleep(0.02)
+        assert thread.is_alive()  # still waiting for the slow feed...
+        probe.execute("BEGIN IMMEDIATE")  # ...and not holding the write lock meanwhile
+        probe.execute("ROLLBACK")
+    finally:
+        probe.close()
+        thread.join(30)
+    assert done and done[0].count("new") == 3

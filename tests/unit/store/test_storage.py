@@ -253,3 +253,33 @@ def test_entry_rows_cross_processes_whole() -> None:
                     post_url="https://b.example/@a/1", post_text="look", media='{"url": "m"}')
     assert pickle.loads(pickle.dumps(full, protocol=pickle.HIGHEST_PROTOCOL)) == full
     assert pickle.loads(pickle.dumps(row("k", None))) == row("k", None)
+
+
+def test_a_write_group_keeps_each_source_whole(tmp_path: Path) -> None:
+    import sqlite3
+
+    from pln_reader.store.db import WriteGroup
+
+    store = open_storage(tmp_path / "pln.db")
+    ids = [store.add_source("feed", f"https://a.example/{n}", now=NOW)[0] for n in range(3)]
+    group = WriteGroup(store)
+    for n in (0, 1):
+        with group.source():
+            storage_links.write_entries(store, ids[n], [row("1", f"https://x.example/{n}")], NOW)
+    assert group.sources == 2
+    other = sqlite3.connect(tmp_path / "pln.db")
+    assert other.execute("SELECT count(*) FROM links").fetchone()[0] == 0  # not committed yet
+    with pytest.raises(RuntimeError), group.source():
+        storage_links.write_entries(store, ids[2], [row("1", "https://x.example/2")], NOW)
+        raise RuntimeError("the third source fails half-way")
+    # the failing source is rolled back, the two before it are committed, nothing stays open
+    assert not store.conn.in_transaction and group.sources == 0
+    assert sorted(r[0] for r in other.execute("SELECT url FROM links")) == [
+        "https://x.example/0", "https://x.example/1"]
+    assert other.execute("SELECT count(*) FROM entries WHERE source_id = ?", [ids[2]]).fetchone()[0] == 0
+    with group.source():
+        storage_links.write_entries(store, ids[2], [row("1", "https://x.example/2")], NOW)
+    group.commit()
+    assert other.execute("SELECT count(*) FROM links").fetchone()[0] == 3
+    other.close()
+    store.close()
