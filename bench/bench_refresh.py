@@ -18,7 +18,8 @@ and each repetition, from an empty state:
 Each refresh is a fresh process, measured from the outside: wall time; CPU = user + sys of
 the child and every descendant it waited for (os.wait4 rusage); peak RSS = the larger of
 ru_maxrss (largest single process) and the summed RSS of the process tree sampled every
-50 ms; requests / 200s / 304s / bytes from the farm's counters, reset before each run; the
+50 ms (peak PSS: the summed PSS, where pages processes share are shared out, not counted in
+each); requests / 200s / 304s / bytes from the farm's counters, reset before each run; the
 farm's own CPU in that run. Medians over the repetitions. stdlib only (Python >= 3.11).
 """
 
@@ -146,19 +147,26 @@ def system_busy_seconds() -> float:
     return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss(pid: int) -> int:
-    total, todo = 0, [pid]
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Summed RSS and summed PSS (bytes) of the process tree. RSS counts a page shared by
+    several processes (a forked worker's inherited modules) once in each; PSS shares it out."""
+    total, pss, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         try:
             with open(f"/proc/{p}/statm") as f:
                 total += int(f.read().split()[1]) * PAGE
+            try:
+                with open(f"/proc/{p}/smaps_rollup") as f:
+                    pss += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+            except (OSError, StopIteration):
+                pass
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo.extend(int(c) for c in f.read().split())
         except (OSError, ValueError):
             pass
-    return total
+    return total, pss
 
 
 @dataclass
@@ -169,6 +177,7 @@ class Measure:
     sys: float
     maxrss_mb: float
     tree_rss_mb: float
+    tree_pss_mb: float
     rc: int
     timed_out: bool
     out: str
@@ -185,12 +194,13 @@ def measure(cmd: list[str], env: dict, cwd: Path, logfile: Path, timeout: float)
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=lf, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.05):
-                peak[0] = max(peak[0], _tree_rss(proc.pid))
+                rss, pss = _tree_rss(proc.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -220,7 +230,8 @@ def measure(cmd: list[str], env: dict, cwd: Path, logfile: Path, timeout: float)
         proc.returncode = os.waitstatus_to_exitcode(status)
     tail = logfile.read_bytes()[-4000:].decode("utf-8", "replace")
     return Measure(wall, ru.ru_utime + ru.ru_stime, ru.ru_utime, ru.ru_stime,
-                   ru.ru_maxrss / 1024, peak[0] / 2**20, proc.returncode, timed_out[0], tail)
+                   ru.ru_maxrss / 1024, peak[0] / 2**20, peak[1] / 2**20, proc.returncode,
+                   timed_out[0], tail)
 
 
 # --------------------------------------------------------------------------------------
@@ -525,7 +536,8 @@ def run_size(size: str, args, tools: list[Tool], results: dict, notes: list[str]
                     st = farm.stats()
                     sample = {"wall": m.wall, "cpu": m.cpu, "user": m.user, "sys": m.sys,
                               "maxrss_mb": m.maxrss_mb, "tree_rss_mb": m.tree_rss_mb,
-                              "peak_mb": m.peak_mb, "rc": m.rc, "timed_out": m.timed_out,
+                              "peak_mb": m.peak_mb, "pss_mb": m.tree_pss_mb or None,
+                              "rc": m.rc, "timed_out": m.timed_out,
                               "requests": st["requests"], "s200": st["200"],
                               "s304": st["304"], "s404": st["404"],
                               "mb": st["bytes"] / 1e6, "farm_cpu": farm_cpu,
@@ -535,7 +547,8 @@ def run_size(size: str, args, tools: list[Tool], results: dict, notes: list[str]
                     flag = "" if m.rc == 0 and not m.timed_out else \
                         f"  FAILED rc={m.rc}{' (timeout)' if m.timed_out else ''}"
                     log(f"{size} {tool.label} {sc} #{rep + 1}: {m.wall:.2f} s wall, "
-                        f"{m.cpu:.2f} s CPU, {m.peak_mb:.0f} MB, {st['requests']} req, "
+                        f"{m.cpu:.2f} s CPU, {m.peak_mb:.0f} MB (PSS {m.tree_pss_mb:.0f}), "
+                        f"{st['requests']} req, "
                         f"{st['304']} x304, farm {farm_cpu:.2f} s CPU, other {other:.2f} s CPU"
                         f"{flag}")
                     if flag:
@@ -632,13 +645,15 @@ def render(results: dict, args) -> str:
             out.append("")
         # Detail
         out.append("| tool | config | scenario | wall s | CPU s (user+sys) | peak RSS MB | "
-                   "requests | 200 | 304 | MB served | conns | farm CPU s | other CPU s |")
-        out.append("|" + "---|" * 13)
+                   "peak PSS MB | requests | 200 | 304 | MB served | conns | farm CPU s | "
+                   "other CPU s |")
+        out.append("|" + "---|" * 14)
         for r in rows:
             out.append(
                 f"| {r.tool} | {r.config} | {r.scenario} | {_f(r.med('wall'))} | "
                 f"{_f(r.med('cpu'))} ({_f(r.med('user'), 1)}+{_f(r.med('sys'), 1)}) | "
-                f"{_i(r.med('peak_mb'))} | {_i(r.med('requests'))} | {_i(r.med('s200'))} | "
+                f"{_i(r.med('peak_mb'))} | {_i(r.med('pss_mb'))} | {_i(r.med('requests'))} | "
+                f"{_i(r.med('s200'))} | "
                 f"{_i(r.med('s304'))} | {_f(r.med('mb'), 1)} | {_i(r.med('connections'))} | "
                 f"{_f(r.med('farm_cpu'))} | {_f(r.med('other_cpu'))} |")
         out.append("")
