@@ -113,9 +113,17 @@ class Storage(ListsMixin):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; nested calls join the outer one."""
+        """A write transaction; a nested call is a savepoint of the outer one (an error inside
+        it undoes the nested part, and goes on to the outer, which decides)."""
         if self.conn.in_transaction:
-            yield self.conn
+            self.conn.execute("SAVEPOINT pln_nested")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO pln_nested")
+                self.conn.execute("RELEASE pln_nested")
+                raise
+            self.conn.execute("RELEASE pln_nested")
             return
         self._begin()
         try:

@@ -283,3 +283,13 @@ def test_a_write_group_keeps_each_source_whole(tmp_path: Path) -> None:
     assert other.execute("SELECT count(*) FROM links").fetchone()[0] == 3
     other.close()
     store.close()
+
+
+def test_a_nested_transaction_that_fails_undoes_only_its_own_writes(store: Storage) -> None:
+    with store.transaction():
+        store.add_source("feed", "https://a.example/kept", now=NOW)
+        with pytest.raises(InputError), store.transaction():
+            store.add_source("feed", "https://a.example/undone", now=NOW)
+            raise InputError("the nested part fails and is caught by the outer")
+        store.add_source("feed", "https://a.example/after", now=NOW)
+    assert sorted(s.url for s in store.sources()) == ["https://a.example/after", "https://a.example/kept"]
