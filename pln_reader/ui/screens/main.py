@@ -477,11 +477,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
 
     def _flush_skim(self, *, stop: bool = False) -> bool:
         spans = self.skim.flush(stop=stop)
-        for span in spans:
-            if stop:  # the app is closing: no worker would outlive it
-                self.app.library.record_skim(span.list_name, span.started, span.seconds)
-            else:
-                self.app.write(partial(_record_skim, span))
+        for span in spans:  # closing (stop): the app waits for a write still queued
+            self.app.write(partial(_record_skim, span))
         return bool(spans)
 
     def on_key(self) -> None:
@@ -499,7 +496,9 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
             self.skim.open_list(self.view.list_name if self.view.topic else None)
             self.refresh_counts()
             current = self.table.current
-            if current is not None:
+            # Not while writes wait for the lock: the store is behind the screen until they
+            # land (and each redraws its rows then).
+            if current is not None and not self.app.writes_waiting:
                 self.table.replace_link(self.app.library.get_link(current.url))
 
     def stop_skim(self) -> None:

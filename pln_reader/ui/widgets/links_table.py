@@ -153,6 +153,13 @@ class LinksTable(DataTable[Text]):
                     self.post_message(self.LinkHighlighted(link))
                 return
 
+    def insert_link(self, link: Link, row: int) -> None:
+        """Put a link's row back at ``row`` (a hide undone); the cursor goes on it."""
+        kept = [k for k in self.links if k.id != link.id]
+        row = max(0, min(row, len(kept)))
+        self.show([*kept[:row], link, *kept[row:]], complete=self.complete, now=self._now)
+        self.move_cursor(row=row)
+
     def remove_link(self, link: Link) -> None:
         """Take a link's row out (hidden); the cursor stays on the row that follows."""
         row = self.cursor_row
