@@ -23,6 +23,7 @@ from ..core.errors import ConfigError, database_error, is_busy
 from ..core.models import RefreshSummary
 from ..core.text import plural
 from ..library.facade import Library, open_library, utcnow
+from .collector import FREEZE_EVERY_S, IdleCollector
 from .commands import ScreenActions
 from .messages import WriteDone
 from .screens.help import HelpScreen, bindings_of
@@ -130,6 +131,8 @@ class PlnApp(App[None]):
         self._writer_running = False
         self._waiting = 0
         self._drain_deadline: float | None = None
+        self.collector = IdleCollector()
+        """Python's garbage collector, kept off the keys' path (see ui/collector.py)."""
         library.vault_runner = self._update_vault  # the files are written off the key's path
 
     def _update_vault(self, link_ids: list[int]) -> None:
@@ -159,6 +162,8 @@ class PlnApp(App[None]):
         if self._keymap_user:
             self.set_keymap(self._keymap_user)
         self.push_screen(MainScreen())
+        self.call_after_refresh(self.collector.tick)  # what start-up made, frozen at once
+        self.set_interval(FREEZE_EVERY_S, self.collector.tick)
 
     # -- services for the screens --------------------------------------------------------------
 
@@ -269,7 +274,13 @@ class PlnApp(App[None]):
             self._drain_deadline = monotonic() + WRITES_DRAIN_S
         return max(0.0, self._drain_deadline - monotonic())
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.collector.activity()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.collector.stop()
         # Closing with writes still queued (another process holds the lock): wait for them, a
         # bounded time, so nothing the user did is lost; say so on the way out if it gives up.
         if not self.writes_waiting:

@@ -33,8 +33,17 @@ def _record_skim(span: SkimSpan, library: Library) -> None:
     library.record_skim(span.list_name, span.started, span.seconds)
 
 
-PAGE = 200
-"""Links loaded at a time: a list of 100,000 links opens as fast as one of 200."""
+PAGE_MIN = 50
+"""Links loaded at a time, at least: a list of 100,000 links opens as fast as one of 50."""
+PAGE_SCREENS = 2
+"""A page is this many terminal heights of rows (what the table shows, and as much again
+below it); the next one loads as the cursor nears the end (LinksTable.NeedMore). Rows the
+screen does not show still cost Textual the time to add and measure them."""
+
+
+def page_size(terminal_rows: int) -> int:
+    """How many links a page loads in a terminal ``terminal_rows`` high."""
+    return max(PAGE_MIN, PAGE_SCREENS * terminal_rows)
 
 
 class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None]):
@@ -89,6 +98,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self.sort = "newest"
         self.contains: str | None = None
         self.undo_stack: list[Triage] = []
+        self.page = PAGE_MIN
+        """Links the current view loads at a time (set from the terminal's height)."""
         self.skim = SkimClock(lambda: self.app.clock())
         self._seen: set[int] = set()
         self.sync_state: str | None = None
@@ -214,14 +225,15 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         return self.app.library.links(
             list_name=view.list_name, saved=view.topic is None and view.name == "Saved",
             shared=view.topic is None and view.name == "Shared", unread=self.unread_only,
-            contains=self.contains, limit=PAGE, offset=offset, sort=self.sort, hidden=self.hidden_only)
+            contains=self.contains, limit=self.page, offset=offset, sort=self.sort, hidden=self.hidden_only)
 
     def load_links(self, *, keep: str | None = None) -> None:
         """Load the view's first page; ``keep``: put the cursor back on that link if it is there."""
         view = self.view
         self.table.spotlight = self.app.library.spotlight_rules(view.list_name if view else None)
+        self.page = page_size(self.app.size.height)
         links = self._query(0)
-        self.table.show(links, complete=len(links) < PAGE, now=self.app.clock())
+        self.table.show(links, complete=len(links) < self.page, now=self.app.clock())
         if keep is not None:
             self.table.select_url(keep)
         self._update_status()
@@ -239,7 +251,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
     @on(LinksTable.NeedMore)
     def _more(self) -> None:
         links = self._query(len(self.table.links))
-        self.table.append(links, complete=len(links) < PAGE)
+        self.table.append(links, complete=len(links) < self.page)
+        self._update_status()  # "50+ links" said what was loaded
 
     @on(LinksTable.LinkHighlighted)
     def _link_highlighted(self, event: LinksTable.LinkHighlighted) -> None:
