@@ -37,7 +37,7 @@ PAGE_MIN = 50
 """Links loaded at a time, at least: a list of 100,000 links opens as fast as one of 50."""
 PAGE_SCREENS = 2
 """A page is this many terminal heights of rows (what the table shows, and as much again
-below it); the next one loads as the cursor nears the end (LinksTable.NeedMore). Rows the
+below it); the next one loads as the cursor nears the end (LinksTable.load_more). Rows the
 screen does not show still cost Textual the time to add and measure them."""
 
 
@@ -118,6 +118,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.table.load_more = self._more
         self.reload_lists()
         # The first page now, not after the lists pane's highlight message: one frame sooner.
         self.view = self.lists_pane.current
@@ -248,7 +249,6 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self.skim.open_list(event.view.list_name if event.view.topic else None)
         self.load_links()
 
-    @on(LinksTable.NeedMore)
     def _more(self) -> None:
         links = self._query(len(self.table.links))
         self.table.append(links, complete=len(links) < self.page)
