@@ -9,9 +9,9 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, time
-from time import monotonic, sleep
 from functools import partial
 from pathlib import Path
+from time import monotonic, sleep
 from typing import TYPE_CHECKING
 
 from textual import events, on

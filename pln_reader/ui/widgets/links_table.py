@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import events
-from textual.message import Message
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable
 
 from ...core.models import Link
