@@ -145,6 +145,8 @@ def test_closing_gives_up_after_a_while_and_says_so(seeded: Seeded, monkeypatch:
             url = app.screen.query_one(LinksTable).links[0].url
             other.execute("BEGIN IMMEDIATE")  # held past the close
             await pilot.press("space")
+            await pilot.pause()
+            assert app.writes_waiting == 2  # the read, and "seen" of the row the cursor moved to
             app.exit()
         return app
 
@@ -153,7 +155,6 @@ def test_closing_gives_up_after_a_while_and_says_so(seeded: Seeded, monkeypatch:
         assert app.return_code == 1
         assert _state(path, url) == (False, False)
         err = " ".join(capfd.readouterr().err.split())
-        # the read, and "seen" of the row the cursor moved on to
         assert ("error: 2 changes not saved: another program kept the database locked for 0.5 s"
                 in err)
     finally:
