@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_ui.py                      # 20000,100000 links, 1 warm-up + 5 runs
     .venv/bin/python bench/bench_ui.py --sizes 20000 --runs 3
     .venv/bin/python bench/bench_ui.py --profile 20000      # one run under cProfile: top costs
+    .venv/bin/python bench/bench_ui.py --profile 100000 --profile-phase switch   # or more, search, lock
     .venv/bin/python bench/bench_ui.py --write bench/results/ui.md --readme-section ui
 
 Each run is a fresh process started as a user starts ``pln``: it imports ``pln_reader.cli.main``
@@ -20,8 +21,9 @@ own start before the child's first line):
     preview       the first frame after the preview was filled for the highlighted link
     switch        then, once idle: highlight the biggest topic list in the lists pane, up to
                   the first frame after its first page is in the table
-    next page     then: ctrl+End in the table (cursor to row 200 of 200), up to the first frame
-                  after the second page (rows 201-400) was appended: the table loads lazily
+    next page     then: ctrl+End in the table (cursor to the last row loaded), up to the first
+                  frame after the next page was appended: the table loads lazily (a page was
+                  200 links; since issue 21.7, two terminal heights: 80 at 40 rows)
 
     search        then: the search screen, 20 queries (common title words, a two-word one, a
                   prefix), each from Enter to the first frame showing its results; p50/p95
@@ -29,6 +31,8 @@ own start before the child's first line):
                   (``--lock-s`` seconds in all) while the table cursor moves down every 60 ms
                   (each move records the link as seen: a write); the longest a key waits for
                   its frame, and the longest gap between frames, while the lock is held
+    GC pause      the longest pause of Python's cyclic garbage collector (gc.callbacks) in the
+                  phases after the start: a full collection stops the UI thread
 
     search        then: the search screen, 20 queries (common title words, a two-word one, a
                   prefix), each from Enter to the first frame showing its results: p50, p95
@@ -148,7 +152,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
 
     def table_append(self, links, **kw):  # type: ignore[no-untyped-def]
         orig_append(self, links, **kw)
-        if phase[0] == "more" and self.links and len(self.links) > PAGE_LINKS:
+        if phase[0] == "more" and self.links and len(self.links) > rows_before_more[0]:
             events.setdefault("more:rows", time.perf_counter())
 
     def preview_show(self, data, **kw):  # type: ignore[no-untyped-def]
@@ -159,6 +163,29 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
     LinksTable.show, LinksTable.append, Preview.show = table_show, table_append, preview_show
 
     frames: list[tuple[str, float]] = []
+    rows_before_more = [PAGE_LINKS]
+
+    # The cyclic garbage collector's pauses, per phase: a full collection walks every object
+    # the process holds, and stops the UI thread meanwhile.
+    import gc
+
+    gc_started = [0.0]
+    gc_pauses: dict[str, list[float]] = {}
+
+    def gc_timer(stage: str, info: dict) -> None:  # type: ignore[type-arg]
+        if stage == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            gc_pauses.setdefault(f"{phase[0].split(':')[0].rstrip('0123456789')}:gen{info['generation']}",
+                                 []).append(time.perf_counter() - gc_started[0])
+
+    gc.callbacks.append(gc_timer)
+    result["gc"] = gc_pauses
+
+    def profiling(name: str, on: bool) -> None:
+        """``--profile-phase NAME``: the profile covers that phase only."""
+        if profiler is not None and args.profile_phase == name:
+            profiler.enable() if on else profiler.disable()
     searched: dict[str, float] = {}
     lock_frames: list[float] = []
     lock_keys: list[float] = []
@@ -184,8 +211,8 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
                     marks["first_paint"] = now - T0
                     result["rss_paint_mb"] = _rss_mb()
                     result["frames_to_paint"] = len(frames)
-                    if profiler is not None:  # the profile covers the start up to first paint
-                        profiler.disable()
+                    if profiler is not None and args.profile_phase == "startup":
+                        profiler.disable()  # the profile covers the start up to first paint
                 if "startup:preview" in events and "preview" not in marks:
                     marks["preview"] = now - T0
                     # Let the start settle (any message still queued), then switch lists.
@@ -193,11 +220,14 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
             elif phase[0] == "switch" and "switch:rows" in events and "switch" not in result:
                 result["switch"] = now - events["switch:start"]
                 result["switch_rows"] = events["switch:rows"] - events["switch:start"]
+                profiling("switch", False)
                 self.set_timer(args.settle, self.start_more)
             elif phase[0] == "more" and "more:rows" in events and "more" not in result:
                 result["more"] = now - events["more:start"]
                 result["more_rows"] = events["more:rows"] - events["more:start"]
                 result["rows_after_more"] = len(screen.query_one(LinksTable).links)
+                result["rows_before_more"] = rows_before_more[0]
+                profiling("more", False)
                 self.set_timer(args.settle, self.start_search if args.search else self.start_lock)
 
         def start_switch(self) -> None:
@@ -205,11 +235,14 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
             names = [v.name for v in pane._views]
             target = names.index(args.list_name)
             phase[0] = "switch"
+            profiling("switch", True)
             events["switch:start"] = time.perf_counter()
             pane.highlighted = target
 
         def start_more(self) -> None:
             phase[0] = "more"
+            rows_before_more[0] = len(self.screen.query_one(LinksTable).links)
+            profiling("more", True)
             events["more:start"] = time.perf_counter()
             self.simulate_key("ctrl+end")
 
@@ -224,11 +257,13 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
             from textual.widgets import Input
 
             if i == len(SEARCHES):
+                profiling("search", False)
                 phase[0] = "search:done"
                 self.pop_screen()
                 self.set_timer(args.settle, self.start_lock)
                 return
             box = self.screen.query_one("#query", Input)
+            profiling("search", True)
             box.value = SEARCHES[i]
             phase[0] = f"search{i}"
             events[f"search{i}:start"] = time.perf_counter()
@@ -248,6 +283,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
                 self.exit()
                 return
             phase[0] = "lock"
+            profiling("lock", True)
             self.locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(library.settings.db_path),
                                             str(args.lock_s)])
             self.keys = self.set_interval(0.06, self.lock_key)
@@ -259,6 +295,7 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
 
         def end_lock(self) -> None:
             self.keys.stop()
+            profiling("lock", False)
             self.locker.wait()
             waits = [next((f for f in lock_frames if f > k), k) - k for k in lock_keys]
             gaps = [b - a for a, b in itertools.pairwise(lock_frames)]
@@ -297,7 +334,8 @@ def child_main(args: argparse.Namespace) -> None:
         import cProfile
 
         profiler = cProfile.Profile()
-        profiler.enable()
+        if args.profile_phase == "startup":
+            profiler.enable()
         try:
             child(args, profiler)
         finally:
@@ -355,7 +393,8 @@ def run_child(home: Path, list_name: str, args: argparse.Namespace,
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--home", str(home),
            "--result", str(result_path), "--list-name", list_name, "--settle", str(args.settle),
            "--width", str(args.width), "--height", str(args.height),
-           "--timeout", str(args.timeout), "--lock-s", str(args.lock_s)]
+           "--timeout", str(args.timeout), "--lock-s", str(args.lock_s),
+           "--profile-phase", args.profile_phase]
     if not args.search:
         cmd.append("--no-search")
     if args.headless:
@@ -523,23 +562,25 @@ def tables(results: dict[int, dict], args: argparse.Namespace) -> str:
                    f"| {med('first_paint'):,.0f} | {total:,.0f} | {sql('lists'):,.0f} "
                    f"| {sql('view_counts'):,.0f} | {sql('links'):,.0f} |")
     out += ["", ("Lazy lists: once the start has settled, highlight the biggest topic list, then "
-                 "ctrl+End in the table (row 200 of 200: the next page loads); ms up to the frame "
-                 "that shows it [in brackets: up to the rows being in the table]:"), "",
-            "| links | biggest list | links in it | switch ms | next page ms | rows after |",
+                 "ctrl+End in the table (the last row loaded: the next page loads); ms up to the "
+                 "frame that shows it [in brackets: up to the rows being in the table]:"), "",
+            "| links | biggest list | links in it | switch ms | next page ms | rows before, after |",
             "|---:|---|---:|---:|---:|---:|"]
     for n, info in results.items():
         runs = info["runs"]
         out.append(f"| {n:,} | {info['meta']['biggest_list']} | {info['meta']['biggest_list_links']:,} "
                    f"| {fmt_ms([r['switch'] for r in runs])} [{fmt_ms([r['switch_rows'] for r in runs])}] "
                    f"| {fmt_ms([r['more'] for r in runs])} [{fmt_ms([r['more_rows'] for r in runs])}] "
-                   f"| {runs[0]['rows_after_more']} |")
+                   f"| {runs[0].get('rows_before_more', PAGE_LINKS)}, {runs[0]['rows_after_more']} |")
     if any(r.get("search_ms") for info in results.values() for r in info["runs"]):
         out += ["", (f"Search ({len(SEARCHES)} queries a run, Enter to the frame with the results; p50 and "
                      "p95 over every query of every run) and the phase under another process's write "
                      "lock (the longest a key waited for its frame, the longest gap between frames; "
-                     "median (min–max) over the runs):"), "",
-                "| links | search p50 ms | **search p95 ms** | keys under lock | **key wait max ms** | frame gap max ms |",
-                "|---:|---:|---:|---:|---:|---:|"]
+                     "median (min–max) over the runs), and the longest pause of Python's garbage "
+                     "collector after the start (it stops the UI thread):"), "",
+                ("| links | search p50 ms | **search p95 ms** | keys under lock | **key wait max ms** "
+                 "| frame gap max ms | GC pause max ms |"),
+                "|---:|---:|---:|---:|---:|---:|---:|"]
         for n, info in results.items():
             runs = info["runs"]
             every = [v for r in runs for v in r.get("search_ms", [])]
@@ -547,8 +588,15 @@ def tables(results: dict[int, dict], args: argparse.Namespace) -> str:
             out.append(f"| {n:,} | {p50:,.0f} | **{_p95(every) * 1000 if every else float('nan'):,.0f}** "
                        f"| {statistics.median(r.get('lock_keys', 0) for r in runs):,.0f} "
                        f"| **{fmt_ms([r.get('lock_key_max') for r in runs])}** "
-                       f"| {fmt_ms([r.get('lock_gap_max') for r in runs])} |")
+                       f"| {fmt_ms([r.get('lock_gap_max') for r in runs])} "
+                       f"| {fmt_ms([_gc_max(r) for r in runs])} |")
     return "\n".join(out) + "\n"
+
+
+def _gc_max(r: dict) -> float | None:
+    """The longest collection after the start (switch, next page, search, under lock)."""
+    pauses = [v for k, vs in r.get("gc", {}).items() if not k.startswith("startup:") for v in vs]
+    return max(pauses, default=None)
 
 
 def prepare_home(n: int, seed: int) -> tuple[Path, dict]:
@@ -580,9 +628,12 @@ def profile(n: int, args: argparse.Namespace) -> None:
     run_child(home, meta["biggest_list"], args)  # warm-up
     out = RUN_DIR / f"profile-{n}.pstats"
     r = run_child(home, meta["biggest_list"], args, profile_out=out)
-    print(f"{n:,} links, under cProfile from the child's first line to first paint: "
-          f"{r['marks']['first_paint'] * 1000:,.0f} ms (slower than without the profiler); "
-          f"stats in {out}")
+    if args.profile_phase == "startup":
+        print(f"{n:,} links, under cProfile from the child's first line to first paint: "
+              f"{r['marks']['first_paint'] * 1000:,.0f} ms (slower than without the profiler); "
+              f"stats in {out}")
+    else:
+        print(f"{n:,} links, under cProfile during the {args.profile_phase} phase; stats in {out}")
     for key in ("cumulative", "tottime"):
         print(f"\n--- top {args.top} by {key} ---")
         stats = pstats.Stats(str(out))
@@ -622,6 +673,9 @@ def main() -> None:
                         help="seconds of the phase under another process's write lock (0: none)")
     parser.add_argument("--profile", type=int, metavar="LINKS",
                         help="run once under cProfile on a store of LINKS links; print top costs")
+    parser.add_argument("--profile-phase", default="startup",
+                        choices=["startup", "switch", "more", "search", "lock"],
+                        help="the phase --profile covers (startup: up to first paint)")
     parser.add_argument("--top", type=int, default=30, help="rows of the profile to print")
     parser.add_argument("--write", type=Path, help="write the tables (Markdown) and a .json of every run")
     parser.add_argument("--readme-section", help="replace the results:NAME block of bench/README.md")

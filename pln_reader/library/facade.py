@@ -255,9 +255,10 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
         """Writes in this block raise DatabaseBusy at once rather than wait for the lock."""
         return self.store.no_wait()
 
-    def search_hits(self, query: str, *, limit: int = 50) -> list[SearchHit]:
-        """Search results with the fields that matched and a snippet around the words."""
-        return storage_search.search_hits(self.store, query, limit=limit)
+    def search_hits(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        """Search results with the fields that matched and a snippet around the words
+        (``offset``: after the best ones, for a next page)."""
+        return storage_search.search_hits(self.store, query, limit=limit, offset=offset)
 
     def get_link(self, url: str) -> Link:
         return storage_links.get_link(self.store, canonicalize(url))

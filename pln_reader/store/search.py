@@ -30,9 +30,10 @@ _MARK_START, _MARK_END = "\x02", "\x03"  # control characters: cleaned out of st
 SNIPPET_TOKENS = 8
 
 
-def search_hits(store: Storage, query: str, *, limit: int = 50) -> list[SearchHit]:
+def search_hits(store: Storage, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
     """Like :func:`search_links`, with the fields that matched and a snippet (FTS5
-    ``snippet()``) of the first field other than the title, else of the title."""
+    ``snippet()``) of the first field other than the title, else of the title. ``offset``:
+    skip the best ones (a next page of results)."""
     match = _fts_query(query)
     if not match:
         raise InputError("the search query is empty")
@@ -43,7 +44,8 @@ def search_hits(store: Storage, query: str, *, limit: int = 50) -> list[SearchHi
     # (with "rowid IN (...)" instead it made them for every match: 5x slower at 100,000 links).
     rows = store.query(
         f"SELECT rowid, highlight(link_search, 0, '{_MARK_START}', '{_MARK_END}'), {snippets}"
-        " FROM link_search WHERE link_search MATCH ? ORDER BY rank LIMIT ?", [match, limit])
+        " FROM link_search WHERE link_search MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+        [match, limit, offset])
     if not rows:
         return []
     marks = ", ".join("?" * len(rows))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import queue
@@ -10,17 +11,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, time
 from functools import partial
 from pathlib import Path
+from time import monotonic, sleep
 from typing import TYPE_CHECKING
 
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.errors import ConfigError, database_error, is_busy
 from ..core.models import RefreshSummary
+from ..core.text import plural
 from ..library.facade import Library, open_library, utcnow
+from .collector import FREEZE_EVERY_S, IdleCollector
 from .commands import ScreenActions
+from .messages import WriteDone
 from .screens.help import HelpScreen, bindings_of
 from .screens.main import MainScreen
 
@@ -30,6 +35,9 @@ if TYPE_CHECKING:
 UI_DIR = Path(__file__).parent
 WRITER_IDLE_S = 2.0
 """The writer thread ends after this long with nothing to write (and starts again when needed)."""
+BUSY_RETRY_S = 0.05
+WRITES_DRAIN_S = 10.0
+"""Closing the app waits up to this long for writes still queued behind another process's lock."""
 logger = logging.getLogger("pln_reader")
 
 
@@ -119,7 +127,12 @@ class PlnApp(App[None]):
         self._writes: queue.SimpleQueue[tuple[Callable[[Library], object], Callable[[], object] | None]] = (
             queue.SimpleQueue())
         self._writer_lock = threading.Lock()
+        self._writes_done = threading.Condition(self._writer_lock)
         self._writer_running = False
+        self._waiting = 0
+        self._drain_deadline: float | None = None
+        self.collector = IdleCollector()
+        """Python's garbage collector, kept off the keys' path (see ui/collector.py)."""
         library.vault_runner = self._update_vault  # the files are written off the key's path
 
     def _update_vault(self, link_ids: list[int]) -> None:
@@ -149,6 +162,8 @@ class PlnApp(App[None]):
         if self._keymap_user:
             self.set_keymap(self._keymap_user)
         self.push_screen(MainScreen())
+        self.call_after_refresh(self.collector.tick)  # what start-up made, frozen at once
+        self.set_interval(FREEZE_EVERY_S, self.collector.tick)
 
     # -- services for the screens --------------------------------------------------------------
 
@@ -161,13 +176,24 @@ class PlnApp(App[None]):
         finally:
             library.close()
 
-    def write(self, action: Callable[[Library], object], then: Callable[[], object] | None = None) -> None:
+    @property
+    def writes_waiting(self) -> int:
+        """Writes queued for the writer thread (waiting for another process's lock) or running."""
+        with self._writer_lock:
+            return self._waiting
+
+    def write(self, action: Callable[[Library], object], then: Callable[[], object] | None = None) -> bool:
         """Run a write at once when the database is free; when another process holds the lock
         (a refresh from cron), queue it for the writer thread, which waits for the lock: the
-        UI thread never waits. Queued writes run in order, on one connection."""
-        if not self._writes.empty():  # keep the order: behind the ones already waiting
+        UI thread never waits. Queued writes run in order, on one connection, each after the
+        ones before it (so an undo lands after what it undoes); ``then`` runs on the UI thread
+        once the write is in. True when it was written at once, False when it was queued.
+
+        Every action given here must be safe to run again from the start: a busy database can
+        stop it part way (each of its transactions is whole or not at all)."""
+        if self.writes_waiting:  # keep the order: behind the ones already waiting
             self._queue_write(action, then)
-            return
+            return False
         try:
             with self.library.no_wait():
                 action(self.library)
@@ -175,21 +201,24 @@ class PlnApp(App[None]):
             if not is_busy(exc):
                 raise
             self._queue_write(action, then)
-            return
+            return False
         if then is not None:
             then()
+        return True
 
     def _queue_write(self, action: Callable[[Library], object], then: Callable[[], object] | None) -> None:
-        self._writes.put((action, then))
         with self._writer_lock:
+            self._waiting += 1
+            self._writes.put((action, then))
             if not self._writer_running:
                 self._writer_running = True
-                self.run_worker(self._writer, thread=True, group="writes", exit_on_error=False)
+                # A thread of our own, not a Textual worker: it must outlive the screens when
+                # the app closes with writes still queued (on_unmount waits for it).
+                threading.Thread(target=self._writer, name="pln-writer", daemon=True).start()
 
     def _writer(self) -> None:
-        """The writer thread: its own connection, the normal busy timeout; ends when idle."""
-        import queue
-
+        """The writer thread: its own connection, the normal busy timeout (tried again while the
+        lock stays taken); ends when idle."""
         with self.open_worker_library() as library:
             while True:
                 try:
@@ -200,13 +229,71 @@ class PlnApp(App[None]):
                             self._writer_running = False
                             return
                     continue
+                error = None
                 try:
-                    action(library)
-                except Exception:
+                    while True:
+                        try:
+                            action(library)
+                            break
+                        except Exception as exc:
+                            if not is_busy(exc):
+                                raise
+                            sleep(BUSY_RETRY_S)  # the lock is still taken: wait again
+                except Exception as exc:
                     logger.exception("a write from the UI failed")
-                    continue
-                if then is not None:
-                    self.call_from_thread(then)
+                    error = str(exc) or type(exc).__name__
+                finally:
+                    with self._writer_lock:
+                        self._waiting -= 1
+                        self._writes_done.notify_all()
+                # Posted, not called from the thread: the UI thread may be waiting for this
+                # thread to finish (closing) and must not be waited for in turn.
+                if error is not None:
+                    self.post_message(WriteDone(None, error))
+                elif then is not None:
+                    self.post_message(WriteDone(then))
+
+    @on(WriteDone)
+    def _write_done(self, message: WriteDone) -> None:
+        if message.error is not None:
+            self.notify(f"a change could not be saved: {message.error}", severity="error", markup=False)
+        elif message.then is not None:
+            message.then()
+
+    def drain_writes(self, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for the queued writes to land; returns how many did not."""
+        deadline = monotonic() + timeout
+        with self._writer_lock:
+            while self._waiting and (left := deadline - monotonic()) > 0:
+                self._writes_done.wait(left)
+            return self._waiting
+
+    def _drain_left(self) -> float:
+        """Seconds left of the one bounded wait for queued writes when the app closes."""
+        if self._drain_deadline is None:
+            self._drain_deadline = monotonic() + WRITES_DRAIN_S
+        return max(0.0, self._drain_deadline - monotonic())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.collector.activity()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
+        # Closing with writes still queued (another process holds the lock): wait for them, a
+        # bounded time, so nothing the user did is lost; say so on the way out if it gives up.
+        if not self.writes_waiting:
+            return
+        lost = self.drain_writes(self._drain_left())
+        if lost:
+            logger.error("%s not saved: the database stayed locked", plural(lost, "change"))
+            from rich.text import Text
+
+            self.exit(return_code=1, message=Text(
+                f"error: {plural(lost, 'change')} not saved: another program kept the database "
+                f"locked for {WRITES_DRAIN_S:g} s",
+                no_wrap=True, overflow="ignore"))
 
     def add_sources(self, target: str, lists: list[str]) -> list[AddResult]:
         """Add a source (discovery runs on the network): called from the dialog's worker thread."""
@@ -272,6 +359,11 @@ class PlnApp(App[None]):
         main = self._main()
         if main is not None:
             main.stop_skim()
+        if self.writes_waiting:  # the screen stays live while they land (on_unmount waits too)
+            self.notify(f"saving {plural(self.writes_waiting, 'change')}: another program is "
+                        "writing the database", timeout=WRITES_DRAIN_S)
+            while self.writes_waiting and self._drain_left() > 0:
+                await asyncio.sleep(0.05)
         self.exit()
 
 

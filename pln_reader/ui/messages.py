@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -29,6 +30,14 @@ class ViewsCounted(Message):
         self.views = views
 
 
+class WriteDone(Message):
+    """A write the writer thread made (it waited for another process's lock), or why it failed."""
+
+    def __init__(self, then: Callable[[], object] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.then, self.error = then, error
+
+
 class RefreshFinished(Message):
     def __init__(self, summary: RefreshSummary | None, error: str | None = None,
                  list_name: str | None = None) -> None:
@@ -52,10 +61,19 @@ class Triage:
     """``read``, ``save``, ``unsave``, ``hide``, ``unhide``, ``read_all``, ``archive`` or
     ``archive_read`` (archived when it was read already)."""
     urls: tuple[str, ...]
+    found: list[str] | None = field(default=None, compare=False)
+    """Mark all read that waited for another process's lock: the links it marked, filled in by
+    the write when it runs (``urls`` are the rows it showed read meanwhile). Its undo, queued
+    behind it, reads them when it runs in turn."""
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The links to undo: what the write found, once known, else ``urls``."""
+        return tuple(self.found) if self.found else self.urls
 
     @property
     def label(self) -> str:
-        count = len(self.urls)
+        count = len(self.targets)
         what = {"read": "marked read", "save": "saved", "unsave": "unsaved", "hide": "hidden",
                 "read_all": "marked read", "unhide": "shown again", "archive": "archived",
                 "archive_read": "archived"}[self.kind]

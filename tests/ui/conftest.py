@@ -122,8 +122,13 @@ def drive(seeded: Seeded, scenario: Scenario, *, size: tuple[int, int] = (80, 24
 
 
 async def settle(app: PlnApp, pilot: Pilot) -> None:
-    """Wait for every worker (refresh, article fetch, add source) and the messages they post."""
+    """Wait for every worker (refresh, article fetch, add source), the writes queued behind a
+    lock (up to 10 s), and the messages they post."""
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()
+        for _ in range(1000):
+            if not app.writes_waiting:
+                break
+            await asyncio.sleep(0.01)
     await pilot.pause()

@@ -280,6 +280,34 @@ def test_search_opens_results_in_the_reader(seeded: Seeded) -> None:
     drive(seeded, scenario)
 
 
+def test_search_makes_a_screenful_of_results_first_and_the_rest_as_the_cursor_nears_the_end(
+        seeded: Seeded) -> None:
+    from pln_reader.ui.screens.search import RESULTS, first_results
+
+    items = [(f"Equity in practice, part {i}", f"https://equity.example.org/{i}",
+              "Mon, 16 Nov 2026 08:00:00 GMT") for i in range(60)]
+    feed = seeded.server.serve("/equity.xml", rss("Equity Weekly", items))
+    seeded.library.add([feed], lists=["Care"])
+    seeded.library.refresh(force=True)
+    best = [h.link.url for h in seeded.library.search_hits("equity", limit=RESULTS)]
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        first = first_results(app.size.height)
+        assert first == 12  # 80x24: about what the screen shows of two-line rows
+        await pilot.press("slash", *"equity", "enter")
+        results = app.screen.query_one("#results", SearchResults)
+        status = app.screen.query_one("#search-status")
+        assert [k.url for k in results.links] == best[:first]
+        assert str(status.render()) == f"{first}+ results for equity: down for the results"
+        await pilot.press("down", "ctrl+end")  # near the end: the rest, up to RESULTS
+        await pilot.pause()
+        assert [k.url for k in results.links] == best and len(best) == RESULTS
+        assert results.complete and all(k.id in results.hits for k in results.links)
+        assert str(status.render()) == f"{RESULTS} results for equity: down for the results"
+
+    drive(seeded, scenario)
+
+
 def test_a_second_search_typed_from_the_results_fires_no_command(seeded: Seeded) -> None:
     from pln_reader.ui.screens.main import MainScreen
 
@@ -550,8 +578,8 @@ def test_a_write_waiting_for_the_lock_waits_in_a_worker_not_the_ui(seeded: Seede
             seen = seeded.library.store.query(
                 "SELECT count(*) FROM link_state st JOIN links k ON k.id = st.link_id"
                 " WHERE k.url = ? AND st.seen_at IS NOT NULL", [third])[0][0]
-            assert seen == 0  # not written yet: its worker waits for the lock
-            assert any(w.group == "writes" and not w.is_finished for w in app.workers)
+            assert seen == 0  # not written yet: the writer thread waits for the lock
+            assert app.writes_waiting >= 1
         finally:
             other.execute("COMMIT")
         await settle(app, pilot)

@@ -278,3 +278,39 @@ def test_a_refresh_that_changed_nothing_says_nothing_new(seeded: Seeded) -> None
         assert status == "refreshed 3 sources: nothing new"
 
     drive(seeded, scenario)
+
+
+def test_a_long_list_loads_a_screenful_at_a_time_as_the_cursor_nears_the_end(seeded: Seeded) -> None:
+    from datetime import timedelta
+
+    from pln_reader.ui.screens.main import page_size
+    from tests.ui.conftest import NOW, rss
+
+    start = NOW - timedelta(days=30)
+    items = [(f"Long read {i:03d}", f"https://long.example.org/{i}",
+              (start + timedelta(hours=i)).strftime("%a, %d %b %Y %H:%M:%S GMT")) for i in range(130)]
+    feed = seeded.server.serve("/long.xml", rss("Long Reads", items))
+    seeded.library.create_list("Long")
+    seeded.library.add([feed], lists=["Long"])
+    seeded.library.refresh(force=True)
+    newest_first = [t for t, _, _ in reversed(items)]
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        page = page_size(app.size.height)
+        assert page == 50  # 80x24: the table shows a dozen rows; a page is two screens' worth
+        await choose(app, pilot, "Long")
+        table = app.screen.query_one(LinksTable)
+        assert titles(app) == newest_first[:page]
+        assert str(app.screen.query_one("#status").render()).count(f"{page}+ links") == 1
+        await pilot.press("ctrl+end")  # the last loaded row: the next page comes
+        await pilot.pause()
+        assert titles(app) == newest_first[:2 * page]
+        assert table.cursor_row == page - 1  # the cursor stays where it was
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert titles(app) == newest_first and table.complete
+        assert "130 links" in str(app.screen.query_one("#status").render())
+
+    drive(seeded, scenario)

@@ -33,8 +33,17 @@ def _record_skim(span: SkimSpan, library: Library) -> None:
     library.record_skim(span.list_name, span.started, span.seconds)
 
 
-PAGE = 200
-"""Links loaded at a time: a list of 100,000 links opens as fast as one of 200."""
+PAGE_MIN = 50
+"""Links loaded at a time, at least: a list of 100,000 links opens as fast as one of 50."""
+PAGE_SCREENS = 2
+"""A page is this many terminal heights of rows (what the table shows, and as much again
+below it); the next one loads as the cursor nears the end (LinksTable.load_more). Rows the
+screen does not show still cost Textual the time to add and measure them."""
+
+
+def page_size(terminal_rows: int) -> int:
+    """How many links a page loads in a terminal ``terminal_rows`` high."""
+    return max(PAGE_MIN, PAGE_SCREENS * terminal_rows)
 
 
 class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None]):
@@ -89,6 +98,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self.sort = "newest"
         self.contains: str | None = None
         self.undo_stack: list[Triage] = []
+        self.page = PAGE_MIN
+        """Links the current view loads at a time (set from the terminal's height)."""
         self.skim = SkimClock(lambda: self.app.clock())
         self._seen: set[int] = set()
         self.sync_state: str | None = None
@@ -107,6 +118,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.table.load_more = self._more
         self.reload_lists()
         # The first page now, not after the lists pane's highlight message: one frame sooner.
         self.view = self.lists_pane.current
@@ -214,14 +226,15 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         return self.app.library.links(
             list_name=view.list_name, saved=view.topic is None and view.name == "Saved",
             shared=view.topic is None and view.name == "Shared", unread=self.unread_only,
-            contains=self.contains, limit=PAGE, offset=offset, sort=self.sort, hidden=self.hidden_only)
+            contains=self.contains, limit=self.page, offset=offset, sort=self.sort, hidden=self.hidden_only)
 
     def load_links(self, *, keep: str | None = None) -> None:
         """Load the view's first page; ``keep``: put the cursor back on that link if it is there."""
         view = self.view
         self.table.spotlight = self.app.library.spotlight_rules(view.list_name if view else None)
+        self.page = page_size(self.app.size.height)
         links = self._query(0)
-        self.table.show(links, complete=len(links) < PAGE, now=self.app.clock())
+        self.table.show(links, complete=len(links) < self.page, now=self.app.clock())
         if keep is not None:
             self.table.select_url(keep)
         self._update_status()
@@ -236,10 +249,10 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self.skim.open_list(event.view.list_name if event.view.topic else None)
         self.load_links()
 
-    @on(LinksTable.NeedMore)
     def _more(self) -> None:
         links = self._query(len(self.table.links))
-        self.table.append(links, complete=len(links) < PAGE)
+        self.table.append(links, complete=len(links) < self.page)
+        self._update_status()  # "50+ links" said what was loaded
 
     @on(LinksTable.LinkHighlighted)
     def _link_highlighted(self, event: LinksTable.LinkHighlighted) -> None:
@@ -477,11 +490,8 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
 
     def _flush_skim(self, *, stop: bool = False) -> bool:
         spans = self.skim.flush(stop=stop)
-        for span in spans:
-            if stop:  # the app is closing: no worker would outlive it
-                self.app.library.record_skim(span.list_name, span.started, span.seconds)
-            else:
-                self.app.write(partial(_record_skim, span))
+        for span in spans:  # closing (stop): the app waits for a write still queued
+            self.app.write(partial(_record_skim, span))
         return bool(spans)
 
     def on_key(self) -> None:
@@ -499,7 +509,9 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
             self.skim.open_list(self.view.list_name if self.view.topic else None)
             self.refresh_counts()
             current = self.table.current
-            if current is not None:
+            # Not while writes wait for the lock: the store is behind the screen until they
+            # land (and each redraws its rows then).
+            if current is not None and not self.app.writes_waiting:
                 self.table.replace_link(self.app.library.get_link(current.url))
 
     def stop_skim(self) -> None:

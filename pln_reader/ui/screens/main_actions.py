@@ -4,7 +4,7 @@ library-wide ones are in :mod:`.library_actions`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlnError
@@ -13,6 +13,7 @@ from ..commands import PaletteEntry
 from ..messages import Triage
 
 if TYPE_CHECKING:
+    from ...library.facade import Library
     from ..app import PlnApp
     from ..views import View
     from ..widgets.links_table import LinksTable
@@ -61,6 +62,9 @@ class MoreActionsMixin:
         def refresh_counts(self) -> None: ...
         def _push(self, triage: Triage) -> None: ...
         def _redraw(self, url: str) -> None: ...
+        def _write(self, action: Callable[[Library], object], *, redraw: Sequence[str] = (),
+                   reload: str | None | bool = False) -> bool: ...
+        def _show_as(self, urls: Sequence[str], **state: bool) -> None: ...
         def _fail(self, exc: PlnError) -> None: ...
         def _update_status(self, text: str | None = None) -> None: ...
         def _in_worker(self, work: Callable[[], str], done: Callable[[], None] | None = None) -> None: ...
@@ -102,10 +106,10 @@ class MoreActionsMixin:
         if not link.saved or link.archived:
             self.notify("only a saved link can be archived (s saves it)")
             return
-        self.app.library.archive(link.url)
-        self._push(Triage("archive" if not link.read else "archive_read", (link.url,)))
-        self._redraw(link.url)
-        self.refresh_counts()
+        url = link.url
+        if not self._write(lambda library: library.archive(url), redraw=[url]):
+            self._show_as([url], archived=True, read=True)  # waits for the lock: shown now
+        self._push(Triage("archive" if not link.read else "archive_read", (url,)))
 
     def action_fetch_article(self) -> None:
         link = self.table.current

@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 
 RESULTS = 50
 """The best results shown (their passages are made by FTS5 for these rows only)."""
+FIRST_RESULTS_MIN = 10
+
+
+def first_results(terminal_rows: int) -> int:
+    """Results made at first: about a screenful of two-line rows (the rest, up to
+    :data:`RESULTS`, come as the cursor nears the end). Ranking every match costs the same
+    for one row as for 50; the passages and rows cost per row."""
+    return min(RESULTS, max(FIRST_RESULTS_MIN, terminal_rows // 2))
 PASS_THROUGH = {"?"}
 """Printable keys the results keep (help); every other character goes to the query box."""
 
@@ -54,6 +62,8 @@ class SearchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
+        self.results.load_more = self._more
+        self._query = ""
 
     @property
     def results(self) -> SearchResults:
@@ -62,14 +72,32 @@ class SearchScreen(Screen[None]):
     @on(Input.Submitted, "#query")
     def _search(self, event: Input.Submitted) -> None:
         status = self.query_one("#search-status", Static)
+        first = first_results(self.app.size.height)
         try:
-            found = self.app.library.search_hits(event.value, limit=RESULTS)
+            found = self.app.library.search_hits(event.value, limit=first)
         except PlnError as exc:
             status.update(plain(str(exc)))
             return
-        self.results.show_hits(found, now=self.app.clock())
-        hint = ": down for the results" if found else ""
-        status.update(plain(f"{plural(len(found), 'result')} for {event.value}{hint}"))
+        self._query = event.value
+        self.results.show_hits(found, complete=len(found) < first, now=self.app.clock())
+        self._update_status()
+
+    def _more(self) -> None:
+        """The next results, as the cursor nears the end of those shown (up to RESULTS)."""
+        shown = len(self.results.links)
+        try:
+            found = self.app.library.search_hits(self._query, limit=RESULTS - shown, offset=shown)
+        except PlnError:
+            found = []
+        self.results.append_hits(found, complete=True)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        count = len(self.results.links)
+        more = "+" if not self.results.complete else ""
+        hint = ": down for the results" if count else ""
+        what = f"{count}{more} results" if more else plural(count, "result")
+        self.query_one("#search-status", Static).update(plain(f"{what} for {self._query}{hint}"))
 
     @on(LinksTable.RowSelected)
     def _open(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlnError
@@ -10,7 +12,7 @@ from ..messages import Triage
 from .link_actions import ask_applied, ask_note, ask_share, open_in_browser, play_media
 
 if TYPE_CHECKING:
-    from ...library.facade import AddResult
+    from ...library.facade import AddResult, Library
     from ..app import PlnApp
     from ..dialogs.results import ListEdit
     from ..views import View
@@ -38,7 +40,7 @@ class TriageMixin:
         def _update_status(self, text: str | None = None) -> None: ...
 
     def _push(self, triage: Triage) -> None:
-        if triage.urls:
+        if triage.urls or triage.found is not None:
             self.undo_stack.append(triage)
             del self.undo_stack[:-UNDO_LEVELS]
             self._update_status(f"{triage.label} (u undoes)")
@@ -49,70 +51,118 @@ class TriageMixin:
     def _fail(self, exc: PlnError) -> None:
         self.notify(str(exc), severity="error", markup=False)
 
+    def _write(self, action: Callable[[Library], object], *, redraw: Sequence[str] = (),
+               reload: str | None | bool = False) -> bool:
+        """Write through the app: at once, or queued behind another process's write lock (the
+        UI thread never waits for it). Once the write is in, the rows of ``redraw`` are drawn
+        again from the store (``reload``: the page is loaded again, the cursor kept on that
+        link) and the counts follow. True when it was written at once; when it was queued, the
+        caller shows the change at once on its own."""
+        def landed() -> None:
+            if reload is not False:
+                self.load_links(keep=reload if isinstance(reload, str) else None)
+            for url in redraw:
+                self._redraw(url)
+            self.refresh_counts()
+
+        return self.app.write(action, landed)
+
+    def _show_as(self, urls: Sequence[str], **state: bool) -> None:
+        """Draw the loaded rows of ``urls`` in a state not yet written (a queued write)."""
+        wanted = set(urls)
+        for link in [k for k in self.table.links if k.url in wanted]:
+            self.table.replace_link(replace(link, **state))
+
     # -- triage --------------------------------------------------------------------------------
 
     def action_mark_read(self) -> None:
         link = self.table.current
         if link is None:
             return
-        changed = self.app.library.mark_read_many([link.url])
-        self._push(Triage("read", tuple(changed)))
-        self._redraw(link.url)
+        changed: list[str] = []
+
+        def write(library: Library) -> None:
+            changed[:] = library.mark_read_many([link.url])
+
+        if self._write(write, redraw=[link.url]):
+            urls = tuple(changed)
+        else:  # waits for the lock: read now on the screen (its story's versions with it)
+            urls = () if link.read else (link.url,)
+            self._show_as([link.url], read=True)
+        self._push(Triage("read", urls))
         self.table.action_cursor_down()
-        self.refresh_counts()
 
     def action_save(self) -> None:
         link = self.table.current
         if link is None:
             return
-        library = self.app.library
+        url = link.url
         if link.saved and not link.archived:
-            library.unsave(link.url)
-            self._push(Triage("unsave", (link.url,)))
+            if not self._write(lambda library: library.unsave(url), redraw=[url]):
+                self._show_as([url], saved=False)
+            self._push(Triage("unsave", (url,)))
         else:
-            library.save(link.url, fetch_new=False)
-            self._push(Triage("save", (link.url,)))
-        self._redraw(link.url)
-        self.refresh_counts()
+            if not self._write(lambda library: library.save(url, fetch_new=False), redraw=[url]):
+                self._show_as([url], saved=True, archived=False)
+            self._push(Triage("save", (url,)))
 
     def action_hide(self) -> None:
         link = self.table.current
         if link is None:
             return
-        self.app.library.hide(link.url, hidden=not link.hidden)
-        self._push(Triage("unhide" if link.hidden else "hide", (link.url,)))
+        url, hidden = link.url, not link.hidden
+        self._write(lambda library: library.hide(url, hidden=hidden))
+        self._push(Triage("unhide" if link.hidden else "hide", (url,)))
         self.table.remove_link(link)
-        self.refresh_counts()
 
     def action_undo(self) -> None:
         if not self.undo_stack:
             self.notify("nothing to undo")
             return
         triage = self.undo_stack.pop()
-        library = self.app.library
-        if triage.kind in ("read", "read_all"):
-            library.mark_read_many(triage.urls, read=False)
-        elif triage.kind == "save":
-            for url in triage.urls:
-                library.unsave(url)
-        elif triage.kind == "unsave":
-            for url in triage.urls:
-                library.save(url, fetch_new=False)
-        elif triage.kind in ("hide", "unhide"):
-            for url in triage.urls:
-                library.hide(url, hidden=triage.kind == "unhide")
-        elif triage.kind in ("archive", "archive_read"):  # back in the queue, unread if it was
-            for url in triage.urls:
-                library.save(url, fetch_new=False)
-            if triage.kind == "archive":
-                library.mark_read_many(triage.urls, read=False)
-        if triage.kind in ("read_all", "hide", "unhide"):
-            self.load_links(keep=triage.urls[0] if triage.kind != "read_all" else None)
+        kind = triage.kind
+
+        def undo(library: Library) -> None:
+            urls = triage.targets  # read when it runs: after the write it undoes, queued or not
+            if kind in ("read", "read_all"):
+                library.mark_read_many(urls, read=False)
+            elif kind == "save":
+                for url in urls:
+                    library.unsave(url)
+            elif kind == "unsave":
+                for url in urls:
+                    library.save(url, fetch_new=False)
+            elif kind in ("hide", "unhide"):
+                for url in urls:
+                    library.hide(url, hidden=kind == "unhide")
+            elif kind in ("archive", "archive_read"):  # back in the queue, unread if it was
+                for url in urls:
+                    library.save(url, fetch_new=False)
+                if kind == "archive":
+                    library.mark_read_many(urls, read=False)
+
+        if kind in ("read_all", "hide", "unhide"):
+            keep = triage.urls[0] if kind != "read_all" and triage.urls else None
+            done = self._write(undo, reload=keep)
         else:
-            for url in triage.urls:
-                self._redraw(url)
-        self.refresh_counts()
+            done = self._write(undo, redraw=triage.urls)
+        if not done:  # waits for the lock: undone now on the screen
+            self._show_undone(triage)
         self._update_status(f"undone: {triage.label}")
+
+    def _show_undone(self, triage: Triage) -> None:
+        kind, urls = triage.kind, triage.urls
+        if kind in ("read", "read_all"):
+            self._show_as(urls, read=False)
+        elif kind == "save":
+            self._show_as(urls, saved=False)
+        elif kind in ("unsave", "archive_read"):
+            self._show_as(urls, saved=True, archived=False)
+        elif kind == "archive":
+            self._show_as(urls, saved=True, archived=False, read=False)
+        elif kind in ("hide", "unhide") and urls:  # the row comes back where the cursor is
+            link = replace(self.app.library.get_link(urls[0]), hidden=kind == "unhide")
+            self.table.insert_link(link, self.table.cursor_row)
 
     def action_mark_all_read(self) -> None:
         from ..dialogs.confirm import ConfirmDialog
@@ -128,13 +178,27 @@ class TriageMixin:
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            urls = self.app.library.mark_list_read(
-                view.list_name, saved=view.topic is None and view.name == "Saved",
-                shared=view.topic is None and view.name == "Shared", contains=self.contains)
-            self._push(Triage("read_all", tuple(urls)))
-            self.load_links()
-            self.refresh_counts()
-            self._update_status(f"marked {plural(len(urls), 'link')} read (saved links kept unread; u undoes)")
+            found: list[str] = []
+            saved = view.topic is None and view.name == "Saved"
+            shared = view.topic is None and view.name == "Shared"
+            contains = self.contains
+
+            def write(library: Library) -> None:
+                found[:] = library.mark_list_read(view.list_name, saved=saved, shared=shared,
+                                                  contains=contains)
+
+            if self._write(write, reload=None):
+                self._push(Triage("read_all", tuple(found)))
+                self._update_status(f"marked {plural(len(found), 'link')} read "
+                                    "(saved links kept unread; u undoes)")
+                return
+            # Waits for the lock: the loaded rows read now on the screen; the undo, queued
+            # behind the write, undoes what the write found.
+            shown = [k.url for k in self.table.links if not k.read and not k.saved]
+            self._show_as(shown, read=True)
+            self._push(Triage("read_all", tuple(shown), found=found))
+            self._update_status("marking every unread link read: waiting for the database "
+                                "(saved links kept unread; u undoes)")
 
         self.app.push_screen(ConfirmDialog(f"Mark {what} read? Saved links stay unread."), confirmed)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import events
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -47,15 +48,13 @@ def origin(link: Link) -> str:
 
 
 class LinksTable(DataTable[Text]):
-    """Displays links; posts :class:`LinkHighlighted`, :class:`Opened` and :class:`NeedMore`."""
+    """Displays links; posts :class:`LinkHighlighted`; calls :attr:`load_more` as the cursor
+    nears the end of what is loaded."""
 
     class LinkHighlighted(Message):
         def __init__(self, link: Link | None) -> None:
             super().__init__()
             self.link = link
-
-    class NeedMore(Message):
-        """The cursor is near the end of what is loaded."""
 
     ROW_HEIGHT = 1
 
@@ -69,6 +68,11 @@ class LinksTable(DataTable[Text]):
         self._now = datetime.now(UTC)
         self.spotlight: list[Rule] = []
         """Spotlight rules: their matches are marked in titles."""
+        self.load_more: Callable[[], object] | None = None
+        """Appends the next page (the screen's): called as the cursor comes within
+        :data:`LOAD_MORE_WITHIN` rows of the end, at once, so the rows are in before the next
+        frame (a message would let Textual draw the table once without them, then again)."""
+        self._loading = False
 
     @property
     def current(self) -> Link | None:
@@ -120,12 +124,16 @@ class LinksTable(DataTable[Text]):
         self._now = now or datetime.now(UTC)
         self._time_width = TIME_WIDTH
         self._fit(links)
-        self.clear(columns=True)
-        self._columns()
-        self.links = []
-        self.append(links, complete=complete)
-        if self.links:
-            self.move_cursor(row=0)
+        loading, self._loading = self._loading, True  # no next page while the rows are replaced
+        try:
+            self.clear(columns=True)
+            self._columns()
+            self.links = []
+            self.append(links, complete=complete)
+            if self.links:
+                self.move_cursor(row=0)
+        finally:
+            self._loading = loading
         self.post_message(self.LinkHighlighted(self.current))
 
     def append(self, links: Sequence[Link], *, complete: bool) -> None:
@@ -153,6 +161,13 @@ class LinksTable(DataTable[Text]):
                     self.post_message(self.LinkHighlighted(link))
                 return
 
+    def insert_link(self, link: Link, row: int) -> None:
+        """Put a link's row back at ``row`` (a hide undone); the cursor goes on it."""
+        kept = [k for k in self.links if k.id != link.id]
+        row = max(0, min(row, len(kept)))
+        self.show([*kept[:row], link, *kept[row:]], complete=self.complete, now=self._now)
+        self.move_cursor(row=row)
+
     def remove_link(self, link: Link) -> None:
         """Take a link's row out (hidden); the cursor stays on the row that follows."""
         row = self.cursor_row
@@ -169,11 +184,19 @@ class LinksTable(DataTable[Text]):
                 return True
         return False
 
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if (self.load_more is not None and not self.complete and not self._loading
+                and new.row >= len(self.links) - LOAD_MORE_WITHIN):
+            self._loading = True
+            try:
+                self.load_more()
+            finally:
+                self._loading = False
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.post_message(self.LinkHighlighted(self.current))
-        if not self.complete and event.cursor_row >= len(self.links) - LOAD_MORE_WITHIN:
-            self.post_message(self.NeedMore())
 
     def on_resize(self, event: events.Resize) -> None:
         wanted = self._widths(event.size.width)[0]

@@ -44,9 +44,17 @@ class SearchResults(LinksTable):
         super().__init__(**kwargs)
         self.hits: dict[int, SearchHit] = {}
 
-    def show_hits(self, hits: Sequence[SearchHit], *, now: datetime | None = None) -> None:
+    def show_hits(self, hits: Sequence[SearchHit], *, complete: bool = True,
+                  now: datetime | None = None) -> None:
         self.hits = {h.link.id: h for h in hits}
-        self.show([h.link for h in hits], complete=True, now=now)
+        self.show([h.link for h in hits], complete=complete, now=now)
+
+    def append_hits(self, hits: Sequence[SearchHit], *, complete: bool) -> None:
+        """The next page of results, below the ones shown."""
+        known = {k.id for k in self.links}
+        hits = [h for h in hits if h.link.id not in known]  # a write between pages may move one
+        self.hits.update({h.link.id: h for h in hits})
+        self.append([h.link for h in hits], complete=complete)
 
     def _widths(self, width: int) -> tuple[int, int]:
         title, from_width = super()._widths(width)

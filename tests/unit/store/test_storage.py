@@ -171,6 +171,10 @@ def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
     assert both[0].fields == ("title", "summary") and ("practice", True) in both[0].snippet
     assert both[0].snippet_field == "summary"
     assert storage_search.search_hits(store, "nothing-like-this") == []
+    ranked = [h.link.url for h in storage_search.search_hits(store, "equity")]
+    pages = [h.link.url for offset in (0, 1, 2)
+             for h in storage_search.search_hits(store, "equity", limit=1, offset=offset)]
+    assert len(ranked) == 2 and pages == ranked  # a page at a time, in the same order
 
 
 def test_due_sources_and_backoff(store: Storage) -> None:
