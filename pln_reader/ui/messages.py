@@ -58,8 +58,9 @@ class Triage:
     """A triage action the user can undo: what was done to which links."""
 
     kind: str
-    """``read``, ``save``, ``unsave``, ``hide``, ``unhide``, ``read_all``, ``archive`` or
-    ``archive_read`` (archived when it was read already)."""
+    """``read``, ``save``, ``unsave``, ``hide``, ``unhide``, ``read_all``, ``archive``,
+    ``archive_read`` (archived when it was read already) or ``requeue`` (an archived link saved
+    again: undone, it is archived again)."""
     urls: tuple[str, ...]
     found: list[str] | None = field(default=None, compare=False)
     """Mark all read that waited for another process's lock: the links it marked, filled in by
@@ -76,5 +77,5 @@ class Triage:
         count = len(self.targets)
         what = {"read": "marked read", "save": "saved", "unsave": "unsaved", "hide": "hidden",
                 "read_all": "marked read", "unhide": "shown again", "archive": "archived",
-                "archive_read": "archived"}[self.kind]
+                "archive_read": "archived", "requeue": "back in the queue"}[self.kind]
         return f"{what}: {count} link{'s' if count != 1 else ''}"

@@ -86,6 +86,26 @@ def test_archive_takes_a_saved_link_out_of_the_queue_and_u_undoes(seeded: Seeded
     drive(seeded, scenario)
 
 
+def test_saving_an_archived_link_puts_it_back_in_the_queue_and_u_archives_it_again(
+        seeded: Seeded) -> None:
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        url = current_url(app)
+        await pilot.press("s", "Z")  # saved, then archived (read, out of the queue)
+        await settle(app, pilot)
+        assert seeded.library.get_link(url).archived
+        await pilot.press("s")  # back in the queue
+        await settle(app, pilot)
+        link = seeded.library.get_link(url)
+        assert link.saved and not link.archived
+        await pilot.press("u")  # as it was: archived, still saved, not unsaved
+        await settle(app, pilot)
+        link = seeded.library.get_link(url)
+        assert link.saved and link.archived and link.read
+        assert seeded.library.queue() == []
+
+    drive(seeded, scenario)
+
+
 def test_delete_list_asks_first_and_keeps_the_sources(seeded: Seeded) -> None:
     async def scenario(app: PlnApp, pilot: Pilot) -> None:
         await choose_view(app, pilot, "Care")

@@ -104,7 +104,8 @@ class TriageMixin:
         else:
             if not self._write(lambda library: library.save(url, fetch_new=False), redraw=[url]):
                 self._show_as([url], saved=True, archived=False)
-            self._push(Triage("save", (url,)))
+            # an archived link goes back in the queue: undoing that archives it again
+            self._push(Triage("requeue" if link.saved else "save", (url,)))
 
     def action_hide(self) -> None:
         link = self.table.current
@@ -129,6 +130,9 @@ class TriageMixin:
             elif kind == "save":
                 for url in urls:
                     library.unsave(url)
+            elif kind == "requeue":
+                for url in urls:
+                    library.archive(url)
             elif kind == "unsave":
                 for url in urls:
                     library.save(url, fetch_new=False)
@@ -156,6 +160,8 @@ class TriageMixin:
             self._show_as(urls, read=False)
         elif kind == "save":
             self._show_as(urls, saved=False)
+        elif kind == "requeue":
+            self._show_as(urls, saved=True, archived=True)
         elif kind in ("unsave", "archive_read"):
             self._show_as(urls, saved=True, archived=False)
         elif kind == "archive":
