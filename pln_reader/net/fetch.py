@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import functools
 import os
 import ssl
@@ -17,7 +16,6 @@ import stat
 import zlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -29,7 +27,7 @@ from ..core.config import FetchSettings
 from ..core.errors import NO_SERVER, REFUSED, UNREACHABLE, FetchError, NotModified
 from ..core.urls import file_path, path_to_url
 from .addresses import PUBLIC_ONLY, Address, PrivateAddress, Resolve, first_private, system_resolve
-from .hosts import HostGate, HostPaused
+from .hosts import HostGate, HostPaused, host_key, parse_retry_after
 
 _PERMANENT = {301, 308}
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -53,27 +51,6 @@ class Response:
 
 
 _KEEP_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "expires", "content-location")
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    return seconds_until(value, now or datetime.now(UTC))
-
-
-def seconds_until(http_date: str, now: datetime) -> float | None:
-    """Seconds from ``now`` to an HTTP date (0 if it has passed; None if unreadable)."""
-    try:
-        when = email.utils.parsedate_to_datetime(http_date)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 class _Decoder:
@@ -180,11 +157,6 @@ def network_error_message(url: str, exc: BaseException) -> str:
     if "Network is unreachable" in detail:
         return f"{url}: {UNREACHABLE} to {host} (offline?)"
     return f"{url}: {detail}"
-
-
-def host_key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.hostname}:{parts.port or ''}"
 
 
 def _status_error(url: str, response: httpx.Response) -> FetchError:

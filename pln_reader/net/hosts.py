@@ -15,10 +15,13 @@ limits (``split``), so the host never sees more than the limit in total.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import statistics
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 BUSY_HOST = 20
 """Feeds due in one run from which a host may get the larger limit."""
@@ -105,3 +108,33 @@ class HostGate:
             if wait is not None and wait > 0:
                 self.paused_until = max(self.paused_until, loop.time() + wait)
             self._free.notify_all()
+
+
+# -- what the refresh's writer needs too: without httpx, which only the fetching processes load --
+
+
+def host_key(url: str) -> str:
+    """A host as the limits count it: name and port."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or ''}"
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    return seconds_until(value, now or datetime.now(UTC))
+
+
+def seconds_until(http_date: str, now: datetime) -> float | None:
+    """Seconds from ``now`` to an HTTP date (0 if it has passed; None if unreadable)."""
+    try:
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())

@@ -165,7 +165,7 @@ async def _prepare(job: Job, response: Response, digest: str,
 
 def jobs_by_host(jobs: Sequence[Job]) -> list[list[Job]]:
     """The jobs grouped by host (host and port), in order of first appearance."""
-    from ..net.fetch import host_key
+    from ..net.hosts import host_key
 
     by_host: dict[str, list[Job]] = {}
     for job in jobs:
@@ -291,7 +291,7 @@ class Pipeline:
 
     def _limits(self, workers: int, split: Mapping[str, int] | None = None) -> Limits:
         # The total is shared out; a host's limits are shared by the workers its feeds went to.
-        from ..net.fetch import host_key
+        from ..net.hosts import host_key
 
         settings = self.refresh_settings
         due: dict[str, int] = {}
@@ -307,7 +307,7 @@ class Pipeline:
         more feeds than an even share of the run (a farm on one host) is dealt to every worker
         instead, so its feeds are parsed in parallel; each worker then gets 1/n of its limits.
         Returns the shares and the hosts split so, by the number of workers sharing them."""
-        from ..net.fetch import host_key
+        from ..net.hosts import host_key
 
         shares: list[list[Job]] = [[] for _ in range(n)]
         split: dict[str, int] = {}

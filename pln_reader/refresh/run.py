@@ -17,7 +17,7 @@ from ..core.errors import FetchError, OPMLError, PlnError
 from ..core.models import RefreshSummary, ServerPull, SourceResult
 from ..core.secrets import scrub
 from ..feeds.prepare import Prepared
-from ..net.fetch import seconds_until
+from ..net.hosts import seconds_until
 from ..store import links as storage_links
 from ..store.db import Storage, WriteGroup, backoff
 from .pipeline import Failed, Fetched, Job, Outcome, Pipeline, Unchanged

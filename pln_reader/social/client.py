@@ -19,7 +19,8 @@ from ..core.config import Settings
 from ..core.errors import FetchError
 from ..core.secrets import scrub
 from ..core.text import clean_text
-from ..net.fetch import network_error_message, parse_retry_after
+from ..net.fetch import network_error_message
+from ..net.hosts import parse_retry_after
 
 log = logging.getLogger("pln_reader")
 

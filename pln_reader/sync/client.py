@@ -21,7 +21,8 @@ from ..core.config import FetchSettings
 from ..core.errors import SyncError
 from ..core.text import clean_text
 from ..core.urls import is_http_url
-from ..net.fetch import network_error_message, parse_retry_after
+from ..net.fetch import network_error_message
+from ..net.hosts import parse_retry_after
 
 log = logging.getLogger("pln_reader")
 

@@ -10,7 +10,8 @@ import pytest
 
 from pln_reader.core.config import FetchSettings
 from pln_reader.core.errors import FetchError, NotModified
-from pln_reader.net.fetch import Fetcher, Response, fetch_one, parse_retry_after, read_local
+from pln_reader.net.fetch import Fetcher, Response, fetch_one, read_local
+from pln_reader.net.hosts import parse_retry_after
 from tests.integration.server import FeedServer
 
 SETTINGS = FetchSettings(connect_timeout=2, read_timeout=0.5, max_body_mb=1, max_redirects=3)

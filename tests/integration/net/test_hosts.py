@@ -14,7 +14,8 @@ import pytest
 
 from pln_reader.core.config import FetchSettings, RefreshSettings
 from pln_reader.core.errors import FetchError
-from pln_reader.net.fetch import Fetcher, host_key
+from pln_reader.net.fetch import Fetcher
+from pln_reader.net.hosts import host_key
 from pln_reader.refresh.pipeline import Failed, Job, Pipeline
 from tests.integration.server import FeedServer
 
