@@ -30,7 +30,7 @@ from pln_reader.social.bluesky import feed_posts
 from pln_reader.social.mastodon import status_posts
 from pln_reader.social.posts import entry_row
 from pln_reader.store import articles as storage_articles
-from pln_reader.store import links as storage_links
+from pln_reader.store import entries as storage_entries
 from tests.reflect_seed import Clock
 
 
@@ -86,7 +86,7 @@ def _sky(rkey: str, handle: str, name: str, link: str, title: str, day: int,
 
 def _write(library: Library, source_id: int, rows: list[EntryRow], when: datetime) -> None:
     with library.store.transaction():
-        storage_links.write_entries(library.store, source_id, rows, when)
+        storage_entries.write_entries(library.store, source_id, rows, when)
 
 
 def _feed_rows(urls: list[str], author: str | None) -> list[EntryRow]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pln_reader.core.models import EntryRow
 from pln_reader.library.facade import Library, open_library
-from pln_reader.store import links as storage_links
+from pln_reader.store import entries as storage_entries
 from tests.reflect_seed import Clock
 
 
@@ -40,7 +40,7 @@ def _source(library: Library, kind: str, url: str, title: str, links: list[str])
                      author=None, published=stored, updated=None, summary="summary", content=None,
                      digest="d") for u in links]
     with library.store.transaction():
-        storage_links.write_entries(library.store, source_id, rows, stored)
+        storage_entries.write_entries(library.store, source_id, rows, stored)
     return source_id
 
 

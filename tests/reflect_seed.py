@@ -25,7 +25,7 @@ from pathlib import Path
 from pln_reader.core.models import EntryRow
 from pln_reader.library.facade import Library, open_library
 from pln_reader.store import articles as storage_articles
-from pln_reader.store import links as storage_links
+from pln_reader.store import entries as storage_entries
 
 
 def at(day: int, hour: int = 10, minute: int = 0, month: int = 11) -> datetime:
@@ -78,7 +78,7 @@ def _entries(library: Library, name: str, urls: list[str], stored: datetime,
                      author=None, published=published or stored - timedelta(days=1), updated=None,
                      summary="summary", content=None, digest="d") for url in urls]
     with store.transaction():
-        storage_links.write_entries(store, source_id, rows, stored)
+        storage_entries.write_entries(store, source_id, rows, stored)
     return source_id
 
 
@@ -109,7 +109,7 @@ def seed(home: Path) -> Library:
                                ("Home", [old])):
         store.add_to_list(ids[list_name], sources)
     with store.transaction():
-        storage_links.write_entries(store, teacher, [EntryRow(
+        storage_entries.write_entries(store, teacher, [EntryRow(
             key=F, link_url=F, url=F, title=TITLES[F], author=None, published=at(1, 9, month=10),
             updated=None, summary=None, content=None, digest="d")], at(1, 9, month=10))
 

@@ -21,6 +21,7 @@ from ..core.models import RefreshSummary, Source
 from ..core.secrets import scrub
 from ..core.text import plural
 from ..core.urls import is_http_url, path_to_url
+from ..store import entries as storage_entries
 from ..store import links as storage_links
 from ..store.db import Storage
 
@@ -171,7 +172,7 @@ class SourcesMixin:
                 self._sync_record("subscribe", url=url, folder=folder, title=prepared.title)
             if created:
                 self._record_activity("source_added", source_id=source_id, detail="feed")
-                storage_links.write_entries(self.store, source_id, prepared.rows, now)
+                storage_entries.write_entries(self.store, source_id, prepared.rows, now)
                 from ..refresh.run import next_due_ok
 
                 self.store.record_success(

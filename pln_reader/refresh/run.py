@@ -18,7 +18,7 @@ from ..core.models import RefreshSummary, ServerPull, SourceResult
 from ..core.secrets import scrub
 from ..feeds.prepare import Prepared
 from ..net.hosts import seconds_until
-from ..store import links as storage_links
+from ..store import entries as storage_entries
 from ..store.db import Storage, WriteGroup, backoff
 from .pipeline import Failed, Fetched, Job, Outcome, Pipeline, Unchanged
 
@@ -95,7 +95,7 @@ class Refresher:
     def index_new_links(self) -> None:
         """Index the new links that wait for the search index (a refresh batches them)."""
         with self.store.transaction():
-            storage_links.index_pending(self.store)
+            storage_entries.index_pending(self.store)
 
     def _run(self, rows: list[sqlite3.Row], *, total: int | None = None) -> None:
         jobs = [
@@ -173,7 +173,7 @@ class Refresher:
             return self._failed(job, row, "parse_error", message, None, new_url, now)
         due = next_due_ok(self.settings, row["interval_minutes"], outcome.headers, now)
         with self.store.transaction():
-            new, updated = storage_links.write_entries(self.store, job.id, prepared.rows, now,
+            new, updated = storage_entries.write_entries(self.store, job.id, prepared.rows, now,
                                                        search_batch=SEARCH_BATCH)
             self.store.record_success(
                 job.id,
@@ -236,7 +236,7 @@ class Refresher:
                 else:
                     due = next_due_ok(self.settings, row["interval_minutes"], {}, now)
                     with self.store.transaction():
-                        new, updated = storage_links.write_entries(self.store, job.id, fetched.rows, now,
+                        new, updated = storage_entries.write_entries(self.store, job.id, fetched.rows, now,
                                                                    search_batch=SEARCH_BATCH)
                         self.store.record_success(job.id, now=now, next_due=due, etag=None,
                                                   last_modified=None, body_hash=None, title=fetched.title)

@@ -550,7 +550,7 @@ def m0016_rules(db: Database) -> None:
 
 
 _V17 = [
-    # New links wait in search_pending and are indexed in batches (store.links.index_pending):
+    # New links wait in search_pending and are indexed in batches (store.entries.index_pending):
     # FTS5 indexing one source's links per transaction, from a trigger, cost more than every
     # other write of a first refresh together. The trigger now only notes the link.
     "DROP TRIGGER links_search_insert",

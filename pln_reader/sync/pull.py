@@ -5,7 +5,7 @@ by continuation, bounded by ``MAX_PULL``) and, for the ids that are not entries 
 contents in batches. Each batch is handed, one JSON Feed document per feed, to
 :func:`pln_reader.feeds.prepare.prepare`: the same title and summary cleaning, canonical URLs
 and nh3 sanitising as a direct fetch (the server's HTML is trusted no more than a feed's). The
-entries are written per source by :func:`pln_reader.store.links.write_entries`, so links are
+entries are written per source by :func:`pln_reader.store.entries.write_entries`, so links are
 shared with pln's other sources as usual, and each item id is kept for its link
 (``sync_items``), merged with the local read and saved state as a sync does.
 
@@ -28,7 +28,7 @@ from ..core.errors import SyncError
 from ..core.models import ServerPull, SourceResult
 from ..core.secrets import scrub
 from ..feeds.prepare import Prepared, prepare
-from ..store import links as storage_links
+from ..store import entries as storage_entries
 from ..store import sync as db
 from ..store.db import Storage, from_db, to_db
 from .client import CONTENTS_BATCH, READING_LIST, GReaderClient, Item
@@ -148,7 +148,7 @@ class _Pull:
                 keys = db.entry_keys(self.store, source_id)
                 rows = [dataclasses.replace(r, key=keys.get(r.link_url or "", r.key))
                         for r in feed.rows]
-                new, updated = storage_links.write_entries(self.store, source_id, rows, self.now)
+                new, updated = storage_entries.write_entries(self.store, source_id, rows, self.now)
                 added += new
                 self.updated += updated
                 if new:

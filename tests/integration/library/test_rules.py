@@ -9,7 +9,7 @@ import pytest
 from pln_reader.core.errors import InputError
 from pln_reader.core.models import EntryRow
 from pln_reader.library.facade import Library
-from pln_reader.store import links as storage_links
+from pln_reader.store import entries as storage_entries
 from tests.integration.server import FeedServer
 
 PUB = "Mon, 16 Nov 2026 10:00:00 GMT"
@@ -120,7 +120,7 @@ def test_a_sharer_rule_matches_the_handle_shared_by_counts(library: Library) -> 
                         sharer_handle=handle)
 
     with library.store.transaction():
-        storage_links.write_entries(library.store, source_id, [
+        storage_entries.write_entries(library.store, source_id, [
             row("1", "https://x.example/1", "@ana@social.example"),
             row("2", "https://x.example/2", "@loud@social.example"),
             row("3", "https://x.example/1", "@loud@social.example")], now)

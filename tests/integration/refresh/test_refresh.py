@@ -239,11 +239,11 @@ def test_the_claims_of_a_refresh_that_died_are_cleared(server: FeedServer, libra
 def test_a_refresh_indexes_new_links_in_batches_and_all_by_its_end(
         server: FeedServer, library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     from pln_reader.refresh import run
-    from pln_reader.store import links as storage_links
+    from pln_reader.store import entries as storage_entries
 
     monkeypatch.setattr(run, "SEARCH_BATCH", 4)  # a batch every 4 new links, the rest at the end
     indexed: list[int] = []
-    real = storage_links.index_pending
+    real = storage_entries.index_pending
 
     def counting(store, *, at_least=0):  # type: ignore[no-untyped-def]
         n = real(store, at_least=at_least)
@@ -251,7 +251,7 @@ def test_a_refresh_indexes_new_links_in_batches_and_all_by_its_end(
             indexed.append(n)
         return n
 
-    monkeypatch.setattr(storage_links, "index_pending", counting)
+    monkeypatch.setattr(storage_entries, "index_pending", counting)
     for i in range(5):
         url = server.serve(f"/batch/{i}.xml", rss([(f"Mentoring note {i}a", f"https://example.org/b/{i}a"),
                                                    (f"Mentoring note {i}b", f"https://example.org/b/{i}b")]))
@@ -266,11 +266,11 @@ def test_a_refresh_indexes_new_links_in_batches_and_all_by_its_end(
 def test_links_an_interrupted_refresh_left_unindexed_are_indexed_by_the_next(
         server: FeedServer, library: Library) -> None:
     from pln_reader.core.models import EntryRow
-    from pln_reader.store import links as storage_links
+    from pln_reader.store import entries as storage_entries
 
     sid, _ = library.store.add_source("feed", server.serve("/left.xml", rss([])), now=library.clock())
     with library.store.transaction():  # written in batches, and the process died before the end
-        storage_links.write_entries(library.store, sid, [EntryRow(
+        storage_entries.write_entries(library.store, sid, [EntryRow(
             key="k", link_url="https://example.org/left", url="https://example.org/left",
             title="Coaching conversations", author=None, published=None, updated=None,
             summary=None, content=None, digest="d")], library.clock(), search_batch=1000)

@@ -322,7 +322,7 @@ def test_episodes_and_videos_are_named_as_people_write(library: Library) -> None
 
     from pln_reader.core.media import Media, to_json
     from pln_reader.core.models import EntryRow
-    from pln_reader.store import links as storage_links
+    from pln_reader.store import entries as storage_entries
 
     source = library.sources()[0].id
     rows = []
@@ -331,7 +331,7 @@ def test_episodes_and_videos_are_named_as_people_write(library: Library) -> None
         rows.append(EntryRow(key=key, link_url=url, url=url, title=None, author=None, published=None,
                              updated=None, summary=None, content=None, digest=key, media=media))
     with library.store.transaction():
-        storage_links.write_entries(library.store, source, rows, datetime(2026, 11, 20, tzinfo=UTC))
+        storage_entries.write_entries(library.store, source, rows, datetime(2026, 11, 20, tzinfo=UTC))
     week = build_weekly(library, period_for_week("2026-W46", ZoneInfo("Europe/London")))
     assert credit_text(_item(week, INFERENCE)) == (
         "Heidi Siwak shared a video, The ladder of inference, on Mastodon.")

@@ -9,6 +9,7 @@ import pytest
 
 from pln_reader.core.errors import InputError, NotFoundError
 from pln_reader.core.models import EntryRow
+from pln_reader.store import entries as storage_entries
 from pln_reader.store import links as storage_links
 from pln_reader.store import search as storage_search
 from pln_reader.store.db import Storage, backoff, open_storage
@@ -47,9 +48,9 @@ def test_same_link_from_two_sources_is_one_link(store: Storage) -> None:
     a, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     b, _ = store.add_source("feed", "https://b.example/feed", now=NOW)
     with store.transaction():
-        assert storage_links.write_entries(store, a, [row("1", "https://x.example/post")], NOW) == (1, 0)
+        assert storage_entries.write_entries(store, a, [row("1", "https://x.example/post")], NOW) == (1, 0)
     with store.transaction():
-        assert storage_links.write_entries(store, b, [row("z", "https://x.example/post")], NOW) == (1, 0)
+        assert storage_entries.write_entries(store, b, [row("z", "https://x.example/post")], NOW) == (1, 0)
     links = storage_links.query_links(store)
     assert len(links) == 1
     assert set(links[0].sources) == {"https://a.example/feed", "https://b.example/feed"}
@@ -58,10 +59,10 @@ def test_same_link_from_two_sources_is_one_link(store: Storage) -> None:
 def test_rewrite_detects_updates_and_keeps_dropped_entries(store: Storage) -> None:
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("1", "https://x.example/1"), row("2", "https://x.example/2")], NOW)
+        storage_entries.write_entries(store, sid, [row("1", "https://x.example/1"), row("2", "https://x.example/2")], NOW)
     with store.transaction():
         # entry 1 changed, entry 2 dropped out of the feed, entry 3 is new
-        result = storage_links.write_entries(
+        result = storage_entries.write_entries(
             store, sid, [row("1", "https://x.example/1", title="New title", digest="d2"),
                          row("3", "https://x.example/3")], NOW)
     assert result == (1, 1)
@@ -72,13 +73,13 @@ def test_rewrite_detects_updates_and_keeps_dropped_entries(store: Storage) -> No
 def test_refresh_write_never_touches_user_state(store: Storage) -> None:
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("1", "https://x.example/1")], NOW)
+        storage_entries.write_entries(store, sid, [row("1", "https://x.example/1")], NOW)
     link_id = storage_links.link_id_for(store, "https://x.example/1")
     assert link_id is not None
     storage_links.set_state(store, [link_id], "read_at", NOW)
     storage_links.set_state(store, [link_id], "saved_at", NOW)
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("1", "https://x.example/1", title="changed", digest="x")], NOW)
+        storage_entries.write_entries(store, sid, [row("1", "https://x.example/1", title="changed", digest="x")], NOW)
     link = storage_links.get_link(store, "https://x.example/1")
     assert (link.title, link.read, link.saved) == ("changed", True, True)
 
@@ -86,7 +87,7 @@ def test_refresh_write_never_touches_user_state(store: Storage) -> None:
 def test_search_matches_titles_and_summaries(store: Storage) -> None:
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     with store.transaction():
-        storage_links.write_entries(store, sid, [
+        storage_entries.write_entries(store, sid, [
             row("1", "https://x.example/1", title="Retrieval practice", summary="quizzes"),
             row("2", "https://x.example/2", title="Supervision", summary="reflective café practice"),
         ], NOW)
@@ -102,31 +103,31 @@ def test_search_matches_titles_and_summaries(store: Storage) -> None:
 def test_new_links_wait_for_the_search_index_only_when_batched(store: Storage) -> None:
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("1", "https://x.example/1", title="Retrieval now")], NOW)
+        storage_entries.write_entries(store, sid, [row("1", "https://x.example/1", title="Retrieval now")], NOW)
     assert [k.url for k in storage_search.search_links(store, "retrieval")] == ["https://x.example/1"]
     # a refresh batches: below the batch size the links wait, and one call indexes them all
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("2", "https://x.example/2", title="Retrieval later"),
+        storage_entries.write_entries(store, sid, [row("2", "https://x.example/2", title="Retrieval later"),
                                                  row("3", "https://x.example/3", title="Retrieval too")],
                                     NOW, search_batch=3)
     assert [k.url for k in storage_search.search_links(store, "later")] == []
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("4", "https://x.example/4", title="Fourth")],
+        storage_entries.write_entries(store, sid, [row("4", "https://x.example/4", title="Fourth")],
                                     NOW, search_batch=3)  # three wait: indexed
     assert {k.url for k in storage_search.search_links(store, "retrieval")} == {
         f"https://x.example/{i}" for i in (1, 2, 3)}
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("5", "https://x.example/5", title="Fifth")],
+        storage_entries.write_entries(store, sid, [row("5", "https://x.example/5", title="Fifth")],
                                     NOW, search_batch=3)
-        assert storage_links.index_pending(store, at_least=3) == 0
-        assert storage_links.index_pending(store) == 1
+        assert storage_entries.index_pending(store, at_least=3) == 0
+        assert storage_entries.index_pending(store) == 1
     assert [k.url for k in storage_search.search_links(store, "fifth")] == ["https://x.example/5"]
 
 
 def test_a_waiting_link_keeps_its_article_and_notes_and_a_reused_id_is_indexed(store: Storage) -> None:
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     with store.transaction():
-        storage_links.write_entries(store, sid, [row("1", "https://x.example/1", title="Waiting")],
+        storage_entries.write_entries(store, sid, [row("1", "https://x.example/1", title="Waiting")],
                                     NOW, search_batch=100)
     link_id = storage_links.link_id_for(store, "https://x.example/1")
     with store.transaction() as conn:  # saved while the link waits: no index row to update yet
@@ -134,7 +135,7 @@ def test_a_waiting_link_keeps_its_article_and_notes_and_a_reused_id_is_indexed(s
                      " 'metacognition in the article', '2026')", [link_id])
         conn.execute("INSERT INTO annotations (link_id, kind, body, created_at, updated_at)"
                      " VALUES (?, 'note', 'scaffolding in my note', '2026', '2026')", [link_id])
-        storage_links.index_pending(store)
+        storage_entries.index_pending(store)
     assert [h.fields for h in storage_search.search_hits(store, "metacognition")] == [("article",)]
     assert [h.fields for h in storage_search.search_hits(store, "scaffolding")] == [("note",)]
     # the newest link deleted and its id given to the next link: that one is indexed too
@@ -152,7 +153,7 @@ def test_search_hits_name_the_fields_and_mark_the_words(store: Storage) -> None:
 
     sid, _ = store.add_source("feed", "https://a.example/feed", now=NOW)
     with store.transaction():
-        storage_links.write_entries(store, sid, [
+        storage_entries.write_entries(store, sid, [
             row("1", "https://x.example/1", title="Equity in feedback", summary="how we mark"),
             row("2", "https://x.example/2", title="Supervision", summary="a note on practice"),
         ], NOW)
@@ -232,7 +233,7 @@ def test_a_list_page_is_the_same_whether_the_links_are_walked_or_gathered(store:
     with store.transaction():
         for i, sid in enumerate(sources):
             count = 2 if sid == sources[3] else 60
-            storage_links.write_entries(store, sid, [
+            storage_entries.write_entries(store, sid, [
                 row(f"{i}-{j}", f"https://x.example/{(i * 37 + j) % 150}", digest=f"{i}{j}",
                     published=NOW - timedelta(hours=(j * 7 + i) % 50)) for j in range(count)], NOW)
     storage_links.set_state(store, [1, 2, 3], "hidden_at", NOW)
@@ -269,12 +270,12 @@ def test_a_write_group_keeps_each_source_whole(tmp_path: Path) -> None:
     group = WriteGroup(store)
     for n in (0, 1):
         with group.source():
-            storage_links.write_entries(store, ids[n], [row("1", f"https://x.example/{n}")], NOW)
+            storage_entries.write_entries(store, ids[n], [row("1", f"https://x.example/{n}")], NOW)
     assert group.sources == 2
     other = sqlite3.connect(tmp_path / "pln.db")
     assert other.execute("SELECT count(*) FROM links").fetchone()[0] == 0  # not committed yet
     with pytest.raises(RuntimeError), group.source():
-        storage_links.write_entries(store, ids[2], [row("1", "https://x.example/2")], NOW)
+        storage_entries.write_entries(store, ids[2], [row("1", "https://x.example/2")], NOW)
         raise RuntimeError("the third source fails half-way")
     # the failing source is rolled back, the two before it are committed, nothing stays open
     assert not store.conn.in_transaction and group.sources == 0
@@ -282,7 +283,7 @@ def test_a_write_group_keeps_each_source_whole(tmp_path: Path) -> None:
         "https://x.example/0", "https://x.example/1"]
     assert other.execute("SELECT count(*) FROM entries WHERE source_id = ?", [ids[2]]).fetchone()[0] == 0
     with group.source():
-        storage_links.write_entries(store, ids[2], [row("1", "https://x.example/2")], NOW)
+        storage_entries.write_entries(store, ids[2], [row("1", "https://x.example/2")], NOW)
     group.commit()
     assert other.execute("SELECT count(*) FROM links").fetchone()[0] == 3
     other.close()
