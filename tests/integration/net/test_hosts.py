@@ -196,3 +196,20 @@ def test_a_refresh_defers_what_a_paused_host_was_not_asked(farm: Farm, tmp_path)
         assert len(sids) == 10
     finally:
         lib.close()
+
+
+def test_first_fetches_are_bounded_per_worker_and_the_rest_are_not(
+        farm: Farm, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A source never fetched brings a body to parse: few of them at once (FIRST_FETCHES), while
+    # sources with validators (most answer 304) keep the host's whole limit.
+    from pln_reader.refresh import pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "FIRST_FETCHES", 3)
+    settings = RefreshSettings(workers=1)
+    never = [Job(i, url, "feed") for i, url in enumerate(farm.urls(40))]
+    assert len(list(Pipeline(never, SETTINGS, settings))) == 40
+    assert farm.peak == 3
+    farm.peak = 0
+    known = [Job(i, url, "feed", etag=f'"v{i}"') for i, url in enumerate(farm.urls(40))]
+    assert len(list(Pipeline(known, SETTINGS, settings))) == 40
+    assert farm.peak > 3
