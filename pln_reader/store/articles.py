@@ -78,14 +78,11 @@ def article_targets(
         params += args
     if not force:
         where.append("a.link_id IS NULL")
-    if saved:
-        # From the saved links (the partial index link_state_saved; CROSS JOIN keeps that order)
-        # rather than from every link: 16 ms at 50,000 links, after every refresh.
-        sql = ("SELECT k.id, k.url FROM link_state st CROSS JOIN links k ON st.link_id = k.id"
-               " LEFT JOIN articles a ON a.link_id = k.id")
-    else:
-        sql = ("SELECT k.id, k.url FROM links k LEFT JOIN link_state st ON st.link_id = k.id"
-               " LEFT JOIN articles a ON a.link_id = k.id")
+    # Saved links: from them (the partial index link_state_saved; CROSS JOIN keeps that order)
+    # rather than from every link: 16 ms at 50,000 links, after every refresh.
+    joined = ("link_state st CROSS JOIN links k ON st.link_id = k.id" if saved
+              else "links k LEFT JOIN link_state st ON st.link_id = k.id")
+    sql = f"SELECT k.id, k.url FROM {joined} LEFT JOIN articles a ON a.link_id = k.id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     return [(r[0], r[1]) for r in store.conn.execute(sql + " ORDER BY k.id", params)]

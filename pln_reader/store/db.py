@@ -59,18 +59,14 @@ class WriteGroup:
 
     @contextlib.contextmanager
     def source(self) -> Iterator[sqlite3.Connection]:
-        conn = self.store.conn
-        if not conn.in_transaction:
+        if not self.store.conn.in_transaction:
             self.store._begin()
-        conn.execute("SAVEPOINT pln_source")
         try:
-            yield conn
+            with self.store.transaction() as conn:  # nested in the group's: a savepoint
+                yield conn
         except BaseException:
-            conn.execute("ROLLBACK TO pln_source")
-            conn.execute("RELEASE pln_source")
             self.commit()
             raise
-        conn.execute("RELEASE pln_source")
         self.sources += 1
 
     def commit(self) -> None:

@@ -25,10 +25,9 @@ def write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now:
     ``search_batch``: then they are indexed once that many wait (see :func:`index_pending`;
     the caller indexes the rest when it is done).
     """
-    try:
-        return _write_entries(store, source_id, rows, now)
-    finally:
-        index_pending(store, at_least=search_batch)
+    counts = _write_entries(store, source_id, rows, now)
+    index_pending(store, at_least=search_batch)
+    return counts
 
 
 def index_pending(store: Storage, *, at_least: int = 0) -> int:
