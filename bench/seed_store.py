@@ -7,7 +7,7 @@
 What a user with ~200 feeds in 8 topic lists accumulates over two years: N links spread over
 200 sources (Zipf-like: a few prolific ones, a long tail), each link brought by 1-3 entries
 (78% one source, 16% two, 6% three: links shared by several sources), titles of 5-13 words,
-summaries of 200-500 characters, full HTML content in half the first entries (1-4 KB), ~30%
+summaries of 200-500 characters, the length of a full HTML text (1-4 KB) in half the first entries, ~30%
 read, ~25% seen but unread, ~2% saved (a third of those archived, each with an extracted
 article), 0.3% hidden; a few hundred notes, highlights and shares; link events and skim
 sessions as the app records them; fetch state of a healthy refresh. Sources are in one topic
@@ -216,12 +216,13 @@ def build(home: Path, n_links: int, seed: int = 1) -> dict[str, object]:
                 e_seen = _iso(when + timedelta(minutes=rng.randint(3, 120)))
                 entry_rows.append((entry_id, esid, key, link_id, e_url, e_title,
                                    rng.choice(_AUTHORS) if rng.random() < 0.7 else None,
-                                   _iso(when), None, e_summary, content, digest, e_seen, e_seen))
+                                   _iso(when), None, e_summary, len(content) if content else None,
+                                   digest, e_seen, e_seen))
         conn.executemany("INSERT INTO links (id, url, title, summary, published, first_seen)"
                          " VALUES (?, ?, ?, ?, ?, ?)", link_rows)
         conn.executemany(
             "INSERT INTO entries (id, source_id, key, link_id, url, title, author, published,"
-            " updated, summary, content, digest, first_seen, last_changed)"
+            " updated, summary, content_chars, digest, first_seen, last_changed)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry_rows)
         stats["entries"] = len(entry_rows)
 

@@ -91,7 +91,7 @@ def _write(library: Library, source_id: int, rows: list[EntryRow], when: datetim
 
 def _feed_rows(urls: list[str], author: str | None) -> list[EntryRow]:
     return [EntryRow(key=u, link_url=u, url=u, title=TITLES[u], author=author, published=at(8),
-                     updated=None, summary="summary", content=None, digest="d") for u in urls]
+                     updated=None, summary="summary", content_chars=None, digest="d") for u in urls]
 
 
 def seed(home: Path) -> Library:

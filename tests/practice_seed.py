@@ -37,7 +37,7 @@ def _source(library: Library, kind: str, url: str, title: str, links: list[str])
     stored = at(8, 20)
     source_id, _ = library.store.add_source(kind, url, title=title, now=stored - timedelta(days=1))
     rows = [EntryRow(key=u, link_url=u, url=u, title=u.rsplit("/", 1)[1].replace("-", " ").title(),
-                     author=None, published=stored, updated=None, summary="summary", content=None,
+                     author=None, published=stored, updated=None, summary="summary", content_chars=None,
                      digest="d") for u in links]
     with library.store.transaction():
         storage_entries.write_entries(library.store, source_id, rows, stored)

@@ -76,7 +76,7 @@ def _entries(library: Library, name: str, urls: list[str], stored: datetime,
                                     title=name, now=stored - timedelta(days=30))
     rows = [EntryRow(key=url, link_url=url, url=url, title=TITLES.get(url, url.rsplit("/", 1)[1]),
                      author=None, published=published or stored - timedelta(days=1), updated=None,
-                     summary="summary", content=None, digest="d") for url in urls]
+                     summary="summary", content_chars=None, digest="d") for url in urls]
     with store.transaction():
         storage_entries.write_entries(store, source_id, rows, stored)
     return source_id
@@ -111,7 +111,7 @@ def seed(home: Path) -> Library:
     with store.transaction():
         storage_entries.write_entries(store, teacher, [EntryRow(
             key=F, link_url=F, url=F, title=TITLES[F], author=None, published=at(1, 9, month=10),
-            updated=None, summary=None, content=None, digest="d")], at(1, 9, month=10))
+            updated=None, summary=None, content_chars=None, digest="d")], at(1, 9, month=10))
 
     clock.now = at(20, 9, month=10)  # October: before the week
     library.save(F, fetch_new=False)

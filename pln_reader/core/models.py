@@ -387,7 +387,9 @@ class EntryRow:
     published: datetime | None
     updated: datetime | None
     summary: str | None
-    content: str | None
+    content_chars: int | None
+    """The length of the entry's full text (see :attr:`.ParsedEntry.content_chars`): the
+    refresh keeps this, not the text, which nothing shows (a saved link's article is fetched)."""
     digest: str
     sharer_handle: str | None = None
     """Social sources: who posted (or boosted) the link, e.g. ``@ana@social.example``."""

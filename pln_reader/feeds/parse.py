@@ -10,13 +10,14 @@ Three readers, one output:
 
 All three yield a :class:`~pln_reader.feeds.raw.RawFeed`; :func:`_finish` then makes URLs
 absolute, derives missing ids, turns the summary into plain text, sanitises the content with
-nh3 and cleans every string for the terminal. Nothing here does I/O or keeps state between
+nh3 (or, for the refresh, only measures it) and cleans every string for the terminal. Nothing here does I/O or keeps state between
 calls (beyond compiled regexes, a date cache and a reusable nh3 cleaner), so it is safe in
 threads and process pools.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -24,7 +25,6 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-import nh3
 from feedparser.urls import _urljoin
 
 from pln_reader.core.errors import ParseError
@@ -69,13 +69,21 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def parse_feed(
-    data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
+    data: bytes,
+    *,
+    url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    content: bool = True,
 ) -> ParsedFeed:
     """Parse a fetched feed document.
 
     ``headers`` are the HTTP response headers (only ``Content-Type`` matters: it can carry the
     encoding); ``url`` is where the document came from, the base for relative links. Raises
     :class:`~pln_reader.core.errors.ParseError` (and nothing else) when the bytes are not a feed.
+
+    ``content=False`` leaves each entry's :attr:`~.ParsedEntry.content` out (None) and gives
+    only its length: sanitising the full HTML is most of the work after the XML parse, and the
+    refresh keeps no more than the length (for reading time).
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ParseError(f"not a feed: expected bytes, got {type(data).__name__}")
@@ -91,7 +99,7 @@ def parse_feed(
         ):
             from pln_reader.feeds.jsonfeed import parse_json_feed
 
-            return _finish(parse_json_feed(data), url)
+            return _finish(parse_json_feed(data), url, content)
         if _HTML_PAGE.match(head) and not _FEED_TAG.search(data):
             raise ParseError("not a feed: an HTML page with no feed link")
         if _NESTED_ENTITY.search(data, 0, 65536):
@@ -106,7 +114,7 @@ def parse_feed(
             raw = None
         if raw is None:
             raw = _read_with_feedparser(data, fp_headers)
-        return _why_empty(_finish(_noted(raw, note), url), data)
+        return _why_empty(_finish(_noted(raw, note), url, content), data)
     except ParseError:
         raise
     except Exception as exc:  # never let a parser bug escape as anything but ParseError
@@ -284,11 +292,11 @@ def _person(author: str | None) -> str | None:
 # --- post-processing shared by all readers ------------------------------------------------
 
 
-def _finish(raw: RawFeed, url: str | None) -> ParsedFeed:
+def _finish(raw: RawFeed, url: str | None, content: bool = True) -> ParsedFeed:
     base = url if _http_url(url) else None
     feed_link = _absolute_http(raw.link, base)
     entry_base = base or feed_link
-    sanitizers = _Sanitizers()
+    sanitizers = _Sanitizers() if content else None
     entries = tuple(_finish_entry(e, entry_base, sanitizers) for e in raw.entries)
     return ParsedFeed(
         title=plain_title(raw.title, raw.title_type),
@@ -303,7 +311,7 @@ class _Sanitizers(dict[str | None, "_Sanitizer"]):
     """One sanitizer per base URL within a feed (so URL joins are memoised per feed)."""
 
     def __missing__(self, base: str | None) -> _Sanitizer:
-        sanitizer = self[base] = _Sanitizer(base) if base else _PLAIN
+        sanitizer = self[base] = _Sanitizer(base) if base else _plain()
         return sanitizer
 
 
@@ -338,7 +346,8 @@ def plain_title(value: str | None, ctype: str | None = None) -> str | None:
     return clean_text(value)
 
 
-def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> ParsedEntry:
+def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers | None) -> ParsedEntry:
+    """``sanitizers`` None: the content is measured, not kept (``parse_feed(content=False)``)."""
     url = _absolute_http(e.link, base)
     media = _finish_media(e.media, base, url) if e.media is not None else None
     if url is None and media is not None:
@@ -355,15 +364,17 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
         text = summary_src if summary_type == "text/plain" else html_to_text(summary_src)
         summary = clean_text(_truncate(_summary_paragraphs(text)), multiline=True)
 
-    content = None
+    content = content_chars = None
     chosen = _choose_content(e)
     if chosen is not None:
         value, ctype = chosen
-        if ctype not in _HTML_TYPES:
-            value = _text_to_html(value)
-        # xml:base (resolved against the document's URL) first, as feedparser resolves it
-        content_base = e.content_base if _http_url(e.content_base) else base or url
-        content = clean_text(sanitizers[content_base].clean(value), multiline=True)
+        content_chars = len(value.strip())
+        if sanitizers is not None:
+            if ctype not in _HTML_TYPES:
+                value = _text_to_html(value)
+            # xml:base (resolved against the document's URL) first, as feedparser resolves it
+            content_base = e.content_base if _http_url(e.content_base) else base or url
+            content = clean_text(sanitizers[content_base].clean(value), multiline=True)
 
     entry_id = clean_text(e.id)
     if not entry_id:
@@ -380,6 +391,7 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers) -> Par
         updated=e.updated,
         summary=summary,
         content=content,
+        content_chars=content_chars,
         media=media,
     )
 
@@ -549,7 +561,7 @@ def _text_to_html(text: str) -> str:
 def sanitize_html(value: str, base: str | None = None) -> str:
     """Safe HTML for storage and rendering: nh3 defaults (no script, style, iframe, form, on*
     handlers), links limited to http/https/mailto, relative href/src made absolute."""
-    return (_Sanitizer(base) if base else _PLAIN).clean(value)
+    return (_Sanitizer(base) if base else _plain()).clean(value)
 
 
 class _Sanitizer:
@@ -562,6 +574,8 @@ class _Sanitizer:
         if base:
             parts = urlsplit(base)
             self.origin = f"{parts.scheme}://{parts.netloc}"
+        import nh3  # here: a refresh (``content=False``) never sanitises, nor loads nh3
+
         self.cleaner = nh3.Cleaner(
             url_schemes=_URL_SCHEMES, attribute_filter=self.resolve if base else None
         )
@@ -589,6 +603,11 @@ class _Sanitizer:
         return out
 
 
-_PLAIN = _Sanitizer(None)
+@functools.cache
+def _plain() -> _Sanitizer:
+    """The sanitizer for content with no base URL (built on first use)."""
+    return _Sanitizer(None)
+
+
 _NEEDS_URLJOIN = re.compile(r"/\.|[\t\r\n\\]")
 _HAS_SCHEME = re.compile(r"\s*[a-zA-Z][a-zA-Z0-9+.\-]*:")

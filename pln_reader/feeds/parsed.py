@@ -26,9 +26,13 @@ class ParsedEntry:
     summary: str | None
     """Plain text (markup removed), multi-line, for previews and search."""
     content: str | None
-    """Sanitised HTML (no script, no event handlers, no javascript: links), or None."""
+    """Sanitised HTML (no script, no event handlers, no javascript: links), or None (also when
+    parsed with ``content=False``)."""
     media: Media | None = None
     """The episode's or video's file (only http(s) URLs), or None for an article."""
+    content_chars: int | None = None
+    """The length of the entry's full text as the feed sent it (markup included; the summary's
+    when it has no other), or None for none: what reading time is estimated from."""
 
 
 @dataclass(frozen=True, slots=True)

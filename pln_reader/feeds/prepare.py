@@ -35,7 +35,7 @@ def _digest(entry: ParsedEntry, media: str | None) -> str:
         entry.published.isoformat() if entry.published else None,
         entry.updated.isoformat() if entry.updated else None,
         entry.summary,
-        entry.content,
+        None if entry.content_chars is None else str(entry.content_chars),
     ):
         h.update(b"\x00" if value is None else value.encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
@@ -57,7 +57,7 @@ def rows_for(feed: ParsedFeed) -> tuple[EntryRow, ...]:
             published=e.published,
             updated=e.updated,
             summary=e.summary,
-            content=e.content,
+            content_chars=e.content_chars,
             digest=_digest(e, media),
             media=media,
         ))
@@ -71,11 +71,11 @@ def prepare(body: bytes, url: str, headers: Mapping[str, str]) -> Prepared | str
     out of the process pool.
     """
     # Imported here, not at the top: a refresh where every feed answers 304 never parses, and
-    # should not pay for loading feedparser, lxml and nh3.
+    # should not pay for loading feedparser and lxml.
     from .parse import parse_feed
 
     try:
-        feed = parse_feed(body, url=url, headers=headers)
+        feed = parse_feed(body, url=url, headers=headers, content=False)
     except ParseError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001  (a parser bug must not take the whole refresh down)

@@ -65,6 +65,6 @@ def entry_row(post: Post, link: str | None) -> EntryRow:
                              digest_size=16).hexdigest()
     return EntryRow(
         key=post.key, link_url=canonical_or_none(link), url=link, title=title, author=author,
-        published=post.published, updated=None, summary=summary, content=None, digest=digest,
+        published=post.published, updated=None, summary=summary, content_chars=None, digest=digest,
         sharer_handle=sharer, post_url=post.post_url, post_text=text,
     )

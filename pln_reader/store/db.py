@@ -37,7 +37,8 @@ SCHEMA_MIGRATIONS = ("0001_initial", "0002_articles", "0003_annotations", "0004_
                      "0007_share_ids", "0008_sync", "0009_refresh_claims", "0010_share_channels",
                      "0011_vault_files", "0012_fetch_warnings", "0013_applied_aims", "0014_challenges",
                      "0015_media",
-                     "0016_rules", "0017_search_in_batches")
+                     "0016_rules", "0017_search_in_batches",
+                     "0018_entry_content_chars")
 
 BUSY_TIMEOUT_S = 30.0
 

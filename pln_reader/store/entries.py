@@ -84,7 +84,7 @@ def _write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now
             to_db(row.published),
             to_db(row.updated),
             row.summary,
-            row.content,
+            row.content_chars,
             row.digest,
             row.sharer_handle,
             row.post_url,
@@ -99,14 +99,14 @@ def _write_entries(store: Storage, source_id: int, rows: Sequence[EntryRow], now
     if inserts:
         conn.executemany(
             "INSERT INTO entries (source_id, key, link_id, url, title, author, published, updated,"
-            " summary, content, digest, sharer_handle, post_url, post_text, media, first_seen,"
+            " summary, content_chars, digest, sharer_handle, post_url, post_text, media, first_seen,"
             " last_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
     if updates:
         conn.executemany(
             "UPDATE entries SET link_id = ?, url = ?, title = ?, author = ?, published = ?,"
-            " updated = ?, summary = ?, content = ?, digest = ?, sharer_handle = ?, post_url = ?,"
+            " updated = ?, summary = ?, content_chars = ?, digest = ?, sharer_handle = ?, post_url = ?,"
             " post_text = ?, media = ?, last_changed = ? WHERE id = ?",
             updates,
         )

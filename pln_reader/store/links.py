@@ -35,7 +35,7 @@ _LINK_SELECT = """
       (SELECT count(*) FROM annotations a WHERE a.link_id = k.id) AS annotation_count,
       (SELECT a.reading_minutes FROM articles a WHERE a.link_id = k.id AND a.status = 'ok')
         AS article_minutes,
-      (SELECT max(length(e.content)) FROM entries e WHERE e.link_id = k.id) AS content_chars,
+      (SELECT max(e.content_chars) FROM entries e WHERE e.link_id = k.id) AS content_chars,
       (SELECT e.media FROM entries e WHERE e.link_id = k.id AND e.media IS NOT NULL
          ORDER BY e.id LIMIT 1) AS media,
       k.story_id, (SELECT count(*) FROM links k3 WHERE k3.story_id = k.story_id) AS versions,

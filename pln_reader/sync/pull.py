@@ -4,7 +4,7 @@ One pull is ClientLogin, the reading list's item ids crawled since the last pull
 by continuation, bounded by ``MAX_PULL``) and, for the ids that are not entries yet, their
 contents in batches. Each batch is handed, one JSON Feed document per feed, to
 :func:`pln_reader.feeds.prepare.prepare`: the same title and summary cleaning, canonical URLs
-and nh3 sanitising as a direct fetch (the server's HTML is trusted no more than a feed's). The
+and full-text length as a direct fetch (the server's HTML is trusted no more than a feed's). The
 entries are written per source by :func:`pln_reader.store.entries.write_entries`, so links are
 shared with pln's other sources as usual, and each item id is kept for its link
 (``sync_items``), merged with the local read and saved state as a sync does.
@@ -159,7 +159,7 @@ class _Pull:
 
 def as_json_feed(items: Iterable[Item]) -> bytes:
     """Server items as the JSON Feed a site could have served (titles and authors as plain
-    text, see :func:`plain`; the content stays HTML, for the sanitiser)."""
+    text, see :func:`plain`; the content stays HTML, which the parser reads as a feed's)."""
     entries = []
     for item in items:
         entry: dict[str, object] = {"id": item.url or f"greader:{item.id}"}

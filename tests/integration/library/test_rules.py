@@ -116,7 +116,7 @@ def test_a_sharer_rule_matches_the_handle_shared_by_counts(library: Library) -> 
 
     def row(key: str, url: str, handle: str) -> EntryRow:
         return EntryRow(key=key, link_url=url, url=url, title=f"Post {key} about learning", author=None,
-                        published=now, updated=None, summary=None, content=None, digest=key,
+                        published=now, updated=None, summary=None, content_chars=None, digest=key,
                         sharer_handle=handle)
 
     with library.store.transaction():

@@ -273,7 +273,7 @@ def test_links_an_interrupted_refresh_left_unindexed_are_indexed_by_the_next(
         storage_entries.write_entries(library.store, sid, [EntryRow(
             key="k", link_url="https://example.org/left", url="https://example.org/left",
             title="Coaching conversations", author=None, published=None, updated=None,
-            summary=None, content=None, digest="d")], library.clock(), search_batch=1000)
+            summary=None, content_chars=None, digest="d")], library.clock(), search_batch=1000)
     assert library.search("coaching") == []
     library.refresh()
     assert [k.url for k in library.search("coaching")] == ["https://example.org/left"]
@@ -312,3 +312,34 @@ def test_a_refresh_commits_what_it_wrote_before_it_waits_for_a_slow_feed(
         probe.close()
         thread.join(30)
     assert done and done[0].count("new") == 3
+
+
+def _full_text_feed(words: int) -> bytes:
+    body = "<p>" + " ".join(["practice"] * words) + "</p><script>alert(1)</script>"
+    return (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><title>Long reads</title><link>https://example.org/</link><item><title>Essay</title>"
+        "<link>https://example.org/essay</link><guid>https://example.org/essay</guid>"
+        f"<description>A teaser.</description><content:encoded><![CDATA[{body}]]></content:encoded>"
+        "</item></channel></rss>"
+    ).encode()
+
+
+def test_the_refresh_keeps_the_length_of_the_full_text_not_the_text(
+        server: FeedServer, library: Library) -> None:
+    """Reading time comes from the full text's length; the text itself (untrusted HTML that
+    nothing shows) is neither sanitised nor stored; a longer text is an updated entry."""
+    url = server.serve("/long.xml", _full_text_feed(1500))  # 9 + 1500 * 9 characters
+    library.add([url])
+    (row,) = library.store.query("SELECT content, content_chars FROM entries")
+    assert row["content"] is None and row["content_chars"] == len(
+        "<p>" + " ".join(["practice"] * 1500) + "</p><script>alert(1)</script>")
+    (link,) = library.links()
+    assert link.reading_minutes == round(row["content_chars"] / (6 * 230))  # 10 min
+    assert link.summary == "A teaser."
+
+    server.update("/long.xml", _full_text_feed(3000))
+    result = result_for(library.refresh(force=True), url)
+    assert (result.new, result.updated) == (0, 1)
+    (link,) = library.links()
+    assert link.reading_minutes == 20

@@ -746,3 +746,37 @@ def test_a_summary_made_from_a_prefix_equals_one_made_from_the_whole_text() -> N
     for _ in range(300):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(50, 900)))
         assert _truncate(_summary_paragraphs(text)) == _truncate(_paragraphs(text))
+
+
+@needs_corpus
+def test_without_content_every_other_field_is_the_same_and_the_length_is_kept() -> None:
+    """``content=False`` (what the refresh asks for) drops only the sanitised HTML."""
+    import dataclasses
+
+    measured = 0
+    for path in sorted((CORPUS / "feeds" / "good").iterdir()):
+        try:
+            full = parse_feed(path.read_bytes(), url="https://feeds.example/f")
+        except ParseError:
+            continue
+        lean = parse_feed(path.read_bytes(), url="https://feeds.example/f", content=False)
+        assert dataclasses.replace(full, entries=()) == dataclasses.replace(lean, entries=())
+        for a, b in zip(full.entries, lean.entries, strict=True):
+            assert b.content is None and dataclasses.replace(a, content=None) == b, path.name
+            assert a.content is None or a.content_chars, path.name  # sanitised away: still measured
+            measured += a.content_chars is not None
+    assert measured > 500
+
+
+def test_the_refresh_parses_without_loading_the_sanitiser() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pln_reader.feeds.prepare import prepare; "
+            "p = prepare(sys.stdin.buffer.read(), 'https://x.example/f', {}); "
+            "print(len(p.rows), p.rows[0].content_chars, 'nh3' in sys.modules)")
+    feed = (b'<rss version="2.0"><channel><title>t</title><item><title>x</title><guid>1</guid>'
+            b'<description>&lt;p&gt;hello &lt;a href="/a"&gt;there&lt;/a&gt;&lt;/p&gt;</description>'
+            b'</item></channel></rss>')
+    done = subprocess.run([sys.executable, "-c", code], input=feed, capture_output=True, check=True)
+    assert done.stdout.split() == [b"1", str(len('<p>hello <a href="/a">there</a></p>')).encode(), b"False"]

@@ -329,7 +329,7 @@ def test_episodes_and_videos_are_named_as_people_write(library: Library) -> None
     for key, url, kind in (("media-1", INFERENCE, "video"), ("media-2", FAILURE, "audio")):
         media = to_json(Media(url=f"https://media.example/{key}", kind=kind, duration_seconds=600))
         rows.append(EntryRow(key=key, link_url=url, url=url, title=None, author=None, published=None,
-                             updated=None, summary=None, content=None, digest=key, media=media))
+                             updated=None, summary=None, content_chars=None, digest=key, media=media))
     with library.store.transaction():
         storage_entries.write_entries(library.store, source, rows, datetime(2026, 11, 20, tzinfo=UTC))
     week = build_weekly(library, period_for_week("2026-W46", ZoneInfo("Europe/London")))

@@ -27,7 +27,7 @@ def test_migrations_from_empty_database(tmp_path: Path) -> None:
                        ("0007_share_ids",), ("0008_sync",), ("0009_refresh_claims",),
                        ("0010_share_channels",), ("0011_vault_files",), ("0012_fetch_warnings",),
                        ("0013_applied_aims",), ("0014_challenges",), ("0015_media",), ("0016_rules",),
-                       ("0017_search_in_batches",)]
+                       ("0017_search_in_batches",), ("0018_entry_content_chars",)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
         "0001_initial", "0002_articles", "0003_annotations", "0004_shares_events",
         "0005_social", "0006_entries_source_link", "0007_share_ids", "0008_sync", "0009_refresh_claims",
         "0010_share_channels", "0011_vault_files", "0012_fetch_warnings", "0013_applied_aims", "0014_challenges", "0015_media", "0016_rules",
-        "0017_search_in_batches"]
+        "0017_search_in_batches", "0018_entry_content_chars"]
     store.close()
 
 
@@ -74,7 +74,7 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
                                          "0008_sync", "0009_refresh_claims", "0010_share_channels",
                                          "0011_vault_files", "0012_fetch_warnings",
                                          "0013_applied_aims", "0014_challenges", "0015_media", "0016_rules",
-                                         "0017_search_in_batches"])
+                                         "0017_search_in_batches", "0018_entry_content_chars"])
 def test_upgrade_from_every_earlier_version(tmp_path: Path, stop_before: str) -> None:
     """A database of any earlier version opens current with every row kept (the sources table
     rebuild of 0005 must not cascade to entries or lists); old link state becomes events."""
@@ -166,4 +166,28 @@ def test_0010_adds_twitter_and_threads_and_keeps_share_ids(tmp_path: Path) -> No
         store.conn.execute("INSERT INTO shares (link_id, channel, shared_at, created_at)"
                            " VALUES (1, 'myspace', '2026-01-05', '2026-01-05')")
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
+
+
+def test_0018_measures_the_content_it_keeps(tmp_path: Path) -> None:
+    """Entries stored before 0018 keep their content and get its length (reading time)."""
+    path = tmp_path / "pln.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrations.apply(Database(conn), stop_before="0018_entry_content_chars")
+    conn.executescript("""
+        INSERT INTO sources (id, kind, url, added_at) VALUES (1, 'feed', 'https://b.example/f', '2026-01-01');
+        INSERT INTO links (id, url, title, published, first_seen)
+            VALUES (1, 'https://x.example/', 'X', '2026-01-01', '2026-01-01');
+        INSERT INTO entries (source_id, key, link_id, content, digest, first_seen, last_changed)
+            VALUES (1, 'long', 1, '<p>' || printf('%.2000c', 'w') || '</p>', 'd', '2026-01-01', '2026-01-01'),
+                   (1, 'none', 1, NULL, 'd', '2026-01-01', '2026-01-01');
+    """)
+    conn.close()
+    store = open_storage(path)
+    rows = {r["key"]: (len(r["content"] or ""), r["content_chars"])
+            for r in store.query("SELECT key, content, content_chars FROM entries")}
+    assert rows == {"long": (2007, 2007), "none": (0, None)}
+    from pln_reader.store.links import get_link
+
+    assert get_link(store, "https://x.example/").reading_minutes == 1  # 2007 / (6 * 230)
     store.close()

@@ -27,7 +27,7 @@ def store(tmp_path: Path) -> Storage:
 def row(key: str, url: str | None, title: str = "T", digest: str = "d1", **kw: object) -> EntryRow:
     return EntryRow(key=key, link_url=url, url=url, title=title, author=None,
                     published=kw.get("published", NOW - timedelta(days=1)), updated=None,  # type: ignore[arg-type]
-                    summary=kw.get("summary", "summary"), content=None, digest=digest)  # type: ignore[arg-type]
+                    summary=kw.get("summary", "summary"), content_chars=None, digest=digest)  # type: ignore[arg-type]
 
 
 def test_lists_crud(store: Storage) -> None:
@@ -254,7 +254,7 @@ def test_entry_rows_cross_processes_whole() -> None:
 
     full = EntryRow(key="k", link_url="https://x.example/1", url="https://x.example/1?utm=1",
                     title="T", author="A", published=NOW, updated=NOW + timedelta(hours=1),
-                    summary="s", content="<p>c</p>", digest="d", sharer_handle="@a@b.example",
+                    summary="s", content_chars=8, digest="d", sharer_handle="@a@b.example",
                     post_url="https://b.example/@a/1", post_text="look", media='{"url": "m"}')
     assert pickle.loads(pickle.dumps(full, protocol=pickle.HIGHEST_PROTOCOL)) == full
     assert pickle.loads(pickle.dumps(row("k", None))) == row("k", None)
