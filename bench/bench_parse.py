@@ -5,9 +5,11 @@ Prints MB/s over the whole corpus and the per-file median time for
 
   (a) feedparser.parse(data)                       -- feedparser's defaults
   (b) feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-  (c) pln_reader.feeds.parse.parse_feed(data)           -- what the library runs
+  (c) pln_reader.feeds.parse.parse_feed(data)           -- the same fields, content sanitised
+  (d) parse_feed(data, content=False)                   -- what the refresh runs: the content
+                                                           measured, not sanitised
 
-and the ratio (c)/(a). Times are CPU seconds of this process (time.process_time), the best of
+and the ratios (c)/(a), (d)/(a). Times are CPU seconds of this process (time.process_time), the best of
 ``--rounds`` interleaved rounds, so other work on the machine disturbs them little.
 
     .venv/bin/python bench/bench_parse.py                 # feeds/good of the shared corpus
@@ -88,10 +90,11 @@ def _escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _ours(url: bool) -> Callable[[bytes, int], object]:
+def _ours(url: bool, content: bool = True) -> Callable[[bytes, int], object]:
     def run(data: bytes, i: int) -> object:
         try:
-            return parse_feed(data, url=f"https://example.org/feeds/{i}.xml" if url else None)
+            return parse_feed(data, url=f"https://example.org/feeds/{i}.xml" if url else None,
+                              content=content)
         except ParseError:
             return None
 
@@ -118,6 +121,7 @@ def measure(datas: list[bytes], rounds: int, url: bool) -> None:
         "(b) feedparser, sanitize/resolve off": _feedparser(sanitize_html=False,
                                                             resolve_relative_uris=False),
         "(c) pln_reader parse_feed": _ours(url),
+        "(d) parse_feed(content=False)": _ours(url, content=False),
     }
     best = {name: float("inf") for name in candidates}
     per_file = {name: [float("inf")] * len(datas) for name in candidates}
@@ -139,16 +143,16 @@ def measure(datas: list[bytes], rounds: int, url: bool) -> None:
             f"median {median_ms:6.2f} ms/file   total {best[name]:6.3f} s CPU"
         )
     a, c = best["(a) feedparser default"], best["(c) pln_reader parse_feed"]
-    print(f"  ratio (c)/(a): {a / c:.2f}x")
+    print(f"  ratio (c)/(a): {a / c:.2f}x; (d)/(a): {a / best['(d) parse_feed(content=False)']:.2f}x")
     declined = [i for i, d in enumerate(datas) if not _fast_ok(d)]
     if declined:  # the files parse_feed leaves to feedparser: its fallback path
         fa = sum(per_file["(a) feedparser default"][i] for i in declined)
-        fc = sum(per_file["(c) pln_reader parse_feed"][i] for i in declined)
-        slower = sum(per_file["(c) pln_reader parse_feed"][i] > per_file["(a) feedparser default"][i]
-                     for i in declined)
-        print(f"  fallback path ({len(declined)} files the fast path declines): feedparser "
-              f"{fa * 1e3:.1f} ms, parse_feed {fc * 1e3:.1f} ms, ratio {fa / fc:.2f}x; "
-              f"{slower} files slower than feedparser")
+        for name in ("(c) pln_reader parse_feed", "(d) parse_feed(content=False)"):
+            fc = sum(per_file[name][i] for i in declined)
+            slower = sum(per_file[name][i] > per_file["(a) feedparser default"][i] for i in declined)
+            print(f"  fallback path ({len(declined)} files the fast path declines): feedparser "
+                  f"{fa * 1e3:.1f} ms, {name[:3]} {fc * 1e3:.1f} ms, ratio {fa / fc:.2f}x; "
+                  f"{slower} files slower than feedparser")
 
 
 def _fast_ok(data: bytes) -> bool:

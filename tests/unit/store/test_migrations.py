@@ -46,6 +46,7 @@ def test_foreign_keys_and_busy_timeout_are_on(tmp_path: Path) -> None:
     store = open_storage(tmp_path / "pln.db")
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # savepoint journals in memory
     store.close()
 
 
