@@ -52,17 +52,22 @@ class ReadingImport:
     """The first few skipped rows, each with where it is and why."""
 
     def summary(self) -> str:
-        parts = [f"{self.links:,} links", f"{self.new_links:,} new", f"{self.archived:,} archived"]
+        parts = [_count(self.links, "link"), f"{self.new_links:,} new", f"{self.archived:,} archived"]
         if self.starred:
             parts.append(f"{self.starred:,} starred")
-        parts.append(f"{self.tags:,} tags")
+        parts.append(_count(self.tags, "tag"))
         if self.highlights:
-            parts.append(f"{self.highlights:,} highlights")
+            parts.append(_count(self.highlights, "highlight"))
         if self.notes:
-            parts.append(f"{self.notes:,} notes")
+            parts.append(_count(self.notes, "note"))
         if self.skipped:
             parts.append(f"{self.skipped:,} skipped")
         return f"{self.format}: " + ", ".join(parts)
+
+
+def _count(n: int, word: str) -> str:
+    """``1 link``, ``1,200 links``."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def sniff(path: Path) -> str | None:

@@ -163,7 +163,7 @@ def test_hostile_text_is_cleaned(library: Library, tmp_path: Path) -> None:
 
 def test_instapaper_folders_selection_and_tags(library: Library, tmp_path: Path) -> None:
     result = library.import_reading(instapaper_file(tmp_path))
-    assert result.summary() == "instapaper: 4 links, 4 new, 1 archived, 1 starred, 3 tags, 1 highlights"
+    assert result.summary() == "instapaper: 4 links, 4 new, 1 archived, 1 starred, 3 tags, 1 highlight"
     assert link_state(library, "https://example.com/a") == (True, False, False)
     assert link_state(library, "https://example.com/b") == (True, True, True)
     assert link_state(library, "https://example.com/c") == (True, False, False)  # starred: saved
@@ -226,7 +226,7 @@ def test_the_cli_detects_formats_and_keeps_opml(pln, tmp_path: Path) -> None:  #
     out = pln("import", str(wallabag_file(tmp_path)))
     assert out.stdout.startswith("wallabag: 2 links, 2 new")
     out = pln("import", str(readwise_file(tmp_path)))
-    assert out.stdout.startswith("readwise: 1 links")
+    assert out.stdout.startswith("readwise: 1 link, ")
     out = pln("import", str(omnivore_zip(tmp_path)))
     assert out.stdout.startswith("omnivore: 4 links, 4 new")
     opml = tmp_path / "lists.xml"
@@ -276,7 +276,7 @@ def wallabag_file(tmp_path: Path, entries: list[dict[str, object]] | None = None
 def test_wallabag_entries_tags_annotations(library: Library, tmp_path: Path) -> None:
     result = library.import_reading(wallabag_file(tmp_path))
     assert result.summary() == ("wallabag: 2 links, 2 new, 1 archived, 1 starred, 3 tags, "
-                                "1 highlights, 1 notes")
+                                "1 highlight, 1 note")
     link = library.get_link("https://example.net/formative")
     assert (link.saved, link.read, link.archived) == (True, True, True)
     assert link.saved_at == datetime(2025, 3, 15, 9, 8, 33, tzinfo=UTC)
@@ -365,8 +365,8 @@ def readwise_file(tmp_path: Path) -> Path:
 
 def test_readwise_highlights_grouped_by_book(library: Library, tmp_path: Path) -> None:
     result = library.import_reading(readwise_file(tmp_path))
-    assert result.summary() == ("readwise: 1 links, 1 new, 0 archived, 2 tags, 2 highlights, "
-                                "1 notes, 1 skipped")
+    assert result.summary() == ("readwise: 1 link, 1 new, 0 archived, 2 tags, 2 highlights, "
+                                "1 note, 1 skipped")
     assert result.skip_reasons == ["line 6: no URL"]
     book = library.get_link("https://www.amazon.com/dp/B00X")
     assert book.title == "The Slow Book"
