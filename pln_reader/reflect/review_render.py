@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ..core.models import STEPS
-from ..core.text import shown
+from ..core.text import plural, shown
 from .challenge import state_json, summary_line
 from .learned import iso, period_json, placement_json, practice_grid, skim_line
 from .report import BROKEN_DAYS, IDLE_DAYS, NOISY_LINKS_PER_WEEK, Funnel, Review
@@ -103,7 +103,8 @@ def review_lines(review: Review) -> list[str]:
         state = review.challenge
         out.append(f"\nChallenge: {shown(state.challenge.title)}")
         out.append(f"  {shown(summary_line(state))}")
-        out.append(f"  {len(state.done)} of {state.steps_reached} steps reached are done"
+        out.append(f"  {len(state.done)} of {plural(state.steps_reached, 'step')} reached "
+                   + ("is" if len(state.done) == 1 else "are") + " done"
                    + (f"; open: {', '.join(shown(s.step.title, 40) for s in state.open)}"
                       if state.open else ""))
     return out

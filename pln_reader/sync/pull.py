@@ -27,6 +27,7 @@ from ..core.config import Settings
 from ..core.errors import SyncError
 from ..core.models import ServerPull, SourceResult
 from ..core.secrets import scrub
+from ..core.text import plural
 from ..feeds.prepare import Prepared, prepare
 from ..store import entries as storage_entries
 from ..store import sync as db
@@ -92,7 +93,7 @@ def pull(store: Storage, settings: Settings, *, now: datetime,
             if progress is not None:
                 progress(done, len(batches), SourceResult(
                     0, api.where, "new" if new else "unchanged", new=new,
-                    title=f"from the server ({len(items)} items)"))
+                    title=f"from the server ({plural(len(items), 'item')})"))
         complete = True
     except SyncError as exc:
         complete = False

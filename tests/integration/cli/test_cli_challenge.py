@@ -139,7 +139,7 @@ def test_review_reports_where_the_challenge_is(pln, home: Path, clock: Clock) ->
     at = text.index("Challenge: 30 days to getting connected in 10 minutes a day")
     assert text[at + 1:at + 3] == [
         "  connected-30 · day 2/30 · today: Add three sources to it (0/3)",
-        "  1 of 2 steps reached are done"]
+        "  1 of 2 steps reached is done"]
     data = json.loads(pln("review", "--json").stdout)["challenge"]
     assert (data["day"], data["today"]["check"], data["steps_reached"]) == (2, "sources_added", 2)
     assert [s["day"] for s in data["done"]] == [1]
