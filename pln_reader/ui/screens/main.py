@@ -238,6 +238,11 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self.table.show(links, complete=len(links) < self.page, now=self.app.clock())
         if keep is not None:
             self.table.select_url(keep)
+        current = self.table.current
+        if current is None or current.id != self.query_one(Preview).shown:
+            # The new first link's preview comes with LinkHighlighted, often a frame after the
+            # rows: until then it shows nothing, never the link the last view had.
+            self.query_one(Preview).clear()
         self._update_status()
 
     def _view_chosen(self, view: View) -> None:
