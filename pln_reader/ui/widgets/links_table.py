@@ -250,11 +250,15 @@ class LinksTable(DataTable[Text]):
         # Padding has it; then what Styled does to every segment (pre + its own + post), and
         # Padding's edges.
         text_lines = []
-        for part in value.split("\n", allow_blank=True)[:row.height]:
+        parts = value.split("\n", allow_blank=True) if "\n" in value.plain else [value.copy()]
+        for part in parts[:row.height]:
             part.truncate(inner, overflow=overflow)
-            if part.style:  # as Text's rendering joins its lines: the style as a span under the rest
-                part = _JOIN.join([part])
-            text_lines.append(Segment.adjust_line_length(list(part.render(console, end="")), inner))
+            if not part.spans and part.plain:  # one style: what the joined lines' rendering gives it
+                segments = [Segment(part.plain, console.get_style(part.style))] if part.style \
+                    else [Segment(part.plain)]
+            else:  # as Text's rendering joins its lines: the style as a span under the rest
+                segments = list((_JOIN.join([part]) if part.style else part).render(console, end=""))
+            text_lines.append(Segment.adjust_line_length(segments, inner))
         text_lines += [[Segment(" " * inner)]] * (row.height - len(text_lines))
         edge = pre + post if post else pre
         lines = []
