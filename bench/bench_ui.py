@@ -5,6 +5,9 @@
     .venv/bin/python bench/bench_ui.py --sizes 20000 --runs 3
     .venv/bin/python bench/bench_ui.py --profile 20000      # one run under cProfile: top costs
     .venv/bin/python bench/bench_ui.py --profile 100000 --profile-phase switch   # or more, search, lock
+    .venv/bin/python bench/bench_ui.py --sizes 100000 --trace switch --no-search --lock-s 0
+                    # one run: when each message, screen update tick, layout, widget drawing
+                    # and frame of the phase began and how long it took (or more, search)
     .venv/bin/python bench/bench_ui.py --write bench/results/ui.md --readme-section ui
 
 Each run is a fresh process started as a user starts ``pln``: it imports ``pln_reader.cli.main``
@@ -161,6 +164,8 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
             events.setdefault(f"{phase[0]}:preview", time.perf_counter())
 
     LinksTable.show, LinksTable.append, Preview.show = table_show, table_append, preview_show
+    if args.trace:
+        _trace(args, phase, result)
 
     frames: list[tuple[str, float]] = []
     rows_before_more = [PAGE_LINKS]
@@ -329,6 +334,69 @@ def child(args: argparse.Namespace, profiler=None) -> None:  # type: ignore[no-u
     Path(args.result).write_text(json.dumps(result))
 
 
+def _trace(args: argparse.Namespace, phase: list[str], result: dict) -> None:  # type: ignore[type-arg]
+    """``--trace PHASE``: note when each message, timer tick, layout and frame of that phase
+    began and ended (Textual's own methods, wrapped), for the timeline ``--trace`` prints."""
+    from asyncio import iscoroutinefunction
+
+    from textual._compositor import Compositor
+    from textual.app import App
+    from textual.message_pump import MessagePump
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    timeline: list[tuple[str, float, float]] = []
+    result["trace"] = timeline
+
+    def wrap(owner: type, name: str, label) -> None:  # type: ignore[no-untyped-def]
+        orig = getattr(owner, name)
+        if iscoroutinefunction(orig):
+            async def awrapper(self, *a, **k):  # type: ignore[no-untyped-def]
+                if not phase[0].startswith(args.trace):
+                    return await orig(self, *a, **k)
+                started = time.perf_counter()
+                try:
+                    return await orig(self, *a, **k)
+                finally:
+                    timeline.append((label(self, *a), started, time.perf_counter()))
+            setattr(owner, name, awrapper)
+        else:
+            def wrapper(self, *a, **k):  # type: ignore[no-untyped-def]
+                if not phase[0].startswith(args.trace):
+                    return orig(self, *a, **k)
+                started = time.perf_counter()
+                try:
+                    return orig(self, *a, **k)
+                finally:
+                    timeline.append((label(self, *a), started, time.perf_counter()))
+            setattr(owner, name, wrapper)
+
+    wrap(MessagePump, "_dispatch_message",
+         lambda self, m: f"{type(self).__name__}<-{type(m).__name__}")
+    wrap(Screen, "_on_timer_update", lambda self: "TICK")
+    wrap(Screen, "_refresh_layout", lambda self, *a: "  layout")
+    wrap(Compositor, "render_update", lambda self, *a: "  render")
+    wrap(App, "_display", lambda self, *a: "  display")
+    wrap(Widget, "render_lines", lambda self, *a: f"    draw {type(self).__name__}")
+
+
+def print_trace(r: dict, name: str) -> None:  # type: ignore[type-arg]
+    """The timeline of one step (``switch``, ``more``, ``search3``): ms from its start, ms it took."""
+    start = r["events"].get(f"{name}:start")
+    if start is None or not r.get("trace"):
+        print(f"no trace of {name}")
+        return
+    start += r["t0"]
+    print(f"--- {name}")
+    for label, a, b in sorted(r["trace"], key=lambda t: t[1]):
+        if not 0 <= a - start < 0.3:  # this step's 300 ms only
+            continue
+        print(f"{(a - start) * 1000:8.1f} {(b - a) * 1000:7.1f}  {label}")
+    for key, at in sorted(r["events"].items(), key=lambda kv: kv[1]):
+        if key.split(":")[0] == name:
+            print(f"{(at + r['t0'] - start) * 1000:8.1f}  event {key}")
+
+
 def child_main(args: argparse.Namespace) -> None:
     if args.profile_out:
         import cProfile
@@ -397,6 +465,8 @@ def run_child(home: Path, list_name: str, args: argparse.Namespace,
            "--profile-phase", args.profile_phase]
     if not args.search:
         cmd.append("--no-search")
+    if args.trace:
+        cmd += ["--trace", args.trace]
     if args.headless:
         cmd.append("--headless")
     if profile_out:
@@ -676,6 +746,9 @@ def main() -> None:
     parser.add_argument("--profile-phase", default="startup",
                         choices=["startup", "switch", "more", "search", "lock"],
                         help="the phase --profile covers (startup: up to first paint)")
+    parser.add_argument("--trace", metavar="PHASE", choices=["switch", "more", "search"],
+                        help="run once on the largest of --sizes and print a timeline of the phase: "
+                        "each message, screen update tick, layout and frame (ms from its start)")
     parser.add_argument("--top", type=int, default=30, help="rows of the profile to print")
     parser.add_argument("--write", type=Path, help="write the tables (Markdown) and a .json of every run")
     parser.add_argument("--readme-section", help="replace the results:NAME block of bench/README.md")
@@ -693,6 +766,16 @@ def main() -> None:
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     if args.profile:
         profile(args.profile, args)
+        return
+    if args.trace:
+        n = max(int(s) for s in args.sizes.split(","))
+        home, meta = prepare_home(n, args.seed)
+        run_child(home, meta["biggest_list"], args)  # warm-up
+        r = run_child(home, meta["biggest_list"], args)
+        print(f"{n:,} links, the {args.trace} phase: start ms, took ms, what "
+              f"(other CPU {r['other_cpu']:.1f} s)")
+        for name in ([f"search{i}" for i in range(20)] if args.trace == "search" else [args.trace]):
+            print_trace(r, name)
         return
     results: dict[int, dict] = {}
     for n in (int(s) for s in args.sizes.split(",")):

@@ -37,7 +37,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 CACHE = BENCH / ".work" / "ui-store"
-VERSION = 1
+VERSION = 2
 """Bump when the generated data changes (the cache key includes it)."""
 
 N_SOURCES = 200
@@ -135,6 +135,7 @@ def build(home: Path, n_links: int, seed: int = 1) -> dict[str, object]:
     """Create and fill a store of ``n_links`` links in ``home`` (which must not exist)."""
     sys.path.insert(0, str(REPO))
     from pln_reader.library.facade import open_library
+    from pln_reader.store.entries import index_pending
 
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0)
@@ -324,6 +325,9 @@ def build(home: Path, n_links: int, seed: int = 1) -> dict[str, object]:
                     skims.append((list_id, _iso(start), rng.randint(30, 1500)))
         conn.executemany("INSERT INTO skim_sessions (list_id, started_at, seconds) VALUES (?, ?, ?)",
                          skims)
+        # New links wait in search_pending (migration 0017) until a refresh indexes them: do
+        # what a refresh does, or the store has no search index at all.
+        stats["indexed"] = index_pending(library.store)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     biggest = conn.execute(
         "SELECT l.name, count(DISTINCT e.link_id) AS n FROM lists l JOIN list_sources ls"

@@ -324,7 +324,8 @@ class PlnApp(App[None]):
                 "LearnedScreen": "what I learned", "NotesScreen": "notes and highlights",
                 "ReviewScreen": "list review",
                 "SourcesScreen": "sources"}.get(type(self.screen).__name__, "this screen")
-        self.push_screen(HelpScreen(name, bindings_of(self.screen)))
+        note = getattr(self.screen, "HELP_NOTE", None)
+        self.push_screen(HelpScreen(name, bindings_of(self.screen), note))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Where typed keys are text (search), q is not Quit: leave it out of the footer too.

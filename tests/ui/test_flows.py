@@ -280,6 +280,22 @@ def test_search_opens_results_in_the_reader(seeded: Seeded) -> None:
     drive(seeded, scenario)
 
 
+def test_search_help_says_a_common_word_is_ranked_among_its_newest_matches(seeded: Seeded) -> None:
+    from textual.widgets import Static
+
+    from pln_reader.store.search import RANKED_NEWEST
+    from pln_reader.ui.screens.help import HelpScreen
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("slash", *"supervision", "enter", "down", "question_mark")  # in the results
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text", Static).render())
+        assert f"ranked among its {RANKED_NEWEST:,} newest matches" in text
+        assert "Keys: search" in text
+
+    drive(seeded, scenario)
+
+
 def test_search_makes_a_screenful_of_results_first_and_the_rest_as_the_cursor_nears_the_end(
         seeded: Seeded) -> None:
     from pln_reader.ui.screens.search import RESULTS, first_results

@@ -314,3 +314,28 @@ def test_a_long_list_loads_a_screenful_at_a_time_as_the_cursor_nears_the_end(see
         assert "130 links" in str(app.screen.query_one("#status").render())
 
     drive(seeded, scenario)
+
+
+def test_a_list_switch_shows_its_links_at_once_and_never_the_last_lists_preview(seeded: Seeded) -> None:
+    from textual.widgets import Static
+
+    from pln_reader.ui.widgets.preview import Preview
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await choose(app, pilot, "Teaching")
+        table, preview = app.screen.query_one(LinksTable), app.screen.query_one(Preview)
+        teaching = table.current
+        assert teaching is not None and preview.shown == teaching.id
+        pane = app.screen.query_one(ListsPane)
+        pane.highlighted = [v.name for v in pane._views].index("Care")  # no message waited for
+        care = table.current
+        assert care is not None and care.id != teaching.id and main_of(app).view.name == "Care"
+        assert all(k.id != teaching.id for k in table.links)  # the rows are in before any frame
+        assert preview.shown is None  # not Teaching's link while Care's is gathered
+        body = str(preview.query_one("#preview-body", Static).render())
+        assert (teaching.title or "") not in body
+        await pilot.pause()
+        assert preview.shown == care.id
+        assert (care.title or "") in str(preview.query_one("#preview-body", Static).render())
+
+    drive(seeded, scenario)

@@ -52,13 +52,17 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help_up"),
     ]
 
-    def __init__(self, title: str, rows: Sequence[HelpRow]) -> None:
+    def __init__(self, title: str, rows: Sequence[HelpRow], note: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.rows = list(rows)
+        self.note = note
+        """What the screen underneath wants said besides its keys (its ``HELP_NOTE``)."""
 
     def compose(self) -> ComposeResult:
         lines = [Content.styled(f"Keys: {self.title_text}", "bold"), Content("")]
+        if self.note:
+            lines += [Content(self.note), Content("")]
         width = max((len(r.keys) for r in self.rows), default=4) + 2
         for row in self.rows:
             line = Content.assemble((row.keys.ljust(width), "bold $text-accent"), row.description)

@@ -120,6 +120,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self.query_one("#filter", Input).display = False
         self.table.load_more = self._more
         self.reload_lists()
+        self.lists_pane.chosen = self._view_chosen  # after the first show: on_mount loads it
         # The first page now, not after the lists pane's highlight message: one frame sooner.
         self.view = self.lists_pane.current
         if self.view is not None:
@@ -237,16 +238,21 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         self.table.show(links, complete=len(links) < self.page, now=self.app.clock())
         if keep is not None:
             self.table.select_url(keep)
+        current = self.table.current
+        if current is None or current.id != self.query_one(Preview).shown:
+            # The new first link's preview comes with LinkHighlighted, often a frame after the
+            # rows: until then it shows nothing, never the link the last view had.
+            self.query_one(Preview).clear()
         self._update_status()
 
-    @on(ListsPane.ViewChosen)
-    def _view_chosen(self, event: ListsPane.ViewChosen) -> None:
-        if self.view is not None and self.view.name == event.view.name:
-            self.view = event.view
+    def _view_chosen(self, view: View) -> None:
+        """The lists pane's highlight moved (ListsPane.chosen): show that view's links."""
+        if self.view is not None and self.view.name == view.name:
+            self.view = view
             return
         self._flush_skim()
-        self.view = event.view
-        self.skim.open_list(event.view.list_name if event.view.topic else None)
+        self.view = view
+        self.skim.open_list(view.list_name if view.topic else None)
         self.load_links()
 
     def _more(self) -> None:

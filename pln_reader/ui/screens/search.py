@@ -46,6 +46,10 @@ class SearchScreen(Screen[None]):
     app: PlnApp  # type: ignore[assignment]
     KEYS_ARE_TEXT = True
     """Read by the app: q does not quit here."""
+    HELP_NOTE = ("Every word must match, the last as a prefix; best first. A common word is "
+                 "ranked among its 2,000 newest matches: the best of those are shown.")
+    """Said by help (?) above the keys (the number is the store's RANKED_NEWEST: a test
+    checks they agree)."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="search_back"),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -19,17 +18,16 @@ CURRENT = "▸ "
 
 
 class ListsPane(OptionList):
-    """Shows views; posts :class:`ListsPane.ViewChosen` when the highlighted one changes."""
-
-    class ViewChosen(Message):
-        def __init__(self, view: View) -> None:
-            super().__init__()
-            self.view = view
+    """Shows views; calls :attr:`chosen` when the highlighted one changes."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._views: list[View] = []
         self._marked: int | None = None
+        self.chosen: Callable[[View], object] | None = None
+        """Shows a view's links (the screen's): called as the highlight moves, at once, so the
+        links are in before the next frame (a message would let Textual draw the pane with the
+        new highlight and the old list's links first, then again)."""
 
     @property
     def views(self) -> list[View]:
@@ -87,9 +85,14 @@ class ListsPane(OptionList):
                 parts.append((skimmed, "dim"))
         return Content.assemble(*parts)
 
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted is None:
+            return
+        if highlighted != self._marked:
+            self._mark(highlighted)
+        if self.chosen is not None and self.current is not None:
+            self.chosen(self.current)
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if self.highlighted != self._marked:
-            self._mark(self.highlighted)
-        if self.current is not None:
-            self.post_message(self.ViewChosen(self.current))
+        event.stop()  # handled at once by watch_highlighted

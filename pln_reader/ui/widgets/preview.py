@@ -115,7 +115,20 @@ class Preview(VerticalScroll, can_focus=True):
         notes.display = False
         yield notes
 
+    shown: int | None = None
+    """The id of the link shown (None: none)."""
+
+    def clear(self) -> None:
+        """Show nothing until :meth:`show` (another list's links came in: its link must not
+        stay in view while this one's is gathered). Cheap: the notes are hidden, not redrawn."""
+        if self.shown is None:
+            return
+        self.shown = None
+        self.query_one("#preview-body", Static).update(Content(""))
+        self.query_one("#preview-notes", Markdown).display = False
+
     def show(self, data: PreviewData | None, *, empty: str = "Nothing selected.") -> None:
+        self.shown = data.link.id if data else None
         body = self.query_one("#preview-body", Static)
         body.update(render_preview(data) if data else Content.styled(empty, "dim"))
         notes = self.query_one("#preview-notes", Markdown)
