@@ -50,6 +50,20 @@ def test_command_palette_offers_every_action(seeded: Seeded) -> None:
     assert len(seeded.library.links(saved=True)) == 1
 
 
+def test_the_palette_finds_renaming_a_list_by_that_word(seeded: Seeded) -> None:
+    from pln_reader.ui.dialogs.edit_list import ListDialog
+
+    async def scenario(app: PlnApp, pilot: Pilot) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"rename")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ListDialog)
+
+    drive(seeded, scenario)
+
+
 def test_keys_can_be_changed_in_the_settings_file(seeded: Seeded) -> None:
     (seeded.home / "settings.toml").write_text('[keys]\nsave = "w"\nmark_read = "m,space"\n')
     library = Library(seeded.library.store, load_settings(seeded.home), clock=seeded.clock)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from pln_reader.core.errors import PlnError
 from pln_reader.core.rules import ACTIONS, KINDS, PREVIEW_DAYS, Rule, RulePreview
+from pln_reader.core.text import plural
 
 from ._base import Dialog, plain
 
@@ -25,7 +26,7 @@ RemoveRule = Callable[[int], Rule]
 
 def describe_preview(p: RulePreview) -> str:
     """The preview as a few lines: counts over the last days, then examples."""
-    lines = [f"Of {p.considered} links first seen in the last {PREVIEW_DAYS} days:"]
+    lines = [f"Of {plural(p.considered, 'link')} first seen in the last {PREVIEW_DAYS} days:"]
     if p.action == "mute":
         lines.append(f"it would hide {p.hidden}, keep {p.kept}.")
         groups = [("hide", p.matched_examples)]
@@ -33,11 +34,11 @@ def describe_preview(p: RulePreview) -> str:
         lines.append(f"it would keep {p.kept}, hide {p.hidden}.")
         groups = [("keep", p.matched_examples), ("hide", p.unmatched_examples[:3])]
     else:
-        lines.append(f"it would mark words in {p.matched} titles.")
+        lines.append(f"it would mark words in {plural(p.matched, 'title')}.")
         groups = [("mark", p.matched_examples)]
     lines += [f"  {label}: {title}" for label, examples in groups for title, _ in examples]
     if p.timeouts:
-        lines.append(f"The expression ran out of time on {p.timeouts} links (not matched).")
+        lines.append(f"The expression ran out of time on {plural(p.timeouts, 'link')} (not matched).")
     return "\n".join(lines)
 
 

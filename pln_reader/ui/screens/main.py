@@ -73,7 +73,7 @@ class MainScreen(TriageMixin, MoreActionsMixin, LibraryActionsMixin, Screen[None
         Binding("t", "toggle_sort", "Most shared first", show=False, id="toggle_sort"),
         Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
         Binding("a", "add_source", "Add source", show=False, id="add_source"),
-        Binding("e", "edit_list", "Edit list", show=False, id="edit_list"),
+        Binding("e", "edit_list", "Edit list (rename, purpose, budget)", show=False, id="edit_list"),
         Binding("L", "new_list", "New list", show=False, id="new_list"),
         Binding("F", "failures", "Failed sources", show=False, id="failures"),
         Binding("w", "learned", "What I learned", show=False, id="learned"),

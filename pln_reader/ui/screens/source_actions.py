@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlnError
+from ...core.text import plural
 
 if TYPE_CHECKING:
     from ...core.models import Source
@@ -59,7 +60,7 @@ class SourceActionsMixin:
             self.reload()
 
         self.app.push_screen(ConfirmDialog(
-            f"Remove the source {source.label} and its {source.entries} entries? Links you saved, "
+            f"Remove the source {source.label} and its {plural(source.entries, 'entry', 'entries')}? Links you saved, "
             "annotated or shared stay. This cannot be undone (add it again with a).",
             yes="Remove", no="Keep"), confirmed)
 
