@@ -37,7 +37,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 CACHE = BENCH / ".work" / "ui-store"
-VERSION = 2
+VERSION = 3
 """Bump when the generated data changes (the cache key includes it)."""
 
 N_SOURCES = 200
