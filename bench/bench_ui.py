@@ -19,7 +19,8 @@ own start before the child's first line):
 
     first frame   the first frame of the main screen handed to the terminal (links not loaded)
     first paint   the first frame handed to the terminal after ``LinksTable.show`` put the
-                  first page (200 links) in the table: the screen with its links
+                  first page (two terminal heights of links) in the table: the screen with
+                  its links
     on terminal   when the terminal (the pty) had received the first link's title
     preview       the first frame after the preview was filled for the highlighted link
     switch        then, once idle: highlight the biggest topic list in the lists pane, up to
@@ -36,13 +37,6 @@ own start before the child's first line):
                   its frame, and the longest gap between frames, while the lock is held
     GC pause      the longest pause of Python's cyclic garbage collector (gc.callbacks) in the
                   phases after the start: a full collection stops the UI thread
-
-    search        then: the search screen, 20 queries (common title words, a two-word one, a
-                  prefix), each from Enter to the first frame showing its results: p50, p95
-    under lock    then: another process takes the database's write lock for 400 ms at a time
-                  (``--lock-s`` seconds in all) while the table cursor moves down every 60 ms
-                  (each move records the link as seen: a write); the longest a key waited
-                  for its frame, and the longest gap between two frames, meanwhile
 
 Peak RSS is the child's VmHWM (/proc/self/status) at first paint and at the end (after the switch and
 the second page). ``SQL before paint`` is the time spent in the library calls the main screen
