@@ -29,7 +29,7 @@ def store(tmp_path: Path) -> Storage:
         summary = " ".join(["rare"] * (1 + i % 3) + ["word"] * (i * 3 + 1)) if i < 7 else "plain text"
         rows.append(EntryRow(key=str(i), link_url=f"https://x.example/{i}", url=f"https://x.example/{i}",
                              title=" ".join(words), author=None, published=NOW - timedelta(days=LINKS - i),
-                             updated=None, summary=summary, content=None, digest="d"))
+                             updated=None, summary=summary, content_chars=None, digest="d"))
     with s.transaction():
         for entry in rows:  # one at a time: the link ids grow with the rows
             storage_entries.write_entries(s, sid, [entry], NOW)
