@@ -17,7 +17,6 @@ threads and process pools.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import io
@@ -51,6 +50,7 @@ from pln_reader.feeds.raw import (
     is_plain_absolute,
     struct_to_datetime,
 )
+from pln_reader.feeds.sanitize import Sanitizers
 from pln_reader.feeds.sniff import (
     _FEED_TAG,
     _HTML_PAGE,
@@ -65,7 +65,6 @@ __all__ = ["parse_feed"]
 
 SUMMARY_MAX = 1000
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def parse_feed(
@@ -296,7 +295,7 @@ def _finish(raw: RawFeed, url: str | None, content: bool = True) -> ParsedFeed:
     base = url if _http_url(url) else None
     feed_link = _absolute_http(raw.link, base)
     entry_base = base or feed_link
-    sanitizers = _Sanitizers() if content else None
+    sanitizers = Sanitizers() if content else None
     entries = tuple(_finish_entry(e, entry_base, sanitizers) for e in raw.entries)
     return ParsedFeed(
         title=plain_title(raw.title, raw.title_type),
@@ -305,14 +304,6 @@ def _finish(raw: RawFeed, url: str | None, content: bool = True) -> ParsedFeed:
         entries=entries,
         warning=clean_text(raw.warning),
     )
-
-
-class _Sanitizers(dict[str | None, "_Sanitizer"]):
-    """One sanitizer per base URL within a feed (so URL joins are memoised per feed)."""
-
-    def __missing__(self, base: str | None) -> _Sanitizer:
-        sanitizer = self[base] = _Sanitizer(base) if base else _plain()
-        return sanitizer
 
 
 # Inline markup that HTML and XHTML titles carry (``Collar for <i>dogs</i>``): a title is shown
@@ -346,7 +337,7 @@ def plain_title(value: str | None, ctype: str | None = None) -> str | None:
     return clean_text(value)
 
 
-def _finish_entry(e: RawEntry, base: str | None, sanitizers: _Sanitizers | None) -> ParsedEntry:
+def _finish_entry(e: RawEntry, base: str | None, sanitizers: Sanitizers | None) -> ParsedEntry:
     """``sanitizers`` None: the content is measured, not kept (``parse_feed(content=False)``)."""
     url = _absolute_http(e.link, base)
     media = _finish_media(e.media, base, url) if e.media is not None else None
@@ -556,58 +547,3 @@ def _text_to_html(text: str) -> str:
         for p in paras
         if p
     )
-
-
-def sanitize_html(value: str, base: str | None = None) -> str:
-    """Safe HTML for storage and rendering: nh3 defaults (no script, style, iframe, form, on*
-    handlers), links limited to http/https/mailto, relative href/src made absolute."""
-    return (_Sanitizer(base) if base else _plain()).clean(value)
-
-
-class _Sanitizer:
-    """An nh3 Cleaner (built once per base URL) that makes relative href/src absolute."""
-
-    def __init__(self, base: str | None) -> None:
-        self.base = base
-        self.origin = ""
-        self.memo: dict[str, str | None] = {}
-        if base:
-            parts = urlsplit(base)
-            self.origin = f"{parts.scheme}://{parts.netloc}"
-        import nh3  # here: a refresh (``content=False``) never sanitises, nor loads nh3
-
-        self.cleaner = nh3.Cleaner(
-            url_schemes=_URL_SCHEMES, attribute_filter=self.resolve if base else None
-        )
-
-    def clean(self, value: str) -> str:
-        return self.cleaner.clean(value)
-
-    def resolve(self, tag: str, attr: str, val: str) -> str | None:
-        # called for every kept attribute (after nh3 dropped unsafe schemes): keep it cheap
-        if (attr != "href" and attr != "src") or _HAS_SCHEME.match(val):
-            return val
-        if val in self.memo:
-            return self.memo[val]
-        v = val.strip()
-        if not v or v.startswith("#"):
-            out: str | None = val
-        elif v.startswith("/") and not v.startswith("//") and not _NEEDS_URLJOIN.search(v):
-            out = self.origin + v  # root-relative: what urljoin would give, without its cost
-        else:
-            try:
-                out = _urljoin(self.base, v) or None
-            except ValueError:
-                out = None
-        self.memo[val] = out
-        return out
-
-
-@functools.cache
-def _plain() -> _Sanitizer:
-    """The sanitizer for content with no base URL (built on first use)."""
-    return _Sanitizer(None)
-
-
-_NEEDS_URLJOIN = re.compile(r"/\.|[\t\r\n\\]")
-_HAS_SCHEME = re.compile(r"\s*[a-zA-Z][a-zA-Z0-9+.\-]*:")
