@@ -9,10 +9,10 @@ Three readers, one output:
   sanitiser and URI resolver switched off.
 
 All three yield a :class:`~pln_reader.feeds.raw.RawFeed`; :func:`_finish` then makes URLs
-absolute, derives missing ids, turns the summary into plain text, sanitises the content with
-nh3 (or, for the refresh, only measures it) and cleans every string for the terminal. Nothing here does I/O or keeps state between
-calls (beyond compiled regexes, a date cache and a reusable nh3 cleaner), so it is safe in
-threads and process pools.
+absolute, derives missing ids, turns the summary into plain text, sanitises the content
+(:mod:`.sanitize`; for the refresh it only measures it) and cleans every string for the
+terminal. Nothing here does I/O or keeps state between calls (beyond compiled regexes, a date
+cache and reusable nh3 cleaners), so it is safe in threads and process pools.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def parse_feed(
     :class:`~pln_reader.core.errors.ParseError` (and nothing else) when the bytes are not a feed.
 
     ``content=False`` leaves each entry's :attr:`~.ParsedEntry.content` out (None) and gives
-    only its length: sanitising the full HTML is most of the work after the XML parse, and the
-    refresh keeps no more than the length (for reading time).
+    only its length: sanitising the full HTML was a third of the parse's work, and the refresh
+    keeps no more than the length (for reading time).
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ParseError(f"not a feed: expected bytes, got {type(data).__name__}")
