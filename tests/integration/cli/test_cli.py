@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pln_reader.cli.main import cli
@@ -136,6 +137,38 @@ def test_python_dash_m_and_home_after_command(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
     assert (home / "pln.db").exists()
+
+
+def script(home: str, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
+    """`python -m pln_reader` in a process of its own, as the console script runs."""
+    options = {"capture_output": True, **kw} if "stdout" not in kw else kw
+    return subprocess.run([sys.executable, "-m", "pln_reader", "--home", home, *args],
+                          check=False, text=True, **options)  # type: ignore[call-overload]
+
+
+def test_the_script_exits_with_its_status_and_all_its_output(tmp_path: Path) -> None:
+    # `pln` leaves without the interpreter's teardown (cli.main.leave): the exit status and
+    # every byte of output must still come out, whatever the size.
+    home = str(tmp_path / "h")
+    demo = script(home, "demo", "--no-ui")
+    assert demo.returncode == 0 and "explore it" in demo.stdout
+    listed = script(home, "links", "--json")
+    rows = json.loads(listed.stdout)  # the whole document, not a buffer's worth of it
+    assert listed.returncode == 0 and len(rows) >= 10
+    usage = script(home, "links", "--limit", "0")
+    assert usage.returncode == 2 and usage.stderr.startswith("error: ")
+    missing = script(home, "hide", "https://nowhere.example/")
+    assert missing.returncode == 1 and missing.stderr == "error: no link https://nowhere.example/ in the library\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_to_a_full_device_is_one_line(tmp_path: Path) -> None:
+    home = str(tmp_path / "h")
+    assert script(home, "demo", "--no-ui").returncode == 0
+    with open("/dev/full", "w") as full:
+        result = script(home, "links", stdout=full, stderr=subprocess.PIPE)
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot write the output: No space left on device\n"
 
 
 def test_hostile_titles_reach_the_terminal_cleaned(server: FeedServer, pln) -> None:  # type: ignore[no-untyped-def]
