@@ -60,10 +60,10 @@ from pln_reader.feeds.sniff import (
     _sniff,
     _why_empty,
 )
+from pln_reader.feeds.summary import PARA_BREAK, strip_markup, summary_of
 
 __all__ = ["parse_feed"]
 
-SUMMARY_MAX = 1000
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
@@ -329,7 +329,7 @@ def plain_title(value: str | None, ctype: str | None = None) -> str | None:
     if not value:
         return clean_text(value)
     if ctype in _HTML_TYPES:
-        value = _strip(value)
+        value = strip_markup(value)
     elif "<" in value:
         value = _TITLE_TAGS.sub("", value)
     if "&" in value and _LEFT_ESCAPED.search(value):
@@ -352,8 +352,7 @@ def _finish_entry(e: RawEntry, base: str | None, sanitizers: Sanitizers | None) 
         summary_type = next((t for v, t in e.contents if v == summary_src), "text/html")
     summary = None
     if summary_src:
-        text = summary_src if summary_type == "text/plain" else html_to_text(summary_src)
-        summary = clean_text(_truncate(_summary_paragraphs(text)), multiline=True)
+        summary = clean_text(summary_of(summary_src, summary_type), multiline=True)
 
     content = content_chars = None
     chosen = _choose_content(e)
@@ -479,69 +478,8 @@ def _absolute_http(link: str | None, base: str | None) -> str | None:
 
 # --- text helpers ----------------------------------------------------------------------------
 
-# Elements whose content is code, not text (as feedparser's sanitiser: script, applet, style),
-# plus noscript (a note about the page's scripts) and template. iframe, object, svg, math and
-# title keep their text: it is the fallback or the label a reader sees.
-_DROP = re.compile(
-    r"<(script|style|noscript|template|applet)\b.*?</\1\s*>"
-    r"|<!--.*?(?:-->|$)",
-    re.IGNORECASE | re.DOTALL,
-)
-_BLOCK = re.compile(
-    r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|header|footer"
-    r"|figure|figcaption|dd|dt|dl|hr|aside|nav|main|details|summary|address)\b[^>]*>",
-    re.IGNORECASE,
-)
-_TAG = re.compile(r"</?[A-Za-z][^>]*>|<![^>]*>|<\?[^>]*>")
-_PARA_BREAK = re.compile(r"\n\s*\n")
-# Plenty of markup to yield SUMMARY_MAX characters of text in nearly every real summary.
-_PREFIX = 16 * SUMMARY_MAX
-
-
-def html_to_text(value: str) -> str:
-    """Markup -> plain text; block elements become paragraph breaks."""
-    if "<" not in value and "&" not in value:
-        return value
-    if len(value) > _PREFIX:
-        # Strip a prefix first; a tag cut in half can only hurt text beyond what we keep.
-        text = _strip(value[:_PREFIX])
-        if len(text) > SUMMARY_MAX + 200:
-            return text
-    return _strip(value)
-
-
-def _strip(value: str) -> str:
-    value = _BLOCK.sub("\n\n", _DROP.sub(" ", value))
-    return html.unescape(_TAG.sub("", value))
-
-
-def _paragraphs(text: str) -> str:
-    """Collapse whitespace inside each paragraph; one newline between paragraphs."""
-    paras = (" ".join(p.split()) for p in _PARA_BREAK.split(text))
-    return "\n".join(p for p in paras if p)
-
-
-def _summary_paragraphs(text: str) -> str:
-    """:func:`_paragraphs` of as much text as the summary can use (long articles: a prefix)."""
-    if len(text) > 2 * SUMMARY_MAX:
-        head = _paragraphs(text[: 2 * SUMMARY_MAX])
-        if len(head) > SUMMARY_MAX + 200:  # the cut is far beyond where the summary ends
-            return head
-    return _paragraphs(text)
-
-
-def _truncate(text: str, limit: int = SUMMARY_MAX) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = max(cut.rfind(" "), cut.rfind("\n"))
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
-
-
 def _text_to_html(text: str) -> str:
-    paras = (p.strip() for p in _PARA_BREAK.split(text.replace("\r\n", "\n")))
+    paras = (p.strip() for p in PARA_BREAK.split(text.replace("\r\n", "\n")))
     return "".join(
         "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"
         for p in paras

@@ -16,8 +16,9 @@ import lxml.html
 import pytest
 
 from pln_reader.core.errors import ParseError
-from pln_reader.feeds.parse import SUMMARY_MAX, parse_feed
+from pln_reader.feeds.parse import parse_feed
 from pln_reader.feeds.parsed import ParsedFeed
+from pln_reader.feeds.summary import SUMMARY_MAX
 from tests.corpus_paths import CORPUS, corpus_files, needs_corpus
 
 GOOD = corpus_files("feeds/good")
@@ -739,13 +740,13 @@ def test_cdf_channels_are_read_in_any_case(doc: bytes) -> None:
 
 def test_a_summary_made_from_a_prefix_equals_one_made_from_the_whole_text() -> None:
     """Long texts are collapsed from a prefix only: the summary must not change by it."""
-    from pln_reader.feeds.parse import _paragraphs, _summary_paragraphs, _truncate
+    from pln_reader.feeds.summary import paragraphs, summary_paragraphs, truncate
 
     rng = random.Random(7)
     words = ["practice", "équité", "a", "supervision", "x" * 40, "\n\n", "\n \t\n", "  ", "\n"]
     for _ in range(300):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(50, 900)))
-        assert _truncate(_summary_paragraphs(text)) == _truncate(_paragraphs(text))
+        assert truncate(summary_paragraphs(text)) == truncate(paragraphs(text))
 
 
 @needs_corpus
