@@ -256,9 +256,31 @@ async def _worker_loop(
 WORKER_SWITCH_INTERVAL = 0.001
 
 
-def _worker_process(index: int, jobs: list[Job], fetch: FetchSettings, limits: Limits,
-                    out: Any) -> None:
+def _warm_up() -> None:
+    """Load what fetching needs (~80 ms) while the caller still reads the database."""
+    import importlib
+
+    from ..net import fetch  # noqa: F401  (httpx, httpcore, h11, asyncio)
+
+    # httpcore's pool waits on anyio events, and anyio loads its asyncio backend (~25 ms) at
+    # the first one: the first request would pay for it.
+    with contextlib.suppress(ImportError):
+        importlib.import_module("anyio._backends._asyncio")
+
+
+def _worker_process(index: int, inbox: Any, fetch: FetchSettings, out: Any) -> None:
+    """A worker: warms up, then waits for its share of the jobs (None: not needed after all)."""
     sys.setswitchinterval(WORKER_SWITCH_INTERVAL)
+    _warm_up()
+    try:
+        work = inbox.recv()
+    except EOFError:  # the caller went away, or closed the pipe unused
+        return
+    finally:
+        inbox.close()
+    if work is None:
+        return
+    jobs, limits = work
     try:
         asyncio.run(_worker_loop(jobs, fetch, limits, out.put, out.put_nowait))
     finally:
@@ -277,14 +299,78 @@ def _start_method() -> str:
 # -- the caller's side ----------------------------------------------------------------------------
 
 
-class Pipeline:
-    """Iterate over it to get one :data:`Outcome` per job, in the order they finish."""
+def worker_count(refresh: RefreshSettings) -> int:
+    return max(1, refresh.workers or os.cpu_count() or 1)
 
-    def __init__(self, jobs: Sequence[Job], fetch: FetchSettings, refresh: RefreshSettings):
+
+class Workers:
+    """Fetch worker processes, started before their jobs are known (see :func:`prestart`):
+    each loads the network stack while the caller reads the database and makes the jobs, then
+    waits on a pipe for its share. Used once, by one :class:`Pipeline`; :meth:`close` ends
+    them whether or not they got work."""
+
+    def __init__(self, count: int, fetch: FetchSettings):
+        ctx = multiprocessing.get_context(_start_method())
+        self.out: Any = ctx.Queue(maxsize=QUEUE_DEPTH * count)
+        pipes = [ctx.Pipe(duplex=False) for _ in range(count)]
+        self.procs = [
+            ctx.Process(  # type: ignore[attr-defined]
+                target=_worker_process, args=(i, reader, fetch, self.out), daemon=True)
+            for i, (reader, _) in enumerate(pipes)
+        ]
+        for proc in self.procs:
+            proc.start()
+        for reader, _ in pipes:
+            reader.close()  # the workers' end
+        self._inboxes: list[Any] = [writer for _, writer in pipes]
+
+    @property
+    def count(self) -> int:
+        return len(self.procs)
+
+    def give(self, shares: Sequence[list[Job]], limits: Limits) -> None:
+        """Send each worker its share (the first ``len(shares)`` of them); the rest stop."""
+        for i, inbox in enumerate(self._inboxes):
+            with contextlib.suppress(OSError):  # a worker that died: reported as lost
+                inbox.send((shares[i], limits) if i < len(shares) else None)
+            inbox.close()
+        self._inboxes = []
+
+    def close(self) -> None:
+        for inbox in self._inboxes:  # never given work: the closed pipe stops them
+            inbox.close()
+        self._inboxes = []
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join(timeout=5)
+        self.out.close()
+        self.out.cancel_join_thread()
+
+
+def prestart(sources: int, fetch: FetchSettings, refresh: RefreshSettings) -> Workers | None:
+    """Worker processes for a refresh of ``sources`` feeds, started now, or None when that
+    refresh will fetch in a thread (few sources, or one worker)."""
+    count = worker_count(refresh)
+    if sources < PROCESS_THRESHOLD or count <= 1:
+        return None
+    return Workers(count, fetch)
+
+
+class Pipeline:
+    """Iterate over it to get one :data:`Outcome` per job, in the order they finish.
+
+    ``workers``: processes :func:`prestart` started for these jobs; the pipeline uses them
+    (whatever the number of jobs) and closes them."""
+
+    def __init__(self, jobs: Sequence[Job], fetch: FetchSettings, refresh: RefreshSettings,
+                 workers: Workers | None = None):
         self.jobs = list(jobs)
         self.fetch_settings = fetch
         self.refresh_settings = refresh
-        self.workers = max(1, refresh.workers or os.cpu_count() or 1)
+        self.workers = worker_count(refresh) if workers is None else workers.count
+        self._prestarted = workers
         self._out: Any = None
 
     def waiting(self) -> bool:
@@ -294,8 +380,10 @@ class Pipeline:
 
     def __iter__(self) -> Iterator[Outcome]:
         if not self.jobs:
+            if self._prestarted is not None:
+                self._prestarted.close()
             return iter(())
-        if len(self.jobs) >= PROCESS_THRESHOLD and self.workers > 1:
+        if self._prestarted is not None or (len(self.jobs) >= PROCESS_THRESHOLD and self.workers > 1):
             return self._in_processes()
         return self._in_thread()
 
@@ -368,25 +456,16 @@ class Pipeline:
             raise failure[0]
 
     def _in_processes(self) -> Iterator[Outcome]:
-        ctx = multiprocessing.get_context(_start_method())
-        shares, split = self._shares(self.workers)
-        n = len(shares)
-        limits = self._limits(n, split)
-        out = ctx.Queue(maxsize=QUEUE_DEPTH * n)
-        self._out = out
-        procs = [
-            ctx.Process(  # type: ignore[attr-defined]
-                target=_worker_process,
-                args=(i, shares[i], self.fetch_settings, limits, out),
-                daemon=True,
-            )
-            for i in range(n)
-        ]
-        for proc in procs:
-            proc.start()
-        reported: set[int] = set()
-        running = set(range(n))
+        workers = self._prestarted or Workers(self.workers, self.fetch_settings)
+        self._prestarted = None
         try:
+            shares, split = self._shares(workers.count)
+            n = len(shares)
+            workers.give(shares, self._limits(n, split))
+            out = self._out = workers.out
+            procs = workers.procs
+            reported: set[int] = set()
+            running = set(range(n))
             while running:
                 try:
                     item = out.get(timeout=1.0)
@@ -402,13 +481,7 @@ class Pipeline:
                 reported.add(item.job.id)  # type: ignore[attr-defined]
                 yield item  # type: ignore[misc]
         finally:
-            for proc in procs:
-                if proc.is_alive():
-                    proc.terminate()
-            for proc in procs:
-                proc.join(timeout=5)
-            out.close()
-            out.cancel_join_thread()
+            workers.close()
 
     @staticmethod
     def _lost(jobs: list[Job], reported: set[int], exitcode: int | None) -> Iterator[Outcome]:

@@ -20,7 +20,7 @@ from ..feeds.prepare import Prepared
 from ..net.hosts import seconds_until
 from ..store import entries as storage_entries
 from ..store.db import Storage, WriteGroup, backoff
-from .pipeline import Failed, Fetched, Job, Outcome, Pipeline, Unchanged
+from .pipeline import Failed, Fetched, Job, Outcome, Pipeline, Unchanged, Workers
 
 log = logging.getLogger("pln_reader")
 
@@ -86,9 +86,12 @@ class Refresher:
         self.sync_opml = sync_opml
         self.results: list[SourceResult] = []
 
-    def run(self, rows: list[sqlite3.Row], *, total: int | None = None) -> None:
+    def run(self, rows: list[sqlite3.Row], *, total: int | None = None,
+            workers: Workers | None = None) -> None:
+        """Fetch ``rows`` and write what changed; ``workers``: processes :func:`prestart`
+        started for them (they are used and closed)."""
         try:
-            self._run(rows, total=total)
+            self._run(rows, total=total, workers=workers)
         finally:  # new links are searchable when the run ends, however it ends
             self.index_new_links()
 
@@ -97,14 +100,15 @@ class Refresher:
         with self.store.transaction():
             storage_entries.index_pending(self.store)
 
-    def _run(self, rows: list[sqlite3.Row], *, total: int | None = None) -> None:
+    def _run(self, rows: list[sqlite3.Row], *, total: int | None = None,
+             workers: Workers | None = None) -> None:
         jobs = [
             Job(r["id"], r["url"], r["kind"], r["etag"], r["last_modified"], r["body_hash"]) for r in rows
         ]
         meta = {r["id"]: r for r in rows}
         total = total or len(jobs)
         not_modified: list[tuple[int, datetime]] = []
-        pipeline = Pipeline(jobs, self.settings.fetch, self.settings.refresh)
+        pipeline = Pipeline(jobs, self.settings.fetch, self.settings.refresh, workers)
         group = WriteGroup(self.store)
         try:
             for outcome in pipeline:
