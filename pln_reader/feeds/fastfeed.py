@@ -455,15 +455,28 @@ _HANDLERS["channel"] = _Walker.h_channel
 _HEAD_DECL = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+NOT_WELL_FORMED = "not well-formed XML"
+"""What :func:`read_fast` says when lxml could not parse the document at all."""
+
+
 def parse_fast(data: bytes, headers: Mapping[str, str]) -> RawFeed | None:
     """Read ``data`` like feedparser would, or return None to ask for feedparser.
 
     ``headers`` are the (lower-cased) response headers given to feedparser.
     """
+    raw = read_fast(data, headers)
+    return raw if isinstance(raw, RawFeed) else None
+
+
+def read_fast(data: bytes, headers: Mapping[str, str]) -> RawFeed | str:
+    """:func:`parse_fast`, with why it asks for feedparser instead of None (a str, which is
+    :data:`NOT_WELL_FORMED` when the XML is not well-formed)."""
     try:
-        return _parse_fast(data, headers)
-    except (_Decline, etree.LxmlError, RecursionError, UnicodeError, LookupError, ValueError):
-        return None
+        return _parse_fast(data, headers) or "declined"
+    except etree.XMLSyntaxError:
+        return NOT_WELL_FORMED
+    except (_Decline, etree.LxmlError, RecursionError, UnicodeError, LookupError, ValueError) as exc:
+        return str(exc) or type(exc).__name__
 
 
 def _parse_fast(data: bytes, headers: Mapping[str, str]) -> RawFeed | None:

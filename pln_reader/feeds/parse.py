@@ -17,10 +17,12 @@ cache and reusable nh3 cleaners), so it is safe in threads and process pools.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import io
 import re
+import threading
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -39,7 +41,7 @@ from pln_reader.core.media import (
 )
 from pln_reader.core.text import clean_text
 from pln_reader.feeds.encoding import fix_encoding
-from pln_reader.feeds.fastfeed import parse_fast
+from pln_reader.feeds.fastfeed import NOT_WELL_FORMED, parse_fast, read_fast
 from pln_reader.feeds.media import has_media, media_in_document
 from pln_reader.feeds.parsed import ParsedEntry, ParsedFeed
 from pln_reader.feeds.raw import (
@@ -108,11 +110,11 @@ def parse_feed(
         data, hdrs, note = _right_encoding(data, hdrs)
         fp_headers = _feedparser_headers(url, hdrs)
         try:
-            raw = parse_fast(data, fp_headers)
+            raw = read_fast(data, fp_headers)
         except Exception:  # noqa: BLE001 -- a fast-path bug must never cost the user the feed
-            raw = None
-        if raw is None:
-            raw = _read_with_feedparser(data, fp_headers)
+            raw = "the fast path failed"
+        if isinstance(raw, str):
+            raw = _read_with_feedparser(data, fp_headers, ill_formed=raw == NOT_WELL_FORMED)
         return _why_empty(_finish(_noted(raw, note), url, content), data)
     except ParseError:
         raise
@@ -177,26 +179,43 @@ def _feedparser_headers(url: str | None, headers: Mapping[str, str]) -> dict[str
     return out
 
 
-def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
+# feedparser's settings are module globals: its calls from here take turns.
+_FEEDPARSER = threading.Lock()
+
+
+def _read_with_feedparser(data: bytes, headers: Mapping[str, str], *, ill_formed: bool = False) -> RawFeed:
+    """feedparser's reading of ``data``. ``ill_formed``: lxml could not parse it; feedparser
+    would try expat with its own handlers first (a pass that fails) and then read it loosely.
+    Expat alone (:func:`_strict_error`) finds the error that pass would stop at for a fraction
+    of its cost; feedparser then goes straight to its loose reading, with that error as its
+    ``bozo_exception``, as its strict pass would have left it."""
     import feedparser
     import feedparser.api
 
-    # feedparser asks xml.sax for libxml2's driver first, on every parse; without it installed
-    # (it is not a dependency) the failed import costs ~130 µs a call, half of feedparser's time
-    # on a small feed, before it falls back to expat. Expat is what the fast path is checked
-    # against, so it is named outright.
-    feedparser.api.PREFERRED_XML_PARSERS = []
-
-    # A BytesIO, never bytes: feedparser.parse() treats a bytes argument as a possible path.
-    try:
-        d = feedparser.parse(
-            io.BytesIO(data),
-            response_headers=dict(headers),
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
-    except (UnicodeError, LookupError, ValueError) as exc:  # e.g. a garbled encoding name
-        raise ParseError(f"not a feed: unreadable XML declaration ({type(exc).__name__})") from None
+    with _FEEDPARSER:
+        # feedparser asks xml.sax for libxml2's driver first, on every parse; without it
+        # installed (it is not a dependency) the failed import costs ~130 µs a call, half of
+        # feedparser's time on a small feed, before it falls back to expat. Expat is what the
+        # fast path is checked against, so it is named outright.
+        feedparser.api.PREFERRED_XML_PARSERS = []
+        error = _strict_error(data, headers) if ill_formed else None
+        strict = feedparser.api._XML_AVAILABLE
+        if error is not None:
+            feedparser.api._XML_AVAILABLE = False  # the loose reading only
+        # A BytesIO, never bytes: feedparser.parse() treats a bytes argument as a possible path.
+        try:
+            d = feedparser.parse(
+                io.BytesIO(data),
+                response_headers=dict(headers),
+                sanitize_html=False,
+                resolve_relative_uris=False,
+            )
+        except (UnicodeError, LookupError, ValueError) as exc:  # e.g. a garbled encoding name
+            raise ParseError(f"not a feed: unreadable XML declaration ({type(exc).__name__})") from None
+        finally:
+            feedparser.api._XML_AVAILABLE = strict
+    if error is not None:
+        d["bozo"], d["bozo_exception"] = 1, error
     # dict.get, not FeedParserDict.get: the latter maps a missing "updated" to "published"
     get = dict.get
     feed = get(d, "feed") if isinstance(get(d, "feed"), dict) else {}
@@ -252,6 +271,41 @@ def _read_with_feedparser(data: bytes, headers: Mapping[str, str]) -> RawFeed:
         entries=entries,
         warning=warning,
     )
+
+
+def _strict_error(data: bytes, headers: Mapping[str, str]) -> Exception | None:
+    """The error feedparser's strict pass over ``data`` stops at: the same expat parser with
+    the same features over the same bytes (its encoding conversion and DOCTYPE rewrite), with
+    no handlers of feedparser's. None when that pass would not run or would not fail."""
+    import xml.sax
+    import xml.sax.handler
+    import xml.sax.xmlreader
+
+    from feedparser.encodings import convert_to_utf8
+    from feedparser.sanitizer import replace_doctype
+
+    if not data:
+        return None
+    result: dict[str, object] = {}
+    try:
+        converted = convert_to_utf8(dict(headers), data, result)
+    except (UnicodeError, LookupError, ValueError):
+        return None  # feedparser itself says why
+    if not result.get("encoding"):
+        return None  # feedparser reads it loosely from the start
+    _, converted, _ = replace_doctype(converted)
+    parser = xml.sax.make_parser([])
+    parser.setFeature(xml.sax.handler.feature_namespaces, 1)
+    with contextlib.suppress(xml.sax.SAXNotSupportedException):
+        parser.setFeature(xml.sax.handler.feature_external_ges, 0)
+    parser.setContentHandler(xml.sax.handler.ContentHandler())
+    source = xml.sax.xmlreader.InputSource()
+    source.setByteStream(io.BytesIO(converted))
+    try:
+        parser.parse(source)
+    except xml.sax.SAXException as exc:
+        return exc
+    return None
 
 
 def _article_link(entry: dict) -> str | None:
