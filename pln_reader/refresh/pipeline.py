@@ -7,7 +7,10 @@ process through a bounded queue, in the order they finish; the caller only write
 writer alone in its process matters: sqlite releases the GIL on every statement, and a busy
 fetch thread beside it would make each statement wait for the GIL.
 
-Small refreshes run the same loop in a thread of the calling process (no process start-up).
+The library starts the processes (:func:`prestart`) as soon as it knows a refresh is big
+enough, before it has made the jobs: they load the network stack meanwhile, then wait on a
+pipe for their share. Small refreshes run the same loop in a thread of the calling process
+(no process start-up).
 
 Memory stays bounded: a worker runs ``concurrency + QUEUE_DEPTH`` runners, each with one job
 at a time until its outcome is in the queue, so at most that many bodies exist per worker, plus
@@ -337,7 +340,9 @@ class Workers:
         self._inboxes = []
 
     def close(self) -> None:
-        for inbox in self._inboxes:  # never given work: the closed pipe stops them
+        # Never given work: closing this end is not enough (forked siblings hold copies of
+        # every pipe's ends), so any worker still alive is ended here.
+        for inbox in self._inboxes:
             inbox.close()
         self._inboxes = []
         for proc in self.procs:
