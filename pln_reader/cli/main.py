@@ -33,7 +33,7 @@ from . import (
     sync,
 )
 from . import format as fmt
-from .options import F, echo_json, home_option, json_option, with_library
+from .options import F, echo_json, home_option, json_option, with_fetch_workers, with_library
 
 
 def usage_line(exc: click.UsageError) -> str:
@@ -366,11 +366,13 @@ def export_vault(library: Any, folder: Path | None) -> None:
 @click.option("--list", "list_name", metavar="NAME", help="Only the sources of this list.")
 @click.option("--force", is_flag=True, help="Fetch every source now, ignoring due times.")
 @json_option
+@with_fetch_workers
 @with_library
-def refresh(library: Any, list_name: str | None, force: bool, as_json: bool) -> None:
+def refresh(library: Any, list_name: str | None, force: bool, as_json: bool, workers: Any) -> None:
     """Fetch due sources and store new entries."""
     with fmt.refresh_progress() as progress:
-        summary = library.refresh(force=force, list_name=list_name, progress=progress.update)
+        summary = library.refresh(force=force, list_name=list_name, progress=progress.update,
+                                  workers=workers)
     # Saved links get their article now, so they can be read offline (and behind a firewall).
     from .reading import describe_article
 

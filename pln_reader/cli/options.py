@@ -68,6 +68,21 @@ def with_library(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def with_fetch_workers(f: F) -> F:
+    """Start the refresh's fetch worker processes before anything else (above
+    :func:`with_library`): they load the network stack while the library loads and opens, and
+    the command gets them as ``workers`` for :meth:`Library.refresh`."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..library.prestart import refresh_workers
+
+        with refresh_workers() as workers:
+            return f(*args, workers=workers, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def fmt_path(path: Path) -> str:
     """A path for a message: absolute, cleaned for the terminal."""
     from ..core.text import shown

@@ -36,6 +36,7 @@ from .vault import VaultMixin
 
 if TYPE_CHECKING:  # the network and parsing stack loads only when a command needs it
     from ..refresh.run import Progress
+    from ..refresh.workers import Workers
     from .doctor import CheckResult
     from .reading import ArticleProgress, ArticleResult
 
@@ -171,10 +172,14 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
     # -- refresh -------------------------------------------------------------------------------
 
     def refresh(
-        self, *, force: bool = False, list_name: str | None = None, progress: Progress | None = None
+        self, *, force: bool = False, list_name: str | None = None, progress: Progress | None = None,
+        workers: Workers | None = None,
     ) -> RefreshSummary:
-        """Fetch due sources (all with ``force``) and store what changed."""
-        from ..refresh.pipeline import prestart
+        """Fetch due sources (all with ``force``) and store what changed. ``workers``: fetch
+        processes the caller started for this refresh (:func:`.prestart.refresh_workers`),
+        used when the refresh is big enough for them, else ended; either way the refresh
+        closes them."""
+        from ..refresh.workers import PROCESS_THRESHOLD, prestart, worker_count
         from ..store import claims
 
         list_id = self._list_id_of(list_name)
@@ -201,12 +206,16 @@ class Library(SourcesMixin, AnnotationsMixin, SharingMixin, ReflectionMixin, Syn
             return [r for r in self.store.due_sources(now, force=force, list_id=list_id)
                     if r["id"] not in carried]
 
-        workers = None
         try:
             rows = ours(due())
-            # The fetch workers load the network stack while this process goes on (~80 ms).
-            workers = prestart(sum(r["kind"] == "feed" for r in rows), self.settings.fetch,
-                               self.settings.refresh)
+            feeds = sum(r["kind"] == "feed" for r in rows)
+            wanted = worker_count(self.settings.refresh.workers)
+            if workers is not None and (feeds < PROCESS_THRESHOLD or workers.count != wanted):
+                workers.close()
+                workers = None
+            if workers is None:
+                # The fetch workers load the network stack while this process goes on (~80 ms).
+                workers = prestart(feeds, wanted)
             from ..refresh.opml_source import sync
             from ..refresh.run import Refresher, summary_of
 

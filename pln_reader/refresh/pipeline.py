@@ -7,10 +7,9 @@ process through a bounded queue, in the order they finish; the caller only write
 writer alone in its process matters: sqlite releases the GIL on every statement, and a busy
 fetch thread beside it would make each statement wait for the GIL.
 
-The library starts the processes (:func:`prestart`) as soon as it knows a refresh is big
-enough, before it has made the jobs: they load the network stack meanwhile, then wait on a
-pipe for their share. Small refreshes run the same loop in a thread of the calling process
-(no process start-up).
+The processes are started before the jobs are made (:mod:`.workers`): they load the network
+stack meanwhile, then get their share over a pipe. Small refreshes run the same loop in a
+thread of the calling process (no process start-up).
 
 Memory stays bounded: a worker runs ``concurrency + QUEUE_DEPTH`` runners, each with one job
 at a time until its outcome is in the queue, so at most that many bodies exist per worker, plus
@@ -23,10 +22,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import functools
-import multiprocessing
-import os
 import queue
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,18 +31,15 @@ from typing import TYPE_CHECKING, Any
 from ..core.config import FetchSettings, RefreshSettings
 from ..core.errors import FetchError, NotModified
 from ..feeds.prepare import Prepared, body_hash, prepare
+from .workers import PROCESS_THRESHOLD, QUEUE_DEPTH, WorkerDone, WorkerGone, Workers, worker_count
 
 if TYPE_CHECKING:
     from ..articles.extract import Extracted
     from ..net.fetch import Fetcher, Response
 
-# Below this many sources, worker processes cost more to start than they save.
-PROCESS_THRESHOLD = 32
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 TRANSCRIPT_ACCEPT = ("text/vtt, application/x-subrip, application/json;q=0.9, text/html;q=0.8,"
                      " text/plain;q=0.7, */*;q=0.5")
-# Outcomes waiting in the queue for the writer, per worker.
-QUEUE_DEPTH = 8
 # Fetches at once per worker of sources never fetched before (a first refresh): 32 bodies
 # arrive faster than one parser takes them even at 300 ms a request.
 FIRST_FETCHES = 32
@@ -98,11 +91,6 @@ class Failed:
 
 
 Outcome = Fetched | Unchanged | Failed
-
-
-@dataclass(frozen=True, slots=True)
-class _WorkerDone:
-    worker: int
 
 
 # -- the worker loop (runs in a worker process, or in a thread for small refreshes) ------------
@@ -252,121 +240,15 @@ async def _worker_loop(
             await asyncio.gather(*(runner() for _ in range(min(len(jobs), concurrency + QUEUE_DEPTH))))
 
 
-# The GIL switch interval in a worker process (Python's default: 5 ms). The event loop thread
-# waits for the GIL after every socket call while the parse thread holds it; at the default it
-# waited up to 5 ms each time, a third of the loop's time in a first refresh, and requests went
-# out late. 1 ms: the parser yields sooner, and its extra switches cost next to nothing.
-WORKER_SWITCH_INTERVAL = 0.001
-
-
-def _warm_up() -> None:
-    """Load what fetching needs (~80 ms) while the caller still reads the database."""
-    import importlib
-
-    from ..net import fetch  # noqa: F401  (httpx, httpcore, h11, asyncio)
-
-    # httpcore's pool waits on anyio events, and anyio loads its asyncio backend (~25 ms) at
-    # the first one: the first request would pay for it.
-    with contextlib.suppress(ImportError):
-        importlib.import_module("anyio._backends._asyncio")
-
-
-def _worker_process(index: int, inbox: Any, fetch: FetchSettings, out: Any) -> None:
-    """A worker: warms up, then waits for its share of the jobs (None: not needed after all)."""
-    sys.setswitchinterval(WORKER_SWITCH_INTERVAL)
-    _warm_up()
-    try:
-        work = inbox.recv()
-    except EOFError:  # the caller went away, or closed the pipe unused
-        return
-    finally:
-        inbox.close()
-    if work is None:
-        return
-    jobs, limits = work
-    try:
-        asyncio.run(_worker_loop(jobs, fetch, limits, out.put, out.put_nowait))
-    finally:
-        out.put(_WorkerDone(index))
-
-
-def _start_method() -> str:
-    """``fork`` when it is safe (Linux, and this process has no other thread that could hold a
-    lock at the moment of the fork): instant, the modules are already loaded. Otherwise (the
-    UI has threads) ``spawn``, a fresh interpreter per worker."""
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
-
-
-# -- the caller's side ----------------------------------------------------------------------------
-
-
-def worker_count(refresh: RefreshSettings) -> int:
-    return max(1, refresh.workers or os.cpu_count() or 1)
-
-
-class Workers:
-    """Fetch worker processes, started before their jobs are known (see :func:`prestart`):
-    each loads the network stack while the caller reads the database and makes the jobs, then
-    waits on a pipe for its share. Used once, by one :class:`Pipeline`; :meth:`close` ends
-    them whether or not they got work."""
-
-    def __init__(self, count: int, fetch: FetchSettings):
-        ctx = multiprocessing.get_context(_start_method())
-        self.out: Any = ctx.Queue(maxsize=QUEUE_DEPTH * count)
-        pipes = [ctx.Pipe(duplex=False) for _ in range(count)]
-        self.procs = [
-            ctx.Process(  # type: ignore[attr-defined]
-                target=_worker_process, args=(i, reader, fetch, self.out), daemon=True)
-            for i, (reader, _) in enumerate(pipes)
-        ]
-        for proc in self.procs:
-            proc.start()
-        for reader, _ in pipes:
-            reader.close()  # the workers' end
-        self._inboxes: list[Any] = [writer for _, writer in pipes]
-
-    @property
-    def count(self) -> int:
-        return len(self.procs)
-
-    def give(self, shares: Sequence[list[Job]], limits: Limits) -> None:
-        """Send each worker its share (the first ``len(shares)`` of them); the rest stop."""
-        for i, inbox in enumerate(self._inboxes):
-            with contextlib.suppress(OSError):  # a worker that died: reported as lost
-                inbox.send((shares[i], limits) if i < len(shares) else None)
-            inbox.close()
-        self._inboxes = []
-
-    def close(self) -> None:
-        # Never given work: closing this end is not enough (forked siblings hold copies of
-        # every pipe's ends), so any worker still alive is ended here.
-        for inbox in self._inboxes:
-            inbox.close()
-        self._inboxes = []
-        for proc in self.procs:
-            if proc.is_alive():
-                proc.terminate()
-        for proc in self.procs:
-            proc.join(timeout=5)
-        self.out.close()
-        self.out.cancel_join_thread()
-
-
-def prestart(sources: int, fetch: FetchSettings, refresh: RefreshSettings) -> Workers | None:
-    """Worker processes for a refresh of ``sources`` feeds, started now, or None when that
-    refresh will fetch in a thread (few sources, or one worker)."""
-    count = worker_count(refresh)
-    if sources < PROCESS_THRESHOLD or count <= 1:
-        return None
-    return Workers(count, fetch)
+def _run_share(jobs: Sequence[Job], fetch: FetchSettings, limits: Limits, out: Any) -> None:
+    """A worker process's work (see :mod:`.workers`): its share of the jobs."""
+    asyncio.run(_worker_loop(jobs, fetch, limits, out.put, out.put_nowait))
 
 
 class Pipeline:
     """Iterate over it to get one :data:`Outcome` per job, in the order they finish.
 
-    ``workers``: processes :func:`prestart` started for these jobs; the pipeline uses them
+    ``workers``: processes :func:`.workers.prestart` started for these jobs; the pipeline uses them
     (whatever the number of jobs) and closes them."""
 
     def __init__(self, jobs: Sequence[Job], fetch: FetchSettings, refresh: RefreshSettings,
@@ -374,7 +256,7 @@ class Pipeline:
         self.jobs = list(jobs)
         self.fetch_settings = fetch
         self.refresh_settings = refresh
-        self.workers = worker_count(refresh) if workers is None else workers.count
+        self.workers = worker_count(refresh.workers) if workers is None else workers.count
         self._prestarted = workers
         self._out: Any = None
 
@@ -442,12 +324,12 @@ class Pipeline:
             except BaseException as exc:  # noqa: BLE001  (surfaced in the caller's thread)
                 failure.append(exc)
             finally:
-                out.put(_WorkerDone(0))
+                out.put(WorkerDone(0))
 
         thread = threading.Thread(target=run, name="pln-fetch", daemon=True)
         thread.start()
         try:
-            while not isinstance(item := out.get(), _WorkerDone):
+            while not isinstance(item := out.get(), WorkerDone):
                 yield item  # type: ignore[misc]
         finally:
             # An early stop leaves the worker blocked on a full queue: drain it.
@@ -461,27 +343,32 @@ class Pipeline:
             raise failure[0]
 
     def _in_processes(self) -> Iterator[Outcome]:
-        workers = self._prestarted or Workers(self.workers, self.fetch_settings)
+        workers = self._prestarted or Workers(self.workers)
         self._prestarted = None
         try:
             shares, split = self._shares(workers.count)
             n = len(shares)
-            workers.give(shares, self._limits(n, split))
+            limits = self._limits(n, split)
+            workers.give([(_run_share, (share, self.fetch_settings, limits)) for share in shares])
             out = self._out = workers.out
-            procs = workers.procs
             reported: set[int] = set()
             running = set(range(n))
             while running:
                 try:
                     item = out.get(timeout=1.0)
                 except queue.Empty:
-                    for i in list(running):
-                        if not procs[i].is_alive():  # died without saying so: report its jobs
+                    for i in sorted(running):
+                        if not workers.alive(i):  # died without saying so: report its jobs
                             running.discard(i)
-                            yield from self._lost(shares[i], reported, procs[i].exitcode)
+                            yield from self._lost(shares[i], reported, workers.exitcode(i))
                     continue
-                if isinstance(item, _WorkerDone):
+                if isinstance(item, WorkerDone):
                     running.discard(item.worker)
+                    continue
+                if isinstance(item, WorkerGone):
+                    if item.worker in running:
+                        running.discard(item.worker)
+                        yield from self._lost(shares[item.worker], reported, item.exitcode)
                     continue
                 reported.add(item.job.id)  # type: ignore[attr-defined]
                 yield item  # type: ignore[misc]

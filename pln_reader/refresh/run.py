@@ -20,7 +20,8 @@ from ..feeds.prepare import Prepared
 from ..net.hosts import seconds_until
 from ..store import entries as storage_entries
 from ..store.db import Storage, WriteGroup, backoff
-from .pipeline import Failed, Fetched, Job, Outcome, Pipeline, Unchanged, Workers
+from .pipeline import Failed, Fetched, Job, Outcome, Pipeline, Unchanged
+from .workers import Workers
 
 log = logging.getLogger("pln_reader")
 
@@ -88,7 +89,7 @@ class Refresher:
 
     def run(self, rows: list[sqlite3.Row], *, total: int | None = None,
             workers: Workers | None = None) -> None:
-        """Fetch ``rows`` and write what changed; ``workers``: processes :func:`prestart`
+        """Fetch ``rows`` and write what changed; ``workers``: processes :func:`.workers.prestart`
         started for them (they are used and closed)."""
         try:
             self._run(rows, total=total, workers=workers)

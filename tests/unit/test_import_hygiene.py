@@ -60,3 +60,12 @@ def test_fetching_does_not_load_httpx_command_line_client() -> None:
                            "assert callable(httpx.main)")
     assert "httpx" in loaded
     assert not {"rich", "pygments"} & loaded
+
+
+def test_starting_fetch_workers_loads_neither_the_library_nor_the_network() -> None:
+    # `pln refresh` starts them first thing, so that they load all this while the caller does.
+    loaded = modules_after("import pln_reader.library.prestart")
+    assert "pln_reader.refresh.workers" in loaded
+    for heavy in ("pln_reader.library.facade", "pln_reader.refresh.pipeline", "pln_reader.store.db",
+                  "asyncio", "httpx", "multiprocessing", "sqlite3"):
+        assert heavy not in loaded, heavy

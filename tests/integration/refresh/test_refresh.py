@@ -177,7 +177,8 @@ def test_same_article_from_two_feeds_is_one_link(server: FeedServer, library: Li
 
 def test_big_refresh_runs_in_worker_processes(server: FeedServer, home, library: Library) -> None:  # type: ignore[no-untyped-def]
     from pln_reader.core.config import load_settings
-    from pln_reader.refresh.pipeline import PROCESS_THRESHOLD, Pipeline
+    from pln_reader.refresh.pipeline import Pipeline
+    from pln_reader.refresh.workers import PROCESS_THRESHOLD
 
     library.settings = load_settings(home, env={"PLN_READER_REFRESH_WORKERS": "2",
                                                 "PLN_READER_FETCH_READ_TIMEOUT": "20"})
@@ -194,6 +195,34 @@ def test_big_refresh_runs_in_worker_processes(server: FeedServer, home, library:
     assert len(library.links()) == n
     warm = library.refresh(force=True)
     assert warm.count("not_modified") == n and len(warm.failed) == 1
+
+
+def test_workers_started_before_the_library_opened_are_used_or_ended(
+        server: FeedServer, home, library: Library) -> None:  # type: ignore[no-untyped-def]
+    # `pln refresh` starts its workers before it knows how many sources are due; the refresh
+    # uses them when it is big enough for processes, else ends them and fetches in a thread.
+    from pln_reader.core.config import load_settings
+    from pln_reader.refresh.workers import PROCESS_THRESHOLD, Workers
+
+    library.settings = load_settings(home, env={"PLN_READER_REFRESH_WORKERS": "2",
+                                                "PLN_READER_FETCH_READ_TIMEOUT": "20"})
+    few = [server.serve(f"/few/{i}.xml", rss([(f"Few {i}", f"https://example.org/few/{i}")], f"Few {i}"))
+           for i in range(3)]
+    for url in few:
+        library.store.add_source("feed", url, now=library.clock())
+    unneeded = Workers(2, method="spawn")
+    assert library.refresh(workers=unneeded).count("new") == 3
+    assert not unneeded.given and all(not p.is_alive() for p in unneeded.procs)
+    many = [server.serve(f"/more/{i}.xml", rss([(f"More {i}", f"https://example.org/more/{i}")], f"M {i}"))
+            for i in range(PROCESS_THRESHOLD)]
+    for url in many:
+        library.store.add_source("feed", url, now=library.clock())
+    given = Workers(2, method="spawn")
+    summary = library.refresh(workers=given, force=True)
+    assert summary.count("new") == PROCESS_THRESHOLD and summary.count("not_modified") == 3
+    assert given.given and all(not p.is_alive() for p in given.procs)
+    hits = sum(server.hits[f"/more/{i}.xml"] for i in range(PROCESS_THRESHOLD))
+    assert hits == PROCESS_THRESHOLD  # fetched once each, by the workers given
 
 
 def test_a_second_refresh_skips_what_the_first_is_fetching(server: FeedServer, library: Library,

@@ -1,6 +1,7 @@
-"""Fetch worker processes started before their jobs are known (refresh.pipeline.prestart):
+"""Fetch worker processes started before their jobs are known (refresh.workers.prestart):
 they do the work they are given, stop when given none, and a worker that dies has its jobs
-reported, never lost. Real processes, a real server on 127.0.0.1."""
+reported, never lost: the first one, which forks the others, or one it forked. Real processes,
+a real server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -12,15 +13,8 @@ import time
 import pytest
 
 from pln_reader.core.config import FetchSettings, RefreshSettings
-from pln_reader.refresh.pipeline import (
-    PROCESS_THRESHOLD,
-    Failed,
-    Fetched,
-    Job,
-    Pipeline,
-    Workers,
-    prestart,
-)
+from pln_reader.refresh.pipeline import Failed, Fetched, Job, Pipeline
+from pln_reader.refresh.workers import PROCESS_THRESHOLD, Workers, prestart
 from tests.integration.server import FeedServer
 
 FETCH = FetchSettings(connect_timeout=5, read_timeout=20)
@@ -58,17 +52,22 @@ def finished(workers: Workers) -> bool:
 
 
 def test_prestart_only_for_a_refresh_big_enough_for_processes() -> None:
-    assert prestart(PROCESS_THRESHOLD - 1, FETCH, RefreshSettings(workers=2)) is None
-    assert prestart(PROCESS_THRESHOLD * 10, FETCH, RefreshSettings(workers=1)) is None
-    workers = prestart(PROCESS_THRESHOLD, FETCH, RefreshSettings(workers=2))
+    assert prestart(PROCESS_THRESHOLD - 1, 2) is None
+    assert prestart(PROCESS_THRESHOLD * 10, 1) is None
+    workers = prestart(PROCESS_THRESHOLD, 2)
     assert workers is not None and workers.count == 2
     workers.close()
     assert ended(workers)
+    # Not yet known (`pln refresh` starts them before it opens the library): one per core.
+    unknown = prestart(None, 3)
+    assert unknown is not None and unknown.count == 3
+    unknown.close()
+    assert ended(unknown)
 
 
 def test_prestarted_workers_fetch_what_they_are_given(feeds: FeedServer) -> None:
     jobs = jobs_for(feeds, 2 * PROCESS_THRESHOLD)
-    workers = prestart(len(jobs), FETCH, RefreshSettings(workers=2))
+    workers = prestart(len(jobs), 2)
     assert workers is not None
     outcomes = list(Pipeline(jobs, FETCH, RefreshSettings(workers=2), workers))
     assert sorted(o.job.id for o in outcomes) == [j.id for j in jobs]
@@ -78,25 +77,71 @@ def test_prestarted_workers_fetch_what_they_are_given(feeds: FeedServer) -> None
 
 def test_workers_left_without_work_stop(feeds: FeedServer) -> None:
     # Never given anything (the refresh failed before its feeds' run): closing ends them.
-    idle = Workers(2, FETCH)
-    idle.close()
-    assert ended(idle)
+    for method in ("fork", "spawn"):
+        idle = Workers(2, method=method)
+        idle.close()
+        assert ended(idle)
     # More workers than shares (one small host stays with one worker): the others are told
     # to stop, and the work is all done by the one.
     jobs = jobs_for(feeds, PROCESS_THRESHOLD)
-    three = Workers(3, FETCH)
+    three = Workers(3, method="fork")
     outcomes = list(Pipeline(jobs, FETCH, RefreshSettings(workers=3), three))
     assert len(outcomes) == len(jobs) and not [o for o in outcomes if isinstance(o, Failed)]
     assert ended(three) and finished(three)
     # No jobs at all: the pipeline closes them too.
-    unused = Workers(2, FETCH)
+    unused = Workers(2)
     assert list(Pipeline([], FETCH, RefreshSettings(workers=2), unused)) == []
     assert ended(unused)
 
 
-def test_a_worker_that_dies_has_its_jobs_reported_as_failed(feeds: FeedServer) -> None:
+def forked_children(workers: Workers, count: int, within: float = 10) -> list[int]:
+    """The pids of the workers the first one forked (Linux /proc), once there are ``count``."""
+    first = workers.procs[0].pid
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        pids: list[int] = []
+        for task in os.listdir(f"/proc/{first}/task"):
+            with open(f"/proc/{first}/task/{task}/children") as f:
+                pids += [int(p) for p in f.read().split()]
+        if len(pids) >= count:
+            return pids
+        time.sleep(0.01)
+    raise AssertionError("the first worker forked no others")
+
+
+def gone(pid: int, within: float = 10) -> bool:
+    """Ended (a zombie counts: it runs no more)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rpartition(")")[2].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="forks workers on Linux")
+
+
+@linux_only
+def test_forked_workers_are_loaded_once_and_do_their_share(feeds: FeedServer) -> None:
+    jobs = jobs_for(feeds, 3 * PROCESS_THRESHOLD)
+    workers = Workers(3, method="fork")
+    assert workers.forked and len(workers.procs) == 1 and workers.count == 3
+    assert len(forked_children(workers, 2)) == 2  # forked by the first, not by this process
+    outcomes = list(Pipeline(jobs, FETCH, RefreshSettings(workers=3), workers))
+    assert sorted(o.job.id for o in outcomes) == [j.id for j in jobs]
+    assert all(isinstance(o, Fetched) and o.prepared is not None for o in outcomes)
+    assert ended(workers) and finished(workers)
+
+
+@pytest.mark.parametrize("method", [pytest.param("fork", marks=linux_only), "spawn"])
+def test_a_worker_that_dies_has_its_jobs_reported_as_failed(feeds: FeedServer, method: str) -> None:
     jobs = jobs_for(feeds, 200, delay=0.05)
-    workers = Workers(2, FETCH)
+    workers = Workers(2, method=method)
     pipeline = Pipeline(jobs, FETCH, RefreshSettings(workers=2), workers)
     outcomes = []
     for outcome in pipeline:
@@ -107,3 +152,38 @@ def test_a_worker_that_dies_has_its_jobs_reported_as_failed(feeds: FeedServer) -
     lost = [o for o in outcomes if isinstance(o, Failed) and o.error.reason == "internal_error"]
     assert lost and all("the fetch worker stopped (exit code -9)" in str(o.error) for o in lost)
     assert ended(workers)
+
+
+@linux_only
+def test_a_forked_worker_that_dies_is_reported_by_the_first(feeds: FeedServer) -> None:
+    jobs = jobs_for(feeds, 200, delay=0.05)
+    workers = Workers(2, method="fork")
+    [child] = forked_children(workers, 1)
+    outcomes = []
+    for outcome in Pipeline(jobs, FETCH, RefreshSettings(workers=2), workers):
+        if not outcomes:
+            threading.Timer(0.1, os.kill, (child, signal.SIGKILL)).start()
+        outcomes.append(outcome)
+    assert sorted(o.job.id for o in outcomes) == [j.id for j in jobs]
+    lost = [o for o in outcomes if isinstance(o, Failed)]
+    assert lost and all("the fetch worker stopped (exit code -9)" in str(o.error) for o in lost)
+    fetched = [o for o in outcomes if isinstance(o, Fetched)]
+    assert len(fetched) >= 100  # the first worker's share, all of it
+    assert ended(workers) and finished(workers)
+
+
+@linux_only
+def test_forked_workers_die_with_the_first(feeds: FeedServer) -> None:
+    # None is left running unseen: when the first worker dies, so do those it forked, and
+    # every job of theirs not done is reported.
+    jobs = jobs_for(feeds, 200, delay=0.05)
+    workers = Workers(2, method="fork")
+    [child] = forked_children(workers, 1)
+    outcomes = []
+    for outcome in Pipeline(jobs, FETCH, RefreshSettings(workers=2), workers):
+        if not outcomes:
+            threading.Timer(0.1, os.kill, (workers.procs[0].pid, signal.SIGKILL)).start()
+        outcomes.append(outcome)
+    assert sorted(o.job.id for o in outcomes) == [j.id for j in jobs]
+    assert gone(child)
+    assert len([o for o in outcomes if isinstance(o, Failed)]) > 100  # both shares cut short
