@@ -126,13 +126,18 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _watch(children: dict[int, int], out: Any) -> None:
-    """Reap the forked workers; report any that ended badly (it may not have said it was done)."""
-    for pid, index in children.items():
-        with contextlib.suppress(ChildProcessError):
-            _, status = os.waitpid(pid, 0)
-            code = os.waitstatus_to_exitcode(status)
-            if code != 0:
-                out.put(WorkerGone(index, code))
+    """Reap the forked workers as they end, in whatever order; report any that ended badly (it
+    may not have said it was done). They are this process's only children."""
+    left = dict(children)
+    while left:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        index = left.pop(pid, None)
+        code = os.waitstatus_to_exitcode(status)
+        if index is not None and code != 0:
+            out.put(WorkerGone(index, code))
 
 
 def _work(index: int, inbox: Any, out: Any) -> None:

@@ -173,6 +173,25 @@ def test_a_forked_worker_that_dies_is_reported_by_the_first(feeds: FeedServer) -
 
 
 @linux_only
+def test_forked_workers_are_reaped_in_the_order_they_end(feeds: FeedServer) -> None:
+    # The last one forked dies first, while the others still work: it is reported then, not
+    # once those forked before it have ended.
+    jobs = jobs_for(feeds, 300, delay=0.05)
+    workers = Workers(3, method="fork")
+    children = forked_children(workers, 2)
+    outcomes = []
+    lost_at = None
+    for outcome in Pipeline(jobs, FETCH, RefreshSettings(workers=3), workers):
+        if not outcomes:
+            os.kill(max(children), signal.SIGKILL)
+        if isinstance(outcome, Failed) and lost_at is None:
+            lost_at = len(outcomes)
+        outcomes.append(outcome)
+    assert sorted(o.job.id for o in outcomes) == [j.id for j in jobs]
+    assert lost_at is not None and lost_at < len(jobs) - 100  # before the others were done
+
+
+@linux_only
 def test_forked_workers_die_with_the_first(feeds: FeedServer) -> None:
     # None is left running unseen: when the first worker dies, so do those it forked, and
     # every job of theirs not done is reported.
